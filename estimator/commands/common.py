@@ -1,0 +1,55 @@
+"""What every command does around the pipeline: options, config, output, exit codes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from estimator.loaders import LoadOptions
+from estimator.pipeline import ProjectResult, ProjectSpec, specs_from
+
+if TYPE_CHECKING:
+    from estimator.config import Config
+
+
+def load_options(kwargs: dict[str, Any]) -> LoadOptions:
+    options = LoadOptions(
+        var_files=list(kwargs.get("var_files") or ()),
+        vars=dict(kwargs.get("vars_") or {}),
+        stack=kwargs.get("stack"),
+        parser=kwargs.get("parser"),
+        timeout=float(kwargs.get("timeout") or 120.0),
+        cache_dir=kwargs.get("cache_dir"),
+    )
+    return options
+
+
+def load_config_for(paths: list[str], config_path: str | None) -> Config:
+    from estimator.config import load_config
+
+    return load_config(config_path, paths)
+
+
+def project_specs(paths: list[str], kwargs: dict[str, Any], config: Config | None) -> list[ProjectSpec]:
+    return specs_from(paths, usage_file=kwargs.get("usage_file"), config=config)
+
+
+def report_diagnostics(results: list[ProjectResult]) -> bool:
+    """Print input errors and warnings on stderr, one line each; True when any error."""
+    failed = False
+    for result in results:
+        for diag in result.diagnostics:
+            prefix = "warning: " if diag.severity == "warning" else ""
+            print(f"{prefix}{diag}", file=sys.stderr)
+        if result.error is not None:
+            print(str(result.error), file=sys.stderr)
+        failed = failed or result.failed
+    return failed
+
+
+def emit(text: str, out_file: str | None) -> None:
+    if out_file:
+        Path(out_file).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")

@@ -1,0 +1,29 @@
+"""Our own exceptions: each knows the file and line it is about, printed as one line."""
+
+from __future__ import annotations
+
+from estimator.model import Location
+
+
+class CostrailError(Exception):
+    """A user-facing error (bad input, bad config); the CLI prints ``str(err)`` and exits 2."""
+
+    def __init__(self, message: str, location: Location | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}" if self.location else self.message
+
+
+class InputError(CostrailError):
+    """A source file cannot be read or evaluated (syntax, reference, type, cycle)."""
+
+
+class ConfigError(CostrailError):
+    """`.costrail.yml` or a usage file is invalid: names the key and line."""
+
+
+class UsageError(CostrailError):
+    """The command line is wrong."""

@@ -1,0 +1,197 @@
+"""The HCL syntax tree the evaluator consumes, whichever front-end parsed the text.
+
+Front-ends (python-hcl2's Lark tree, tree-sitter-hcl) must produce exactly these nodes, so
+the evaluator never sees a parser's own types. Every node carries its position (1-based line
+and column). Numbers are ``int`` when integral, else ``float`` (decimal text kept in
+``Literal.text`` for exactness). Heredocs arrive as ``Template`` with indentation already
+stripped for ``<<-``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+
+@dataclass(frozen=True)
+class Pos:
+    line: int
+    column: int
+
+
+@dataclass
+class Literal:
+    """A number, bool, null or a string with no interpolation."""
+
+    value: Any
+    pos: Pos
+    text: str | None = None
+
+
+@dataclass
+class Template:
+    """A quoted string or heredoc with interpolations and directives.
+
+    ``parts`` holds ``str`` chunks (escapes already decoded), expressions (``${...}``),
+    ``TemplateIf`` and ``TemplateFor``. Strip markers (``~``) are applied by the front-end.
+    """
+
+    parts: list[Any]
+    pos: Pos
+
+
+@dataclass
+class TemplateIf:
+    condition: Any
+    then_parts: list[Any]
+    else_parts: list[Any]
+    pos: Pos
+
+
+@dataclass
+class TemplateFor:
+    key_var: str | None
+    value_var: str
+    collection: Any
+    body: list[Any]
+    pos: Pos
+
+
+@dataclass
+class Variable:
+    """A root name: ``var``, ``local``, ``module``, ``each``, ``count``, ``aws_instance``..."""
+
+    name: str
+    pos: Pos
+
+
+@dataclass
+class GetAttr:
+    obj: Any
+    name: str
+    pos: Pos
+
+
+@dataclass
+class Index:
+    obj: Any
+    key: Any
+    pos: Pos
+
+
+@dataclass
+class SplatItem:
+    """The element placeholder inside ``Splat.each``."""
+
+    pos: Pos
+
+
+@dataclass
+class Splat:
+    """``source[*].a.b`` (full) or ``source.*.a`` (attribute-only): ``each`` uses SplatItem."""
+
+    source: Any
+    each: Any
+    full: bool
+    pos: Pos
+
+
+@dataclass
+class Call:
+    name: str
+    args: list[Any]
+    expand_final: bool
+    pos: Pos
+
+
+@dataclass
+class Conditional:
+    condition: Any
+    true_expr: Any
+    false_expr: Any
+    pos: Pos
+
+
+@dataclass
+class BinaryOp:
+    op: str  # + - * / % == != < > <= >= && ||
+    left: Any
+    right: Any
+    pos: Pos
+
+
+@dataclass
+class UnaryOp:
+    op: str  # - !
+    operand: Any
+    pos: Pos
+
+
+@dataclass
+class TupleExpr:
+    items: list[Any]
+    pos: Pos
+
+
+@dataclass
+class ObjectExpr:
+    """``{ key = value }``; a bare identifier key arrives as ``Literal`` string."""
+
+    items: list[tuple[Any, Any]]
+    pos: Pos
+
+
+@dataclass
+class ForExpr:
+    key_var: str | None
+    value_var: str
+    collection: Any
+    key_expr: Any | None  # set for object for-expressions
+    value_expr: Any
+    condition: Any | None
+    grouping: bool  # the ``...`` after the value
+    pos: Pos
+
+
+@dataclass
+class Parens:
+    """Kept so templates and the differential tests can round-trip; evaluates to ``expr``."""
+
+    expr: Any
+    pos: Pos
+
+
+Expression = Union[
+    Literal, Template, Variable, GetAttr, Index, Splat, Call, Conditional, BinaryOp,
+    UnaryOp, TupleExpr, ObjectExpr, ForExpr, Parens, SplatItem,
+]
+
+
+@dataclass
+class Attribute:
+    name: str
+    expr: Any
+    pos: Pos
+
+
+@dataclass
+class Block:
+    type: str
+    labels: list[str]
+    body: Body
+    pos: Pos
+
+
+@dataclass
+class Body:
+    attributes: dict[str, Attribute] = field(default_factory=dict)
+    blocks: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class File:
+    """One parsed ``.tf`` file: ``path`` as given to the front-end."""
+
+    path: str
+    body: Body
+    comments: list[tuple[int, str]] = field(default_factory=list)  # (line, text) of # and // comments

@@ -1,0 +1,133 @@
+"""load → price → check, per project; one project's bad input never stops the others."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from estimator.cost_model import CostedResource
+from estimator.errors import CostrailError
+from estimator.loaders import LoadOptions, load_project
+from estimator.model import Diagnostic, Project
+
+if TYPE_CHECKING:
+    from estimator.config import Config
+    from policies.finding import Finding
+
+
+@dataclass
+class ProjectSpec:
+    """One project to read: a PATH plus its own var files, usage file or Pulumi stack."""
+
+    path: str
+    var_files: list[str] = field(default_factory=list)
+    vars: dict[str, str] = field(default_factory=dict)
+    usage_file: str | None = None
+    stack: str | None = None
+    name: str | None = None
+
+
+@dataclass
+class ProjectResult:
+    spec: ProjectSpec
+    project: Project | None = None
+    costed: list[CostedResource] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    error: CostrailError | None = None
+
+    @property
+    def path(self) -> str:
+        return self.spec.name or self.spec.path
+
+    @property
+    def failed(self) -> bool:
+        """True when the input had errors (exit code 2), even if some of it was read."""
+        return self.error is not None or bool(self.project and self.project.errors)
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return list(self.project.diagnostics) if self.project else []
+
+    @property
+    def monthly_cost(self) -> Decimal:
+        """Sum of what could be priced; unpriced resources are listed, never counted as 0."""
+        return sum((c.monthly_cost or Decimal(0) for c in self.costed), Decimal(0))
+
+
+def run(
+    specs: list[ProjectSpec],
+    options: LoadOptions,
+    *,
+    config: Config | None = None,
+    price: bool = True,
+    check: bool = False,
+    pack: str | None = None,
+) -> list[ProjectResult]:
+    results = []
+    for spec in specs:
+        results.append(run_one(spec, options, config=config, price=price, check=check, pack=pack))
+    return results
+
+
+def run_one(
+    spec: ProjectSpec,
+    options: LoadOptions,
+    *,
+    config: Config | None = None,
+    price: bool = True,
+    check: bool = False,
+    pack: str | None = None,
+) -> ProjectResult:
+    result = ProjectResult(spec=spec)
+    opts = _options_for(spec, options, config)
+    try:
+        result.project = load_project(spec.path, opts)
+        if spec.name:
+            result.project.path = spec.name
+        if price or check:
+            from estimator.pricing.engine import price_project
+            from estimator.usage import load_usage
+
+            usage = load_usage(spec.usage_file) if spec.usage_file else None
+            result.costed = price_project(result.project, usage)
+        if check:
+            from policies.engine import check_project
+
+            result.findings = check_project(result.project, result.costed, config, pack=pack)
+    except CostrailError as err:
+        result.error = err
+    return result
+
+
+def _options_for(spec: ProjectSpec, options: LoadOptions, config: Config | None) -> LoadOptions:
+    from dataclasses import replace
+
+    region = config.region if config is not None and config.region else options.default_region
+    return replace(
+        options,
+        var_files=[*spec.var_files, *options.var_files],
+        vars={**spec.vars, **options.vars},
+        stack=spec.stack or options.stack,
+        default_region=region,
+    )
+
+
+def specs_from(paths: list[str], *, usage_file: str | None, config: Config | None) -> list[ProjectSpec]:
+    """PATHs from the command line, or the ``projects:`` of the config when none are given."""
+    if not paths and config is not None and config.projects:
+        base = Path(config.source).parent if config.source else Path(".")
+        specs = []
+        for p in config.projects:
+            specs.append(
+                ProjectSpec(
+                    path=str(base / p.path),
+                    var_files=[str(base / p.path / v) if not Path(v).is_absolute() else v for v in p.var_files],
+                    usage_file=str(base / p.usage_file) if p.usage_file else usage_file,
+                    stack=p.stack,
+                    name=p.path,
+                )
+            )
+        return specs
+    return [ProjectSpec(path=p, usage_file=usage_file) for p in (paths or ["."])]

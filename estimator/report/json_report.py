@@ -1,0 +1,100 @@
+"""The ``costrail/v1`` JSON document (DESIGN.md): keys may be added, never renamed."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from estimator.cost_model import money
+from estimator.pipeline import ProjectResult
+
+if TYPE_CHECKING:
+    from policies.finding import Finding
+
+SCHEMA = "costrail/v1"
+
+
+def project_json(result: ProjectResult) -> dict[str, Any]:
+    project = result.project
+    data: dict[str, Any] = {
+        "path": result.path,
+        "source": project.source if project else None,
+        "monthly_cost": money(result.monthly_cost),
+        "resources": [],
+        "unpriced": [],
+        "unsupported": [],
+    }
+    for costed in result.costed:
+        if costed.status == "unsupported":
+            data["unsupported"].append({"address": costed.address, "type": costed.resource.type})
+            continue
+        data["resources"].append(costed.to_json())
+        if costed.status in ("unpriced", "partial"):
+            reasons = [c.unpriced_reason for c in costed.components if c.unpriced_reason]
+            reason = costed.reason or "; ".join(reasons) or "not all components could be priced"
+            data["unpriced"].append({"address": costed.address, "type": costed.resource.type, "reason": reason})
+    if project is not None and not result.costed:
+        # Pricing did not run: still list what was read, with no cost claimed.
+        for resource in project.resources:
+            item = resource.to_json()
+            item.update({"monthly_cost": None, "priced": False, "components": []})
+            data["resources"].append(item)
+    data["unsupported_types"] = _count_types(data["unsupported"])
+    if project is not None:
+        data["unresolved_modules"] = list(project.unresolved_modules)
+        data["warnings"] = [str(d) for d in project.warnings]
+        data["errors"] = [str(d) for d in project.errors]
+    if result.error is not None:
+        data.setdefault("errors", []).append(str(result.error))
+    return data
+
+
+def _count_types(items: list[dict[str, Any]]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item["type"]] = counts.get(item["type"], 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def report_json(
+    results: list[ProjectResult],
+    findings: list[Finding] | None = None,
+    diff: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    total = sum((r.monthly_cost for r in results), Decimal(0))
+    doc: dict[str, Any] = {
+        "schema": SCHEMA,
+        "currency": "USD",
+        "projects": [project_json(r) for r in results],
+        "monthly_cost": money(total),
+        "findings": [f.to_json() for f in (findings if findings is not None else _all_findings(results))],
+    }
+    try:
+        from estimator.pricing.catalog import catalog_as_of
+
+        doc["price_catalog"] = catalog_as_of()
+    except ImportError:  # pragma: no cover - pricing always ships with the package
+        pass
+    if diff is not None:
+        doc["diff"] = diff
+    if extra:
+        doc.update(extra)
+    return doc
+
+
+def _all_findings(results: list[ProjectResult]) -> list[Finding]:
+    return [f for r in results for f in r.findings]
+
+
+def dumps(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, indent=2, sort_keys=False, default=_default) + "\n"
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return money(value)
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    return str(value)

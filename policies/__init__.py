@@ -1,0 +1,1 @@
+"""costrail policy packs: FinOps rules over the resource model (stdlib + pyyaml only)."""
