@@ -18,13 +18,16 @@ class Unknown:
     """A value known only after apply (or not resolvable offline); never guessed at.
 
     All unknowns compare equal to each other, so resource models stay comparable; the
-    ``reason`` says why, for messages.
+    ``reason`` says why, for messages. ``ref`` is the address of the resource whose computed
+    attribute this is (``aws_launch_template.gpu``), so pricing can link an ASG to its
+    launch template or an endpoint to its configuration.
     """
 
-    __slots__ = ("reason",)
+    __slots__ = ("reason", "ref")
 
-    def __init__(self, reason: str = "known after apply") -> None:
+    def __init__(self, reason: str = "known after apply", ref: str | None = None) -> None:
         self.reason = reason
+        self.ref = ref
 
     def __repr__(self) -> str:
         return f"Unknown({self.reason!r})"
