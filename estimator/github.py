@@ -1,0 +1,264 @@
+"""A small GitHub REST client for the one thing costrail posts: its pull-request comment.
+
+Why our own: four endpoints (list with ``Link`` pagination, create, update, delete) plus
+GraphQL ``minimizeComment``, with the failure handling a CI step needs — bounded retries on
+5xx, network errors and secondary rate limits (honouring ``Retry-After`` or
+``x-ratelimit-reset``), one clear line on 401/403/404, and the token kept out of every
+message. ``sleep`` and ``clock`` are injectable so tests never wait.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from estimator.errors import CostrailError
+
+DEFAULT_API = "https://api.github.com"
+API_VERSION = "2022-11-28"
+BEHAVIORS = ("update", "new", "delete-and-new", "hide-and-new")
+_LINK_NEXT = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?')
+
+
+class GitHubError(CostrailError):
+    """A GitHub API call failed for good (after retries, or an auth/permission/not-found answer)."""
+
+
+@dataclass
+class Comment:
+    id: int
+    node_id: str
+    body: str
+    html_url: str = ""
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Comment:
+        return cls(int(data["id"]), str(data.get("node_id", "")), str(data.get("body") or ""), data.get("html_url", ""))
+
+
+@dataclass
+class PostResult:
+    """What ``post_comment`` did: ``action`` is created, updated or skipped."""
+
+    action: str
+    comment: Comment | None = None
+    deleted: int = 0
+    hidden: int = 0
+
+
+def graphql_url(api_url: str) -> str:
+    """``https://api.github.com/graphql``; on GHE ``…/api/v3`` becomes ``…/api/graphql``."""
+    base = api_url.rstrip("/")
+    if base.endswith("/api/v3"):
+        return base[: -len("/v3")] + "/graphql"
+    return base + "/graphql"
+
+
+class GitHubClient:
+    def __init__(
+        self,
+        token: str,
+        api_url: str = DEFAULT_API,
+        *,
+        max_attempts: int = 5,
+        max_wait: float = 120.0,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+        timeout: float = 30.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        if not token:
+            raise GitHubError("GITHUB_TOKEN is not set: a token with pull-requests/issues write access is needed")
+        self._token = token
+        self.api_url = api_url.rstrip("/")
+        self.max_attempts = max(1, max_attempts)
+        self.max_wait = max_wait
+        self._sleep = sleep
+        self._clock = clock
+        self._http = httpx.Client(
+            timeout=timeout,
+            transport=transport,
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Accept": "application/vnd.github+json",
+                "X-GitHub-Api-Version": API_VERSION,
+                "User-Agent": "costrail",
+            },
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> GitHubClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- transport ---------------------------------------------------------------------------
+
+    def _redact(self, text: str) -> str:
+        return text.replace(self._token, "***") if self._token else text
+
+    def request(self, method: str, url: str, *, json: Any = None, params: dict[str, Any] | None = None) -> httpx.Response:
+        """One call with bounded retries on 5xx, network errors and secondary rate limits."""
+        if not url.startswith("http"):
+            url = self.api_url + url
+        last = ""
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                response = self._http.request(method, url, json=json, params=params)
+            except httpx.TransportError as err:
+                last = f"network error: {self._redact(str(err)) or type(err).__name__}"
+                wait = self._backoff(attempt)
+            else:
+                wait = self._retry_wait(response, attempt)
+                if wait is None:
+                    self._raise_for(response, method, url)
+                    return response
+                last = f"HTTP {response.status_code}"
+            if attempt < self.max_attempts:
+                self._sleep(wait)
+        raise GitHubError(f"GitHub API {method} {self._path(url)} failed after {self.max_attempts} attempts ({last})")
+
+    def _backoff(self, attempt: int) -> float:
+        return float(min(2 ** (attempt - 1), self.max_wait))
+
+    def _retry_wait(self, response: httpx.Response, attempt: int) -> float | None:
+        """Seconds to wait before retrying, or None when the answer is final."""
+        status = response.status_code
+        if status >= 500:
+            return self._retry_after(response) or self._backoff(attempt)
+        if status in (403, 429):
+            retry_after = self._retry_after(response)
+            if retry_after is not None:
+                return retry_after
+            if response.headers.get("x-ratelimit-remaining") == "0":
+                reset = response.headers.get("x-ratelimit-reset")
+                try:
+                    wait = float(reset) - self._clock() if reset else self._backoff(attempt)
+                except ValueError:
+                    wait = self._backoff(attempt)
+                if wait > self.max_wait:
+                    return None  # a primary limit reset far away: fail now with a clear message
+                return max(wait, 1.0)
+            if status == 429 or "secondary rate limit" in response.text.lower():
+                return min(60.0 * 2 ** (attempt - 1), self.max_wait)  # GitHub: wait at least a minute
+        return None
+
+    def _retry_after(self, response: httpx.Response) -> float | None:
+        value = response.headers.get("retry-after")
+        if value is None:
+            return None
+        try:
+            return min(max(float(value), 0.0), self.max_wait)
+        except ValueError:
+            return None
+
+    def _path(self, url: str) -> str:
+        return self._redact(url[len(self.api_url) :] if url.startswith(self.api_url) else url)
+
+    def _raise_for(self, response: httpx.Response, method: str, url: str) -> None:
+        status = response.status_code
+        if status < 400:
+            return
+        try:
+            detail = str(response.json().get("message", ""))
+        except ValueError:
+            detail = response.text[:200]
+        detail = self._redact(detail)
+        where = f"{method} {self._path(url)}"
+        if status == 401:
+            raise GitHubError(f"GitHub API {where}: 401 bad credentials: check GITHUB_TOKEN ({detail})")
+        if status == 403:
+            if response.headers.get("x-ratelimit-remaining") == "0":
+                raise GitHubError(f"GitHub API {where}: 403 rate limit exhausted until x-ratelimit-reset ({detail})")
+            raise GitHubError(
+                f"GitHub API {where}: 403 forbidden: the token lacks permission "
+                f"(workflow needs `permissions: pull-requests: write`) ({detail})"
+            )
+        if status == 404:
+            raise GitHubError(
+                f"GitHub API {where}: 404 not found: check --repo and --pull, and that the token can see the repository"
+            )
+        raise GitHubError(f"GitHub API {where}: HTTP {status} ({detail})")
+
+    # --- comments ----------------------------------------------------------------------------
+
+    def list_comments(self, repo: str, pull: int) -> Iterator[Comment]:
+        """Every comment of the PR, following ``Link: <…>; rel="next"`` across all pages."""
+        url: str | None = f"{self.api_url}/repos/{repo}/issues/{pull}/comments?per_page=100"
+        while url:
+            response = self.request("GET", url)
+            for item in response.json():
+                yield Comment.from_json(item)
+            url = _next_link(response.headers.get("link", ""))
+
+    def create_comment(self, repo: str, pull: int, body: str) -> Comment:
+        response = self.request("POST", f"/repos/{repo}/issues/{pull}/comments", json={"body": body})
+        return Comment.from_json(response.json())
+
+    def update_comment(self, repo: str, comment_id: int, body: str) -> Comment:
+        response = self.request("PATCH", f"/repos/{repo}/issues/comments/{comment_id}", json={"body": body})
+        return Comment.from_json(response.json())
+
+    def delete_comment(self, repo: str, comment_id: int) -> None:
+        self.request("DELETE", f"/repos/{repo}/issues/comments/{comment_id}")
+
+    def minimize_comment(self, node_id: str) -> None:
+        query = (
+            "mutation($id: ID!) { minimizeComment(input: {subjectId: $id, classifier: OUTDATED}) "
+            "{ minimizedComment { isMinimized } } }"
+        )
+        response = self.request("POST", graphql_url(self.api_url), json={"query": query, "variables": {"id": node_id}})
+        errors = response.json().get("errors")
+        if errors:
+            raise GitHubError(f"GitHub GraphQL minimizeComment: {self._redact(str(errors[0].get('message', errors)))}")
+
+    def find_comments(self, repo: str, pull: int, marker: str) -> list[Comment]:
+        return [c for c in self.list_comments(repo, pull) if marker in c.body]
+
+    def post_comment(
+        self, repo: str, pull: int, body: str, *, behavior: str = "update", marker: str, skip: bool = False
+    ) -> PostResult:
+        """Post BODY per BEHAVIOR; ``skip`` (no cost change) posts nothing new but refreshes ours if it exists."""
+        if behavior not in BEHAVIORS:
+            raise GitHubError(f"unknown behavior {behavior!r} (one of {', '.join(BEHAVIORS)})")
+        if marker not in body:
+            body = f"{marker}\n{body}"
+        if behavior == "new":
+            if skip:
+                return PostResult("skipped")
+            return PostResult("created", self.create_comment(repo, pull, body))
+        ours = self.find_comments(repo, pull, marker)
+        if behavior == "update":
+            if ours:
+                return PostResult("updated", self.update_comment(repo, ours[-1].id, body))
+            if skip:
+                return PostResult("skipped")
+            return PostResult("created", self.create_comment(repo, pull, body))
+        if skip:
+            return PostResult("skipped")
+        result = PostResult("created")
+        for comment in ours:
+            if behavior == "delete-and-new":
+                self.delete_comment(repo, comment.id)
+                result.deleted += 1
+            else:
+                self.minimize_comment(comment.node_id)
+                result.hidden += 1
+        result.comment = self.create_comment(repo, pull, body)
+        return result
+
+
+def _next_link(header: str) -> str | None:
+    for part in header.split(","):
+        match = _LINK_NEXT.search(part)
+        if match:
+            return match.group(1)
+    return None

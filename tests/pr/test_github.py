@@ -1,0 +1,235 @@
+"""The comment client against a local server that answers as GitHub's REST API documents."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from estimator.cli import cli
+from estimator.commands import comment as comment_cmd
+from estimator.github import GitHubClient, GitHubError, graphql_url
+from estimator.report.pr_comment import MARKER
+from tests.pr.github_server import FakeGitHub
+
+TOKEN = "ghs_test-token-123"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pr"
+
+
+@pytest.fixture
+def github() -> Iterator[FakeGitHub]:
+    with FakeGitHub(token=TOKEN, max_per_page=10) as fake:
+        yield fake
+
+
+def client_for(fake: FakeGitHub, sleeps: list[float] | None = None, **kwargs: object) -> GitHubClient:
+    record = sleeps if sleeps is not None else []
+    return GitHubClient(TOKEN, fake.url, sleep=record.append, clock=lambda: 1_000_000.0, **kwargs)  # type: ignore[arg-type]
+
+
+def ours(fake: FakeGitHub) -> list[dict]:
+    return [c for c in fake.comments if MARKER in c["body"]]
+
+
+def test_create_then_update_in_place_with_35_other_comments(github: FakeGitHub) -> None:
+    for i in range(5):
+        github.add_comment(f"early comment {i}")
+    with client_for(github) as client:
+        first = client.post_comment("o/r", 1, f"{MARKER}\nfirst body", marker=MARKER)
+        assert first.action == "created"
+        for i in range(30):
+            github.add_comment(f"later comment {i}")
+        second = client.post_comment("o/r", 1, f"{MARKER}\nsecond body", marker=MARKER)
+    assert second.action == "updated"
+    assert second.comment is not None and second.comment.id == first.comment.id  # type: ignore[union-attr]
+    assert len(github.comments) == 36
+    assert [c["body"] for c in ours(github)] == [f"{MARKER}\nsecond body"]
+    # The list was read across pages (10 per page here): 36 comments = 4 pages.
+    gets = [path for method, path in github.requests if method == "GET"]
+    assert len(gets) == 1 + 4  # first run: 1 page of 5; second: 4 pages
+
+
+def test_our_comment_found_on_the_last_page(github: FakeGitHub) -> None:
+    for i in range(34):
+        github.add_comment(f"noise {i}")
+    github.add_comment(f"{MARKER}\nold")
+    github.add_comment("one after")
+    with client_for(github) as client:
+        result = client.post_comment("o/r", 1, f"{MARKER}\nnew", marker=MARKER)
+    assert result.action == "updated"
+    assert [c["body"] for c in ours(github)] == [f"{MARKER}\nnew"]
+    assert len(github.comments) == 36
+
+
+def test_retry_after_502_creates_no_duplicate(github: FakeGitHub) -> None:
+    github.fail_next("POST", r"/comments$", 502, message="Bad Gateway")
+    sleeps: list[float] = []
+    with client_for(github, sleeps) as client:
+        result = client.post_comment("o/r", 1, "body", marker=MARKER)
+    assert result.action == "created"
+    assert len(ours(github)) == 1
+    assert ours(github)[0]["body"] == f"{MARKER}\nbody"  # the marker is added when missing
+    assert sleeps == [1.0]
+    assert [m for m, _ in github.requests].count("POST") == 2
+
+
+def test_secondary_rate_limit_honours_retry_after(github: FakeGitHub) -> None:
+    github.fail_next(
+        "PATCH", r"/issues/comments/", 403, {"retry-after": "7"}, message="You have exceeded a secondary rate limit"
+    )
+    github.add_comment(f"{MARKER}\nold")
+    sleeps: list[float] = []
+    with client_for(github, sleeps) as client:
+        result = client.post_comment("o/r", 1, f"{MARKER}\nnew", marker=MARKER)
+    assert result.action == "updated"
+    assert sleeps == [7.0]
+
+
+def test_rate_limit_reset_header_waits_until_reset(github: FakeGitHub) -> None:
+    headers = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(1_000_000 + 12)}
+    github.fail_next("GET", r"/comments$", 403, headers, message="API rate limit exceeded")
+    sleeps: list[float] = []
+    with client_for(github, sleeps) as client:
+        assert list(client.list_comments("o/r", 1)) == []
+    assert sleeps == [12.0]
+
+
+def test_rate_limit_reset_far_away_fails_clearly(github: FakeGitHub) -> None:
+    headers = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(1_000_000 + 3600)}
+    github.fail_next("GET", r"/comments$", 403, headers, message="API rate limit exceeded")
+    with client_for(github) as client, pytest.raises(GitHubError, match="rate limit"):
+        list(client.list_comments("o/r", 1))
+
+
+def test_attempts_are_bounded(github: FakeGitHub) -> None:
+    for _ in range(10):
+        github.fail_next("POST", r"/comments$", 502)
+    sleeps: list[float] = []
+    with client_for(github, sleeps, max_attempts=3) as client, pytest.raises(GitHubError, match="after 3 attempts"):
+        client.create_comment("o/r", 1, "x")
+    assert sleeps == [1.0, 2.0]
+    assert github.comments == []
+
+
+def test_401_is_clear_and_never_shows_the_token(github: FakeGitHub) -> None:
+    client = GitHubClient("ghp_wrong-secret-token", github.url, sleep=lambda s: None)
+    with client, pytest.raises(GitHubError) as err:
+        client.create_comment("o/r", 1, "x")
+    assert "401" in str(err.value) and "GITHUB_TOKEN" in str(err.value)
+    assert "ghp_wrong-secret-token" not in str(err.value)
+
+
+def test_403_without_rate_limit_is_a_permission_error(github: FakeGitHub) -> None:
+    github.fail_next("POST", r"/comments$", 403, message="Resource not accessible by integration")
+    with client_for(github) as client, pytest.raises(GitHubError, match="403 forbidden.*pull-requests: write"):
+        client.create_comment("o/r", 1, "x")
+
+
+def test_404_names_repo_and_pull(github: FakeGitHub) -> None:
+    with client_for(github) as client, pytest.raises(GitHubError, match="404 not found: check --repo"):
+        client.create_comment("o/missing", 1, "x")
+
+
+def test_new_always_creates(github: FakeGitHub) -> None:
+    github.add_comment(f"{MARKER}\nold")
+    with client_for(github) as client:
+        assert client.post_comment("o/r", 1, f"{MARKER}\nnew", behavior="new", marker=MARKER).action == "created"
+    assert len(ours(github)) == 2
+
+
+def test_delete_and_new(github: FakeGitHub) -> None:
+    github.add_comment(f"{MARKER}\nold 1")
+    github.add_comment("keep me")
+    github.add_comment(f"{MARKER}\nold 2")
+    with client_for(github) as client:
+        result = client.post_comment("o/r", 1, f"{MARKER}\nnew", behavior="delete-and-new", marker=MARKER)
+    assert (result.action, result.deleted) == ("created", 2)
+    assert [c["body"] for c in github.comments] == ["keep me", f"{MARKER}\nnew"]
+
+
+def test_hide_and_new_on_enterprise_layout() -> None:
+    with FakeGitHub(token=TOKEN, prefix="/api/v3") as fake:
+        old = fake.add_comment(f"{MARKER}\nold")
+        with client_for(fake) as client:
+            result = client.post_comment("o/r", 1, f"{MARKER}\nnew", behavior="hide-and-new", marker=MARKER)
+        assert (result.action, result.hidden) == ("created", 1)
+        assert fake.minimized == [old["node_id"]]
+        assert ("POST", "/api/graphql") in fake.requests
+        assert len(ours(fake)) == 2
+
+
+def test_graphql_url() -> None:
+    assert graphql_url("https://api.github.com") == "https://api.github.com/graphql"
+    assert graphql_url("https://ghe.example.com/api/v3/") == "https://ghe.example.com/api/graphql"
+
+
+def test_headers_sent(github: FakeGitHub) -> None:
+    with client_for(github) as client:
+        list(client.list_comments("o/r", 1))
+    seen = github.headers_seen[0]
+    assert seen["authorization"] == f"Bearer {TOKEN}"
+    assert seen["accept"] == "application/vnd.github+json"
+    assert seen["x-github-api-version"] == "2022-11-28"
+
+
+# --- the command -------------------------------------------------------------------------------
+
+
+def test_command_skip_no_diff_posts_nothing(github: FakeGitHub, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    monkeypatch.setenv("GITHUB_API_URL", github.url)
+    code = comment_cmd.run(
+        repo="o/r", pull=1, body_file=str(FIXTURES / "no_change_comment.md"), skip_no_diff=True
+    )
+    assert code == 0
+    assert github.comments == []
+    # Without the flag, the same body is posted.
+    comment_cmd.run(repo="o/r", pull=1, body_file=str(FIXTURES / "no_change_comment.md"))
+    assert len(ours(github)) == 1
+
+
+def test_command_skip_no_diff_still_refreshes_an_existing_comment(
+    github: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    monkeypatch.setenv("GITHUB_API_URL", github.url)
+    github.add_comment(f"{MARKER}\nstale: +$100")
+    comment_cmd.run(repo="o/r", pull=1, body_file=str(FIXTURES / "no_change_comment.md"), skip_no_diff=True)
+    assert len(ours(github)) == 1 and "stale" not in ours(github)[0]["body"]
+
+
+def test_cli_401_exits_2_without_leaking_token(github: FakeGitHub, tmp_path: Path) -> None:
+    body = tmp_path / "body.md"
+    body.write_text("hello\n")
+    secret = "ghp_super-secret-value"
+    result = CliRunner().invoke(
+        cli,
+        ["comment", "github", "--repo", "o/r", "--pull", "1", "--body-file", str(body)],
+        env={"GITHUB_TOKEN": secret, "GITHUB_API_URL": github.url},
+    )
+    assert result.exit_code == 2
+    assert "401" in result.output
+    assert secret not in result.output
+
+
+def test_cli_without_token_exits_2(github: FakeGitHub, tmp_path: Path) -> None:
+    body = tmp_path / "body.md"
+    body.write_text("hello\n")
+    result = CliRunner().invoke(
+        cli,
+        ["comment", "github", "--repo", "o/r", "--pull", "1", "--body-file", str(body)],
+        env={"GITHUB_TOKEN": "", "GITHUB_API_URL": github.url},
+    )
+    assert result.exit_code == 2
+    assert "GITHUB_TOKEN is not set" in result.output
+    assert github.requests == []
+
+
+def test_cli_bad_repo_is_a_usage_error(tmp_path: Path) -> None:
+    body = tmp_path / "body.md"
+    body.write_text("hello\n")
+    result = CliRunner().invoke(cli, ["comment", "github", "--repo", "nope", "--pull", "1", "--body-file", str(body)])
+    assert result.exit_code == 2
+    assert "OWNER/NAME" in result.output
