@@ -1,0 +1,289 @@
+"""``costrail diff PATH --base-ref REF | --compare-to BASE.json``: the cost change of a change.
+
+Head is the working tree as it is. The base is either REF checked out in a temporary git
+worktree (same project paths, the config's ``projects:`` read from the base's own config so a
+project only in base or only in head is seen) or a saved ``costrail/v1`` JSON.
+
+Both sides are judged by the head's config, so "new" findings come from the code change, not
+from a config change. The gate fails (exit 1) on every unsuppressed mandatory finding present
+in head, new *or* pre-existing, as checkov and infracost users expect, and on a mandatory
+CR-BUD-002. Input errors in head exit 2; errors reading the base are warnings (a PR that fixes
+a broken base must be able to pass).
+
+Reuse: with ``--base-ref``, a project none of whose inputs changed between base and working
+tree (no changed file under its directory, in its var or usage files, nor any source-like file
+outside every project directory, e.g. a shared module) takes the head's result as its base
+instead of being read twice. Within a changed project, unchanged files are parsed once thanks
+to the parsed-file cache (shared by both sides, keyed by content).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from estimator import diff as diffing
+from estimator import pipeline
+from estimator.commands.common import emit, load_options, project_specs, report_diagnostics
+from estimator.errors import CostrailError, InputError, UsageError
+from estimator.pipeline import ProjectResult, ProjectSpec
+
+if TYPE_CHECKING:
+    from estimator.config import Config
+    from estimator.loaders import LoadOptions
+    from estimator.model import Location
+    from estimator.worktree import Worktree
+
+SOURCE_SUFFIXES = (".tf", ".tf.json", ".tfvars", ".tfvars.json", ".hcl", ".py", ".yaml", ".yml", ".json")
+
+
+def run(
+    paths: list[str],
+    *,
+    base_ref: str | None = None,
+    compare_to: str | None = None,
+    fmt: str = "table",
+    out_file: str | None = None,
+    **kwargs: Any,
+) -> int:
+    if bool(base_ref) == bool(compare_to):
+        raise UsageError("diff needs exactly one of --base-ref REF or --compare-to BASE.json")
+    options = load_options(kwargs)
+    config = _load_config(paths, kwargs.get("config_path"))
+    specs = project_specs(paths, kwargs, config)
+
+    if compare_to:
+        head_results = pipeline.run(specs, options, config=config, price=True, check=True)
+        base_projects = _read_saved(compare_to)
+    else:
+        assert base_ref is not None
+        head_results, base_projects = _against_ref(paths, specs, base_ref, options, config, kwargs)
+
+    failed = report_diagnostics(head_results)
+    head_projects = [diffing.project_from_result(r) for r in head_results]
+    change = diffing.compute_diff(base_projects, head_projects)
+    diffing.apply_budget(change, config)
+    code = diffing.exit_code(change, failed)
+    emit(_render(change, head_results, specs, fmt), out_file)
+    return code
+
+
+def _load_config(paths: list[str], explicit: str | None) -> Config | None:
+    try:
+        from estimator.config import load_config
+    except ImportError:  # the config module is not there yet: defaults everywhere
+        return None
+    return load_config(explicit, paths or ["."])
+
+
+def _read_saved(path: str) -> list[diffing.ProjectCost]:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err.strerror}") from err
+    try:
+        doc = json.loads(text)
+    except ValueError as err:
+        line = getattr(err, "lineno", 0)
+        from estimator.model import Location
+
+        raise InputError(f"not valid JSON: {err}", Location(path, line)) from err
+    return diffing.projects_from_json(doc, path)
+
+
+# --- --base-ref --------------------------------------------------------------------------------
+
+
+def _against_ref(
+    paths: list[str],
+    specs: list[ProjectSpec],
+    ref: str,
+    options: LoadOptions,
+    config: Config | None,
+    kwargs: dict[str, Any],
+) -> tuple[list[ProjectResult], list[diffing.ProjectCost]]:
+    from estimator import worktree
+
+    anchor = paths[0] if paths else (str(Path(config.source).parent) if config and config.source else ".")
+    with worktree.checkout(anchor, ref) as tree:
+        present = [s for s in specs if Path(s.path).exists()]
+        head_results = pipeline.run(present, options, config=config, price=True, check=True)
+        base_specs = _base_specs(paths, specs, config, tree, kwargs)
+        changed = tree.changed_files()
+        head_by_name = {r.path: r for r in head_results}
+        all_dirs = [_rel(tree, s.path) for s in [*present, *base_specs]]
+        base_projects = []
+        for spec in base_specs:
+            name = spec.name or spec.path
+            if not Path(spec.path).exists():
+                continue  # only in head
+            reused = head_by_name.get(name)
+            if reused and not reused.failed and _unchanged(tree, reused.spec, changed, all_dirs):
+                base_projects.append(diffing.project_from_result(reused))
+                continue
+            result = pipeline.run_one(spec, options, config=config, price=True, check=True)
+            _warn_base(result, tree)
+            base_projects.append(diffing.project_from_result(result, name))
+    return head_results, base_projects
+
+
+def _base_specs(
+    paths: list[str], specs: list[ProjectSpec], config: Config | None, tree: Worktree, kwargs: dict[str, Any]
+) -> list[ProjectSpec]:
+    """The base's projects: from the base's own config when the head's comes from the repo."""
+    if config is not None and config.source and config.projects and not paths:
+        base_config_path = tree.map(config.source)
+        if base_config_path.exists() and base_config_path != Path(config.source).resolve():
+            try:
+                from estimator.config import load_config
+
+                base_config = load_config(str(base_config_path), [])
+            except CostrailError as err:
+                print(f"warning: base config {ref_name(tree)}: {err}; using the head's projects", file=sys.stderr)
+            else:
+                if base_config.projects:
+                    base_specs = pipeline.specs_from([], usage_file=kwargs.get("usage_file"), config=base_config)
+                    return [_keep_usage(s, tree) for s in base_specs]
+    return [_map_spec(s, tree) for s in specs]
+
+
+def ref_name(tree: Worktree) -> str:
+    return tree.commit[:12]
+
+
+def _map_spec(spec: ProjectSpec, tree: Worktree) -> ProjectSpec:
+    """The head spec, every path inside the repository moved into the worktree."""
+    var_files = []
+    for var_file in spec.var_files:
+        mapped = tree.map(var_file)
+        if mapped.exists():
+            var_files.append(str(mapped))
+        else:
+            print(f"warning: {var_file} is not in the base ({ref_name(tree)}); base read without it", file=sys.stderr)
+    return replace(
+        spec,
+        path=str(tree.map(spec.path)),
+        var_files=var_files,
+        usage_file=_usage_in(spec.usage_file, tree),
+        name=spec.name or spec.path,
+    )
+
+
+def _keep_usage(spec: ProjectSpec, tree: Worktree) -> ProjectSpec:
+    if spec.usage_file and not Path(spec.usage_file).exists():
+        # A usage file new in head: the head's quantities are the fairest base.
+        head_usage = Path(tree.top) / Path(spec.usage_file).resolve().relative_to(tree.root)
+        return replace(spec, usage_file=str(head_usage) if head_usage.exists() else None)
+    return spec
+
+
+def _usage_in(usage_file: str | None, tree: Worktree) -> str | None:
+    if not usage_file:
+        return None
+    mapped = tree.map(usage_file)
+    return str(mapped) if mapped.exists() else usage_file
+
+
+def _rel(tree: Worktree, path: str) -> str | None:
+    p = Path(path).resolve()
+    for root in (tree.top, tree.root):
+        try:
+            return p.relative_to(root).as_posix()
+        except ValueError:
+            continue
+    return None
+
+
+def _under(file: str, directory: str) -> bool:
+    return directory in ("", ".") or file == directory or file.startswith(directory.rstrip("/") + "/")
+
+
+def _unchanged(tree: Worktree, spec: ProjectSpec, changed: list[str], all_dirs: list[str | None]) -> bool:
+    """True when no input of SPEC differs between the base commit and the working tree."""
+    own = _rel(tree, spec.path)
+    if own is None:
+        return False
+    inputs = [_rel(tree, f) for f in [*spec.var_files, *([spec.usage_file] if spec.usage_file else [])]]
+    if any(i is None for i in inputs):
+        return False
+    dirs = [d for d in all_dirs if d is not None]
+    for file in changed:
+        if _under(file, own) or file in inputs:
+            return False
+        outside_projects = not any(_under(file, d) for d in dirs)
+        if outside_projects and file.endswith(SOURCE_SUFFIXES):
+            return False  # e.g. a shared module: any project may read it
+    return True
+
+
+def _warn_base(result: ProjectResult, tree: Worktree) -> None:
+    for diag in result.diagnostics:
+        if diag.severity == "error":
+            print(f"warning: base ({ref_name(tree)}): {diag}", file=sys.stderr)
+    if result.error is not None:
+        print(f"warning: base ({ref_name(tree)}): {result.error}", file=sys.stderr)
+
+
+# --- output ------------------------------------------------------------------------------------
+
+
+def _render(change: diffing.CostDiff, head_results: list[ProjectResult], specs: list[ProjectSpec], fmt: str) -> str:
+    if fmt == "json":
+        from estimator.report.json_report import dumps, report_json
+
+        return dumps(report_json(head_results, findings=change.gate_findings, diff=change.to_json()))
+    if fmt == "markdown":
+        from estimator.report.pr_comment import render_comment
+
+        return render_comment(change, catalog=_catalog(), file_url=_file_url(specs))
+    from estimator.report.diff_table import render_table
+
+    return render_table(change)
+
+
+def _catalog() -> dict[str, str] | None:
+    try:
+        from estimator.pricing.catalog import catalog_as_of
+    except ImportError:
+        return None
+    return catalog_as_of()
+
+
+def _file_url(specs: list[ProjectSpec]):  # noqa: ANN202 - a closure
+    """Links to the PR's files: COSTRAIL_LINK_BASE, or the GitHub Actions environment."""
+    base = os.environ.get("COSTRAIL_LINK_BASE")
+    if not base:
+        server = os.environ.get("GITHUB_SERVER_URL", "https://github.com")
+        repo = os.environ.get("GITHUB_REPOSITORY")
+        sha = os.environ.get("COSTRAIL_HEAD_SHA") or os.environ.get("GITHUB_SHA")
+        if not (repo and sha):
+            return None
+        base = f"{server}/{repo}/blob/{sha}"
+    try:
+        from estimator.worktree import toplevel
+
+        top = toplevel(specs[0].path if specs else ".")
+    except CostrailError:
+        return None
+    dirs: dict[str, Path] = {}
+    for spec in specs:
+        p = Path(spec.path).resolve()
+        dirs[spec.name or spec.path] = p if p.is_dir() else p.parent
+
+    def url(project: str, location: Location) -> str | None:
+        root = dirs.get(project)
+        if root is None:
+            return None
+        target = (root / location.file).resolve()
+        try:
+            rel = target.relative_to(top).as_posix()
+        except ValueError:
+            return None
+        return f"{base.rstrip('/')}/{rel}#L{location.line}"
+
+    return url
+

@@ -1,0 +1,519 @@
+"""Base vs head of a change: per-resource cost changes, totals, and findings new / existing / resolved.
+
+Both sides are first reduced to the same plain snapshot (``ProjectCost``), whether they come
+from a pipeline run (head, or the base in a git worktree) or from a saved ``costrail/v1``
+JSON (``--compare-to``), so the comparison has one code path. Identity across sides is
+(project path, resource address) for resources and ``Finding.key`` for findings: line
+numbers move in a change, addresses do not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from estimator.cost_model import CostedResource, decimal_text, money
+from estimator.errors import InputError
+from estimator.model import Location
+from policies.finding import Finding
+
+if TYPE_CHECKING:
+    from estimator.pipeline import ProjectResult
+
+ZERO = Decimal(0)
+CHANGES = ("added", "removed", "changed")
+
+
+@dataclass(frozen=True)
+class ComponentCost:
+    """One bill line of one side, reduced to what a diff compares."""
+
+    name: str
+    unit: str
+    quantity: Decimal | None
+    unit_price: Decimal | None
+    monthly_cost: Decimal | None
+    group: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.group or "", self.name)
+
+
+@dataclass
+class ResourceCost:
+    """One resource of one side: its cost, lines, tags (for the pie chart) and requests (per-1k)."""
+
+    address: str
+    type: str
+    monthly_cost: Decimal | None
+    status: str
+    components: list[ComponentCost] = field(default_factory=list)
+    tags: dict[str, Any] = field(default_factory=dict)
+    location: Location | None = None
+    monthly_requests: Decimal | None = None
+    reason: str | None = None
+
+    @property
+    def cost_per_1k_requests(self) -> Decimal | None:
+        if self.monthly_cost is None or not self.monthly_requests:
+            return None
+        return self.monthly_cost / self.monthly_requests * 1000
+
+    def same_cost_as(self, other: ResourceCost) -> bool:
+        """Equal bill: same status and the same lines with the same quantities, prices and costs."""
+        return self.status == other.status and self.monthly_cost == other.monthly_cost and sorted(
+            self.components, key=_component_sort
+        ) == sorted(other.components, key=_component_sort)
+
+
+def _component_sort(c: ComponentCost) -> tuple[str, str, str, str]:
+    return (c.group or "", c.name, str(c.quantity), str(c.unit_price))
+
+
+@dataclass
+class ProjectCost:
+    """One project of one side."""
+
+    path: str
+    source: str | None
+    monthly_cost: Decimal
+    resources: dict[str, ResourceCost] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    failed: bool = False
+
+
+# --- building snapshots -------------------------------------------------------------------------
+
+
+def resource_from_costed(costed: CostedResource) -> ResourceCost:
+    res = costed.resource
+    return ResourceCost(
+        address=costed.address,
+        type=res.type,
+        monthly_cost=costed.monthly_cost,
+        status=costed.status,
+        components=[
+            ComponentCost(c.name, c.unit, c.quantity, c.unit_price, c.monthly_cost, c.group) for c in costed.components
+        ],
+        tags={k: v for k, v in res.tag_values.items() if isinstance(v, (str, int, float, bool))},
+        location=res.location,
+        monthly_requests=costed.monthly_requests,
+        reason=costed.reason,
+    )
+
+
+def project_from_result(result: ProjectResult, path: str | None = None) -> ProjectCost:
+    """Snapshot of a pipeline result; unsupported resources carry no cost either way and are left out."""
+    name = path or result.path
+    findings = []
+    for finding in result.findings:
+        if not finding.project:
+            finding.project = name
+        findings.append(finding)
+    return ProjectCost(
+        path=name,
+        source=result.project.source if result.project else None,
+        monthly_cost=result.monthly_cost,
+        resources={c.address: resource_from_costed(c) for c in result.costed if c.status != "unsupported"},
+        findings=findings,
+        failed=result.failed,
+    )
+
+
+def _dec(value: Any, where: str) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError) as err:
+        raise InputError(f"{where}: not a decimal: {value!r}") from err
+
+
+def _location(data: Any) -> Location | None:
+    if isinstance(data, dict) and data.get("file"):
+        return Location(str(data["file"]), int(data.get("line") or 0))
+    return None
+
+
+def projects_from_json(doc: Any, source_name: str) -> list[ProjectCost]:
+    """Snapshots from a saved ``breakdown``/``check``/``diff --format json`` (costrail/v1)."""
+    if not isinstance(doc, dict) or doc.get("schema") != "costrail/v1" or not isinstance(doc.get("projects"), list):
+        raise InputError(f"{source_name}: not a costrail/v1 JSON report (run `costrail breakdown --format json`)")
+    projects = []
+    for p_index, pdata in enumerate(doc["projects"]):
+        where = f"{source_name}: projects[{p_index}]"
+        if not isinstance(pdata, dict) or not isinstance(pdata.get("path"), str):
+            raise InputError(f"{where}: a project needs a path")
+        resources: dict[str, ResourceCost] = {}
+        for r_index, rdata in enumerate(pdata.get("resources") or []):
+            rwhere = f"{where}.resources[{r_index}]"
+            if not isinstance(rdata, dict) or "address" not in rdata:
+                raise InputError(f"{rwhere}: a resource needs an address")
+            status = rdata.get("status") or ("priced" if rdata.get("priced") else "unpriced")
+            if status == "unsupported":
+                continue
+            components = [
+                ComponentCost(
+                    name=str(c.get("name", "")),
+                    unit=str(c.get("unit", "")),
+                    quantity=_dec(c.get("quantity"), rwhere),
+                    unit_price=_dec(c.get("unit_price"), rwhere),
+                    monthly_cost=_dec(c.get("monthly_cost"), rwhere),
+                    group=c.get("group"),
+                )
+                for c in rdata.get("components") or []
+                if isinstance(c, dict)
+            ]
+            resources[rdata["address"]] = ResourceCost(
+                address=rdata["address"],
+                type=str(rdata.get("type", "")),
+                monthly_cost=_dec(rdata.get("monthly_cost"), rwhere),
+                status=status,
+                components=components,
+                tags=dict(rdata.get("tags") or {}),
+                location=_location(rdata.get("location")),
+                monthly_requests=_dec(rdata.get("monthly_requests"), rwhere),
+                reason=rdata.get("reason"),
+            )
+        projects.append(
+            ProjectCost(
+                path=pdata["path"],
+                source=pdata.get("source"),
+                monthly_cost=_dec(pdata.get("monthly_cost"), where) or ZERO,
+                resources=resources,
+                failed=bool(pdata.get("errors")),
+            )
+        )
+    findings = doc.get("findings") or []
+    single = projects[0].path if len(projects) == 1 else ""
+    for fdata in findings:
+        if not isinstance(fdata, dict) or "rule" not in fdata:
+            continue
+        finding = Finding(
+            rule=fdata["rule"],
+            severity=fdata.get("severity", "low"),
+            enforcement=fdata.get("enforcement", "advisory"),
+            address=fdata.get("address", ""),
+            message=fdata.get("message", ""),
+            location=_location(fdata.get("location")),
+            monthly_saving=_dec(fdata.get("monthly_saving"), source_name),
+            project=fdata.get("project") or single,
+            suppressed=bool(fdata.get("suppressed")),
+            suppression_reason=fdata.get("suppression_reason"),
+        )
+        for project in projects:
+            if project.path == finding.project:
+                project.findings.append(finding)
+    return projects
+
+
+# --- the diff ----------------------------------------------------------------------------------
+
+
+@dataclass
+class ComponentDelta:
+    name: str
+    unit: str
+    group: str | None
+    base: ComponentCost | None
+    head: ComponentCost | None
+
+    @property
+    def base_cost(self) -> Decimal | None:
+        return self.base.monthly_cost if self.base else ZERO
+
+    @property
+    def head_cost(self) -> Decimal | None:
+        return self.head.monthly_cost if self.head else ZERO
+
+    @property
+    def delta(self) -> Decimal | None:
+        return _sub(self.head_cost, self.base_cost)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "unit": self.unit,
+            **({"group": self.group} if self.group else {}),
+            "base_quantity": decimal_text(self.base.quantity) if self.base else None,
+            "head_quantity": decimal_text(self.head.quantity) if self.head else None,
+            "base_unit_price": decimal_text(self.base.unit_price) if self.base else None,
+            "head_unit_price": decimal_text(self.head.unit_price) if self.head else None,
+            "base_monthly_cost": money(self.base_cost),
+            "head_monthly_cost": money(self.head_cost),
+            "delta_monthly_cost": money(self.delta),
+        }
+
+
+@dataclass
+class ResourceDelta:
+    """One resource that was added, removed or whose bill changed. Unknown costs stay None."""
+
+    project: str
+    address: str
+    type: str
+    change: str
+    base: ResourceCost | None
+    head: ResourceCost | None
+    components: list[ComponentDelta] = field(default_factory=list)
+
+    @property
+    def base_cost(self) -> Decimal | None:
+        return self.base.monthly_cost if self.base else ZERO
+
+    @property
+    def head_cost(self) -> Decimal | None:
+        return self.head.monthly_cost if self.head else ZERO
+
+    @property
+    def delta(self) -> Decimal | None:
+        return _sub(self.head_cost, self.base_cost)
+
+    def to_json(self) -> dict[str, Any]:
+        side = self.head or self.base
+        return {
+            "address": self.address,
+            "change": self.change,
+            "base_monthly_cost": money(self.base_cost),
+            "head_monthly_cost": money(self.head_cost),
+            "delta_monthly_cost": money(self.delta),
+            "project": self.project,
+            "type": self.type,
+            "location": side.location.to_json() if side and side.location else None,
+            "components": [c.to_json() for c in self.components],
+        }
+
+
+@dataclass
+class ProjectDelta:
+    """One project; ``presence`` says whether it exists in both sides or only one."""
+
+    path: str
+    base: ProjectCost | None
+    head: ProjectCost | None
+    resources: list[ResourceDelta] = field(default_factory=list)
+
+    @property
+    def presence(self) -> str:
+        if self.base is None:
+            return "added"
+        if self.head is None:
+            return "removed"
+        return "both"
+
+    @property
+    def base_cost(self) -> Decimal:
+        return self.base.monthly_cost if self.base else ZERO
+
+    @property
+    def head_cost(self) -> Decimal:
+        return self.head.monthly_cost if self.head else ZERO
+
+    @property
+    def delta(self) -> Decimal:
+        return self.head_cost - self.base_cost
+
+    @property
+    def percent(self) -> Decimal | None:
+        return percent(self.base_cost, self.head_cost)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "presence": self.presence,
+            "base_monthly_cost": money(self.base_cost),
+            "head_monthly_cost": money(self.head_cost),
+            "delta_monthly_cost": money(self.delta),
+            "delta_percent": _pct_text(self.percent),
+            "resources": [r.to_json() for r in self.resources],
+        }
+
+
+@dataclass
+class CostDiff:
+    """The whole change: projects, findings new/existing/resolved, and the budget gate's findings."""
+
+    projects: list[ProjectDelta]
+    new_findings: list[Finding] = field(default_factory=list)
+    existing_findings: list[Finding] = field(default_factory=list)
+    resolved_findings: list[Finding] = field(default_factory=list)
+    budget_findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def base_cost(self) -> Decimal:
+        return sum((p.base_cost for p in self.projects), ZERO)
+
+    @property
+    def head_cost(self) -> Decimal:
+        return sum((p.head_cost for p in self.projects), ZERO)
+
+    @property
+    def delta(self) -> Decimal:
+        return self.head_cost - self.base_cost
+
+    @property
+    def percent(self) -> Decimal | None:
+        return percent(self.base_cost, self.head_cost)
+
+    @property
+    def resources(self) -> list[ResourceDelta]:
+        return [r for p in self.projects for r in p.resources]
+
+    @property
+    def has_changes(self) -> bool:
+        """Anything to tell: a cost change, a changed resource, or a project appearing/disappearing."""
+        return bool(self.delta) or bool(self.resources) or any(p.presence != "both" for p in self.projects)
+
+    @property
+    def head_findings(self) -> list[Finding]:
+        return [*self.new_findings, *self.existing_findings]
+
+    @property
+    def gate_findings(self) -> list[Finding]:
+        """What the pre-merge gate judges: every head finding (new or pre-existing) and the budget."""
+        return [*self.head_findings, *self.budget_findings]
+
+    @property
+    def budget_exceeded(self) -> bool:
+        return any(f.enforcement == "mandatory" and not f.suppressed for f in self.budget_findings)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "base_monthly_cost": money(self.base_cost),
+            "head_monthly_cost": money(self.head_cost),
+            "delta_monthly_cost": money(self.delta),
+            "delta_percent": _pct_text(self.percent),
+            "resources": [r.to_json() for r in self.resources],
+            "projects": [p.to_json() for p in self.projects],
+            "findings": {
+                "new": [f.to_json() for f in self.new_findings],
+                "existing": [f.to_json() for f in self.existing_findings],
+                "resolved": [f.to_json() for f in self.resolved_findings],
+            },
+            "budget": {
+                "exceeded": self.budget_exceeded,
+                "findings": [f.to_json() for f in self.budget_findings],
+            },
+        }
+
+
+def _sub(head: Decimal | None, base: Decimal | None) -> Decimal | None:
+    if head is None or base is None:
+        return None
+    return head - base
+
+
+def percent(base: Decimal, head: Decimal) -> Decimal | None:
+    """Change in percent of the base; None when the base is 0 (a new cost has no percentage)."""
+    if not base:
+        return None if head else ZERO
+    return (head - base) / base * 100
+
+
+def _pct_text(value: Decimal | None) -> str | None:
+    return None if value is None else format(value.quantize(Decimal("0.01")), "f")
+
+
+def diff_resources(project: str, base: ProjectCost | None, head: ProjectCost | None) -> list[ResourceDelta]:
+    """Added, removed and changed resources of one project, largest absolute change first."""
+    base_res = base.resources if base else {}
+    head_res = head.resources if head else {}
+    out: list[ResourceDelta] = []
+    for address in [*head_res, *(a for a in base_res if a not in head_res)]:
+        b, h = base_res.get(address), head_res.get(address)
+        if b is not None and h is not None and b.same_cost_as(h):
+            continue
+        change = "added" if b is None else "removed" if h is None else "changed"
+        side = h or b
+        assert side is not None
+        out.append(
+            ResourceDelta(project, address, side.type, change, b, h, diff_components(b, h)),
+        )
+    out.sort(key=_resource_order)
+    return out
+
+
+def _resource_order(r: ResourceDelta) -> tuple[int, Decimal, str]:
+    delta = r.delta
+    return (1 if delta is None else 0, -abs(delta) if delta is not None else ZERO, r.address)
+
+
+def diff_components(base: ResourceCost | None, head: ResourceCost | None) -> list[ComponentDelta]:
+    """Line-by-line before/after, matched by (group, name); unchanged lines are dropped."""
+    base_c = {c.key: c for c in (base.components if base else [])}
+    head_c = {c.key: c for c in (head.components if head else [])}
+    out = []
+    for key in [*head_c, *(k for k in base_c if k not in head_c)]:
+        b, h = base_c.get(key), head_c.get(key)
+        if b == h:
+            continue
+        side = h or b
+        assert side is not None
+        out.append(ComponentDelta(side.name, side.unit, side.group, b, h))
+    return out
+
+
+def diff_findings(
+    base: list[Finding], head: list[Finding]
+) -> tuple[list[Finding], list[Finding], list[Finding]]:
+    """(new, existing, resolved) by ``Finding.key``; a suppressed finding is still a finding."""
+    base_keys = {f.key for f in base}
+    head_keys = {f.key for f in head}
+    new = [f for f in head if f.key not in base_keys]
+    existing = [f for f in head if f.key in base_keys]
+    resolved = [f for f in base if f.key not in head_keys]
+    return new, existing, resolved
+
+
+def match_projects(
+    base: list[ProjectCost], head: list[ProjectCost]
+) -> list[tuple[str, ProjectCost | None, ProjectCost | None]]:
+    """Pair projects by path; one project on each side with different paths is the same project."""
+    if len(base) == 1 and len(head) == 1 and base[0].path != head[0].path:
+        base[0] = _renamed(base[0], head[0].path)
+    base_by = {p.path: p for p in base}
+    head_paths = {p.path for p in head}
+    pairs: list[tuple[str, ProjectCost | None, ProjectCost | None]] = [(p.path, base_by.get(p.path), p) for p in head]
+    pairs += [(p.path, p, None) for p in base if p.path not in head_paths]
+    return pairs
+
+
+def _renamed(project: ProjectCost, path: str) -> ProjectCost:
+    for finding in project.findings:
+        finding.project = path
+    project.path = path
+    return project
+
+
+def compute_diff(base: list[ProjectCost], head: list[ProjectCost]) -> CostDiff:
+    """The diff of two sides (budget findings are added by ``apply_budget``)."""
+    projects = [ProjectDelta(path, b, h, diff_resources(path, b, h)) for path, b, h in match_projects(base, head)]
+    base_findings = [f for p in base for f in p.findings]
+    head_findings = [f for p in head for f in p.findings]
+    new, existing, resolved = diff_findings(base_findings, head_findings)
+    return CostDiff(projects, new, existing, resolved)
+
+
+def apply_budget(diff: CostDiff, config: Any) -> None:
+    """CR-BUD-002 per project, and on the total when there are several projects."""
+    if config is None:
+        return
+    from policies.engine import check_change
+
+    findings: list[Finding] = []
+    for project in diff.projects:
+        findings.extend(check_change(project.path, project.base_cost, project.head_cost, config))
+    if len(diff.projects) > 1:
+        findings.extend(check_change("(all projects)", diff.base_cost, diff.head_cost, config))
+    diff.budget_findings = findings
+
+
+def exit_code(diff: CostDiff, input_failed: bool) -> int:
+    """2 on input errors; 1 on any unsuppressed mandatory finding in head (new or pre-existing) or budget; else 0."""
+    if input_failed:
+        return 2
+    from policies.engine import exit_code as policy_exit_code
+
+    return policy_exit_code(diff.gate_findings)

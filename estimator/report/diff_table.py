@@ -1,0 +1,54 @@
+"""``diff --format table``: the change as plain text for a terminal or a CI log."""
+
+from __future__ import annotations
+
+from estimator.diff import CostDiff
+from estimator.report.pr_comment import pct, signed_usd, usd
+from policies.finding import Finding
+
+_SIGN = {"added": "+", "removed": "-", "changed": "~"}
+
+
+def _finding_line(f: Finding) -> str:
+    where = f" ({f.location.file}:{f.location.line})" if f.location else ""
+    state = " [suppressed]" if f.suppressed else ""
+    return f"    {f.rule} {f.severity}/{f.enforcement}{state} {f.address}{where}: {f.message}"
+
+
+def render_table(diff: CostDiff) -> str:
+    lines: list[str] = []
+    for project in diff.projects:
+        presence = {"added": " (only in head)", "removed": " (only in base)"}.get(project.presence, "")
+        lines.append(f"Project: {project.path}{presence}")
+        if not project.resources:
+            lines.append("  no resource cost changed")
+        for r in project.resources:
+            lines.append(
+                f"  {_SIGN[r.change]} {r.address:<50} {usd(r.base_cost):>12} -> {usd(r.head_cost):>12}  "
+                f"{signed_usd(r.delta):>12}"
+            )
+            for c in r.components:
+                name = f"{c.group} > {c.name}" if c.group else c.name
+                before = "-" if c.base is None else usd(c.base_cost)
+                after = "-" if c.head is None else usd(c.head_cost)
+                lines.append(f"      {name[:60]:<60} {before:>12} -> {after:>12}  {signed_usd(c.delta):>12}")
+        lines.append(
+            f"  monthly: {usd(project.base_cost)} -> {usd(project.head_cost)} "
+            f"({signed_usd(project.delta)}, {pct(project.percent)})"
+        )
+        lines.append("")
+    lines.append(
+        f"Total monthly cost: {usd(diff.base_cost)} -> {usd(diff.head_cost)} ({signed_usd(diff.delta)}, {pct(diff.percent)})"
+    )
+    for title, items in (
+        ("New findings", diff.new_findings),
+        ("Findings already present", diff.existing_findings),
+        ("Resolved findings", diff.resolved_findings),
+        ("Budget (CR-BUD-002)", diff.budget_findings),
+    ):
+        if items:
+            lines.append(f"{title}: {len(items)}")
+            lines += [_finding_line(f) for f in items]
+    if not diff.budget_findings:
+        lines.append("Budget: within the configured monthly increase (or none configured)")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,356 @@
+"""The pull-request comment (``diff --format markdown``): verdict, tables, findings, chart.
+
+One comment per PR, found again by ``MARKER``; a second hidden line carries the delta so that
+``comment github --skip-no-diff`` can tell "no change" without re-running anything. Details
+sit in ``<details>`` sections, and when the whole body would pass GitHub's 65,536-character
+limit the detail rows are cut (largest changes kept) and a note says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from estimator.cost_model import money
+from estimator.diff import CostDiff, ProjectDelta, ResourceDelta
+from estimator.model import Location
+from policies.finding import Finding
+
+MARKER = "<!-- costrail-comment -->"
+GITHUB_LIMIT = 65536
+DEFAULT_MAX_CHARS = GITHUB_LIMIT - 536  # headroom for what a caller might append
+PIE_TAGS = ("cost-center", "team", "model")
+_SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+_CHANGE_SIGN = {"added": "+", "removed": "−", "changed": "~"}
+_STATE_RE = re.compile(r"<!-- costrail:state delta=(?P<delta>-?[0-9.]+) changes=(?P<changes>[0-9]+) -->")
+
+FileUrl = Callable[[str, Location], "str | None"]
+
+
+def usd(value: Decimal | None) -> str:
+    """``$1,234.56``; None (not priced) is "unknown", never $0."""
+    if value is None:
+        return "unknown"
+    q = value.quantize(Decimal("0.01"))
+    sign = "-" if q < 0 else ""
+    return f"{sign}${abs(q):,.2f}"
+
+
+def signed_usd(value: Decimal | None) -> str:
+    if value is None:
+        return "unknown"
+    q = value.quantize(Decimal("0.01"))
+    if q > 0:
+        return f"+{usd(q)}"
+    return usd(q)
+
+
+def pct(value: Decimal | None) -> str:
+    if value is None:
+        return "new"
+    q = value.quantize(Decimal("0.01"))
+    return f"+{q}%" if q > 0 else f"{q}%"
+
+
+def _cell(text: Any) -> str:
+    """Markdown table cell: one line, pipes escaped."""
+    return str(text).replace("\r", " ").replace("\n", " ").replace("|", "\\|")
+
+
+def parse_state(body: str) -> tuple[Decimal, int] | None:
+    """(delta, number of changed resources) from a body we rendered; None if not ours."""
+    match = _STATE_RE.search(body)
+    if not match:
+        return None
+    return Decimal(match["delta"]), int(match["changes"])
+
+
+def _failing(finding: Finding) -> bool:
+    return finding.enforcement == "mandatory" and not finding.suppressed
+
+
+def _finding_order(f: Finding) -> tuple[int, int, str, str, str]:
+    return (0 if _failing(f) else 1, _SEVERITY_ORDER.get(f.severity, 9), f.project, f.rule, f.address)
+
+
+class _Limits:
+    """How many detail rows each section may show (None: all)."""
+
+    def __init__(self, rows: int | None) -> None:
+        self.rows = rows
+        self.cut = False
+
+    def take(self, items: list[Any]) -> tuple[list[Any], int]:
+        if self.rows is None or len(items) <= self.rows:
+            return items, 0
+        self.cut = True
+        return items[: self.rows], len(items) - self.rows
+
+
+def render_comment(
+    diff: CostDiff,
+    *,
+    catalog: dict[str, str] | None = None,
+    file_url: FileUrl | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    title: str = "costrail",
+) -> str:
+    """The whole comment, under ``max_chars``: detail rows are cut, largest first kept, with a note."""
+    body = _render(diff, catalog, file_url, _Limits(None), title)
+    if len(body) <= max_chars:
+        return body
+    low, high = 0, max(_row_count(diff), 1)
+    best = _render(diff, catalog, file_url, _Limits(0), title)
+    while low <= high:
+        mid = (low + high) // 2
+        candidate = _render(diff, catalog, file_url, _Limits(mid), title)
+        if len(candidate) <= max_chars:
+            best, low = candidate, mid + 1
+        else:
+            high = mid - 1
+    if len(best) > max_chars:  # even the summary is too long: cut it hard
+        note = "\n\n> **Note:** comment cut to fit GitHub's 65,536-character limit.\n"
+        best = best[: max_chars - len(note)] + note
+    return best
+
+
+def _row_count(diff: CostDiff) -> int:
+    rows = max((len(p.resources) for p in diff.projects), default=0)
+    return max(rows, len(diff.new_findings), len(diff.existing_findings), len(diff.resolved_findings))
+
+
+def _render(
+    diff: CostDiff, catalog: dict[str, str] | None, file_url: FileUrl | None, limits: _Limits, title: str
+) -> str:
+    out: list[str] = [MARKER, f"<!-- costrail:state delta={money(diff.delta)} changes={len(diff.resources)} -->"]
+    out.append(_verdict(diff, title))
+    out.append("")
+    out += _projects_table(diff)
+    out += _resources_section(diff, limits)
+    out += _findings_section(diff, file_url, limits)
+    out += _budget_section(diff)
+    out += _pie_section(diff)
+    out += _per_1k_section(diff)
+    if limits.cut:
+        out += [
+            "",
+            "> **Note:** details were cut to keep this comment under GitHub's 65,536-character limit; "
+            "run `costrail diff --format json` for the full report.",
+        ]
+    out += _footer(catalog)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _verdict(diff: CostDiff, title: str) -> str:
+    failing = [f for f in diff.head_findings if _failing(f)]
+    if diff.delta > 0:
+        change = f"monthly cost will increase by **{signed_usd(diff.delta)}** ({pct(diff.percent)})"
+    elif diff.delta < 0:
+        change = f"monthly cost will decrease by **{usd(-diff.delta)}** ({pct(diff.percent)})"
+    else:
+        change = "monthly cost will not change"
+    totals = f"{usd(diff.base_cost)} → {usd(diff.head_cost)}"
+    problems = []
+    if failing:
+        problems.append(f"{len(failing)} mandatory finding{'s' if len(failing) != 1 else ''}")
+    if diff.budget_exceeded:
+        problems.append("budget exceeded")
+    status = f"❌ fails: {', '.join(problems)}" if problems else "✅ passes"
+    return f"### 💰 {title}: {change} — {totals} · {status}"
+
+
+def _projects_table(diff: CostDiff) -> list[str]:
+    out = ["| Project | Previous | New | Diff |", "|---|---:|---:|---:|"]
+    for project in diff.projects:
+        out.append(
+            f"| {_cell(_project_label(project))} | {_prev(project)} | {_new(project)} | "
+            f"{signed_usd(project.delta)} ({pct(project.percent)}) |"
+        )
+    if len(diff.projects) > 1:
+        out.append(
+            f"| **Total** | **{usd(diff.base_cost)}** | **{usd(diff.head_cost)}** | "
+            f"**{signed_usd(diff.delta)} ({pct(diff.percent)})** |"
+        )
+    return out
+
+
+def _project_label(project: ProjectDelta) -> str:
+    suffix = {"added": " (new project)", "removed": " (removed project)"}.get(project.presence, "")
+    return f"`{project.path}`{suffix}"
+
+
+def _prev(project: ProjectDelta) -> str:
+    return "–" if project.base is None else usd(project.base_cost)
+
+
+def _new(project: ProjectDelta) -> str:
+    return "–" if project.head is None else usd(project.head_cost)
+
+
+def _resources_section(diff: CostDiff, limits: _Limits) -> list[str]:
+    if not diff.resources:
+        return ["", "No resource cost changed."]
+    out = ["", "#### Changed resources"]
+    for project in diff.projects:
+        if not project.resources:
+            continue
+        shown, hidden = limits.take(project.resources)
+        count = len(project.resources)
+        out += [
+            "",
+            "<details open>" if count <= 10 else "<details>",
+            f"<summary><code>{project.path}</code>: {count} resource{'s' if count != 1 else ''} changed, "
+            f"{signed_usd(project.delta)} per month</summary>",
+            "",
+            "| | Resource | Previous | New | Diff |",
+            "|---|---|---:|---:|---:|",
+        ]
+        for resource in shown:
+            out += _resource_rows(resource)
+        if hidden:
+            out.append(f"| | … {hidden} more not shown | | | |")
+        out += ["", "</details>"]
+    return out
+
+
+def _resource_rows(resource: ResourceDelta) -> list[str]:
+    sign = _CHANGE_SIGN[resource.change]
+    rows = [
+        f"| {sign} | `{_cell(resource.address)}` | {usd(resource.base_cost)} | {usd(resource.head_cost)} | "
+        f"{signed_usd(resource.delta)} |"
+    ]
+    for comp in resource.components:
+        name = f"{comp.group} › {comp.name}" if comp.group else comp.name
+        before = "–" if comp.base is None else usd(comp.base_cost)
+        after = "–" if comp.head is None else usd(comp.head_cost)
+        rows.append(f"| | ↳ {_cell(name)} | {before} | {after} | {signed_usd(comp.delta)} |")
+    if resource.head is not None and resource.head.monthly_cost is None:
+        reason = resource.head.reason or "no price found"
+        rows.append(f"| | ↳ *not priced: {_cell(reason)}* | | | |")
+    return rows
+
+
+def _where(finding: Finding, file_url: FileUrl | None) -> str:
+    if finding.location is None:
+        return ""
+    text = f"{finding.location.file}:{finding.location.line}"
+    url = file_url(finding.project, finding.location) if file_url else None
+    return f"[{_cell(text)}]({url})" if url else f"`{_cell(text)}`"
+
+
+def _finding_rows(findings: list[Finding], file_url: FileUrl | None, resolved: bool = False) -> list[str]:
+    rows = ["| | Rule | Severity | Resource | Where | Message |", "|---|---|---|---|---|---|"]
+    for f in sorted(findings, key=_finding_order):
+        icon = "✅" if resolved else "❌" if _failing(f) else ("🔕" if f.suppressed else "⚠️")
+        saving = f" (saves {usd(f.monthly_saving)}/month)" if f.monthly_saving else ""
+        rows.append(
+            f"| {icon} | {f.rule} | {f.severity} ({f.enforcement}) | `{_cell(f.address)}` | "
+            f"{_where(f, file_url)} | {_cell(f.message)}{_cell(saving)} |"
+        )
+    return rows
+
+
+def _findings_section(diff: CostDiff, file_url: FileUrl | None, limits: _Limits) -> list[str]:
+    out = ["", "#### Policy findings"]
+    new = sorted(diff.new_findings, key=_finding_order)
+    if new:
+        shown, hidden = limits.take(new)
+        out += ["", f"**New in this change ({len(new)}):**", ""]
+        out += _finding_rows(shown, file_url)
+        if hidden:
+            out.append(f"| | … {hidden} more not shown | | | | |")
+    else:
+        out += ["", "No new policy findings."]
+    for label, items in (("already present", diff.existing_findings), ("resolved by this change", diff.resolved_findings)):
+        if not items:
+            continue
+        failing = sum(1 for f in items if _failing(f)) if label == "already present" else 0
+        extra = f", {failing} mandatory" if failing else ""
+        shown, hidden = limits.take(sorted(items, key=_finding_order))
+        out += ["", "<details>", f"<summary>{len(items)} finding{'s' if len(items) != 1 else ''} {label}{extra}</summary>", ""]
+        out += _finding_rows(shown, file_url, resolved=label.startswith("resolved"))
+        if hidden:
+            out.append(f"| | … {hidden} more not shown | | | | |")
+        out += ["", "</details>"]
+    return out
+
+
+def _budget_section(diff: CostDiff) -> list[str]:
+    out = ["", "#### Budget"]
+    if not diff.budget_findings:
+        out += ["", "✅ Within the configured monthly increase budget (CR-BUD-002), or no budget is configured."]
+        return out
+    out.append("")
+    for f in diff.budget_findings:
+        icon = "❌" if _failing(f) else ("🔕" if f.suppressed else "⚠️")
+        out.append(f"- {icon} **{f.rule}** ({f.enforcement}) `{_cell(f.project or f.address)}`: {f.message}")
+    return out
+
+
+def pie_dimension(diff: CostDiff) -> str | None:
+    """The first of cost-center, team, model that any head resource carries."""
+    tags = [r for p in diff.projects if p.head for r in p.head.resources.values()]
+    for key in PIE_TAGS:
+        if any(key in r.tags for r in tags):
+            return key
+    return None
+
+
+def _pie_section(diff: CostDiff) -> list[str]:
+    key = pie_dimension(diff)
+    if key is None:
+        return []
+    groups: dict[str, Decimal] = {}
+    for project in diff.projects:
+        if project.head is None:
+            continue
+        for resource in project.head.resources.values():
+            if not resource.monthly_cost:
+                continue
+            label = str(resource.tags.get(key) or "untagged")
+            groups[label] = groups.get(label, Decimal(0)) + resource.monthly_cost
+    if not groups:
+        return []
+    out = ["", f"#### New monthly cost by `{key}`", "", "```mermaid", f"pie showData title Monthly cost by {key} (USD)"]
+    for label, cost in sorted(groups.items(), key=lambda kv: (-kv[1], kv[0])):
+        safe = label.replace('"', "'")
+        out.append(f'    "{safe}" : {cost.quantize(Decimal("0.01"))}')
+    out.append("```")
+    return out
+
+
+def _per_1k_section(diff: CostDiff) -> list[str]:
+    rows = []
+    for project in diff.projects:
+        if project.head is None:
+            continue
+        for resource in project.head.resources.values():
+            per_1k = resource.cost_per_1k_requests
+            if per_1k is None or resource.monthly_requests is None:
+                continue
+            rows.append(
+                f"| `{_cell(resource.address)}` | {resource.monthly_requests:,.0f} | {usd(resource.monthly_cost)} | "
+                f"${per_1k.quantize(Decimal('0.0001'))} |"
+            )
+    if not rows:
+        return []
+    return [
+        "",
+        "<details>",
+        "<summary>Cost per 1,000 requests (from the usage file)</summary>",
+        "",
+        "| Resource | Monthly requests | Monthly cost | Per 1,000 requests |",
+        "|---|---:|---:|---:|",
+        *rows,
+        "",
+        "</details>",
+    ]
+
+
+def _footer(catalog: dict[str, str] | None) -> list[str]:
+    if not catalog:
+        return ["", "<sub>Prices from costrail's offline catalog.</sub>"]
+    dates = ", ".join(f"{name} {_cell(as_of)}" for name, as_of in sorted(catalog.items()))
+    return ["", f"<sub>Prices from costrail's offline catalog, as of: {dates}. Costs are monthly (730 hours).</sub>"]

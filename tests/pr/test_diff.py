@@ -1,0 +1,169 @@
+"""The diff engine on two saved costrail/v1 reports (fixtures), and its JSON form."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from estimator import diff as diffing
+from estimator.cost_model import CostComponent, CostedResource
+from estimator.errors import InputError
+from estimator.model import Location, Resource, Tag
+from estimator.pipeline import ProjectResult, ProjectSpec
+from policies.finding import Finding
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pr"
+
+
+def load(name: str) -> list[diffing.ProjectCost]:
+    return diffing.projects_from_json(json.loads((FIXTURES / name).read_text()), name)
+
+
+@pytest.fixture
+def change() -> diffing.CostDiff:
+    return diffing.compute_diff(load("base.json"), load("head.json"))
+
+
+def test_totals_and_percent(change: diffing.CostDiff) -> None:
+    assert change.base_cost == Decimal("1907.37")
+    assert change.head_cost == Decimal("3031.31")
+    assert change.delta == Decimal("1123.94")
+    assert change.percent is not None
+    assert change.percent.quantize(Decimal("0.01")) == Decimal("58.93")
+
+
+def test_projects_only_in_one_side(change: diffing.CostDiff) -> None:
+    presence = {p.path: (p.presence, p.base_cost, p.head_cost) for p in change.projects}
+    assert presence == {
+        "stacks/rag": ("both", Decimal("1846.63"), Decimal("2729.09")),
+        "stacks/batch": ("added", Decimal(0), Decimal("302.22")),
+        "stacks/old": ("removed", Decimal("60.74"), Decimal(0)),
+    }
+    assert [p.path for p in change.projects] == ["stacks/rag", "stacks/batch", "stacks/old"]
+
+
+def test_resource_changes_largest_first_unknown_last(change: diffing.CostDiff) -> None:
+    rag = change.projects[0]
+    assert [(r.address, r.change, r.delta) for r in rag.resources] == [
+        ("aws_instance.gpu_extra", "added", Decimal("734.38")),
+        ("aws_instance.gpu", "changed", Decimal("150.38")),
+        ("aws_s3_bucket.legacy", "removed", Decimal("-2.30")),
+        ("aws_bedrock_custom_model.tuned", "added", None),  # unpriced: unknown, never $0
+    ]
+    # Unchanged resources (nat gateway, sagemaker) and unsupported ones are not listed.
+    assert {r.address for r in change.resources} == {
+        "aws_instance.gpu_extra",
+        "aws_instance.gpu",
+        "aws_s3_bucket.legacy",
+        "aws_bedrock_custom_model.tuned",
+        "aws_instance.batch[0]",
+        "aws_db_instance.old",
+    }
+
+
+def test_component_before_after(change: diffing.CostDiff) -> None:
+    gpu = next(r for r in change.resources if r.address == "aws_instance.gpu")
+    # The storage line did not change and is dropped; the instance line changed its name.
+    assert [(c.name, c.base_cost, c.head_cost) for c in gpu.components] == [
+        ("Instance usage (Linux/UNIX, on-demand, g5.2xlarge)", Decimal(0), Decimal("884.76")),
+        ("Instance usage (Linux/UNIX, on-demand, g5.xlarge)", Decimal("734.38"), Decimal(0)),
+    ]
+    assert gpu.components[0].base is None and gpu.components[1].head is None
+
+
+def test_findings_new_existing_resolved(change: diffing.CostDiff) -> None:
+    assert [(f.rule, f.address) for f in change.new_findings] == [
+        ("CR-TAG-001", "aws_instance.gpu_extra"),
+        ("CR-EBS-001", "aws_instance.gpu"),
+        ("CR-GPU-002", "aws_instance.batch[0]"),
+    ]
+    assert [(f.rule, f.address) for f in change.existing_findings] == [
+        ("CR-GPU-005", "aws_sagemaker_endpoint.advisor")
+    ]
+    assert [(f.rule, f.address) for f in change.resolved_findings] == [("CR-TAG-001", "aws_s3_bucket.legacy")]
+
+
+def test_json_contract_keys(change: diffing.CostDiff) -> None:
+    data = change.to_json()
+    assert (data["base_monthly_cost"], data["head_monthly_cost"], data["delta_monthly_cost"]) == (
+        "1907.37",
+        "3031.31",
+        "1123.94",
+    )
+    assert data["delta_percent"] == "58.93"
+    first = data["resources"][0]
+    assert {"address", "change", "base_monthly_cost", "head_monthly_cost", "delta_monthly_cost"} <= set(first)
+    assert first == {
+        **first,
+        "address": "aws_instance.gpu_extra",
+        "change": "added",
+        "base_monthly_cost": "0.00",
+        "head_monthly_cost": "734.38",
+        "delta_monthly_cost": "734.38",
+    }
+    unpriced = next(r for r in data["resources"] if r["address"] == "aws_bedrock_custom_model.tuned")
+    assert unpriced["head_monthly_cost"] is None and unpriced["delta_monthly_cost"] is None
+    assert [f["rule"] for f in data["findings"]["resolved"]] == ["CR-TAG-001"]
+    assert json.loads(json.dumps(data)) == data  # plain JSON, money as strings
+
+
+def test_identical_sides_have_no_changes() -> None:
+    change = diffing.compute_diff(load("head.json"), load("head.json"))
+    assert change.delta == 0 and change.resources == [] and not change.has_changes
+    assert change.new_findings == [] and change.resolved_findings == [] and len(change.existing_findings) == 4
+
+
+def test_single_projects_with_different_paths_are_the_same_project() -> None:
+    base = load("head.json")[:1]
+    head = load("head.json")[:1]
+    base[0].path = "/ci/checkout/stacks/rag"
+    change = diffing.compute_diff(base, head)
+    assert [p.presence for p in change.projects] == ["both"]
+    assert change.resources == []
+
+
+def test_not_a_costrail_report() -> None:
+    with pytest.raises(InputError, match="not a costrail/v1 JSON report"):
+        diffing.projects_from_json({"schema": "other"}, "x.json")
+    with pytest.raises(InputError, match=r"resources\[0\]: not a decimal"):
+        diffing.projects_from_json(
+            {"schema": "costrail/v1", "projects": [{"path": "p", "resources": [{"address": "a", "monthly_cost": "x"}]}]},
+            "x.json",
+        )
+
+
+def test_snapshot_of_a_pipeline_result_matches_its_json() -> None:
+    """The two ways a side is read (pipeline result, saved JSON) give the same snapshot."""
+    from estimator.model import Project
+    from estimator.report.json_report import report_json
+
+    resource = Resource(
+        address="aws_instance.gpu",
+        type="aws_instance",
+        name="gpu",
+        tags={"team": Tag("ml")},
+        location=Location("main.tf", 3),
+    )
+    costed = CostedResource(
+        resource,
+        [CostComponent("Instance usage (g5.xlarge)", "hours", Decimal(730), Decimal("1.006"))],
+        monthly_requests=Decimal(1000000),
+    )
+    finding = Finding("CR-TAG-001", "high", "mandatory", "aws_instance.gpu", "missing tags", Location("main.tf", 3))
+    result = ProjectResult(
+        spec=ProjectSpec(path="stacks/x"),
+        project=Project(path="stacks/x", source="terraform-hcl", resources=[resource]),
+        costed=[costed],
+        findings=[finding],
+    )
+    from_result = diffing.project_from_result(result)
+    from_json = diffing.projects_from_json(json.loads(json.dumps(report_json([result]), default=str)), "r.json")[0]
+    assert from_result.resources == from_json.resources
+    assert from_result.monthly_cost == from_json.monthly_cost == Decimal("734.38")
+    assert [f.key for f in from_result.findings] == [f.key for f in from_json.findings] == [
+        ("stacks/x", "CR-TAG-001", "aws_instance.gpu")
+    ]
+    assert from_result.resources["aws_instance.gpu"].cost_per_1k_requests == Decimal("0.73438")
