@@ -1,0 +1,139 @@
+"""End to end through the CLI: a git repo with a base and a head commit of a stack.
+
+Expected prices (us-east-1, the bundled catalog): g5.xlarge $1.006/h, g5.2xlarge $1.212/h,
+m5.large $0.096/h, gp3 $0.08/GB-month; 730 hours a month. The change resizes the GPU
+instance (+730 × 0.206 = +150.38), removes the web instance (−70.08 − 20 GB × 0.08 = −71.68)
+and adds a 200 GB gp3 volume (+16.00): +94.70 a month.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from estimator.cli import cli
+from tests.pr import gitrepo
+
+pytest.importorskip("estimator.loaders.terraform_hcl")
+pytest.importorskip("estimator.pricing.engine")
+pytest.importorskip("policies.engine")
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pr"
+EXPECTED_DELTA = "94.70"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    repo = gitrepo.init(tmp_path / "repo")
+    (repo / "README.md").write_text("demo\n")
+    gitrepo.copy_tree(FIXTURES / "stack_base", repo / "stacks" / "app")
+    gitrepo.commit(repo, "base")
+    gitrepo.copy_tree(FIXTURES / "stack_head", repo / "stacks" / "app")
+    gitrepo.commit(repo, "head")
+    # Work in progress that must survive untouched: a staged change and an untracked file.
+    (repo / "README.md").write_text("demo, staged\n")
+    gitrepo.git(repo, "add", "README.md")
+    (repo / "notes.txt").write_text("untracked\n")
+    return repo
+
+
+def run(args: list[str], cwd: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
+    monkeypatch.chdir(cwd)
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def diff_json(repo: Path, out: Path) -> dict:
+    doc = json.loads(out.read_text())
+    assert doc["schema"] == "costrail/v1"
+    return doc
+
+
+def head_gate(doc: dict) -> int:
+    failing = [f for f in doc["findings"] if f["enforcement"] == "mandatory" and not f.get("suppressed")]
+    return 1 if failing else 0
+
+
+def test_base_ref_exact_delta_and_clean_status(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = gitrepo.status(repo)
+    index = (repo / ".git" / "index").read_bytes()
+    out = tmp_path / "diff.json"
+    code, output = run(
+        ["diff", "stacks/app", "--base-ref", "HEAD~1", "--format", "json", "--out-file", str(out)], repo, monkeypatch
+    )
+    doc = diff_json(repo, out)
+    diff = doc["diff"]
+    assert diff["delta_monthly_cost"] == EXPECTED_DELTA, output
+    assert Decimal(diff["head_monthly_cost"]) - Decimal(diff["base_monthly_cost"]) == Decimal(EXPECTED_DELTA)
+    changes = {r["address"]: (r["change"], r["delta_monthly_cost"]) for r in diff["resources"]}
+    assert changes == {
+        "aws_instance.gpu": ("changed", "150.38"),
+        "aws_instance.web": ("removed", "-71.68"),
+        "aws_ebs_volume.data": ("added", "16.00"),
+    }
+    gpu = next(r for r in diff["resources"] if r["address"] == "aws_instance.gpu")
+    assert {c["head_monthly_cost"] for c in gpu["components"]} >= {"884.76"}
+    assert code == head_gate(doc)
+    # The user's repository is exactly as it was.
+    assert gitrepo.status(repo) == before
+    assert (repo / ".git" / "index").read_bytes() == index
+    assert "worktree" not in gitrepo.git(repo, "worktree", "list").split("\n", 1)[-1]
+
+
+def test_from_a_subdirectory(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "diff.json"
+    run(["diff", "app", "--base-ref", "HEAD~1", "--format", "json", "--out-file", str(out)], repo / "stacks", monkeypatch)
+    assert diff_json(repo, out)["diff"]["delta_monthly_cost"] == EXPECTED_DELTA
+
+
+def test_compare_to_saved_breakdown(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    base_dir = tmp_path / "base_stack"
+    shutil.copytree(FIXTURES / "stack_base", base_dir)
+    saved = tmp_path / "base.json"
+    code, output = run(["breakdown", str(base_dir), "--format", "json", "--out-file", str(saved)], tmp_path, monkeypatch)
+    assert code == 0, output
+    out = tmp_path / "diff.json"
+    run(["diff", "stacks/app", "--compare-to", str(saved), "--format", "json", "--out-file", str(out)], repo, monkeypatch)
+    assert diff_json(repo, out)["diff"]["delta_monthly_cost"] == EXPECTED_DELTA
+
+
+def test_markdown_comment(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "comment.md"
+    run(["diff", "stacks/app", "--base-ref", "HEAD~1", "--format", "markdown", "--out-file", str(out)], repo, monkeypatch)
+    body = out.read_text()
+    assert body.startswith("<!-- costrail-comment -->\n")
+    assert "monthly cost will increase by **+$94.70**" in body
+    assert "`aws_instance.gpu`" in body and "`aws_instance.web`" in body
+    assert "```mermaid" in body and '"cc-1234"' in body
+
+
+def test_no_change_against_head(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "diff.json"
+    run(["diff", "stacks/app", "--base-ref", "HEAD", "--format", "json", "--out-file", str(out)], repo, monkeypatch)
+    diff = diff_json(repo, out)["diff"]
+    assert diff["delta_monthly_cost"] == "0.00" and diff["resources"] == []
+    assert diff["findings"]["new"] == [] and diff["findings"]["resolved"] == []
+
+
+def test_input_error_in_head_exits_2(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (repo / "stacks" / "app" / "broken.tf").write_text('resource "aws_instance" "x" {\n  ami = \n')
+    before = gitrepo.status(repo)
+    code, output = run(["diff", "stacks/app", "--base-ref", "HEAD~1"], repo, monkeypatch)
+    assert code == 2
+    assert "broken.tf" in output
+    assert gitrepo.status(repo) == before
+
+
+def test_bad_ref_exits_2(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    code, output = run(["diff", "stacks/app", "--base-ref", "no-such-branch"], repo, monkeypatch)
+    assert code == 2 and "no-such-branch" in output
+
+
+def test_needs_exactly_one_base(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    code, output = run(["diff", "stacks/app"], repo, monkeypatch)
+    assert code == 2 and "--base-ref" in output
