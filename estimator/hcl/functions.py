@@ -1,0 +1,819 @@
+"""Terraform's built-in functions, as a registry ``name -> callable`` over plain values.
+
+Values are Python plain data: str, int/float, bool, None, list (tuples, lists and sets —
+sets arrive sorted and de-duplicated), dict. Unknown handling is the evaluator's job: it
+never calls a function whose arguments are unknown (except the structural ones listed in
+``PASS_UNKNOWN``, which copy values without reading them). ``FunctionError`` carries the
+message; the evaluator adds file:line.
+
+Functions that need the module (``file``, ``templatefile``, ``fileexists``) take a
+``FunctionContext`` first and live in ``CONTEXT_FUNCTIONS``.
+"""
+
+from __future__ import annotations
+
+import base64
+import ipaddress
+import json
+import math
+import os
+import re
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import yaml
+
+
+class FunctionError(Exception):
+    """A call with bad arguments: the message is Terraform-like and names the function."""
+
+
+class FunctionContext(Protocol):
+    def read_file(self, path: str) -> str: ...
+
+    def file_exists(self, path: str) -> bool: ...
+
+    def render_template(self, text: str, variables: dict[str, Any], path: str) -> Any: ...
+
+
+# ---- type helpers -------------------------------------------------------------------------
+
+def type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, dict):
+        return "object"
+    return type(value).__name__
+
+
+def norm_number(value: float | int) -> int | float:
+    """Terraform has one number type: an integral float is shown as an integer."""
+    if isinstance(value, float):
+        if math.isinf(value) or math.isnan(value):
+            return value
+        if value.is_integer() and abs(value) < 2**63:
+            return int(value)
+    return value
+
+
+def to_number(value: Any) -> int | float:
+    if isinstance(value, bool) or value is None:
+        raise FunctionError(f"a number is required, got {type_name(value)}")
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if re.fullmatch(r"-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", text):
+            return norm_number(float(text)) if re.search(r"[.eE]", text) else int(text)
+        raise FunctionError(f"cannot convert {value!r} to number")
+    raise FunctionError(f"a number is required, got {type_name(value)}")
+
+
+def format_number(value: int | float) -> str:
+    if isinstance(value, int):
+        return str(value)
+    value = norm_number(value)
+    if isinstance(value, int):
+        return str(value)
+    text = repr(value)
+    if "e" in text:
+        text = format(value, "f").rstrip("0").rstrip(".") if abs(value) >= 1 else f"{value:.20f}".rstrip("0")
+    return text
+
+
+def to_string(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return format_number(value)
+    if value is None:
+        raise FunctionError("a string is required, got null")
+    raise FunctionError(f"a string is required, got {type_name(value)}")
+
+
+def to_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value == "true":
+        return True
+    if value == "false":
+        return False
+    raise FunctionError(f"a bool is required, got {type_name(value)} {value!r}")
+
+
+def to_list(value: Any) -> list[Any]:
+    if isinstance(value, list):
+        return value
+    raise FunctionError(f"a list is required, got {type_name(value)}")
+
+
+def to_map(value: Any) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return value
+    raise FunctionError(f"a map is required, got {type_name(value)}")
+
+
+def to_int(value: Any) -> int:
+    num = to_number(value)
+    if isinstance(num, float):
+        if not num.is_integer():
+            raise FunctionError(f"a whole number is required, got {format_number(num)}")
+        return int(num)
+    return num
+
+
+def sort_key(value: Any) -> tuple:
+    if isinstance(value, bool):
+        return (0, value)
+    if isinstance(value, (int, float)):
+        return (1, value)
+    if isinstance(value, str):
+        return (2, value)
+    return (3, json.dumps(value, sort_keys=True, default=str))
+
+
+def make_set(values: list[Any]) -> list[Any]:
+    """Terraform sets: unique elements, shown in a stable sorted order."""
+    out: list[Any] = []
+    for value in values:
+        if not any(values_equal(value, seen) for seen in out):
+            out.append(value)
+    return sorted(out, key=sort_key)
+
+
+def values_equal(a: Any, b: Any) -> bool:
+    """Type-aware equality: ``1 == "1"`` and ``true == 1`` are false, as in Terraform."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a == b
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(values_equal(x, y) for x, y in zip(a, b, strict=False))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(values_equal(a[k], b[k]) for k in a)
+    return type(a) is type(b) and a == b
+
+
+# ---- strings ------------------------------------------------------------------------------
+
+def f_format(fmt: Any, *args: Any) -> str:
+    return _format(to_string(fmt), list(args))
+
+
+_VERB = re.compile(r"%(?:\[(\d+)\])?([-+ #0]*)(\d+)?(?:\.(\d+))?([a-zA-Z%])")
+
+
+def _format(fmt: str, args: list[Any]) -> str:
+    out: list[str] = []
+    pos = 0
+    argi = 0
+    for m in _VERB.finditer(fmt):
+        out.append(fmt[pos : m.start()])
+        pos = m.end()
+        explicit, flags, width, prec, verb = m.groups()
+        if verb == "%":
+            out.append("%")
+            continue
+        if explicit:
+            argi = int(explicit) - 1
+        if argi >= len(args):
+            raise FunctionError(f"format: not enough arguments for {m.group(0)}")
+        arg = args[argi]
+        argi += 1
+        out.append(_format_one(arg, flags, width, prec, verb))
+    out.append(fmt[pos:])
+    if argi < len(args) and not any(m.group(1) for m in _VERB.finditer(fmt)):
+        raise FunctionError(f"format: too many arguments; only {argi} used by format string")
+    return "".join(out)
+
+
+def _format_one(arg: Any, flags: str, width: str | None, prec: str | None, verb: str) -> str:
+    if verb == "v":
+        text = jsonencode(arg) if isinstance(arg, (list, dict)) else to_string(arg) if arg is not None else "null"
+    elif verb == "s":
+        text = to_string(arg)
+        if prec:
+            text = text[: int(prec)]
+    elif verb == "q":
+        text = json.dumps(to_string(arg), ensure_ascii=False)
+    elif verb == "t":
+        text = "true" if to_bool(arg) else "false"
+    elif verb == "d":
+        text = str(to_int(arg))
+        if "+" in flags and not text.startswith("-"):
+            text = "+" + text
+    elif verb in "fFeEgG":
+        num = float(to_number(arg))
+        spec = ("+" if "+" in flags else "") + (f".{prec}" if prec is not None else (".6" if verb in "fFeE" else "")) + verb
+        text = format(num, spec)
+        if verb in "gG" and prec is None:
+            text = format_number(num)
+    elif verb in "xXob":
+        num = to_int(arg)
+        text = format(num, verb)
+    else:
+        raise FunctionError(f"format: unsupported verb %{verb}")
+    if width:
+        w = int(width)
+        if "-" in flags:
+            text = text.ljust(w)
+        elif "0" in flags and verb not in "sqvt":
+            sign = text[0] if text[:1] in "+-" else ""
+            text = sign + text[len(sign):].rjust(w - len(sign), "0")
+        else:
+            text = text.rjust(w)
+    return text
+
+
+def f_formatlist(fmt: Any, *args: Any) -> list[str]:
+    lengths = {len(a) for a in args if isinstance(a, list)}
+    if len(lengths) > 1:
+        raise FunctionError("formatlist: all list arguments must have the same length")
+    n = lengths.pop() if lengths else 1
+    return [_format(to_string(fmt), [a[i] if isinstance(a, list) else a for a in args]) for i in range(n)]
+
+
+def f_join(sep: Any, *lists: Any) -> str:
+    items: list[str] = []
+    for lst in lists:
+        for item in to_list(lst):
+            if item is None:
+                raise FunctionError("join: element is null")
+            items.append(to_string(item))
+    return to_string(sep).join(items)
+
+
+def f_split(sep: Any, text: Any) -> list[str]:
+    sep, text = to_string(sep), to_string(text)
+    if sep == "":
+        return list(text)
+    return text.split(sep)
+
+
+def _go_repl(repl: str) -> str:
+    repl = repl.replace("\\", "\\\\")
+    repl = re.sub(r"\$\{(\w+)\}", r"\\g<\1>", repl)
+    return re.sub(r"\$(\d+)", r"\\g<\1>", repl)
+
+
+def f_replace(text: Any, search: Any, repl: Any) -> str:
+    text, search, repl = to_string(text), to_string(search), to_string(repl)
+    if len(search) > 1 and search.startswith("/") and search.endswith("/"):
+        try:
+            return re.sub(_re2(search[1:-1]), _go_repl(repl), text)
+        except re.error as err:
+            raise FunctionError(f"replace: invalid regular expression: {err}") from None
+    return text.replace(search, repl)
+
+
+def _re2(pattern: str) -> str:
+    return pattern.replace("(?P<", "(?P<").replace("\\z", "\\Z")
+
+
+def f_title(text: Any) -> str:
+    return re.sub(r"(^|[^\w])([^\W\d_])", lambda m: m.group(1) + m.group(2).upper(), to_string(text))
+
+
+def f_trim(text: Any, cutset: Any) -> str:
+    return to_string(text).strip(to_string(cutset))
+
+
+def f_trimprefix(text: Any, prefix: Any) -> str:
+    text, prefix = to_string(text), to_string(prefix)
+    return text[len(prefix):] if prefix and text.startswith(prefix) else text
+
+
+def f_trimsuffix(text: Any, suffix: Any) -> str:
+    text, suffix = to_string(text), to_string(suffix)
+    return text[: -len(suffix)] if suffix and text.endswith(suffix) else text
+
+
+def f_substr(text: Any, offset: Any, length: Any) -> str:
+    text = to_string(text)
+    off, ln = to_int(offset), to_int(length)
+    if off < 0:
+        off = max(len(text) + off, 0)
+    if off > len(text):
+        raise FunctionError("substr: offset is out of range")
+    return text[off:] if ln < 0 else text[off : off + ln]
+
+
+def f_regex(pattern: Any, text: Any) -> Any:
+    rx = _compile(pattern)
+    m = rx.search(to_string(text))
+    if m is None:
+        raise FunctionError("regex: pattern did not match any part of the given string")
+    return _match_value(rx, m)
+
+
+def f_regexall(pattern: Any, text: Any) -> list[Any]:
+    rx = _compile(pattern)
+    return [_match_value(rx, m) for m in rx.finditer(to_string(text))]
+
+
+def _compile(pattern: Any) -> re.Pattern[str]:
+    try:
+        return re.compile(_re2(to_string(pattern)))
+    except re.error as err:
+        raise FunctionError(f"invalid regular expression: {err}") from None
+
+
+def _match_value(rx: re.Pattern[str], m: re.Match[str]) -> Any:
+    if rx.groupindex:
+        return {name: m.group(name) for name in rx.groupindex}
+    if rx.groups == 0:
+        return m.group(0)
+    return [g for g in m.groups()]
+
+
+# ---- collections --------------------------------------------------------------------------
+
+def f_length(value: Any) -> int:
+    if isinstance(value, (str, list, dict)):
+        return len(value)
+    raise FunctionError(f"length: argument must be a string, a collection or a structure, got {type_name(value)}")
+
+
+def f_keys(value: Any) -> list[str]:
+    return sorted(to_map(value))
+
+
+def f_values(value: Any) -> list[Any]:
+    m = to_map(value)
+    return [m[k] for k in sorted(m)]
+
+
+def f_lookup(mapping: Any, key: Any, *default: Any) -> Any:
+    m = to_map(mapping)
+    k = to_string(key)
+    if k in m:
+        return m[k]
+    if default:
+        return default[0]
+    raise FunctionError(f"lookup: the given key {k!r} does not exist in the map and no default was given")
+
+
+def f_merge(*maps: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for m in maps:
+        if m is None:
+            continue
+        out.update(to_map(m))
+    return dict(sorted(out.items()))
+
+
+def f_concat(*lists: Any) -> list[Any]:
+    out: list[Any] = []
+    for lst in lists:
+        out.extend(to_list(lst))
+    return out
+
+
+def f_element(lst: Any, index: Any) -> Any:
+    items = to_list(lst)
+    if not items:
+        raise FunctionError("element: cannot use element function with an empty list")
+    i = to_int(index)
+    if i < 0:
+        raise FunctionError("element: cannot use element function with a negative index")
+    return items[i % len(items)]
+
+
+def f_index(lst: Any, value: Any) -> int:
+    for i, item in enumerate(to_list(lst)):
+        if values_equal(item, value):
+            return i
+    raise FunctionError("index: item not found")
+
+
+def f_contains(lst: Any, value: Any) -> bool:
+    return any(values_equal(item, value) for item in to_list(lst))
+
+
+def f_flatten(lst: Any) -> list[Any]:
+    out: list[Any] = []
+    for item in to_list(lst):
+        if isinstance(item, list):
+            out.extend(f_flatten(item))
+        else:
+            out.append(item)
+    return out
+
+
+def f_distinct(lst: Any) -> list[Any]:
+    out: list[Any] = []
+    for item in to_list(lst):
+        if not any(values_equal(item, seen) for seen in out):
+            out.append(item)
+    return out
+
+
+def f_compact(lst: Any) -> list[str]:
+    return [to_string(x) for x in to_list(lst) if x is not None and x != ""]
+
+
+def f_zipmap(keys: Any, vals: Any) -> dict[str, Any]:
+    k, v = to_list(keys), to_list(vals)
+    if len(k) != len(v):
+        raise FunctionError("zipmap: number of keys and values must match")
+    return dict(sorted(zip([to_string(x) for x in k], v, strict=False)))
+
+
+def f_range(*args: Any) -> list[Any]:
+    nums = [to_number(a) for a in args]
+    if len(nums) == 1:
+        start, limit, step = 0, nums[0], 1
+    elif len(nums) == 2:
+        start, limit = nums
+        step = 1 if limit >= start else -1
+    elif len(nums) == 3:
+        start, limit, step = nums
+    else:
+        raise FunctionError("range: expects 1 to 3 arguments")
+    if step == 0:
+        raise FunctionError("range: step must not be zero")
+    if (step > 0 and start > limit) or (step < 0 and start < limit):
+        raise FunctionError("range: step must be negative when start is greater than limit")
+    out: list[Any] = []
+    value = start
+    while (value < limit) if step > 0 else (value > limit):
+        out.append(norm_number(value))
+        if len(out) > 1024:
+            raise FunctionError("range: more than 1024 values")
+        value += step
+    return out
+
+
+def f_min(*args: Any) -> Any:
+    if not args:
+        raise FunctionError("min: at least one argument is required")
+    return min(to_number(a) for a in args)
+
+
+def f_max(*args: Any) -> Any:
+    if not args:
+        raise FunctionError("max: at least one argument is required")
+    return max(to_number(a) for a in args)
+
+
+def f_sort(lst: Any) -> list[str]:
+    items = [to_string(x) for x in to_list(lst)]
+    return sorted(items)
+
+
+def f_slice(lst: Any, start: Any, end: Any) -> list[Any]:
+    items = to_list(lst)
+    s, e = to_int(start), to_int(end)
+    if s < 0 or e > len(items) or s > e:
+        raise FunctionError("slice: index out of range")
+    return items[s:e]
+
+
+def f_sum(lst: Any) -> Any:
+    items = to_list(lst)
+    if not items:
+        raise FunctionError("sum: cannot sum an empty list")
+    total: Any = 0
+    for x in items:
+        total += to_number(x)
+    return norm_number(total)
+
+
+def f_one(lst: Any) -> Any:
+    items = to_list(lst)
+    if len(items) > 1:
+        raise FunctionError("one: must be a list, set, or tuple value with either zero or one elements")
+    return items[0] if items else None
+
+
+def f_alltrue(lst: Any) -> bool:
+    return all(to_bool(x) for x in to_list(lst))
+
+
+def f_anytrue(lst: Any) -> bool:
+    return any(to_bool(x) for x in to_list(lst))
+
+
+def f_setunion(*sets: Any) -> list[Any]:
+    return make_set([x for s in sets for x in to_list(s)])
+
+
+def f_setintersection(first: Any, *rest: Any) -> list[Any]:
+    items = make_set(to_list(first))
+    for other in rest:
+        o = to_list(other)
+        items = [x for x in items if any(values_equal(x, y) for y in o)]
+    return items
+
+
+def f_setsubtract(a: Any, b: Any) -> list[Any]:
+    o = to_list(b)
+    return [x for x in make_set(to_list(a)) if not any(values_equal(x, y) for y in o)]
+
+
+def f_chunklist(lst: Any, size: Any) -> list[list[Any]]:
+    items, n = to_list(lst), to_int(size)
+    if n < 0:
+        raise FunctionError("chunklist: the size argument must be positive")
+    if n == 0:
+        return [items]
+    return [items[i : i + n] for i in range(0, len(items), n)]
+
+
+def f_coalesce(*args: Any) -> Any:
+    for a in args:
+        if a is not None and a != "":
+            return a
+    raise FunctionError("coalesce: no non-null, non-empty-string arguments")
+
+
+def f_coalescelist(*args: Any) -> list[Any]:
+    for a in args:
+        if to_list(a):
+            return a
+    raise FunctionError("coalescelist: no non-empty list arguments")
+
+
+def f_reverse(lst: Any) -> list[Any]:
+    return list(reversed(to_list(lst)))
+
+
+# ---- conversions --------------------------------------------------------------------------
+
+def f_tostring(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, (list, dict)):
+        raise FunctionError(f"tostring: cannot convert {type_name(value)} to string")
+    return to_string(value)
+
+
+def f_tonumber(value: Any) -> Any:
+    return None if value is None else to_number(value)
+
+
+def f_tobool(value: Any) -> Any:
+    return None if value is None else to_bool(value)
+
+
+def _unify(items: list[Any]) -> list[Any]:
+    """Mixed primitive elements convert to strings, as Terraform's list/set types require."""
+    kinds = {type_name(x) for x in items if x is not None}
+    if len(kinds) > 1 and kinds <= {"string", "number", "bool"}:
+        return [None if x is None else to_string(x) for x in items]
+    return items
+
+
+def f_tolist(value: Any) -> Any:
+    if value is None:
+        return None
+    return _unify(list(to_list(value)))
+
+
+def f_toset(value: Any) -> Any:
+    if value is None:
+        return None
+    return make_set(_unify(to_list(value)))
+
+
+def f_tomap(value: Any) -> Any:
+    if value is None:
+        return None
+    m = to_map(value)
+    kinds = {type_name(x) for x in m.values() if x is not None}
+    if len(kinds) > 1 and kinds <= {"string", "number", "bool"}:
+        return {k: (None if v is None else to_string(v)) for k, v in m.items()}
+    return dict(m)
+
+
+# ---- encodings ----------------------------------------------------------------------------
+
+def _json_number(value: int | float) -> str:
+    return format_number(value)
+
+
+def _json(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return _json_number(value)
+    if isinstance(value, str):
+        text = json.dumps(value, ensure_ascii=False)
+        return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+                .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    if isinstance(value, list):
+        return "[" + ",".join(_json(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ",".join(_json(str(k)) + ":" + _json(value[k]) for k in sorted(value)) + "}"
+    raise FunctionError(f"jsonencode: cannot encode {type_name(value)}")
+
+
+def jsonencode(value: Any) -> str:
+    """Terraform's compact JSON: sorted keys, no spaces, Go's HTML-safe escapes."""
+    return _json(value)
+
+
+def _from_json(value: Any) -> Any:
+    if isinstance(value, float):
+        return norm_number(value)
+    if isinstance(value, list):
+        return [_from_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _from_json(v) for k, v in value.items()}
+    return value
+
+
+def f_jsondecode(text: Any) -> Any:
+    try:
+        return _from_json(json.loads(to_string(text)))
+    except ValueError as err:
+        raise FunctionError(f"jsondecode: {err}") from None
+
+
+class _YamlLoader(yaml.SafeLoader):
+    """YAML 1.1 as Terraform's decoder reads it: ``y``/``n`` are booleans too."""
+
+
+_YamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:y|Y|n|N)$"), list("yYnN"))
+_YamlLoader.add_constructor(
+    "tag:yaml.org,2002:bool",
+    lambda loader, node: loader.construct_scalar(node).lower() in ("y", "yes", "true", "on"))
+
+
+def f_yamldecode(text: Any) -> Any:
+    try:
+        return _from_json(_yaml_plain(yaml.load(to_string(text), Loader=_YamlLoader)))  # noqa: S506
+    except yaml.YAMLError as err:
+        raise FunctionError(f"yamldecode: {str(err).splitlines()[0]}") from None
+
+
+def _yaml_plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _yaml_plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_yaml_plain(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def f_yamlencode(value: Any) -> str:
+    return _yaml(value, 0) + "\n" if not isinstance(value, (list, dict)) or not value else _yaml(value, 0)
+
+
+def _yaml_scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return format_number(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list) and not value:
+        return "[]"
+    if isinstance(value, dict) and not value:
+        return "{}"
+    raise FunctionError("yamlencode: unexpected value")
+
+
+def _yaml(value: Any, indent: int) -> str:
+    pad = " " * indent
+    if isinstance(value, dict) and value:
+        lines = []
+        for k in sorted(value):
+            v = value[k]
+            key = json.dumps(str(k), ensure_ascii=False)
+            if isinstance(v, dict) and v:
+                lines.append(f"{pad}{key}:\n{_yaml(v, indent + 2)}")
+            elif isinstance(v, list) and v:
+                lines.append(f"{pad}{key}:\n{_yaml(v, indent)}")
+            else:
+                lines.append(f"{pad}{key}: {_yaml_scalar(v)}\n")
+        return "".join(lines)
+    if isinstance(value, list) and value:
+        lines = []
+        for v in value:
+            if (isinstance(v, dict) and v) or (isinstance(v, list) and v):
+                inner = _yaml(v, indent + 2)
+                lines.append(f"{pad}- {inner[indent + 2:]}")
+            else:
+                lines.append(f"{pad}- {_yaml_scalar(v)}\n")
+        return "".join(lines)
+    return _yaml_scalar(value)
+
+
+def f_base64encode(text: Any) -> str:
+    return base64.b64encode(to_string(text).encode("utf-8")).decode("ascii")
+
+
+def f_base64decode(text: Any) -> str:
+    try:
+        return base64.b64decode(to_string(text), validate=True).decode("utf-8")
+    except (ValueError, UnicodeDecodeError) as err:
+        raise FunctionError(f"base64decode: {err}") from None
+
+
+# ---- network ------------------------------------------------------------------------------
+
+def f_cidrsubnet(prefix: Any, newbits: Any, netnum: Any) -> str:
+    try:
+        net = ipaddress.ip_network(to_string(prefix), strict=False)
+    except ValueError as err:
+        raise FunctionError(f"cidrsubnet: invalid CIDR expression: {err}") from None
+    bits, num = to_int(newbits), to_int(netnum)
+    new_prefix = net.prefixlen + bits
+    if new_prefix > net.max_prefixlen:
+        raise FunctionError(f"cidrsubnet: insufficient address space to extend prefix of {net.prefixlen} by {bits}")
+    if num < 0 or num >= 2**bits:
+        raise FunctionError(f"cidrsubnet: prefix extension of {bits} does not accommodate a subnet numbered {num}")
+    base = int(net.network_address) + (num << (net.max_prefixlen - new_prefix))
+    return f"{ipaddress.ip_address(base) if net.version == 6 else ipaddress.IPv4Address(base)}/{new_prefix}"
+
+
+def f_cidrhost(prefix: Any, hostnum: Any) -> str:
+    try:
+        net = ipaddress.ip_network(to_string(prefix), strict=False)
+    except ValueError as err:
+        raise FunctionError(f"cidrhost: invalid CIDR expression: {err}") from None
+    num = to_int(hostnum)
+    size = net.num_addresses
+    if num < 0:
+        num += size
+    if not 0 <= num < size:
+        raise FunctionError(f"cidrhost: prefix of {net.prefixlen} does not accommodate a host numbered {to_int(hostnum)}")
+    return str(net.network_address + num)
+
+
+# ---- files (module-confined) --------------------------------------------------------------
+
+def f_file(ctx: FunctionContext, path: Any) -> str:
+    return ctx.read_file(to_string(path))
+
+
+def f_fileexists(ctx: FunctionContext, path: Any) -> bool:
+    return ctx.file_exists(to_string(path))
+
+
+def f_templatefile(ctx: FunctionContext, path: Any, variables: Any) -> Any:
+    text = ctx.read_file(to_string(path))
+    return ctx.render_template(text, to_map(variables), to_string(path))
+
+
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "format": f_format, "formatlist": f_formatlist, "join": f_join, "split": f_split,
+    "replace": f_replace, "lower": lambda s: to_string(s).lower(), "upper": lambda s: to_string(s).upper(),
+    "title": f_title, "trimspace": lambda s: to_string(s).strip(), "trim": f_trim,
+    "trimprefix": f_trimprefix, "trimsuffix": f_trimsuffix, "substr": f_substr,
+    "strrev": lambda s: to_string(s)[::-1], "chomp": lambda s: re.sub(r"[\r\n]+$", "", to_string(s)),
+    "indent": lambda n, s: to_string(s).replace("\n", "\n" + " " * to_int(n)),
+    "startswith": lambda s, p: to_string(s).startswith(to_string(p)),
+    "endswith": lambda s, p: to_string(s).endswith(to_string(p)),
+    "strcontains": lambda s, p: to_string(p) in to_string(s),
+    "regex": f_regex, "regexall": f_regexall,
+    "length": f_length, "keys": f_keys, "values": f_values, "lookup": f_lookup, "merge": f_merge,
+    "concat": f_concat, "element": f_element, "index": f_index, "contains": f_contains,
+    "flatten": f_flatten, "distinct": f_distinct, "compact": f_compact, "zipmap": f_zipmap,
+    "range": f_range, "sort": f_sort, "reverse": f_reverse, "slice": f_slice, "sum": f_sum,
+    "one": f_one, "alltrue": f_alltrue, "anytrue": f_anytrue, "setunion": f_setunion,
+    "setintersection": f_setintersection, "setsubtract": f_setsubtract, "chunklist": f_chunklist,
+    "coalesce": f_coalesce, "coalescelist": f_coalescelist,
+    "min": f_min, "max": f_max, "ceil": lambda n: math.ceil(to_number(n)),
+    "floor": lambda n: math.floor(to_number(n)), "abs": lambda n: abs(to_number(n)),
+    "signum": lambda n: (to_number(n) > 0) - (to_number(n) < 0),
+    "pow": lambda a, b: norm_number(float(to_number(a)) ** float(to_number(b))),
+    "log": lambda a, b: math.log(to_number(a), to_number(b)),
+    "parseint": lambda s, b: int(to_string(s), to_int(b)),
+    "tostring": f_tostring, "tonumber": f_tonumber, "tobool": f_tobool, "tolist": f_tolist,
+    "toset": f_toset, "tomap": f_tomap,
+    "jsonencode": jsonencode, "jsondecode": f_jsondecode, "yamlencode": f_yamlencode,
+    "yamldecode": f_yamldecode, "base64encode": f_base64encode, "base64decode": f_base64decode,
+    "cidrsubnet": f_cidrsubnet, "cidrhost": f_cidrhost,
+    "basename": lambda p: os.path.basename(to_string(p)), "dirname": lambda p: os.path.dirname(to_string(p)),
+}
+
+CONTEXT_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "file": f_file, "fileexists": f_fileexists, "templatefile": f_templatefile,
+}
+
+# Functions that only move values around: nested unknowns pass through them untouched.
+PASS_UNKNOWN = frozenset({
+    "concat", "merge", "flatten", "lookup", "element", "tolist", "tomap", "values", "slice",
+    "reverse", "one", "coalescelist", "chunklist", "length", "keys", "zipmap",
+})
+
+# Evaluated by the evaluator itself (their arguments must not be evaluated eagerly).
+SPECIAL_FORMS = frozenset({"try", "can"})

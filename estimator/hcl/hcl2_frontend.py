@@ -1,0 +1,602 @@
+"""python-hcl2 front-end: its Lark parse tree converted into our ``ast`` nodes, with positions.
+
+python-hcl2 is imported lazily (only when this front-end is used). Its grammar already
+encodes HCL operator precedence; heredoc bodies arrive as raw text, so their templates are
+scanned here and their ``${...}`` expressions parsed by the same grammar.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from typing import Any
+
+from estimator.errors import InputError
+from estimator.hcl import ast
+from estimator.model import Location
+
+MAX_NESTING = 200  # bracket levels (tuples, objects, calls, parens, templates)
+MAX_TREE_DEPTH = 3000  # parse-tree depth, for long operator chains
+_OPERATOR_TOKENS = {"DOUBLE_EQ", "NEQ", "LT", "GT", "LEQ", "GEQ", "ASTERISK", "SLASH", "PERCENT",
+                    "DOUBLE_AMP", "DOUBLE_PIPE", "PLUS", "QMARK", "MINUS"}
+_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+
+
+def parse_text(path: str, text: str) -> ast.File:
+    """Parse a whole file (text already checked for size/encoding by the registry)."""
+    tree = _parse(path, text, 0)
+    conv = _Converter(path)
+    limit = sys.getrecursionlimit()
+    if limit < MAX_TREE_DEPTH * 3 + 500:
+        sys.setrecursionlimit(MAX_TREE_DEPTH * 3 + 500)
+    body = conv.body(tree.children[0], 0)
+    comments = _comments(tree)
+    return ast.File(path=path, body=body, comments=comments)
+
+
+def parse_expression(path: str, text: str, line: int = 1, column: int = 1) -> Any:
+    """One expression (a heredoc interpolation, or ``--var`` HCL literal) as an ast node."""
+    tree = _parse(path, "x = " + text.strip(), line - 1, column)
+    conv = _Converter(path, line - 1)
+    body = conv.body(tree.children[0], 0)
+    if "x" not in body.attributes or len(body.attributes) != 1 or body.blocks:
+        raise InputError("not a single expression", Location(path, line, column))
+    return body.attributes["x"].expr
+
+
+def _parse(path: str, text: str, line_offset: int, column: int = 1) -> Any:
+    import hcl2
+    from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+
+    try:
+        return hcl2.parses_to_tree(text)
+    except UnexpectedCharacters as err:
+        char = text[err.pos_in_stream] if err.pos_in_stream is not None and err.pos_in_stream < len(text) else ""
+        message = _char_message(text, err.pos_in_stream or 0, char)
+        raise InputError(message, Location(path, err.line + line_offset, err.column)) from None
+    except UnexpectedToken as err:
+        tok = err.token
+        if tok.type == "$END":
+            line = text.count("\n") + 1 + line_offset
+            raise InputError("unexpected end of file (unclosed block or bracket?)",
+                             Location(path, line, 1)) from None
+        value = str(tok).strip() or repr(str(tok))
+        if tok.type == "NL_OR_COMMENT":
+            value = "newline"
+        raise InputError(f"unexpected token '{value}'", Location(path, tok.line + line_offset, tok.column)) from None
+    except UnexpectedEOF:
+        line = text.count("\n") + 1 + line_offset
+        raise InputError("unexpected end of file (unclosed block or bracket?)", Location(path, line, 1)) from None
+    except LarkError as err:
+        raise InputError(f"syntax error: {str(err).splitlines()[0]}", Location(path, 1 + line_offset, 1)) from None
+    except RecursionError:
+        raise InputError(f"nesting deeper than {MAX_NESTING} levels", Location(path, 1 + line_offset, 1)) from None
+
+
+def _char_message(text: str, pos: int, char: str) -> str:
+    if char == '"' or _in_open_string(text, pos):
+        return "unterminated string"
+    if char == "<" and text.startswith("<<", pos):
+        return "unterminated heredoc (closing marker not found)"
+    if char == "\n":
+        return "unexpected newline"
+    return f"unexpected character {char!r}"
+
+
+def _in_open_string(text: str, pos: int) -> bool:
+    line_start = text.rfind("\n", 0, pos) + 1
+    segment = text[line_start:pos]
+    return segment.replace('\\"', "").count('"') % 2 == 1
+
+
+def _comments(tree: Any) -> list[tuple[int, str]]:
+    from lark import Token
+
+    found: list[tuple[int, str]] = []
+    for tok in tree.scan_values(lambda v: isinstance(v, Token)):
+        if tok.type == "NL_OR_COMMENT" or (tok.type in _OPERATOR_TOKENS and "\n" in tok):
+            value = str(tok)
+            stripped = value.lstrip(" \t\n")
+            if stripped.startswith(("#", "//")):
+                line = tok.line + value[: len(value) - len(stripped)].count("\n")
+                found.append((line, stripped.split("\n", 1)[0].rstrip("\r")))
+            elif stripped.startswith("/*"):
+                line = tok.line + value[: len(value) - len(stripped)].count("\n")
+                for i, part in enumerate(stripped.split("*/", 1)[0][2:].split("\n")):
+                    found.append((line + i, part.strip()))
+    found.sort()
+    return found
+
+
+def _pos(node: Any, line_offset: int = 0) -> ast.Pos:
+    meta = getattr(node, "meta", None)
+    if meta is not None and not getattr(meta, "empty", True):
+        return ast.Pos(meta.line + line_offset, meta.column)
+    line = getattr(node, "line", None)
+    if line is not None:
+        return ast.Pos(line + line_offset, node.column)
+    return ast.Pos(1 + line_offset, 1)
+
+
+def decode_escapes(raw: str, path: str = "", pos: ast.Pos | None = None) -> str:
+    """HCL string escapes: \\n \\r \\t \\" \\\\ \\uNNNN \\UNNNNNNNN."""
+    if "\\" not in raw:
+        return raw
+    out: list[str] = []
+    i = 0
+    while i < len(raw):
+        ch = raw[i]
+        if ch != "\\" or i + 1 >= len(raw):
+            out.append(ch)
+            i += 1
+            continue
+        nxt = raw[i + 1]
+        if nxt in _ESCAPES:
+            out.append(_ESCAPES[nxt])
+            i += 2
+        elif nxt in "uU":
+            width = 4 if nxt == "u" else 8
+            digits = raw[i + 2 : i + 2 + width]
+            try:
+                out.append(chr(int(digits, 16)))
+            except ValueError:
+                where = Location(path, pos.line, pos.column) if pos else None
+                raise InputError(f"invalid escape \\{nxt}{digits}", where) from None
+            i += 2 + width
+        else:
+            where = Location(path, pos.line, pos.column) if pos else None
+            raise InputError(f"invalid escape sequence \\{nxt}", where)
+    return "".join(out)
+
+
+class _Converter:
+    """Walks the Lark tree; ``depth`` counts bracket nesting for the nesting limit."""
+
+    def __init__(self, path: str, line_offset: int = 0) -> None:
+        self.path = path
+        self.line_offset = line_offset
+
+    def pos(self, node: Any) -> ast.Pos:
+        return _pos(node, self.line_offset)
+
+    def error(self, message: str, node: Any) -> InputError:
+        p = self.pos(node)
+        return InputError(message, Location(self.path, p.line, p.column))
+
+    # ---- structure -------------------------------------------------------------------
+    def body(self, tree: Any, depth: int) -> ast.Body:
+        body = ast.Body()
+        for child in tree.children:
+            data = getattr(child, "data", None)
+            if data == "attribute":
+                name = self.name_of(child.children[0])
+                if name in body.attributes:
+                    raise self.error(f"duplicate argument {name!r} (first set on line "
+                                     f"{body.attributes[name].pos.line})", child)
+                body.attributes[name] = ast.Attribute(name, self.expr(child.children[2], depth), self.pos(child))
+            elif data == "block":
+                body.blocks.append(self.block(child, depth))
+        return body
+
+    def block(self, tree: Any, depth: int) -> ast.Block:
+        from lark import Token
+
+        if depth > MAX_NESTING:
+            raise self.error(f"nesting deeper than {MAX_NESTING} levels", tree)
+        parts = [c for c in tree.children if not isinstance(c, Token) and c.data != "new_line_or_comment"]
+        inner = parts[-1]
+        labels = []
+        for part in parts[1:-1]:
+            if part.data == "string":
+                labels.append(self.plain_string(part))
+            else:
+                labels.append(self.name_of(part))
+        return ast.Block(self.name_of(parts[0]), labels, self.body(inner, depth + 1), self.pos(tree))
+
+    def name_of(self, node: Any) -> str:
+        if hasattr(node, "children"):
+            if node.data == "string":
+                return self.plain_string(node)
+            return "".join(str(c) for c in node.children)
+        return str(node)
+
+    def plain_string(self, node: Any) -> str:
+        tpl = self.string(node, 0)
+        if isinstance(tpl, ast.Literal):
+            return str(tpl.value)
+        raise self.error("a block label must be a plain string, without interpolation", node)
+
+    # ---- expressions -----------------------------------------------------------------
+    def expr(self, node: Any, depth: int) -> Any:
+        from lark import Token
+
+        if depth > MAX_TREE_DEPTH:
+            raise self.error(f"nesting deeper than {MAX_NESTING} levels", node)
+        if isinstance(node, Token):
+            raise self.error(f"unexpected token '{node}'", node)
+        data = node.data
+        handler = getattr(self, "x_" + data, None)
+        if handler is None:
+            raise self.error(f"unsupported syntax ({data})", node)
+        return handler(node, depth + 1)
+
+    def sub(self, node: Any, depth: int) -> Any:
+        """Convert a nested bracket expression, counting one nesting level."""
+        level = getattr(self, "_level", 0)
+        if level >= MAX_NESTING:
+            raise self.error(f"nesting deeper than {MAX_NESTING} levels", node)
+        self._level = level + 1
+        try:
+            return self.expr(node, depth)
+        finally:
+            self._level = level
+
+    def trees(self, node: Any) -> list[Any]:
+        from lark import Token
+
+        return [c for c in node.children if not isinstance(c, Token) and c.data != "new_line_or_comment"]
+
+    def x_expr_term(self, node: Any, depth: int) -> Any:
+        from lark import Token
+
+        kids = self.trees(node)
+        first = node.children[0]
+        if isinstance(first, Token) and first.type == "LPAR":
+            return ast.Parens(self.sub(kids[0], depth), self.pos(node))
+        return self.expr(kids[0], depth)
+
+    def x_int_lit(self, node: Any, depth: int) -> Any:
+        text = str(node.children[0])
+        return ast.Literal(int(text), self.pos(node), text)
+
+    def x_float_lit(self, node: Any, depth: int) -> Any:
+        text = str(node.children[0])
+        value = float(text)
+        if value.is_integer() and abs(value) < 2**53:
+            return ast.Literal(int(value), self.pos(node), text)
+        return ast.Literal(value, self.pos(node), text)
+
+    def x_literal_value(self, node: Any, depth: int) -> Any:
+        text = str(node.children[0])
+        return ast.Literal({"true": True, "false": False, "null": None}[text], self.pos(node), text)
+
+    def x_identifier(self, node: Any, depth: int) -> Any:
+        return ast.Variable(str(node.children[0]), self.pos(node))
+
+    def x_keyword(self, node: Any, depth: int) -> Any:
+        return ast.Variable(str(node.children[0]), self.pos(node))
+
+    def x_string(self, node: Any, depth: int) -> Any:
+        return self.string(node, depth)
+
+    def x_template_string(self, node: Any, depth: int) -> Any:
+        raw = str(node.children[0])
+        inner = raw[2:-2] if raw.startswith('\\"') else raw.strip('"')
+        return ast.Literal(decode_escapes(inner, self.path, self.pos(node)), self.pos(node))
+
+    def x_tuple(self, node: Any, depth: int) -> Any:
+        return ast.TupleExpr([self.sub(c, depth) for c in self.trees(node)], self.pos(node))
+
+    def x_object(self, node: Any, depth: int) -> Any:
+        items = []
+        for elem in self.trees(node):
+            key_node, value_node = self.trees(elem)
+            key_inner = self.trees(key_node)[0] if key_node.data == "object_elem_key" else key_node
+            key = self.object_key(key_inner, depth)
+            items.append((key, self.sub(value_node, depth)))
+        return ast.ObjectExpr(items, self.pos(node))
+
+    def object_key(self, node: Any, depth: int) -> Any:
+        if node.data == "keyword":
+            return ast.Literal(str(node.children[0]), self.pos(node))
+        if node.data == "expr_term":
+            kids = self.trees(node)
+            first = node.children[0]
+            if len(kids) == 1 and kids[0].data == "identifier" and not (hasattr(first, "type") and first.type == "LPAR"):
+                return ast.Literal(str(kids[0].children[0]), self.pos(node))
+        if node.data == "identifier":
+            return ast.Literal(str(node.children[0]), self.pos(node))
+        return self.sub(node, depth)
+
+    def x_function_call(self, node: Any, depth: int) -> Any:
+        from lark import Token
+
+        kids = self.trees(node)
+        names = [self.name_of(k) for k in kids if k.data == "identifier"]
+        name = "::".join(names)
+        args: list[Any] = []
+        expand = False
+        for k in kids:
+            if k.data == "arguments":
+                for a in k.children:
+                    if isinstance(a, Token):
+                        if a.type == "ELLIPSIS":
+                            expand = True
+                        continue
+                    if a.data == "new_line_or_comment":
+                        continue
+                    args.append(self.sub(a, depth))
+        return ast.Call(name, args, expand, self.pos(node))
+
+    def x_conditional(self, node: Any, depth: int) -> Any:
+        cond, yes, no = self.trees(node)
+        return ast.Conditional(self.expr(cond, depth), self.expr(yes, depth), self.expr(no, depth), self.pos(node))
+
+    def x_binary_op(self, node: Any, depth: int) -> Any:
+        left, term = self.trees(node)[:2]
+        op_node, right = self.trees(term)
+        op = str(op_node.children[0]).strip()
+        return ast.BinaryOp(op, self.expr(left, depth), self.expr(right, depth), self.pos(node))
+
+    def x_unary_op(self, node: Any, depth: int) -> Any:
+        op = str(node.children[0]).strip()
+        return ast.UnaryOp(op, self.expr(node.children[1], depth), self.pos(node))
+
+    def x_heredoc_template(self, node: Any, depth: int) -> Any:
+        return self.heredoc(node, trim=False)
+
+    def x_heredoc_template_trim(self, node: Any, depth: int) -> Any:
+        return self.heredoc(node, trim=True)
+
+    # ---- traversals --------------------------------------------------------------------
+    def x_get_attr_expr_term(self, node: Any, depth: int) -> Any:
+        obj, attr = self.trees(node)
+        return self.apply_traversal(self.expr(obj, depth), attr, depth)
+
+    def x_index_expr_term(self, node: Any, depth: int) -> Any:
+        obj, index = self.trees(node)
+        return self.apply_traversal(self.expr(obj, depth), index, depth)
+
+    def apply_traversal(self, obj: Any, step: Any, depth: int) -> Any:
+        from lark import Token
+
+        if step.data == "get_attr":
+            name = self.name_of(self.trees(step)[0])
+            return ast.GetAttr(obj, name, self.pos(step))
+        if step.data == "short_index":
+            tok = [c for c in step.children if isinstance(c, Token) and c.type == "INT_LITERAL"][0]
+            return ast.Index(obj, ast.Literal(int(str(tok)), self.pos(step), str(tok)), self.pos(step))
+        if step.data == "braces_index":
+            return ast.Index(obj, self.sub(self.trees(step)[0], depth), self.pos(step))
+        raise self.error(f"unsupported traversal ({step.data})", step)
+
+    def splat(self, node: Any, depth: int, full: bool) -> Any:
+        source_node, splat_node = self.trees(node)
+        source = self.expr(source_node, depth)
+        each: Any = ast.SplatItem(self.pos(splat_node))
+        for step in self.trees(splat_node):
+            each = self.apply_traversal(each, step, depth)
+        return ast.Splat(source, each, full, self.pos(node))
+
+    def x_full_splat_expr_term(self, node: Any, depth: int) -> Any:
+        return self.splat(node, depth, True)
+
+    def x_attr_splat_expr_term(self, node: Any, depth: int) -> Any:
+        return self.splat(node, depth, False)
+
+    # ---- for expressions ---------------------------------------------------------------
+    def for_intro(self, intro: Any) -> tuple[str | None, str, Any]:
+        kids = self.trees(intro)
+        idents = [self.name_of(k) for k in kids if k.data == "identifier"]
+        coll = [k for k in kids if k.data != "identifier"][0]
+        if len(idents) == 2:
+            return idents[0], idents[1], coll
+        return None, idents[0], coll
+
+    def x_for_tuple_expr(self, node: Any, depth: int) -> Any:
+        kids = self.trees(node)
+        key_var, value_var, coll = self.for_intro(kids[0])
+        value = self.sub(kids[1], depth)
+        cond = self.sub(self.trees(kids[2])[0], depth) if len(kids) > 2 else None
+        return ast.ForExpr(key_var, value_var, self.sub(coll, depth), None, value, cond, False, self.pos(node))
+
+    def x_for_object_expr(self, node: Any, depth: int) -> Any:
+        from lark import Token
+
+        kids = self.trees(node)
+        key_var, value_var, coll = self.for_intro(kids[0])
+        grouping = any(isinstance(c, Token) and c.type == "ELLIPSIS" for c in node.children)
+        cond = None
+        if kids[-1].data == "for_cond":
+            cond = self.sub(self.trees(kids[-1])[0], depth)
+        return ast.ForExpr(key_var, value_var, self.sub(coll, depth), self.sub(kids[1], depth),
+                           self.sub(kids[2], depth), cond, grouping, self.pos(node))
+
+    # ---- templates ---------------------------------------------------------------------
+    def string(self, node: Any, depth: int) -> Any:
+        """Quoted string: flat parts with directives, assembled into if/for structure."""
+        from lark import Token
+
+        flat: list[Any] = []  # str | ("expr", node) | ("dir", kind, strip_left, strip_right, data, pos)
+        for part in node.children:
+            if isinstance(part, Token):
+                continue
+            inner = part.children[0]
+            if isinstance(inner, Token):
+                text = str(inner)
+                if inner.type == "ESCAPED_INTERPOLATION":
+                    flat.append("$" + text[2:])
+                elif inner.type == "ESCAPED_DIRECTIVE":
+                    flat.append("%" + text[2:])
+                else:
+                    flat.append(decode_escapes(text, self.path, self.pos(inner)))
+                continue
+            kind = inner.data
+            if kind == "interpolation":
+                flat.append(("expr", self.sub(self.trees(inner)[0], depth)))
+                continue
+            toks = [c for c in inner.children if isinstance(c, Token)]
+            strip_marks = [i for i, t in enumerate(toks) if t.type == "STRIP_MARKER"]
+            strip_left = bool(strip_marks) and strip_marks[0] == 1
+            strip_right = bool(strip_marks) and strip_marks[-1] == len(toks) - 2
+            exprs = self.trees(inner)
+            p = self.pos(inner)
+            if kind == "template_if_start":
+                flat.append(("dir", "if", strip_left, strip_right, self.sub(exprs[0], depth), p))
+            elif kind == "template_for_start":
+                names = [self.name_of(e) for e in exprs if e.data == "identifier"]
+                coll = [e for e in exprs if e.data != "identifier"][0]
+                flat.append(("dir", "for", strip_left, strip_right, (names, self.sub(coll, depth)), p))
+            else:
+                flat.append(("dir", kind.split("_")[1], strip_left, strip_right, None, p))
+        return assemble_template(flat, self.pos(node), self.path)
+
+    def heredoc(self, node: Any, trim: bool) -> Any:
+        raw = str(node.children[0])
+        p = self.pos(node)
+        first_nl = raw.index("\n")
+        body = raw[first_nl + 1 :]
+        body = body[: body.rstrip().rfind("\n") + 1] if "\n" in body.rstrip() else ""
+        lines = body.split("\n")
+        if trim:
+            indents = [len(ln) - len(ln.lstrip(" \t")) for ln in lines[:-1] if ln.strip()]
+            cut = min(indents) if indents else 0
+            lines = [ln[cut:] for ln in lines]
+            body = "\n".join(lines)
+        flat = scan_template(body, self.path, p.line + 1)
+        return assemble_template(flat, p, self.path)
+
+
+def scan_template(text: str, path: str, line: int) -> list[Any]:
+    """Split heredoc text into literal chunks, ``${}`` expressions and ``%{}`` directives."""
+    flat: list[Any] = []
+    i = 0
+    buf: list[str] = []
+    n = len(text)
+    while i < n:
+        if text.startswith("$${", i) or text.startswith("%%{", i):
+            buf.append(text[i + 1 : i + 3])
+            i += 3
+            continue
+        if text.startswith("${", i) or text.startswith("%{", i):
+            end = _matching_brace(text, i + 2)
+            if end < 0:
+                ln = line + text.count("\n", 0, i)
+                raise InputError("unterminated template sequence (missing '}')", Location(path, ln, 1))
+            if buf:
+                flat.append("".join(buf))
+                buf = []
+            inner = text[i + 2 : end]
+            ln = line + text.count("\n", 0, i)
+            strip_left = inner.startswith("~")
+            strip_right = inner.endswith("~")
+            inner = inner[1 if strip_left else 0 : len(inner) - (1 if strip_right else 0)]
+            if text[i] == "$":
+                expr = parse_expression(path, inner, ln)
+                if strip_left and flat and isinstance(flat[-1], str):
+                    flat[-1] = flat[-1].rstrip()
+                flat.append(("expr", expr, strip_right))
+            else:
+                flat.append(_directive(inner.strip(), strip_left, strip_right, path, ln))
+            i = end + 1
+            continue
+        buf.append(text[i])
+        i += 1
+    if buf:
+        flat.append("".join(buf))
+    return flat
+
+
+def _directive(inner: str, strip_left: bool, strip_right: bool, path: str, line: int) -> tuple:
+    p = ast.Pos(line, 1)
+    if inner.startswith("if ") or inner.startswith("if("):
+        return ("dir", "if", strip_left, strip_right, parse_expression(path, inner[2:], line), p)
+    m = re.match(r"for\s+([A-Za-z_][\w-]*)\s*(?:,\s*([A-Za-z_][\w-]*)\s*)?in\s+(.*)$", inner, re.S)
+    if m:
+        names = [m.group(1)] + ([m.group(2)] if m.group(2) else [])
+        return ("dir", "for", strip_left, strip_right, (names, parse_expression(path, m.group(3), line)), p)
+    if inner in ("else", "endif", "endfor"):
+        return ("dir", inner, strip_left, strip_right, None, p)
+    raise InputError(f"invalid template directive %{{{inner}}}", Location(path, line, 1))
+
+
+def _matching_brace(text: str, start: int) -> int:
+    depth = 0
+    i = start
+    quote = False
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == "\\":
+                i += 2
+                continue
+            if ch == '"':
+                quote = False
+            elif text.startswith("${", i) or text.startswith("%{", i):
+                depth += 1
+                quote = False  # nested template inside a string: approximate
+                i += 2
+                continue
+        elif ch == '"':
+            quote = True
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            if depth == 0:
+                return i
+            depth -= 1
+        i += 1
+    return -1
+
+
+def assemble_template(flat: list[Any], pos: ast.Pos, path: str) -> Any:
+    """Apply strip markers and nest if/for directives; a plain string becomes a Literal."""
+    items = list(flat)
+    # strip markers: a directive's left ~ trims the literal before, right ~ the literal after
+    for idx, item in enumerate(items):
+        if isinstance(item, tuple) and item[0] == "dir":
+            if item[2] and idx > 0 and isinstance(items[idx - 1], str):
+                items[idx - 1] = items[idx - 1].rstrip(" \t\r\n")
+            if item[3] and idx + 1 < len(items) and isinstance(items[idx + 1], str):
+                items[idx + 1] = items[idx + 1].lstrip(" \t\r\n")
+        elif (isinstance(item, tuple) and item[0] == "expr" and len(item) > 2 and item[2]
+              and idx + 1 < len(items) and isinstance(items[idx + 1], str)):
+            items[idx + 1] = items[idx + 1].lstrip(" \t\r\n")
+
+    root: list[Any] = []
+    stack: list[tuple[str, Any, list[Any]]] = []  # (kind, node, current parts list)
+    current = root
+    for item in items:
+        if isinstance(item, str):
+            if item:
+                if current and isinstance(current[-1], str):
+                    current[-1] += item
+                else:
+                    current.append(item)
+            continue
+        if item[0] == "expr":
+            current.append(item[1])
+            continue
+        _, kind, _, _, data, p = item
+        if kind == "if":
+            node = ast.TemplateIf(data, [], [], p)
+            current.append(node)
+            stack.append(("if", node, current))
+            current = node.then_parts
+        elif kind == "else":
+            if not stack or stack[-1][0] != "if" or current is stack[-1][1].else_parts:
+                raise InputError("%{else} without a matching %{if}", Location(path, p.line, p.column))
+            current = stack[-1][1].else_parts
+        elif kind == "endif":
+            if not stack or stack[-1][0] != "if":
+                raise InputError("%{endif} without a matching %{if}", Location(path, p.line, p.column))
+            current = stack.pop()[2]
+        elif kind == "for":
+            names, coll = data
+            key_var, value_var = (names[0], names[1]) if len(names) == 2 else (None, names[0])
+            node = ast.TemplateFor(key_var, value_var, coll, [], p)
+            current.append(node)
+            stack.append(("for", node, current))
+            current = node.body
+        elif kind == "endfor":
+            if not stack or stack[-1][0] != "for":
+                raise InputError("%{endfor} without a matching %{for}", Location(path, p.line, p.column))
+            current = stack.pop()[2]
+    if stack:
+        p = stack[-1][1].pos
+        raise InputError(f"unclosed %{{{stack[-1][0]}}} directive", Location(path, p.line, p.column))
+    if not root:
+        return ast.Literal("", pos)
+    if len(root) == 1 and isinstance(root[0], str):
+        return ast.Literal(root[0], pos)
+    return ast.Template(root, pos)

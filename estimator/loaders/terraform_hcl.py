@@ -1,0 +1,1061 @@
+"""Terraform HCL loader: a root module directory (and its local/installed modules) → Project.
+
+Each module instance evaluates lazily: variables once, locals and module outputs on first
+reference (memoized, cycles detected), resources once per block. Errors in one file or one
+expression become diagnostics; the rest of the directory is still read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from estimator.errors import InputError
+from estimator.hcl import ast
+from estimator.hcl.evaluator import (
+    EvalError,
+    Evaluator,
+    InstanceValue,
+    Lookup,
+    convert,
+    is_primitive_type,
+    materialize,
+    parse_type,
+)
+from estimator.hcl.frontend import MAX_FILE_BYTES, parse_file
+from estimator.hcl.functions import FunctionError, to_string
+from estimator.hcl.hcl2_frontend import assemble_template, parse_expression, scan_template
+from estimator.loaders import LoadOptions
+from estimator.model import (
+    SOURCE_TERRAFORM_HCL,
+    DefaultRef,
+    Diagnostic,
+    Location,
+    Project,
+    Resource,
+    Tag,
+    Unknown,
+)
+
+META_ARGUMENTS = {"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection"}
+IGNORED_BLOCKS = {"lifecycle", "provisioner", "connection", "precondition", "postcondition"}
+MAX_MODULE_DEPTH = 20
+
+# Cost-bearing AWS types whose schema has `tags` (approximation of the provider schema).
+TAGGABLE_TYPES = frozenset({
+    "aws_instance", "aws_launch_template", "aws_autoscaling_group", "aws_ebs_volume", "aws_eip",
+    "aws_nat_gateway", "aws_lb", "aws_alb", "aws_elb", "aws_db_instance", "aws_rds_cluster",
+    "aws_rds_cluster_instance", "aws_elasticache_cluster", "aws_elasticache_replication_group",
+    "aws_s3_bucket", "aws_dynamodb_table", "aws_lambda_function", "aws_ecs_service", "aws_ecs_cluster",
+    "aws_eks_cluster", "aws_eks_node_group", "aws_sagemaker_endpoint", "aws_sagemaker_endpoint_configuration",
+    "aws_sagemaker_model", "aws_sagemaker_notebook_instance", "aws_sagemaker_domain", "aws_sagemaker_space",
+    "aws_sagemaker_training_job", "aws_bedrock_provisioned_model_throughput", "aws_bedrockagent_agent",
+    "aws_opensearch_domain", "aws_elasticsearch_domain", "aws_kinesis_stream", "aws_kinesis_firehose_delivery_stream",
+    "aws_msk_cluster", "aws_redshift_cluster", "aws_efs_file_system", "aws_fsx_lustre_file_system",
+    "aws_cloudwatch_log_group", "aws_sqs_queue", "aws_sns_topic", "aws_api_gateway_rest_api",
+    "aws_apigatewayv2_api", "aws_apigatewayv2_stage", "aws_api_gateway_stage", "aws_vpc_endpoint",
+    "aws_ecr_repository", "aws_kms_key", "aws_secretsmanager_secret", "aws_batch_compute_environment",
+    "aws_emr_cluster", "aws_spot_fleet_request", "aws_ec2_fleet", "aws_neptune_cluster", "aws_docdb_cluster",
+    "aws_memorydb_cluster", "aws_mq_broker", "aws_glue_job", "aws_sfn_state_machine", "aws_cloudfront_distribution",
+    "aws_wafv2_web_acl", "aws_vpc", "aws_subnet", "aws_security_group", "aws_budgets_budget",
+    "aws_kendra_index", "aws_transfer_server", "aws_dax_cluster", "aws_timestreamwrite_database",
+})
+
+
+def load(path: str, options: LoadOptions) -> Project:
+    """Read a Terraform root (directory or one .tf file); raises only when PATH is unreadable."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError("no such file or directory", Location(path, 0))
+    root_dir = p if p.is_dir() else p.parent
+    root = root_dir.resolve()
+    project = Project(path=path, source=SOURCE_TERRAFORM_HCL, root=str(root))
+    only = [p.resolve()] if p.is_file() else None
+    try:
+        os.listdir(root)
+    except OSError as err:
+        raise InputError(f"cannot read directory: {err.strerror}", Location(path, 0)) from err
+    loader = _Loader(root, options, project)
+    loader.run(only)
+    return project
+
+
+# ---- parsed module sources ------------------------------------------------------------------
+
+@dataclass
+class _Item:
+    """A block (or attribute) with the file it came from."""
+
+    block: ast.Block
+    file: str  # display path relative to the project root
+
+
+@dataclass
+class _Source:
+    """One module directory, parsed once and shared by all its instances."""
+
+    dir: Path
+    variables: dict[str, _Item] = field(default_factory=dict)
+    locals: dict[str, tuple[ast.Attribute, str]] = field(default_factory=dict)
+    outputs: dict[str, _Item] = field(default_factory=dict)
+    resources: list[_Item] = field(default_factory=list)
+    modules: list[_Item] = field(default_factory=list)
+    providers: list[_Item] = field(default_factory=list)
+
+
+@dataclass
+class _Provider:
+    address: str  # "aws" or "aws.west"
+    region: Any
+    default_tags: dict[str, Any]
+    tags_location: Location | None
+    location: Location | None
+
+
+class _Loader:
+    def __init__(self, root: Path, options: LoadOptions, project: Project) -> None:
+        self.root = root
+        self.options = options
+        self.project = project
+        self.sources: dict[Path, _Source] = {}
+        self._modules_json: dict[str, str] | None = None
+        self._diag_seen: set[str] = set()
+
+    # ---- diagnostics ----------------------------------------------------------------------
+    def diag(self, message: str, location: Location | None, severity: str = "error") -> None:
+        d = Diagnostic(message, location, severity)
+        key = str(d) + severity
+        if key not in self._diag_seen:
+            self._diag_seen.add(key)
+            self.project.diagnostics.append(d)
+
+    def display(self, path: Path) -> str:
+        try:
+            return str(path.resolve().relative_to(self.root))
+        except ValueError:
+            return os.path.relpath(path.resolve(), self.root)
+
+    # ---- parsing ----------------------------------------------------------------------------
+    def source(self, directory: Path, only: list[Path] | None = None) -> _Source:
+        directory = directory.resolve()
+        if directory in self.sources:
+            return self.sources[directory]
+        src = _Source(directory)
+        self.sources[directory] = src
+        try:
+            names = sorted(os.listdir(directory))
+        except OSError as err:
+            self.diag(f"cannot read module directory: {err.strerror}", Location(self.display(directory), 0))
+            return src
+        files = [directory / n for n in names if n.endswith(".tf") and (directory / n).is_file()]
+        if only is not None:
+            files = only
+        json_files = [n for n in names if n.endswith(".tf.json")]
+        for n in json_files:
+            self.diag("Terraform JSON configuration (.tf.json) is not read", Location(self.display(directory / n), 1),
+                      "warning")
+        for f in files:
+            shown = self.display(f)
+            try:
+                parsed = parse_file(str(f), shown, self.options.parser, MAX_FILE_BYTES)
+            except InputError as err:
+                self.diag(err.message, err.location or Location(shown, 1))
+                continue
+            self._collect(src, parsed, shown)
+        return src
+
+    def _collect(self, src: _Source, parsed: ast.File, shown: str) -> None:
+        for attr_name, attr in parsed.body.attributes.items():
+            self.diag(f"unexpected argument {attr_name!r} at the top level", Location(shown, attr.pos.line), "warning")
+        for block in parsed.body.blocks:
+            item = _Item(block, shown)
+            kind, labels = block.type, block.labels
+            loc = Location(shown, block.pos.line, block.pos.column)
+            if kind == "variable" and len(labels) == 1:
+                if labels[0] in src.variables:
+                    self.diag(f'duplicate variable "{labels[0]}"', loc)
+                src.variables[labels[0]] = item
+            elif kind == "locals":
+                for name, attr in block.body.attributes.items():
+                    if name in src.locals:
+                        self.diag(f'duplicate local value "{name}"', Location(shown, attr.pos.line, attr.pos.column))
+                    src.locals[name] = (attr, shown)
+            elif kind == "output" and len(labels) == 1:
+                src.outputs[labels[0]] = item
+            elif kind in ("resource", "data") and len(labels) == 2:
+                src.resources.append(item)
+            elif kind == "module" and len(labels) == 1:
+                src.modules.append(item)
+            elif kind == "provider" and len(labels) == 1:
+                src.providers.append(item)
+            elif kind in ("terraform", "moved", "import", "removed", "check"):
+                continue
+            else:
+                self.diag(f"unexpected block {kind!r} with {len(labels)} label(s)", loc, "warning")
+
+    def modules_json(self) -> dict[str, str]:
+        if self._modules_json is None:
+            self._modules_json = {}
+            manifest = self.root / ".terraform" / "modules" / "modules.json"
+            if manifest.is_file():
+                try:
+                    data = json.loads(manifest.read_text(encoding="utf-8"))
+                    for entry in data.get("Modules", []):
+                        if isinstance(entry, dict) and "Key" in entry and "Dir" in entry:
+                            self._modules_json[str(entry["Key"])] = str(entry["Dir"])
+                except (OSError, ValueError, AttributeError) as err:
+                    self.diag(f"cannot read module manifest: {err}", Location(self.display(manifest), 1), "warning")
+        return self._modules_json
+
+    # ---- run --------------------------------------------------------------------------------
+    def run(self, only: list[Path] | None) -> None:
+        src = self.source(self.root, only)
+        root_values = _RootVariables(self, src).values()
+        instance = _ModuleInstance(self, src, prefix="", key_path="", inputs=root_values, parent=None,
+                                   provider_map=None, depth=0)
+        instance.emit()
+
+
+@dataclass
+class _VarValue:
+    value: Any
+    defaults: tuple[DefaultRef, ...] = ()
+
+
+class _RootVariables:
+    """Root module variable values, with Terraform's precedence."""
+
+    def __init__(self, loader: _Loader, src: _Source) -> None:
+        self.loader = loader
+        self.src = src
+
+    def values(self) -> dict[str, _VarValue]:
+        given: dict[str, tuple[Any, bool, Location | None]] = {}  # name -> (value, is_raw_string, where)
+        opts = self.loader.options
+        for key, value in sorted(opts.environ.items()):
+            if key.startswith("TF_VAR_") and len(key) > 7:
+                given[key[7:]] = (value, True, None)
+        root = self.loader.root
+        auto = []
+        for name in ("terraform.tfvars", "terraform.tfvars.json"):
+            if (root / name).is_file():
+                auto.append(root / name)
+        try:
+            names = sorted(os.listdir(root))
+        except OSError:
+            names = []
+        auto += [root / n for n in names if n.endswith((".auto.tfvars", ".auto.tfvars.json"))]
+        explicit = []
+        for f in opts.var_files:
+            fp = Path(f)
+            if not fp.is_absolute() and not fp.exists() and (root / f).exists():
+                fp = root / f
+            explicit.append(fp)
+        for f in auto + explicit:
+            given.update(self.read_var_file(f, f in explicit))
+        for key, value in opts.vars.items():
+            given[key] = (value, True, None)
+        out: dict[str, _VarValue] = {}
+        for name in given:
+            if name not in self.src.variables and not name.startswith("TF_VAR_"):
+                _v, _raw, where = given[name]
+                if where is not None:
+                    self.loader.diag(f'value for undeclared variable "{name}"', where, "warning")
+        for name, _item in self.src.variables.items():
+            if name in given:
+                value, raw, where = given[name]
+                out[name] = _VarValue(_Given(value, raw, where))
+        return out
+
+    def read_var_file(self, path: Path, explicit: bool) -> dict[str, tuple[Any, bool, Location | None]]:
+        shown = self.loader.display(path) if path.exists() else str(path)
+        if not path.is_file():
+            if explicit:
+                raise InputError("variable file not found", Location(shown, 0))
+            return {}
+        out: dict[str, tuple[Any, bool, Location | None]] = {}
+        if path.name.endswith(".json"):
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as err:
+                self.loader.diag(f"invalid JSON variable file: {err}", Location(shown, 1))
+                return {}
+            if not isinstance(data, dict):
+                self.loader.diag("a JSON variable file must hold an object", Location(shown, 1))
+                return {}
+            return {k: (v, False, Location(shown, 1)) for k, v in data.items()}
+        try:
+            parsed = parse_file(str(path), shown, self.loader.options.parser)
+        except InputError as err:
+            self.loader.diag(err.message, err.location)
+            return {}
+        ev = Evaluator(_NoScope(), shown)
+        for name, attr in parsed.body.attributes.items():
+            try:
+                out[name] = (ev.value(attr.expr), False, Location(shown, attr.pos.line))
+            except EvalError as err:
+                self.loader.diag(f"{err.message} (variables files take literal values only)", err.location)
+        for block in parsed.body.blocks:
+            self.loader.diag(f"unexpected block {block.type!r} in a variables file", Location(shown, block.pos.line))
+        return out
+
+
+@dataclass
+class _Given:
+    """A root variable value as given (a raw string from -var/TF_VAR_, or an HCL/JSON value)."""
+
+    value: Any
+    raw: bool
+    where: Location | None
+
+
+class _NoScope:
+    def root(self, name: str, pos: ast.Pos) -> Any:
+        raise EvalError(f'variables not allowed here ("{name}")', None)
+
+
+# ---- module instances ---------------------------------------------------------------------
+
+class _Attrs(Lookup):
+    """``var``, ``local``, ``module`` or a resource type: names resolved on demand."""
+
+    def __init__(self, getter: Any, names: Any, what: str) -> None:
+        self.getter = getter
+        self.names = names
+        self.what = what
+
+    def get_attr(self, name: str, pos: ast.Pos) -> Any:
+        return self.getter(name, pos)
+
+    def materialize(self) -> Any:
+        return {n: materialize(self.getter(n, None)) for n in self.names()}
+
+
+class _ModuleInstance:
+    def __init__(self, loader: _Loader, src: _Source, prefix: str, key_path: str, inputs: dict[str, Any],
+                 parent: _ModuleInstance | None, provider_map: dict[str, _Provider] | None, depth: int,
+                 caller: _ModuleInstance | None = None, call_args: dict[str, ast.Attribute] | None = None) -> None:
+        self.loader = loader
+        self.src = src
+        self.prefix = prefix  # "module.a[\"x\"]." or ""
+        self.key_path = key_path  # "a.b" for modules.json
+        self.parent = parent
+        self.depth = depth
+        self.caller = caller
+        self.call_args = call_args or {}
+        self.inputs = inputs
+        self._vars: dict[str, Any] = {}
+        self._var_defaults: dict[str, tuple[DefaultRef, ...]] = {}
+        self._locals: dict[str, Any] = {}
+        self._in_progress: set[str] = set()
+        self._resources: dict[str, Any] = {}
+        self._resource_blocks: dict[str, _Item] = {}
+        for item in src.resources:
+            mode = "data" if item.block.type == "data" else "managed"
+            key = ("data." if mode == "data" else "") + ".".join(item.block.labels)
+            self._resource_blocks.setdefault(key, item)
+        self._module_blocks = {item.block.labels[0]: item for item in src.modules}
+        self._modules: dict[str, Any] = {}  # name -> _ModuleInstance | list | dict | None
+        self._dep_memo: dict[str, tuple[DefaultRef, ...]] = {}
+        self.rel_dir = os.path.relpath(src.dir, loader.root) if src.dir != loader.root else "."
+        self.fctx = _FileContext(self)
+        self.providers = self._providers(provider_map)
+        self.resources_out: list[Resource] = []
+
+    @property
+    def module_path(self) -> str:
+        return self.prefix[:-1] if self.prefix else ""
+
+    # ---- scope ----------------------------------------------------------------------------
+    def evaluator(self, file: str) -> Evaluator:
+        return Evaluator(_InstanceScope(self, file), file, self.fctx)
+
+    def root(self, name: str, pos: ast.Pos | None, file: str) -> Any:
+        if name == "var":
+            return _Attrs(lambda n, p: self.var(n, p, file), lambda: list(self.src.variables), "var")
+        if name == "local":
+            return _Attrs(lambda n, p: self.local(n, p, file), lambda: list(self.src.locals), "local")
+        if name == "module":
+            return _Attrs(lambda n, p: self.module_value(n, p, file), lambda: list(self._module_blocks), "module")
+        if name == "path":
+            return {"module": self.rel_dir, "root": ".", "cwd": str(self.loader.root)}
+        if name == "terraform":
+            return {"workspace": "default"}
+        if name in ("each", "count", "self"):
+            raise self._err(f'"{name}" is not available here (only inside a block with count/for_each)', pos, file)
+        if name == "data":
+            return _Attrs(lambda n, p: self._resource_type("data." + n, p, file),
+                          lambda: sorted({k.split(".")[1] for k in self._resource_blocks if k.startswith("data.")}),
+                          "data")
+        if any(key.startswith(name + ".") for key in self._resource_blocks):
+            return _Attrs(lambda n, p: self.resource_value(f"{name}.{n}", p, file),
+                          lambda: [k.split(".", 1)[1] for k in self._resource_blocks if k.startswith(name + ".")],
+                          name)
+        if "_" in name:
+            raise self._err(f'reference to undeclared resource type "{name}"', pos, file)
+        raise self._err(f'unknown name "{name}"', pos, file)
+
+    def _resource_type(self, prefix: str, pos: ast.Pos | None, file: str) -> Any:
+        if not any(k.startswith(prefix + ".") for k in self._resource_blocks):
+            raise self._err(f'reference to undeclared data source type "{prefix[5:]}"', pos, file)
+        return _Attrs(lambda n, p: self.resource_value(f"{prefix}.{n}", p, file),
+                      lambda: [k.rsplit(".", 1)[1] for k in self._resource_blocks if k.startswith(prefix + ".")],
+                      prefix)
+
+    def _err(self, message: str, pos: ast.Pos | None, file: str) -> EvalError:
+        return EvalError(message, Location(file, pos.line, pos.column) if pos else Location(file, 0))
+
+    # ---- variables ---------------------------------------------------------------------------
+    def var(self, name: str, pos: ast.Pos | None, file: str) -> Any:
+        if name in self._vars:
+            return self._vars[name]
+        item = self.src.variables.get(name)
+        if item is None:
+            raise self._err(f'reference to undeclared input variable "{name}"', pos, file)
+        self._vars[name] = Unknown(f"var.{name} is being evaluated")
+        value = self._compute_var(name, item)
+        self._vars[name] = value
+        return value
+
+    def _var_type(self, item: _Item) -> Any:
+        type_attr = item.block.body.attributes.get("type")
+        if type_attr is None:
+            return None
+        try:
+            return parse_type(type_attr.expr, item.file)
+        except EvalError as err:
+            self.loader.diag(err.message, err.location)
+            return None
+
+    def _compute_var(self, name: str, item: _Item) -> Any:
+        spec = self._var_type(item)
+        default_attr = item.block.body.attributes.get("default")
+        ev = Evaluator(_NoScope(), item.file, self.fctx)
+        loc = Location(item.file, item.block.pos.line)
+        given = self.inputs.get(name)
+        try:
+            if given is not None:
+                raw = given.value
+                if isinstance(raw, _Given):
+                    value = raw.value
+                    if raw.raw and not is_primitive_type(spec):
+                        try:
+                            value = ev.value(parse_expression(str(raw.where or f"var.{name}"), raw.value))
+                        except InputError as err:
+                            self.loader.diag(f'invalid value for variable "{name}": {err.message}', raw.where or loc)
+                            return Unknown(f"var.{name} has an invalid value")
+                    return convert(value, spec, ev)
+                return convert(raw, spec, ev) if not isinstance(raw, Unknown) else raw
+            if default_attr is not None:
+                return convert(ev.value(default_attr.expr), spec, ev)
+        except FunctionError as err:
+            where = (given.value.where if given is not None and isinstance(given.value, _Given) else None) or loc
+            self.loader.diag(f'invalid value for variable "{name}": {err}', where)
+            return Unknown(f"var.{name} has an invalid value")
+        except EvalError as err:
+            self.loader.diag(err.message, err.location)
+            return Unknown(f"var.{name} has an invalid default")
+        self.loader.diag(f'variable "{name}" is required but has no value (declared at {loc}); '
+                         "its uses are unknown", loc, "warning")
+        return Unknown(f"var.{name} has no value")
+
+    def var_default_refs(self, name: str) -> tuple[DefaultRef, ...]:
+        """The defaults that could feed ``var.name``: its own, and the caller's expression's."""
+        if name in self._var_defaults:
+            return self._var_defaults[name]
+        self._var_defaults[name] = ()
+        refs: list[DefaultRef] = []
+        item = self.src.variables.get(name)
+        if item is not None and "default" in item.block.body.attributes:
+            attr = item.block.body.attributes["default"]
+            try:
+                value = convert(Evaluator(_NoScope(), item.file, self.fctx).value(attr.expr), self._var_type(item))
+            except (EvalError, FunctionError):
+                value = Unknown("invalid default")
+            if value is not None:
+                refs.append(DefaultRef(f"var.{name}", value, Location(item.file, attr.pos.line),
+                                       "terraform-variable"))
+        if self.caller is not None and name in self.call_args:
+            arg = self.call_args[name]
+            refs.extend(self.caller.expr_defaults(arg.expr))
+        result = tuple(dict.fromkeys(refs))
+        self._var_defaults[name] = result
+        return result
+
+    def expr_defaults(self, expr: Any) -> tuple[DefaultRef, ...]:
+        """Variable defaults an expression depends on, transitively through locals and modules."""
+        refs: list[DefaultRef] = []
+        for kind, name, attr in _references(expr):
+            key = f"{kind}.{name}.{attr or ''}"
+            if key in self._dep_memo:
+                refs.extend(self._dep_memo[key])
+                continue
+            self._dep_memo[key] = ()
+            found: tuple[DefaultRef, ...] = ()
+            if kind == "var":
+                found = self.var_default_refs(name)
+            elif kind == "local" and name in self.src.locals:
+                found = self.expr_defaults(self.src.locals[name][0].expr)
+            elif kind == "module" and attr:
+                child = self._first_child(name)
+                if child is not None and attr in child.src.outputs:
+                    value_attr = child.src.outputs[attr].block.body.attributes.get("value")
+                    if value_attr is not None:
+                        found = child.expr_defaults(value_attr.expr)
+            self._dep_memo[key] = found
+            refs.extend(found)
+        return tuple(dict.fromkeys(refs))
+
+    # ---- locals ----------------------------------------------------------------------------------
+    def local(self, name: str, pos: ast.Pos | None, file: str) -> Any:
+        if name in self._locals:
+            return self._locals[name]
+        if name not in self.src.locals:
+            raise self._err(f'reference to undeclared local value "{name}"', pos, file)
+        key = "local." + name
+        if key in self._in_progress:
+            cycle = sorted(k[6:] for k in self._in_progress if k.startswith("local."))
+            attr, lfile = self.src.locals[name]
+            raise EvalError(f"cycle between local values: {', '.join('local.' + c for c in cycle)}",
+                            Location(lfile, attr.pos.line, attr.pos.column))
+        attr, lfile = self.src.locals[name]
+        self._in_progress.add(key)
+        try:
+            value = self.evaluator(lfile).value(attr.expr)
+        except EvalError as err:
+            self.loader.diag(err.message, err.location)
+            value = Unknown(f"local.{name} could not be evaluated")
+        finally:
+            self._in_progress.discard(key)
+        self._locals[name] = value
+        return value
+
+    # ---- providers -------------------------------------------------------------------------------
+    def _providers(self, inherited: dict[str, _Provider] | None) -> dict[str, _Provider]:
+        providers: dict[str, _Provider] = dict(inherited or {})
+        for item in self.src.providers:
+            name = item.block.labels[0]
+            if name != "aws":
+                continue
+            body = item.block.body
+            alias_attr = body.attributes.get("alias")
+            ev = self.evaluator(item.file)
+            alias = None
+            if alias_attr is not None:
+                try:
+                    alias = to_string(ev.value(alias_attr.expr))
+                except (EvalError, FunctionError):
+                    alias = None
+            address = f"aws.{alias}" if alias else "aws"
+            region: Any = None
+            if "region" in body.attributes:
+                try:
+                    region = ev.value(body.attributes["region"].expr)
+                except EvalError as err:
+                    self.loader.diag(err.message, err.location)
+                    region = Unknown("provider region could not be evaluated")
+            tags: dict[str, Any] = {}
+            tags_loc = None
+            for blk in body.blocks:
+                if blk.type == "default_tags" and "tags" in blk.body.attributes:
+                    tattr = blk.body.attributes["tags"]
+                    tags_loc = Location(item.file, tattr.pos.line)
+                    try:
+                        value = ev.value(tattr.expr)
+                    except EvalError as err:
+                        self.loader.diag(err.message, err.location)
+                        value = None
+                    if isinstance(value, dict):
+                        tags = value
+            providers[address] = _Provider(address, region, tags, tags_loc, Location(item.file, item.block.pos.line))
+        if "aws" not in providers:
+            providers["aws"] = _Provider("aws", None, {}, None, None)
+        return providers
+
+    # ---- modules -------------------------------------------------------------------------------------
+    def _first_child(self, name: str) -> _ModuleInstance | None:
+        value = self._module_instances(name)
+        if isinstance(value, _ModuleInstance):
+            return value
+        if isinstance(value, list) and value:
+            return value[0]
+        if isinstance(value, dict) and value:
+            return next(iter(value.values()))
+        return None
+
+    def _module_instances(self, name: str) -> Any:
+        if name in self._modules:
+            return self._modules[name]
+        self._modules[name] = None
+        item = self._module_blocks[name]
+        self._modules[name] = self._expand_module(item)
+        return self._modules[name]
+
+    def _module_dir(self, item: _Item) -> Path | None:
+        name = item.block.labels[0]
+        body = item.block.body
+        loc = Location(item.file, item.block.pos.line)
+        address = f"{self.prefix}module.{name}"
+        source_attr = body.attributes.get("source")
+        if source_attr is None:
+            self.loader.diag(f'module "{name}" has no source', loc)
+            return None
+        try:
+            source = to_string(Evaluator(_NoScope(), item.file).value(source_attr.expr))
+        except (EvalError, FunctionError):
+            self.loader.diag(f'module "{name}": source must be a literal string', loc)
+            return None
+        key = f"{self.key_path}.{name}" if self.key_path else name
+        if source.startswith(("./", "../")) or source in (".", ".."):
+            directory = (self.src.dir / source).resolve()
+            if not directory.is_dir():
+                self.loader.diag(f'module "{name}": source directory "{source}" not found', loc)
+                self.loader.project.unresolved_modules.append(address)
+                return None
+            return directory
+        installed = self.loader.modules_json().get(key)
+        if installed is not None:
+            directory = (self.loader.root / installed).resolve()
+            if directory.is_dir():
+                return directory
+        self.loader.diag(f'module "{name}" (source "{source}") is not installed locally; run terraform init '
+                         "so .terraform/modules/modules.json resolves it; its resources are not included",
+                         loc, "warning")
+        self.loader.project.unresolved_modules.append(address)
+        return None
+
+    def _expand_module(self, item: _Item) -> Any:
+        name = item.block.labels[0]
+        if self.depth >= MAX_MODULE_DEPTH:
+            self.loader.diag(f"module nesting deeper than {MAX_MODULE_DEPTH} levels",
+                             Location(item.file, item.block.pos.line))
+            return None
+        directory = self._module_dir(item)
+        if directory is None:
+            return None
+        src = self.loader.source(directory)
+        body = item.block.body
+        provider_map = self._module_provider_map(item)
+        key_path = f"{self.key_path}.{name}" if self.key_path else name
+        args = {k: a for k, a in body.attributes.items()
+                if k not in ("source", "version", "count", "for_each", "providers", "depends_on")}
+        for k, a in args.items():
+            if k not in src.variables:
+                self.loader.diag(f'module "{name}" has no variable named "{k}"', Location(item.file, a.pos.line,
+                                                                                         a.pos.column))
+        instances = self._instances(item, f"module.{name}")
+
+        def make(index: Any, local: dict[str, Any], suffix: str) -> _ModuleInstance:
+            ev = self.evaluator(item.file)
+            inputs: dict[str, _VarValue] = {}
+            for k, a in args.items():
+                if k not in src.variables:
+                    continue
+                try:
+                    inputs[k] = _VarValue(ev.value(a.expr, local))
+                except EvalError as err:
+                    self.loader.diag(err.message, err.location)
+                    inputs[k] = _VarValue(Unknown(f"module input {k} could not be evaluated"))
+            return _ModuleInstance(self.loader, src, f"{self.prefix}module.{name}{suffix}.", key_path, inputs,
+                                   self, provider_map, self.depth + 1, caller=self, call_args=args)
+
+        if instances is None:
+            return make(None, {}, "")
+        kind, entries = instances
+        if kind == "count":
+            return [make(i, local, f"[{i}]") for i, local in entries]
+        return {k: make(k, local, f"[{json.dumps(k)}]") for k, local in entries}
+
+    def _module_provider_map(self, item: _Item) -> dict[str, _Provider]:
+        inherited = {"aws": self.providers["aws"]}
+        attr = item.block.body.attributes.get("providers")
+        if attr is not None and isinstance(attr.expr, ast.ObjectExpr):
+            for key_node, value_node in attr.expr.items:
+                child_name = _traversal_text(key_node)
+                parent_name = _traversal_text(value_node)
+                if child_name and parent_name and child_name.split(".")[0] == "aws":
+                    provider = self.providers.get(parent_name)
+                    if provider is None:
+                        self.loader.diag(f'provider "{parent_name}" is not configured',
+                                         Location(item.file, value_node.pos.line, value_node.pos.column))
+                        continue
+                    inherited[child_name] = provider
+        return inherited
+
+    def module_value(self, name: str, pos: ast.Pos | None, file: str) -> Any:
+        if name not in self._module_blocks:
+            raise self._err(f'reference to undeclared module "{name}"', pos, file)
+        value = self._module_instances(name)
+        if value is None:
+            return Unknown(f"module.{name} is not available (unresolved)")
+        if isinstance(value, list):
+            return [_ModuleOutputs(v) for v in value]
+        if isinstance(value, dict):
+            return {k: _ModuleOutputs(v) for k, v in value.items()}
+        return _ModuleOutputs(value)
+
+    def output(self, name: str, pos: ast.Pos | None) -> Any:
+        item = self.src.outputs.get(name)
+        if item is None:
+            raise EvalError(f'unsupported attribute: module "{self.module_path}" has no output "{name}"',
+                            Location("?", pos.line, pos.column) if pos else None)
+        key = "output." + name
+        if key in self._locals:
+            return self._locals[key]
+        if key in self._in_progress:
+            return Unknown(f"cycle through output {name}")
+        attr = item.block.body.attributes.get("value")
+        self._in_progress.add(key)
+        try:
+            value = self.evaluator(item.file).eval(attr.expr, {}) if attr is not None else None
+            value = materialize(value)
+        except EvalError as err:
+            self.loader.diag(err.message, err.location)
+            value = Unknown(f"output {name} could not be evaluated")
+        finally:
+            self._in_progress.discard(key)
+        self._locals[key] = value
+        return value
+
+    # ---- count / for_each ------------------------------------------------------------------------
+    def _instances(self, item: _Item, what: str) -> tuple[str, list[tuple[Any, dict[str, Any]]]] | None:
+        """None for a single instance; else ("count"|"for_each", [(key, local vars)])."""
+        body = item.block.body
+        ev = self.evaluator(item.file)
+        if "count" in body.attributes:
+            attr = body.attributes["count"]
+            try:
+                value = ev.value(attr.expr)
+            except EvalError as err:
+                self.loader.diag(err.message, err.location)
+                return ("count", [])
+            if isinstance(value, Unknown):
+                self.loader.diag(f"{what}: count is not known before apply ({value.reason}); assuming 1",
+                                 Location(item.file, attr.pos.line, attr.pos.column), "warning")
+                return ("count", [(0, {"count": {"index": 0}})])
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or int(value) != value:
+                try:
+                    value = int(to_string(value)) if isinstance(value, str) else None
+                except ValueError:
+                    value = None
+                if value is None or value < 0:
+                    self.loader.diag(f"{what}: invalid count: a whole number >= 0 is required",
+                                     Location(item.file, attr.pos.line, attr.pos.column))
+                    return ("count", [])
+            return ("count", [(i, {"count": {"index": i}}) for i in range(int(value))])
+        if "for_each" in body.attributes:
+            attr = body.attributes["for_each"]
+            try:
+                value = ev.value(attr.expr)
+            except EvalError as err:
+                self.loader.diag(err.message, err.location)
+                return ("for_each", [])
+            loc = Location(item.file, attr.pos.line, attr.pos.column)
+            if isinstance(value, Unknown):
+                self.loader.diag(f"{what}: for_each is not known before apply ({value.reason}); no instances",
+                                 loc, "warning")
+                return ("for_each", [])
+            if isinstance(value, dict):
+                return ("for_each", [(k, {"each": {"key": k, "value": value[k]}}) for k in sorted(value)])
+            if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                keys = sorted(set(value))
+                return ("for_each", [(k, {"each": {"key": k, "value": k}}) for k in keys])
+            self.loader.diag(f"{what}: invalid for_each: a map or a set of strings is required", loc)
+            return ("for_each", [])
+        return None
+
+    # ---- resources -----------------------------------------------------------------------------------
+    def resource_value(self, key: str, pos: ast.Pos | None, file: str) -> Any:
+        """What ``aws_x.y`` evaluates to: an instance, a list (count) or a map (for_each)."""
+        if key not in self._resource_blocks:
+            raise self._err(f'reference to undeclared resource "{key}"', pos, file)
+        expanded = self._expand_resource(key)
+        if expanded is None:
+            return Unknown(f"{self.prefix}{key} could not be evaluated", ref=self.prefix + key)
+        kind, instances = expanded
+        data = key.startswith("data.")
+        values = {idx: InstanceValue.make(addr, attrs, all_unknown=data) for idx, addr, attrs, _i in instances}
+        if kind is None:
+            return values[None]
+        if kind == "count":
+            return [values[i] for i in sorted(values)]
+        return {k: values[k] for k in sorted(values)}
+
+    def _expand_resource(self, key: str) -> Any:
+        if key in self._resources:
+            value = self._resources[key]
+            if value == "in-progress":
+                item = self._resource_blocks[key]
+                self.loader.diag(f"cycle: {self.prefix}{key} refers to itself through its own arguments",
+                                 Location(item.file, item.block.pos.line), "error")
+                return None
+            return value
+        self._resources[key] = "in-progress"
+        item = self._resource_blocks[key]
+        base = self.prefix + key
+        instances = self._instances(item, base)
+        out: list[tuple[Any, str, dict[str, Any], Any]] = []
+        if instances is None:
+            attrs = self._evaluate_body(item, {}, base)
+            out.append((None, base, attrs, None))
+            kind = None
+        else:
+            kind = instances[0]
+            for idx, local in instances[1]:
+                suffix = f"[{idx}]" if kind == "count" else f"[{json.dumps(idx)}]"
+                out.append((idx, base + suffix, self._evaluate_body(item, local, base + suffix), idx))
+        self._resources[key] = (kind, out)
+        return self._resources[key]
+
+    def _evaluate_body(self, item: _Item, local: dict[str, Any], address: str) -> dict[str, Any]:
+        ev = self.evaluator(item.file)
+        return self._body_values(ev, item.block.body, local, top=True)
+
+    def _body_values(self, ev: Evaluator, body: ast.Body, local: dict[str, Any], top: bool) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, attr in body.attributes.items():
+            if top and name in META_ARGUMENTS:
+                continue
+            try:
+                out[name] = ev.value(attr.expr, local)
+            except EvalError as err:
+                self.loader.diag(err.message, err.location)
+                out[name] = Unknown(f"{name} could not be evaluated: {err.message}")
+        for block in body.blocks:
+            if block.type in IGNORED_BLOCKS:
+                continue
+            if block.type == "dynamic" and block.labels:
+                for name, content in self._dynamic(ev, block, local):
+                    out.setdefault(name, []).append(content)
+                continue
+            out.setdefault(block.type, []).append(self._body_values(ev, block.body, local, top=False))
+        return out
+
+    def _dynamic(self, ev: Evaluator, block: ast.Block, local: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+        name = block.labels[0]
+        body = block.body
+        iterator = name
+        if "iterator" in body.attributes:
+            expr = body.attributes["iterator"].expr
+            iterator = expr.name if isinstance(expr, ast.Variable) else name
+        content = next((b for b in body.blocks if b.type == "content"), None)
+        loc = Location(ev.path, block.pos.line, block.pos.column)
+        if content is None or "for_each" not in body.attributes:
+            self.loader.diag(f'dynamic "{name}" needs for_each and a content block', loc)
+            return []
+        try:
+            coll = ev.value(body.attributes["for_each"].expr, local)
+        except EvalError as err:
+            self.loader.diag(err.message, err.location)
+            return []
+        if isinstance(coll, Unknown):
+            self.loader.diag(f'dynamic "{name}": for_each is not known before apply; its blocks are omitted',
+                             loc, "warning")
+            return []
+        if isinstance(coll, dict):
+            pairs = [(k, coll[k]) for k in sorted(coll)]
+        elif isinstance(coll, list):
+            pairs = list(enumerate(coll))
+        else:
+            self.loader.diag(f'dynamic "{name}": for_each must be a collection', loc)
+            return []
+        out = []
+        for k, v in pairs:
+            inner = {**local, iterator: {"key": k, "value": v}}
+            out.append((name, self._body_values(ev, content.body, inner, top=False)))
+        return out
+
+    # ---- output: Resource objects ------------------------------------------------------------------------
+    def emit(self) -> list[Resource]:
+        for name in self.src.variables:
+            self.var(name, None, "")  # a missing required variable warns even when unused
+        for item in self.src.resources:
+            mode = "data" if item.block.type == "data" else "managed"
+            key = ("data." if mode == "data" else "") + ".".join(item.block.labels)
+            if self._resource_blocks.get(key) is not item:
+                self.loader.diag(f'duplicate {"data source" if mode == "data" else "resource"} "{key}"',
+                                 Location(item.file, item.block.pos.line))
+                continue
+            expanded = self._expand_resource(key)
+            if expanded is None:
+                continue
+            _kind, instances = expanded
+            for _idx, address, attrs, index in instances:
+                self.loader.project.resources.append(self._resource(item, mode, address, attrs, index))
+        for item in self.src.modules:
+            value = self._module_instances(item.block.labels[0])
+            if isinstance(value, _ModuleInstance):
+                value.emit()
+            elif isinstance(value, list):
+                for v in value:
+                    v.emit()
+            elif isinstance(value, dict):
+                for v in value.values():
+                    v.emit()
+        return self.resources_out
+
+    def _resource(self, item: _Item, mode: str, address: str, attrs: dict[str, Any], index: Any) -> Resource:
+        rtype, rname = item.block.labels
+        provider_ref = item.block.body.attributes.get("provider")
+        provider_name = _traversal_text(provider_ref.expr) if provider_ref else None
+        provider = self.providers.get(provider_name or "aws")
+        if provider is None:
+            self.loader.diag(f'provider "{provider_name}" is not configured',
+                             Location(item.file, provider_ref.pos.line, provider_ref.pos.column))
+            provider = self.providers["aws"]
+        region = provider.region if provider.region is not None else self.loader.options.default_region
+        tags: dict[str, Tag] = {}
+        for k, v in provider.default_tags.items():
+            tags[k] = Tag(v, "default_tags", provider.tags_location, provider.address)
+        own = attrs.get("tags")
+        tags_attr = item.block.body.attributes.get("tags")
+        if isinstance(own, dict):
+            where = Location(item.file, tags_attr.pos.line) if tags_attr else None
+            for k, v in own.items():
+                tags[k] = Tag(v, "resource", where, None)
+        taggable = True if mode == "managed" and (tags_attr is not None or rtype in TAGGABLE_TYPES) else None
+        defaults: dict[str, tuple[DefaultRef, ...]] = {}
+        body = item.block.body
+        for name, attr in body.attributes.items():
+            if name in META_ARGUMENTS:
+                continue
+            refs = self.expr_defaults(attr.expr)
+            if refs:
+                defaults[name] = refs
+        for block in body.blocks:
+            if block.type in IGNORED_BLOCKS:
+                continue
+            name = block.labels[0] if block.type == "dynamic" and block.labels else block.type
+            refs = tuple(dict.fromkeys(r for expr in _block_exprs(block.body) for r in self.expr_defaults(expr)))
+            if refs:
+                defaults[name] = tuple(dict.fromkeys(defaults.get(name, ()) + refs))
+        return Resource(
+            address=address, type=rtype, name=rname, attributes=attrs, region=region, tags=tags,
+            location=Location(item.file, item.block.pos.line), origin=SOURCE_TERRAFORM_HCL, mode=mode,
+            module=self.module_path, index=index, provider=provider.address, defaults=defaults, taggable=taggable,
+        )
+
+
+class _InstanceScope:
+    def __init__(self, instance: _ModuleInstance, file: str) -> None:
+        self.instance = instance
+        self.file = file
+
+    def root(self, name: str, pos: ast.Pos) -> Any:
+        return self.instance.root(name, pos, self.file)
+
+
+class _ModuleOutputs(Lookup):
+    def __init__(self, instance: _ModuleInstance) -> None:
+        self.instance = instance
+
+    def get_attr(self, name: str, pos: ast.Pos) -> Any:
+        return self.instance.output(name, pos)
+
+    def materialize(self) -> Any:
+        return {n: self.instance.output(n, None) for n in sorted(self.instance.src.outputs)}
+
+
+class _FileContext:
+    """file()/templatefile() for one module instance, confined to the project or module tree."""
+
+    def __init__(self, instance: _ModuleInstance) -> None:
+        self.instance = instance
+
+    def _resolve(self, path: str) -> Path:
+        root = self.instance.loader.root
+        target = (root / path).resolve() if not os.path.isabs(path) else Path(path).resolve()
+        allowed = (root, self.instance.src.dir)
+        if not any(target == a or a in target.parents for a in allowed):
+            raise FunctionError(f'path "{path}" is outside the module directory tree')
+        return target
+
+    def read_file(self, path: str) -> str:
+        target = self._resolve(path)
+        try:
+            if target.stat().st_size > MAX_FILE_BYTES:
+                raise FunctionError(f'"{path}" is over the {MAX_FILE_BYTES // 1048576} MB limit')
+            return target.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise FunctionError(f'no file exists at "{path}"') from None
+        except (OSError, UnicodeDecodeError) as err:
+            raise FunctionError(f'cannot read "{path}": {err}') from None
+
+    def file_exists(self, path: str) -> bool:
+        return self._resolve(path).is_file()
+
+    def render_template(self, text: str, variables: dict[str, Any], path: str) -> Any:
+        shown = self.instance.loader.display(self._resolve(path))
+        try:
+            node = assemble_template(scan_template(text, shown, 1), ast.Pos(1, 1), shown)
+        except InputError as err:
+            raise FunctionError(f"{err}") from None
+        ev = Evaluator(_TemplateScope(variables, shown), shown, self)
+        if isinstance(node, ast.Literal):
+            return node.value
+        return ev.render(node.parts, dict(variables))
+
+
+class _TemplateScope:
+    def __init__(self, variables: dict[str, Any], file: str) -> None:
+        self.variables = variables
+        self.file = file
+
+    def root(self, name: str, pos: ast.Pos) -> Any:
+        raise EvalError(f'templatefile: variable "{name}" was not passed to the template',
+                        Location(self.file, pos.line, pos.column))
+
+
+def _traversal_text(node: Any) -> str | None:
+    if isinstance(node, ast.Variable):
+        return node.name
+    if isinstance(node, ast.GetAttr):
+        inner = _traversal_text(node.obj)
+        return f"{inner}.{node.name}" if inner else None
+    if isinstance(node, ast.Literal) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def _block_exprs(body: ast.Body) -> list[Any]:
+    out = [a.expr for a in body.attributes.values()]
+    for b in body.blocks:
+        out.extend(_block_exprs(b.body))
+    return out
+
+
+def _references(expr: Any) -> list[tuple[str, str, str | None]]:
+    """(kind, name, attribute) for var.x, local.y and module.m.out references in an expression."""
+    found: list[tuple[str, str, str | None]] = []
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.GetAttr):
+            chain = []
+            cur: Any = node
+            while isinstance(cur, (ast.GetAttr, ast.Index)):
+                chain.append(cur)
+                cur = cur.obj
+            if isinstance(cur, ast.Variable) and cur.name in ("var", "local", "module"):
+                names = [c.name for c in reversed(chain) if isinstance(c, ast.GetAttr)]
+                if names:
+                    attr = names[1] if cur.name == "module" and len(names) > 1 else None
+                    found.append((cur.name, names[0], attr))
+            for c in chain:
+                if isinstance(c, ast.Index):
+                    stack.append(c.key)
+            stack.append(cur)
+            continue
+        if isinstance(node, (list, tuple)):
+            stack.extend(node)
+            continue
+        if hasattr(node, "__dataclass_fields__"):
+            for fname in node.__dataclass_fields__:
+                if fname != "pos":
+                    value = getattr(node, fname)
+                    if isinstance(value, (list, tuple)) or hasattr(value, "__dataclass_fields__"):
+                        stack.append(value)
+    return found
