@@ -57,20 +57,49 @@ def _parse(path: str, text: str, line_offset: int, column: int = 1) -> Any:
     except UnexpectedToken as err:
         tok = err.token
         if tok.type == "$END":
-            line = text.count("\n") + 1 + line_offset
-            raise InputError("unexpected end of file (unclosed block or bracket?)",
-                             Location(path, line, 1)) from None
+            raise _eof_error(path, text, line_offset) from None
         value = str(tok).strip() or repr(str(tok))
         if tok.type == "NL_OR_COMMENT":
             value = "newline"
+        elif tok.type == "STRING_CHARS":
+            if value.startswith("<<"):
+                raise InputError("unterminated heredoc (closing marker not found)",
+                                 Location(path, tok.line + line_offset, tok.column)) from None
+            raise InputError(f"unexpected character '{value[:1]}'",
+                             Location(path, tok.line + line_offset, tok.column)) from None
         raise InputError(f"unexpected token '{value}'", Location(path, tok.line + line_offset, tok.column)) from None
     except UnexpectedEOF:
-        line = text.count("\n") + 1 + line_offset
-        raise InputError("unexpected end of file (unclosed block or bracket?)", Location(path, line, 1)) from None
+        raise _eof_error(path, text, line_offset) from None
     except LarkError as err:
         raise InputError(f"syntax error: {str(err).splitlines()[0]}", Location(path, 1 + line_offset, 1)) from None
     except RecursionError:
         raise InputError(f"nesting deeper than {MAX_NESTING} levels", Location(path, 1 + line_offset, 1)) from None
+
+
+def _eof_error(path: str, text: str, line_offset: int) -> InputError:
+    """At end of file: name an unterminated string's line if there is one, else the file end."""
+    heredoc: str | None = None
+    for number, line in enumerate(text.split("\n"), start=1):
+        if heredoc is not None:
+            if line.strip() == heredoc:
+                heredoc = None
+            continue
+        code = line.replace('\\\\', "").replace('\\"', "")
+        m = re.search(r"<<-?([A-Za-z][\w.-]*)\s*$", code)
+        quotes = [i for i, ch in enumerate(code) if ch == '"']
+        comment = min([i for i in (code.find("#"), code.find("//")) if i >= 0], default=-1)
+        if comment >= 0:
+            quotes_before = [q for q in quotes if q < comment]
+            if len(quotes_before) % 2 == 0:
+                quotes = quotes_before
+        if len(quotes) % 2 == 1:
+            return InputError("unterminated string", Location(path, number + line_offset, quotes[-1] + 1))
+        if m:
+            heredoc = m.group(1)
+    if heredoc is not None:
+        return InputError(f"unterminated heredoc (no closing {heredoc} line)", Location(path, 1 + line_offset, 1))
+    line = text.count("\n") + 1 + line_offset
+    return InputError("unexpected end of file (unclosed block or bracket?)", Location(path, line, 1))
 
 
 def _char_message(text: str, pos: int, char: str) -> str:

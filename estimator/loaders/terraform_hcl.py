@@ -472,7 +472,8 @@ class _ModuleInstance:
         if item is not None and "default" in item.block.body.attributes:
             attr = item.block.body.attributes["default"]
             try:
-                value = convert(Evaluator(_NoScope(), item.file, self.fctx).value(attr.expr), self._var_type(item))
+                ev = Evaluator(_NoScope(), item.file, self.fctx)
+                value = convert(ev.value(attr.expr), self._var_type(item), ev)
             except (EvalError, FunctionError):
                 value = Unknown("invalid default")
             if value is not None:
@@ -481,7 +482,7 @@ class _ModuleInstance:
         if self.caller is not None and name in self.call_args:
             arg = self.call_args[name]
             refs.extend(self.caller.expr_defaults(arg.expr))
-        result = tuple(dict.fromkeys(refs))
+        result = _dedupe(refs)
         self._var_defaults[name] = result
         return result
 
@@ -507,7 +508,7 @@ class _ModuleInstance:
                         found = child.expr_defaults(value_attr.expr)
             self._dep_memo[key] = found
             refs.extend(found)
-        return tuple(dict.fromkeys(refs))
+        return _dedupe(refs)
 
     # ---- locals ----------------------------------------------------------------------------------
     def local(self, name: str, pos: ast.Pos | None, file: str) -> Any:
@@ -929,9 +930,9 @@ class _ModuleInstance:
             if block.type in IGNORED_BLOCKS:
                 continue
             name = block.labels[0] if block.type == "dynamic" and block.labels else block.type
-            refs = tuple(dict.fromkeys(r for expr in _block_exprs(block.body) for r in self.expr_defaults(expr)))
+            refs = _dedupe(r for expr in _block_exprs(block.body) for r in self.expr_defaults(expr))
             if refs:
-                defaults[name] = tuple(dict.fromkeys(defaults.get(name, ()) + refs))
+                defaults[name] = _dedupe(defaults.get(name, ()) + refs)
         return Resource(
             address=address, type=rtype, name=rname, attributes=attrs, region=region, tags=tags,
             location=Location(item.file, item.block.pos.line), origin=SOURCE_TERRAFORM_HCL, mode=mode,
@@ -1059,3 +1060,15 @@ def _references(expr: Any) -> list[tuple[str, str, str | None]]:
                     if isinstance(value, (list, tuple)) or hasattr(value, "__dataclass_fields__"):
                         stack.append(value)
     return found
+
+
+def _dedupe(refs: Any) -> tuple[DefaultRef, ...]:
+    """Unique DefaultRefs in first-seen order (values may be lists, so not hashable)."""
+    seen: set[tuple[str, str]] = set()
+    out: list[DefaultRef] = []
+    for ref in refs:
+        key = (ref.name, str(ref.location))
+        if key not in seen:
+            seen.add(key)
+            out.append(ref)
+    return tuple(out)

@@ -1,0 +1,121 @@
+"""Evaluator semantics the oracle cannot cover: unknowns, references, type conversion, errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from estimator.hcl.evaluator import EvalError, Evaluator, InstanceValue, convert, parse_type
+from estimator.hcl.functions import FunctionError
+from estimator.hcl.hcl2_frontend import parse_expression
+from estimator.model import Unknown
+
+
+class Scope:
+    def __init__(self, names: dict[str, Any]) -> None:
+        self.names = names
+
+    def root(self, name: str, pos: Any) -> Any:
+        if name not in self.names:
+            raise EvalError(f'unknown name "{name}"', None)
+        return self.names[name]
+
+
+LT = InstanceValue.make("aws_launch_template.gpu", {"instance_type": "g5.xlarge"})
+LTS = [InstanceValue.make(f"aws_launch_template.many[{i}]", {"name": f"n{i}"}) for i in range(2)]
+NAMES = {
+    "aws_launch_template": {"gpu": LT, "many": LTS},
+    "var": {"unknown": Unknown("var.unknown has no value"), "n": 2},
+}
+
+
+def ev(text: str) -> Any:
+    return Evaluator(Scope(NAMES), "t.tf").value(parse_expression("t.tf", text))
+
+
+def test_config_attribute_of_a_resource_resolves() -> None:
+    assert ev("aws_launch_template.gpu.instance_type") == "g5.xlarge"
+
+
+def test_computed_attribute_is_unknown_with_the_instance_ref() -> None:
+    value = ev("aws_launch_template.gpu.id")
+    assert isinstance(value, Unknown)
+    assert value.ref == "aws_launch_template.gpu"
+    assert value.reason == "aws_launch_template.gpu.id is known only after apply"
+    indexed = ev("aws_launch_template.many[1].arn")
+    assert indexed.ref == "aws_launch_template.many[1]"
+    assert ev('"${aws_launch_template.gpu.id}"').ref == "aws_launch_template.gpu"  # a lone interpolation keeps it
+
+
+def test_splat_over_resources_keeps_known_and_unknown() -> None:
+    assert ev("aws_launch_template.many[*].name") == ["n0", "n1"]
+    ids = ev("aws_launch_template.many[*].id")
+    assert all(isinstance(i, Unknown) for i in ids) and ids[0].ref == "aws_launch_template.many[0]"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "var.unknown + 1", "-var.unknown", "!var.unknown", "var.unknown == 1", "var.unknown ? 1 : 2",
+        "upper(var.unknown)", '"x-${var.unknown}"', "[for x in var.unknown : x]", "var.unknown.attr",
+        "var.unknown[0]", "format(\"%s\", var.unknown)", "jsonencode([var.unknown])", "max(var.unknown, 1)",
+        "aws_launch_template.gpu.id == \"x\"", "\"%{if var.unknown}a%{endif}\"",
+    ],
+)
+def test_unknown_propagates_through_operators_and_functions(text: str) -> None:
+    assert isinstance(ev(text), Unknown)
+
+
+def test_structural_functions_pass_unknowns_through() -> None:
+    value = ev("concat([aws_launch_template.gpu.id], [1])")
+    assert isinstance(value[0], Unknown) and value[1] == 1
+    assert ev("length([var.unknown, 1])") == 2
+    assert ev("true || var.unknown") is True and ev("false && var.unknown") is False
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("nope.x", "unknown name"),
+        ("var.nope", "does not have an attribute named \"nope\""),
+        ("nosuch(1)", 'unknown function "nosuch"'),
+        ('"a" + 1', "invalid operand for +"),
+        ("[1][5]", "out of range"),
+        ('{a = 1}["b"]', 'key "b" does not exist'),
+        ('"a${[1]}"', "cannot include a list"),
+        ("1 / 0", "division by zero"),
+        ('{for k in ["a", "a"] : k => 1}', "duplicate object key"),
+        ('lookup({}, "k")', "lookup:"),
+        ("element([], 0)", "element:"),
+    ],
+)
+def test_errors_name_the_problem_and_position(text: str, message: str) -> None:
+    with pytest.raises(EvalError) as info:
+        Evaluator(Scope({"var": {}}), "t.tf").value(parse_expression("t.tf", text, line=7))
+    assert message in info.value.message
+    if "unknown name" not in message:
+        assert info.value.location.file == "t.tf" and info.value.location.line == 7
+
+
+def type_of(text: str) -> Any:
+    return parse_type(parse_expression("v.tf", text), "v.tf")
+
+
+def test_type_conversion() -> None:
+    assert convert("5", type_of("number")) == 5
+    assert convert(5, type_of("string")) == "5"
+    assert convert("true", type_of("bool")) is True
+    assert convert(["b", "a", "b"], type_of("set(string)")) == ["a", "b"]
+    assert convert({"a": 1}, type_of("map(string)")) == {"a": "1"}
+    spec = type_of('object({ size = number, kind = optional(string, "gp3"), tags = optional(map(string)) })')
+    evaluator = Evaluator(Scope({}), "v.tf")
+    assert convert({"size": "10", "extra": 1}, spec, evaluator) == {"size": 10, "kind": "gp3", "tags": None}
+    assert convert([1, "x"], type_of("tuple([number, string])")) == [1, "x"]
+    with pytest.raises(FunctionError):
+        convert({"kind": "x"}, spec, evaluator)
+    with pytest.raises(FunctionError):
+        convert("abc", type_of("number"))
+    with pytest.raises(FunctionError):
+        convert("abc", type_of("list(string)"))
+    assert isinstance(convert(Unknown(), type_of("number")), Unknown)

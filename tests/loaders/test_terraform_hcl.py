@@ -1,0 +1,267 @@
+"""Terraform HCL loader: modules, for_each/count, providers and tags, defaults, tfvars, errors."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from estimator.errors import InputError
+from estimator.loaders import LoadOptions
+from estimator.loaders.terraform_hcl import load
+from estimator.model import Location, Unknown
+from tests.conftest import FIXTURES
+
+HCL = FIXTURES / "hcl"
+
+
+def load_fixture(name: str, **options: object) -> object:
+    opts = LoadOptions(**{"environ": {}, **options})  # type: ignore[arg-type]
+    return load(str(HCL / name), opts)
+
+
+def by_address(project: object) -> dict[str, object]:
+    return {r.address: r for r in project.resources}
+
+
+def messages(project: object, severity: str | None = None) -> list[str]:
+    return [str(d) for d in project.diagnostics if severity is None or d.severity == severity]
+
+
+# ---- basic: providers, tags, for_each, dynamic, modules with providers, links --------------
+
+def test_project_fields() -> None:
+    project = load_fixture("basic")
+    assert project.source == "terraform-hcl"
+    assert project.root == str((HCL / "basic").resolve())
+    assert project.path.endswith("basic")
+    assert not project.errors
+
+
+def test_addresses_and_order() -> None:
+    project = load_fixture("basic")
+    assert [r.address for r in project.resources] == [
+        "aws_launch_template.gpu",
+        "aws_autoscaling_group.gpu[0]",
+        'aws_instance.each["a"]',
+        'aws_instance.each["b"]',
+        "data.aws_ami.dl",
+        "aws_instance.from_module",
+        'module.gpu["big"].aws_launch_template.this',
+        'module.gpu["small"].aws_launch_template.this',
+    ]
+    res = by_address(project)
+    assert res["aws_autoscaling_group.gpu[0]"].index == 0
+    assert res['aws_instance.each["a"]'].index == "a"
+    assert res["data.aws_ami.dl"].mode == "data"
+    small = res['module.gpu["small"].aws_launch_template.this']
+    assert small.module == 'module.gpu["small"]' and small.name == "this" and small.type == "aws_launch_template"
+    assert small.location == Location("modules/gpu/main.tf", 5)
+    assert res["aws_launch_template.gpu"].location == Location("main.tf", 24)
+
+
+def test_provider_region_alias_and_default_tags() -> None:
+    res = by_address(load_fixture("basic"))
+    lt = res["aws_launch_template.gpu"]
+    assert lt.region == "us-west-2" and lt.provider == "aws"
+    assert lt.tags["team"].value == "platform" and lt.tags["team"].source == "default_tags"
+    assert lt.tags["team"].provider == "aws" and lt.tags["team"].location == Location("main.tf", 4)
+    assert lt.tags["app"].source == "resource" and lt.tags["app"].location == Location("main.tf", 26)
+    east = res['aws_instance.each["a"]']
+    assert east.region == "us-east-1" and east.provider == "aws.east"
+    assert east.tags["env"].value == "staging" and east.tags["env"].source == "resource"  # resource wins
+    assert east.tag_values == {"env": "staging", "Name": "node-a"}
+    in_module = res['module.gpu["big"].aws_launch_template.this']  # providers = { aws = aws.east }
+    assert in_module.region == "us-east-1" and in_module.provider == "aws.east"
+    assert in_module.tags["env"].value == "prod" and in_module.tags["env"].provider == "aws.east"
+    assert east.taggable is True and res["data.aws_ami.dl"].taggable is None
+
+
+def test_default_region_when_no_provider_says() -> None:
+    project = load_fixture("modules_nested", default_region="eu-west-1")
+    assert {r.region for r in project.resources} == {"eu-west-1"}
+
+
+def test_for_each_set_and_dynamic_blocks() -> None:
+    res = by_address(load_fixture("basic"))
+    each = res['aws_instance.each["b"]']
+    assert each.attributes["tags"]["Name"] == "node-b"
+    assert each.attributes["ebs_block_device"] == [
+        {"volume_size": 100, "device_name": "/dev/sd0"},
+        {"volume_size": 200, "device_name": "/dev/sd1"},
+    ]
+    assert each.get("ebs_block_device[1].volume_size") == 200
+
+
+def test_unknown_links_carry_the_referenced_instance() -> None:
+    res = by_address(load_fixture("basic"))
+    lt_id = res["aws_autoscaling_group.gpu[0]"].attributes["launch_template"][0]["id"]
+    assert isinstance(lt_id, Unknown) and lt_id.ref == "aws_launch_template.gpu"
+    from_module = res["aws_instance.from_module"]
+    assert from_module.attributes["instance_type"] == "g5.xlarge"  # module output of a config attribute
+    assert from_module.attributes["user_data"].ref == 'module.gpu["big"].aws_launch_template.this'
+    assert from_module.attributes["ami"].ref == "data.aws_ami.dl"
+
+
+def test_defaults_tracking_points_at_the_variable_default_line() -> None:
+    res = by_address(load_fixture("basic"))
+    lt = res["aws_launch_template.gpu"]
+    assert lt.attributes["instance_type"] == "g5.2xlarge"  # terraform.tfvars overrides the default
+    (ref,) = lt.defaults_for("instance_type")
+    assert ref.name == "var.gpu_type" and ref.value == "p4d.24xlarge"
+    assert ref.location == Location("variables.tf", 3) and ref.kind == "terraform-variable"
+    inner = res['module.gpu["big"].aws_launch_template.this']
+    assert inner.attributes["instance_type"] == "p5.48xlarge"  # the caller passes a value
+    assert [d.name for d in inner.defaults_for("instance_type")] == ["var.size"]
+    assert inner.defaults_for("instance_type")[0].location == Location("modules/gpu/main.tf", 2)
+
+
+def test_missing_required_variable_warns_with_its_declaration() -> None:
+    project = load_fixture("basic")
+    warnings = messages(project, "warning")
+    assert any('variable "required_team" is required' in w and "variables.tf:16" in w for w in warnings)
+
+
+# ---- modules ------------------------------------------------------------------------------------
+
+def test_nested_local_modules_with_count_for_each_and_outputs() -> None:
+    project = load_fixture("modules_nested")
+    res = by_address(project)
+    assert 'module.outer[1].module.inner["y"].aws_ebs_volume.data' in res
+    assert len(project.resources) == 5
+    vol = res['module.outer[0].module.inner["x"].aws_ebs_volume.data']
+    assert vol.attributes == {"size": 500, "tags": {"Name": "o0-x"}}
+    assert vol.module == 'module.outer[0].module.inner["x"]'
+    assert [(d.name, d.value) for d in vol.defaults_for("size")] == [("var.disk", 100), ("var.disk_gb", 500)]
+    logs = res["aws_s3_bucket.logs"]
+    assert logs.attributes["bucket"] == "o1-x"
+    assert logs.attributes["tags"] == {"names": "o0-x,o0-y"}
+    assert not project.diagnostics
+
+
+def test_unresolved_registry_module_is_listed_and_warned() -> None:
+    project = load_fixture("registry_module")
+    assert project.unresolved_modules == ["module.vpc"]
+    assert any('module "vpc"' in w and "main.tf:1" in w for w in messages(project, "warning"))
+    app = by_address(project)["aws_instance.app"]
+    assert isinstance(app.attributes["subnet_id"], Unknown)
+    assert not project.errors
+
+
+def test_modules_json_resolves_installed_module() -> None:
+    project = load_fixture("modules_json")
+    res = by_address(project)
+    config = res["module.llm.aws_sagemaker_endpoint_configuration.this"]
+    assert config.get("production_variants[0].instance_type") == "g5.12xlarge"
+    (ref,) = config.defaults_for("production_variants")
+    assert ref.value == "ml.p4d.24xlarge" and ref.location == Location(".terraform/modules/llm/main.tf", 2)
+    endpoint = res["aws_sagemaker_endpoint.llm"]
+    assert endpoint.attributes["endpoint_config_name"].ref == "module.llm.aws_sagemaker_endpoint_configuration.this"
+    assert project.unresolved_modules == [] and not project.diagnostics
+
+
+# ---- variables --------------------------------------------------------------------------------
+
+def test_tfvars_precedence_like_terraform() -> None:
+    project = load_fixture(
+        "tfvars_precedence",
+        environ={"TF_VAR_v_env": "env", "TF_VAR_v_tfvars": "env", "TF_VAR_v_num": "5"},
+        var_files=[str(HCL / "tfvars_precedence" / "extra.tfvars")],
+        vars={"v_cli": "cli", "v_list": '["x", "y"]'},
+    )
+    attrs = project.resources[0].attributes
+    assert attrs["v_default"] == "default"
+    assert attrs["v_env"] == "env"
+    assert attrs["v_tfvars"] == "tfvars"
+    assert attrs["v_auto"] == "auto-b"  # *.auto.tfvars(.json) in lexical order, after terraform.tfvars
+    assert attrs["v_varfile"] == "varfile"
+    assert attrs["v_cli"] == "cli"
+    assert attrs["v_num"] == 6  # TF_VAR string converted by the variable type
+    assert attrs["v_list"] == ["x", "y"]  # -var parsed as HCL for a complex type
+    assert attrs["v_obj"] == {"size": 20, "kind": "gp3"}  # optional attribute default
+    assert not project.diagnostics
+
+
+def test_var_value_of_the_wrong_type_is_an_error() -> None:
+    project = load_fixture("tfvars_precedence", vars={"v_num": "many"})
+    assert any('invalid value for variable "v_num"' in e for e in messages(project, "error"))
+    assert isinstance(project.resources[0].attributes["v_num"], Unknown)
+
+
+def test_missing_var_file_raises_input_error() -> None:
+    with pytest.raises(InputError, match="variable file not found"):
+        load_fixture("tfvars_precedence", var_files=["nope.tfvars"])
+
+
+# ---- errors ---------------------------------------------------------------------------------------
+
+def test_local_cycle_names_the_locals() -> None:
+    project = load_fixture("cycle")
+    assert messages(project, "error") == ["main.tf:2:3: cycle between local values: local.a, local.b"]
+    res = by_address(project)
+    assert isinstance(res["aws_instance.uses_cycle"].attributes["instance_type"], Unknown)
+    assert res["aws_instance.fine"].attributes["instance_type"] == "fine"
+
+
+def test_syntax_error_in_one_file_other_files_still_read() -> None:
+    project = load_fixture("syntax_error")
+    assert messages(project) == ["bad.tf:4:1: unexpected token '}'"]
+    assert [r.address for r in project.resources] == ["aws_instance.good"]
+
+
+def test_reference_type_and_function_errors_are_one_line_diagnostics() -> None:
+    project = load_fixture("errors")
+    assert messages(project, "error") == [
+        'main.tf:2:22: reference to undeclared input variable "nope"',
+        'main.tf:6:24: reference to undeclared local value "nope"',
+        "main.tf:10:3: aws_instance.bad_count: invalid count: a whole number >= 0 is required",
+        'main.tf:15:19: call to unknown function "nosuchfunc"',
+    ]
+    assert "aws_instance.bad_count" not in {r.address for r in project.resources}
+
+
+def test_templatefile_renders_and_cannot_escape_the_module_tree() -> None:
+    project = load_fixture("templatefile")
+    res = by_address(project)
+    assert res["aws_instance.ok"].attributes["user_data"] == "#!/bin/sh\necho gpu\nopen 80\nopen 443\n"
+    assert res["aws_instance.ok"].attributes["tags"] == {"banner": "hello"}
+    (error,) = messages(project, "error")
+    assert error.startswith("main.tf:7:15: templatefile: path") and "outside the module directory tree" in error
+    assert isinstance(res["aws_instance.escape"].attributes["user_data"], Unknown)
+
+
+def _copy_with(tmp_path: Path, name: str, content: bytes) -> Path:
+    root = tmp_path / "proj"
+    shutil.copytree(HCL / "syntax_error", root)
+    (root / "bad.tf").unlink()
+    (root / name).write_bytes(content)
+    return root
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'a = "' + b"x" * (10 * 1024 * 1024) + b'"\n', "over the 5 MB limit"),
+        (bytes([0xC3, 0x28]) + bytes(random.Random(3).randrange(256) for _ in range(8192)), "invalid UTF-8"),
+        (("x = " + "[" * 1000 + "]" * 1000 + "\n").encode(), "nesting deeper than 200 levels"),
+    ],
+    ids=["10MB", "random-bytes", "deep-nesting"],
+)
+def test_bad_files_are_diagnostics_not_crashes(tmp_path: Path, content: bytes, message: str) -> None:
+    root = _copy_with(tmp_path, "broken.tf", content)
+    project = load(str(root), LoadOptions(environ={}))
+    (error,) = messages(project, "error")
+    assert error.startswith("broken.tf:") and message in error
+    assert [r.address for r in project.resources] == ["aws_instance.good"]
+
+
+def test_unreadable_path_raises_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError):
+        load(str(tmp_path / "missing"), LoadOptions(environ={}))
+
+
+def test_single_file_path_reads_only_that_file() -> None:
+    project = load(str(HCL / "syntax_error" / "good.tf"), LoadOptions(environ={}))
+    assert [r.address for r in project.resources] == ["aws_instance.good"] and not project.diagnostics
