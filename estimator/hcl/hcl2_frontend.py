@@ -44,10 +44,44 @@ def parse_expression(path: str, text: str, line: int = 1, column: int = 1) -> An
     return body.attributes["x"].expr
 
 
+def rewrite_strip_interpolations(text: str) -> str:
+    """``${~ x ~}`` as ``%{~ if true }${x}%{ endif ~}``: the same stripping, in syntax python-hcl2 reads.
+
+    python-hcl2's grammar has strip markers on directives only; the rewrite stays on the same
+    line, so line numbers in messages are unchanged.
+    """
+    out: list[str] = []
+    i = 0
+    while True:
+        j = text.find("${", i)
+        if j < 0:
+            out.append(text[i:])
+            return "".join(out)
+        if j > 0 and text[j - 1] == "$":
+            out.append(text[i : j + 2])
+            i = j + 2
+            continue
+        end = _matching_brace(text, j + 2)
+        if end < 0:
+            out.append(text[i:])
+            return "".join(out)
+        inner = text[j + 2 : end]
+        left, right = inner.startswith("~"), inner.endswith("~")
+        out.append(text[i:j])
+        if left or right:
+            core = inner[1 if left else 0 : len(inner) - (1 if right else 0)]
+            out.append(f"%{{{'~' if left else ''} if true }}${{{core}}}%{{ endif {'~' if right else ''}}}")
+        else:
+            out.append(text[j : end + 1])
+        i = end + 1
+
+
 def _parse(path: str, text: str, line_offset: int, column: int = 1) -> Any:
     import hcl2
     from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 
+    if "~}" in text or "${~" in text:
+        text = rewrite_strip_interpolations(text)
     try:
         return hcl2.parses_to_tree(text)
     except UnexpectedCharacters as err:

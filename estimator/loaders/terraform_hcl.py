@@ -357,6 +357,8 @@ class _ModuleInstance:
             mode = "data" if item.block.type == "data" else "managed"
             key = ("data." if mode == "data" else "") + ".".join(item.block.labels)
             self._resource_blocks.setdefault(key, item)
+        self._resource_types = {k.split(".")[0] for k in self._resource_blocks if not k.startswith("data.")}
+        self._data_types = {k.split(".")[1] for k in self._resource_blocks if k.startswith("data.")}
         self._module_blocks = {item.block.labels[0]: item for item in src.modules}
         self._modules: dict[str, Any] = {}  # name -> _ModuleInstance | list | dict | None
         self._dep_memo: dict[str, tuple[DefaultRef, ...]] = {}
@@ -390,7 +392,7 @@ class _ModuleInstance:
             return _Attrs(lambda n, p: self._resource_type("data." + n, p, file),
                           lambda: sorted({k.split(".")[1] for k in self._resource_blocks if k.startswith("data.")}),
                           "data")
-        if any(key.startswith(name + ".") for key in self._resource_blocks):
+        if name in self._resource_types:
             return _Attrs(lambda n, p: self.resource_value(f"{name}.{n}", p, file),
                           lambda: [k.split(".", 1)[1] for k in self._resource_blocks if k.startswith(name + ".")],
                           name)
@@ -399,7 +401,7 @@ class _ModuleInstance:
         raise self._err(f'unknown name "{name}"', pos, file)
 
     def _resource_type(self, prefix: str, pos: ast.Pos | None, file: str) -> Any:
-        if not any(k.startswith(prefix + ".") for k in self._resource_blocks):
+        if prefix[5:] not in self._data_types:
             raise self._err(f'reference to undeclared data source type "{prefix[5:]}"', pos, file)
         return _Attrs(lambda n, p: self.resource_value(f"{prefix}.{n}", p, file),
                       lambda: [k.rsplit(".", 1)[1] for k in self._resource_blocks if k.startswith(prefix + ".")],
