@@ -111,6 +111,8 @@ class Evaluator:
 
     def _getattr(self, node: ast.GetAttr, local: dict[str, Any]) -> Any:
         obj = self.eval(node.obj, local)
+        if isinstance(obj, Lookup) and isinstance(node.obj, ast.Variable):
+            return obj.get_attr(node.name, node.obj.pos)  # `var.x` errors point at the reference's start
         return self.get_attr(obj, node.name, node.pos)
 
     def get_attr(self, obj: Any, name: str, pos: ast.Pos) -> Any:

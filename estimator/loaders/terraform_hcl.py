@@ -259,11 +259,11 @@ class _RootVariables:
         for key, value in opts.vars.items():
             given[key] = (value, True, None)
         out: dict[str, _VarValue] = {}
+        env_only = {k[7:] for k in opts.environ if k.startswith("TF_VAR_")} - set(opts.vars)
         for name in given:
-            if name not in self.src.variables and not name.startswith("TF_VAR_"):
-                _v, _raw, where = given[name]
-                if where is not None:
-                    self.loader.diag(f'value for undeclared variable "{name}"', where, "warning")
+            _v, _raw, where = given[name]
+            if name not in self.src.variables and not (name in env_only and where is None):
+                self.loader.diag(f'a value was given for undeclared variable "{name}"', where, "warning")
         for name, _item in self.src.variables.items():
             if name in given:
                 value, raw, where = given[name]
@@ -888,6 +888,13 @@ class _ModuleInstance:
             _kind, instances = expanded
             for _idx, address, attrs, index in instances:
                 self.loader.project.resources.append(self._resource(item, mode, address, attrs, index))
+        for name, (_attr, lfile) in self.src.locals.items():
+            try:
+                self.local(name, None, lfile)  # errors in unused locals are still reported
+            except EvalError as err:
+                self.loader.diag(err.message, err.location)
+        for name in self.src.outputs:
+            self.output(name, None)
         for item in self.src.modules:
             value = self._module_instances(item.block.labels[0])
             if isinstance(value, _ModuleInstance):

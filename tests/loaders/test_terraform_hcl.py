@@ -190,6 +190,11 @@ def test_var_value_of_the_wrong_type_is_an_error() -> None:
     assert isinstance(project.resources[0].attributes["v_num"], Unknown)
 
 
+def test_undeclared_cli_var_warns_but_env_var_is_ignored() -> None:
+    project = load_fixture("tfvars_precedence", vars={"nope": "1"}, environ={"TF_VAR_other": "x"})
+    assert messages(project) == ['a value was given for undeclared variable "nope"']
+
+
 def test_missing_var_file_raises_input_error() -> None:
     with pytest.raises(InputError, match="variable file not found"):
         load_fixture("tfvars_precedence", var_files=["nope.tfvars"])
@@ -214,10 +219,11 @@ def test_syntax_error_in_one_file_other_files_still_read() -> None:
 def test_reference_type_and_function_errors_are_one_line_diagnostics() -> None:
     project = load_fixture("errors")
     assert messages(project, "error") == [
-        'main.tf:2:22: reference to undeclared input variable "nope"',
-        'main.tf:6:24: reference to undeclared local value "nope"',
+        'main.tf:2:19: reference to undeclared input variable "nope"',
+        'main.tf:6:19: reference to undeclared local value "nope"',
         "main.tf:10:3: aws_instance.bad_count: invalid count: a whole number >= 0 is required",
         'main.tf:15:19: call to unknown function "nosuchfunc"',
+        'main.tf:19:18: reference to undeclared input variable "also_nope"',  # an unused local is still checked
     ]
     assert "aws_instance.bad_count" not in {r.address for r in project.resources}
 
