@@ -462,8 +462,13 @@ _DISPATCH: dict[type, Callable[[Evaluator, Any, dict[str, Any]], Any]] = {
 
 
 def materialize(value: Any) -> Any:
+    """Plain value of a Lookup; also one level into lists/maps (``module.x`` with count/for_each)."""
     if isinstance(value, Lookup):
         return value.materialize()
+    if type(value) is list and any(isinstance(v, Lookup) for v in value):
+        return [v.materialize() if isinstance(v, Lookup) else v for v in value]
+    if type(value) is dict and any(isinstance(v, Lookup) for v in value.values()):
+        return {k: v.materialize() if isinstance(v, Lookup) else v for k, v in value.items()}
     return value
 
 

@@ -130,7 +130,7 @@ def test_nested_local_modules_with_count_for_each_and_outputs() -> None:
     project = load_fixture("modules_nested")
     res = by_address(project)
     assert 'module.outer[1].module.inner["y"].aws_ebs_volume.data' in res
-    assert len(project.resources) == 5
+    assert len(project.resources) == 6
     vol = res['module.outer[0].module.inner["x"].aws_ebs_volume.data']
     assert vol.attributes == {"size": 500, "tags": {"Name": "o0-x"}}
     assert vol.module == 'module.outer[0].module.inner["x"]'
@@ -138,6 +138,9 @@ def test_nested_local_modules_with_count_for_each_and_outputs() -> None:
     logs = res["aws_s3_bucket.logs"]
     assert logs.attributes["bucket"] == "o1-x"
     assert logs.attributes["tags"] == {"names": "o0-x,o0-y"}
+    whole = res["aws_ssm_parameter.outputs"].attributes
+    assert whole["value"] == '[["o0-x","o0-y"],["o1-x","o1-y"]]'
+    assert whole["all"][1] == {"all_names": ["o1-x", "o1-y"], "bucket_names": {"x": "o1-x", "y": "o1-y"}}
     assert not project.diagnostics
 
 
