@@ -18,7 +18,7 @@ DEFAULT_PARSER = "python-hcl2"
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_NESTING = 200
 
-# name -> module that defines ``parse_text(path, text) -> ast.File``
+# name -> module that defines ``parse_text(path, text) -> ast.File`` (or ``parse``)
 FRONTENDS: dict[str, str] = {
     "python-hcl2": "estimator.hcl.hcl2_frontend",
     "tree-sitter": "estimator.hcl.treesitter_frontend",
@@ -45,7 +45,10 @@ def _frontend(name: str) -> Callable[[str, str], ast.File]:
         module = importlib.import_module(module_name)
     except ImportError as err:
         raise InputError(f"HCL parser {name!r} is not available: {err}") from err
-    return module.parse_text
+    func = getattr(module, "parse_text", None) or getattr(module, "parse", None)
+    if func is None:
+        raise InputError(f"HCL parser {name!r} has no parse_text(path, text) function")
+    return func
 
 
 def check_text(path: str, data: bytes | str, limit: int = MAX_FILE_BYTES) -> str:

@@ -235,9 +235,9 @@ def test_templatefile_renders_and_cannot_escape_the_module_tree() -> None:
     project = load_fixture("templatefile")
     res = by_address(project)
     assert res["aws_instance.ok"].attributes["user_data"] == "#!/bin/sh\necho gpu\nopen 80\nopen 443\n"
-    assert res["aws_instance.ok"].attributes["tags"] == {"banner": "hello"}
+    assert res["aws_instance.ok"].attributes["tags"] == {"banner": "hello", "exists": True, "missing": False}
     (error,) = messages(project, "error")
-    assert error.startswith("main.tf:7:15: templatefile: path") and "outside the module directory tree" in error
+    assert error.startswith("main.tf:11:15: templatefile: path") and "outside the module directory tree" in error
     assert isinstance(res["aws_instance.escape"].attributes["user_data"], Unknown)
 
 
