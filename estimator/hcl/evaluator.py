@@ -20,6 +20,7 @@ from estimator.hcl.functions import (
     PASS_UNKNOWN,
     FunctionContext,
     FunctionError,
+    arithmetic,
     format_number,
     make_set,
     norm_number,
@@ -246,23 +247,10 @@ class Evaluator:
             a, b = to_number(left), to_number(right)
         except FunctionError as err:
             raise self.error(f"invalid operand for {op}: {err}", node.pos) from None
-        if op == "+":
-            return norm_number(a + b)
-        if op == "-":
-            return norm_number(a - b)
-        if op == "*":
-            return norm_number(a * b)
-        if op == "/":
-            if b == 0:
-                raise self.error("division by zero", node.pos)
-            if isinstance(a, int) and isinstance(b, int) and a % b == 0:
-                return a // b
-            return norm_number(a / b)
-        if op == "%":
-            if b == 0:
-                raise self.error("modulo by zero", node.pos)
-            result = abs(a) % abs(b)
-            return norm_number(-result if a < 0 else result)
+        if op in _ARITH:
+            if op in "/%" and b == 0:
+                raise self.error("division by zero" if op == "/" else "modulo by zero", node.pos)
+            return arithmetic(op, a, b)
         if op == "<":
             return a < b
         if op == ">":
@@ -441,6 +429,7 @@ class Evaluator:
 
 
 _SPLAT = "\0splat"
+_ARITH = frozenset("+-*/%")
 
 _DISPATCH: dict[type, Callable[[Evaluator, Any, dict[str, Any]], Any]] = {
     ast.Literal: Evaluator._literal,

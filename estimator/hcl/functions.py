@@ -13,6 +13,7 @@ Functions that need the module (``file``, ``templatefile``, ``fileexists``) take
 from __future__ import annotations
 
 import base64
+import decimal
 import ipaddress
 import json
 import math
@@ -62,6 +63,42 @@ def norm_number(value: float | int) -> int | float:
         if value.is_integer() and abs(value) < 2**63:
             return int(value)
     return value
+
+
+_DECIMAL = decimal.Context(prec=60)
+
+
+def _dec(value: int | float) -> decimal.Decimal:
+    return decimal.Decimal(value) if isinstance(value, int) else decimal.Decimal(repr(value))
+
+
+def arithmetic(op: str, a: int | float, b: int | float) -> int | float:
+    """Integers stay exact; fractions are computed in decimal from their shortest text, so
+    ``0.1 + 0.2`` is ``0.3`` and ``100 * 1.1`` is ``110``, as with Terraform's big floats."""
+    if isinstance(a, int) and isinstance(b, int) and op != "/":
+        if op == "%":
+            result = abs(a) % abs(b)
+            return -result if a < 0 else result
+        return a + b if op == "+" else a - b if op == "-" else a * b
+    if isinstance(a, int) and isinstance(b, int) and a % b == 0:
+        return a // b
+    if isinstance(a, float) and not math.isfinite(a) or isinstance(b, float) and not math.isfinite(b):
+        return norm_number({"+": a + b, "-": a - b, "*": a * b, "/": a / b, "%": math.fmod(a, b)}[op])
+    x, y = _dec(a), _dec(b)
+    if op == "+":
+        r = _DECIMAL.add(x, y)
+    elif op == "-":
+        r = _DECIMAL.subtract(x, y)
+    elif op == "*":
+        r = _DECIMAL.multiply(x, y)
+    elif op == "/":
+        r = _DECIMAL.divide(x, y)
+    else:
+        r = _DECIMAL.remainder(abs(x), abs(y))
+        r = -r if x < 0 else r
+    if r == r.to_integral_value() and abs(r) < 2**63:
+        return int(r)
+    return float(r)
 
 
 def to_number(value: Any) -> int | float:
@@ -485,8 +522,8 @@ def f_sum(lst: Any) -> Any:
         raise FunctionError("sum: cannot sum an empty list")
     total: Any = 0
     for x in items:
-        total += to_number(x)
-    return norm_number(total)
+        total = arithmetic("+", total, to_number(x))
+    return total
 
 
 def f_one(lst: Any) -> Any:
