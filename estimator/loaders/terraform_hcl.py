@@ -352,6 +352,7 @@ class _ModuleInstance:
         self._locals: dict[str, Any] = {}
         self._in_progress: set[str] = set()
         self._resources: dict[str, Any] = {}
+        self._ref_values: dict[str, Any] = {}
         self._resource_blocks: dict[str, _Item] = {}
         for item in src.resources:
             mode = "data" if item.block.type == "data" else "managed"
@@ -775,9 +776,15 @@ class _ModuleInstance:
         """What ``aws_x.y`` evaluates to: an instance, a list (count) or a map (for_each)."""
         if key not in self._resource_blocks:
             raise self._err(f'reference to undeclared resource "{key}"', pos, file)
+        if key in self._ref_values:
+            return self._ref_values[key]
         expanded = self._expand_resource(key)
         if expanded is None:
             return Unknown(f"{self.prefix}{key} could not be evaluated", ref=self.prefix + key)
+        self._ref_values[key] = value = self._reference_value(key, expanded)
+        return value
+
+    def _reference_value(self, key: str, expanded: Any) -> Any:
         kind, instances = expanded
         data = key.startswith("data.")
         values = {idx: InstanceValue.make(addr, attrs, all_unknown=data) for idx, addr, attrs, _i in instances}
