@@ -926,13 +926,13 @@ class _ModuleInstance:
         region = provider.region if provider.region is not None else self.loader.options.default_region
         tags: dict[str, Tag] = {}
         for k, v in provider.default_tags.items():
-            tags[k] = Tag(v, "default_tags", provider.tags_location, provider.address)
+            tags[k] = Tag(_tag_value(v), "default_tags", provider.tags_location, provider.address)
         own = attrs.get("tags")
         tags_attr = item.block.body.attributes.get("tags")
         if isinstance(own, dict):
             where = Location(item.file, tags_attr.pos.line) if tags_attr else None
             for k, v in own.items():
-                tags[k] = Tag(v, "resource", where, None)
+                tags[k] = Tag(_tag_value(v), "resource", where, None)
         taggable = True if mode == "managed" and (tags_attr is not None or rtype in TAGGABLE_TYPES) else None
         defaults: dict[str, tuple[DefaultRef, ...]] = {}
         body = item.block.body
@@ -1088,3 +1088,10 @@ def _dedupe(refs: Any) -> tuple[DefaultRef, ...]:
             seen.add(key)
             out.append(ref)
     return tuple(out)
+
+
+def _tag_value(value: Any) -> Any:
+    """Tags are map(string) in the AWS provider: numbers and bools arrive as their text."""
+    if isinstance(value, (bool, int, float)):
+        return to_string(value)
+    return value

@@ -72,7 +72,7 @@ def test_provider_region_alias_and_default_tags() -> None:
     east = res['aws_instance.each["a"]']
     assert east.region == "us-east-1" and east.provider == "aws.east"
     assert east.tags["env"].value == "staging" and east.tags["env"].source == "resource"  # resource wins
-    assert east.tag_values == {"env": "staging", "Name": "node-a"}
+    assert east.tag_values == {"env": "staging", "Name": "node-a", "rank": "1"}  # tags are strings
     in_module = res['module.gpu["big"].aws_launch_template.this']  # providers = { aws = aws.east }
     assert in_module.region == "us-east-1" and in_module.provider == "aws.east"
     assert in_module.tags["env"].value == "prod" and in_module.tags["env"].provider == "aws.east"
