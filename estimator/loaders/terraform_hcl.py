@@ -83,6 +83,17 @@ def load(path: str, options: LoadOptions) -> Project:
     return project
 
 
+def root_outputs(path: str, options: LoadOptions) -> tuple[dict[str, Any], Project]:
+    """The root module's output values (plain data, Unknown where not known), for tests and debugging."""
+    root = Path(path).resolve()
+    project = Project(path=path, source=SOURCE_TERRAFORM_HCL, root=str(root))
+    loader = _Loader(root, options, project)
+    src = loader.source(root)
+    instance = _ModuleInstance(loader, src, prefix="", key_path="", inputs=_RootVariables(loader, src).values(),
+                               parent=None, provider_map=None, depth=0)
+    return {name: instance.output(name, None) for name in src.outputs}, project
+
+
 # ---- parsed module sources ------------------------------------------------------------------
 
 @dataclass

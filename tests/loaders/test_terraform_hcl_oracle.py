@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from estimator.loaders import LoadOptions
-from estimator.loaders.terraform_hcl import load
+from estimator.loaders.terraform_hcl import load, root_outputs
 from tests.conftest import FIXTURES
 
 HCL = FIXTURES / "hcl"
@@ -42,3 +42,23 @@ def test_variable_precedence_matches_terraform(tmp_path: Path) -> None:
                                          vars=dict(CLI_VARS)))
     assert not project.diagnostics
     assert project.resources[0].attributes == expected
+
+
+@pytest.mark.terraform
+@pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed")
+def test_module_outputs_match_terraform(tmp_path: Path) -> None:
+    """Nested local modules with count/for_each, outputs, splats over module instances."""
+    work = tmp_path / "mod"
+    shutil.copytree(HCL / "modules_oracle", work)
+    env = {**os.environ, "TF_CLI_CONFIG_FILE": "/dev/null", "TF_IN_AUTOMATION": "1"}
+    init = subprocess.run(["terraform", "init", "-backend=false", "-input=false"], capture_output=True, text=True,
+                          cwd=work, env=env, timeout=120)
+    assert init.returncode == 0, init.stderr
+    proc = subprocess.run(["terraform", "console"], input="jsonencode(local.all)\n", capture_output=True, text=True,
+                          cwd=work, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    expected = json.loads(json.loads(proc.stdout))
+
+    outputs, project = root_outputs(str(HCL / "modules_oracle"), LoadOptions(environ={}))
+    assert not project.diagnostics
+    assert outputs["all"] == expected
