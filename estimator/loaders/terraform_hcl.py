@@ -115,6 +115,10 @@ class _Source:
     resources: list[_Item] = field(default_factory=list)
     modules: list[_Item] = field(default_factory=list)
     providers: list[_Item] = field(default_factory=list)
+    override_files: dict[int, str] = field(default_factory=dict)  # id(attribute) -> override file
+
+    def file_of(self, attr: ast.Attribute, default: str) -> str:
+        return self.override_files.get(id(attr), default)
 
 
 @dataclass
@@ -168,15 +172,49 @@ class _Loader:
         for n in json_files:
             self.diag("Terraform JSON configuration (.tf.json) is not read", Location(self.display(directory / n), 1),
                       "warning")
-        for f in files:
+        overrides = [f for f in files if f.name == "override.tf" or f.name.endswith("_override.tf")]
+        for f in [f for f in files if f not in overrides] + overrides:
             shown = self.display(f)
             try:
                 parsed = parse_file(str(f), shown, self.options.parser, MAX_FILE_BYTES)
             except InputError as err:
                 self.diag(err.message, err.location or Location(shown, 1))
                 continue
-            self._collect(src, parsed, shown)
+            if f in overrides:
+                self._override(src, parsed, shown)
+            else:
+                self._collect(src, parsed, shown)
         return src
+
+    def _override(self, src: _Source, parsed: ast.File, shown: str) -> None:
+        """Terraform override files: merge each block into the primary block it names."""
+        for block in parsed.body.blocks:
+            loc = Location(shown, block.pos.line, block.pos.column)
+            if block.type == "locals":
+                for name, attr in block.body.attributes.items():
+                    if name not in src.locals:
+                        self.diag(f'override for undeclared local value "{name}"', loc)
+                    src.locals[name] = (attr, shown)
+                continue
+            target: _Item | None = None
+            if block.type == "variable" and block.labels:
+                target = src.variables.get(block.labels[0])
+            elif block.type == "output" and block.labels:
+                target = src.outputs.get(block.labels[0])
+            else:
+                pool = {"resource": src.resources, "data": src.resources, "module": src.modules,
+                        "provider": src.providers}.get(block.type, [])
+                target = next((i for i in pool if i.block.type == block.type and i.block.labels == block.labels
+                               and _alias(i.block) == _alias(block)), None)
+            if target is None:
+                self.diag(f"override for a {block.type} block that is not declared: {' '.join(block.labels)}", loc)
+                continue
+            body = target.block.body
+            body.attributes.update(block.body.attributes)
+            for attr in block.body.attributes.values():
+                src.override_files[id(attr)] = shown
+            replaced = {b.type for b in block.body.blocks}
+            body.blocks = [b for b in body.blocks if b.type not in replaced] + list(block.body.blocks)
 
     def _collect(self, src: _Source, parsed: ast.File, shown: str) -> None:
         for attr_name, attr in parsed.body.attributes.items():
@@ -491,7 +529,7 @@ class _ModuleInstance:
             except (EvalError, FunctionError):
                 value = Unknown("invalid default")
             if value is not None:
-                refs.append(DefaultRef(f"var.{name}", value, Location(item.file, attr.pos.line),
+                refs.append(DefaultRef(f"var.{name}", value, Location(self.src.file_of(attr, item.file), attr.pos.line),
                                        "terraform-variable"))
         if self.caller is not None and name in self.call_args:
             arg = self.call_args[name]
@@ -1106,3 +1144,8 @@ def _tag_value(value: Any) -> Any:
     if isinstance(value, (bool, int, float)):
         return to_string(value)
     return value
+
+
+def _alias(block: ast.Block) -> str | None:
+    attr = block.body.attributes.get("alias")
+    return attr.expr.value if attr is not None and isinstance(attr.expr, ast.Literal) else None

@@ -274,3 +274,13 @@ def test_unreadable_path_raises_input_error(tmp_path: Path) -> None:
 def test_single_file_path_reads_only_that_file() -> None:
     project = load(str(HCL / "syntax_error" / "good.tf"), LoadOptions(environ={}))
     assert [r.address for r in project.resources] == ["aws_instance.good"] and not project.diagnostics
+
+
+def test_override_files_merge_into_their_blocks() -> None:
+    project = load_fixture("override")
+    (gpu,) = project.resources
+    assert gpu.attributes == {"instance_type": "g5.2xlarge", "ami": "ami-2", "root_block_device": [{"volume_size": 200}]}
+    (ref,) = gpu.defaults_for("instance_type")
+    assert ref.value == "g5.2xlarge" and ref.location == Location("gpu_override.tf", 2)
+    assert messages(project) == ["gpu_override.tf:12:1: override for a resource block that is not declared: "
+                                 "aws_instance missing"]
