@@ -43,6 +43,8 @@ from estimator.model import (
 META_ARGUMENTS = {"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection"}
 IGNORED_BLOCKS = {"lifecycle", "provisioner", "connection", "precondition", "postcondition"}
 MAX_MODULE_DEPTH = 20
+_LABELS = {"resource": "a type and a name", "data": "a type and a name", "variable": "one name",
+           "output": "one name", "module": "one name", "provider": "one name"}
 
 # Cost-bearing AWS types whose schema has `tags` (approximation of the provider schema).
 TAGGABLE_TYPES = frozenset({
@@ -242,6 +244,8 @@ class _Loader:
                 src.providers.append(item)
             elif kind in ("terraform", "moved", "import", "removed", "check"):
                 continue
+            elif kind in _LABELS:
+                self.diag(f"a {kind} block needs {_LABELS[kind]}, found {len(labels)} label(s)", loc)
             else:
                 self.diag(f"unexpected block {kind!r} with {len(labels)} label(s)", loc, "warning")
 
@@ -402,6 +406,7 @@ class _ModuleInstance:
         self._in_progress: set[str] = set()
         self._resources: dict[str, Any] = {}
         self._ref_values: dict[str, Any] = {}
+        self._res_stack: list[str] = []
         self._resource_blocks: dict[str, _Item] = {}
         for item in src.resources:
             mode = "data" if item.block.type == "data" else "managed"
@@ -510,8 +515,8 @@ class _ModuleInstance:
         except EvalError as err:
             self.loader.diag(err.message, err.location)
             return Unknown(f"var.{name} has an invalid default")
-        self.loader.diag(f'variable "{name}" is required but has no value (declared at {loc}); '
-                         "its uses are unknown", loc, "warning")
+        self.loader.diag(f'variable "{name}" is required but has no value (no default, tfvars, -var or '
+                         f'TF_VAR_{name}); its uses are unknown', loc, "warning")
         return Unknown(f"var.{name} has no value")
 
     def var_default_refs(self, name: str) -> tuple[DefaultRef, ...]:
@@ -848,11 +853,22 @@ class _ModuleInstance:
             value = self._resources[key]
             if value == "in-progress":
                 item = self._resource_blocks[key]
-                self.loader.diag(f"cycle: {self.prefix}{key} refers to itself through its own arguments",
-                                 Location(item.file, item.block.pos.line), "error")
+                chain = self._res_stack[self._res_stack.index(key):] + [key]
+                if len(chain) == 2:
+                    message = f"cycle: {self.prefix}{key} refers to itself"
+                else:
+                    message = "cycle between resources: " + " -> ".join(self.prefix + k for k in chain)
+                self.loader.diag(message, Location(item.file, item.block.pos.line), "error")
                 return None
             return value
         self._resources[key] = "in-progress"
+        self._res_stack.append(key)
+        try:
+            return self._expand_resource_now(key)
+        finally:
+            self._res_stack.pop()
+
+    def _expand_resource_now(self, key: str) -> Any:
         item = self._resource_blocks[key]
         base = self.prefix + key
         instances = self._instances(item, base)

@@ -207,10 +207,19 @@ def test_missing_var_file_raises_input_error() -> None:
 
 def test_local_cycle_names_the_locals() -> None:
     project = load_fixture("cycle")
-    assert messages(project, "error") == ["main.tf:2:3: cycle between local values: local.a, local.b"]
+    assert messages(project, "error") == [
+        "main.tf:2:3: cycle between local values: local.a, local.b",
+        "main.tf:15: cycle between resources: aws_instance.a -> aws_instance.b -> aws_instance.a",
+    ]
     res = by_address(project)
     assert isinstance(res["aws_instance.uses_cycle"].attributes["instance_type"], Unknown)
     assert res["aws_instance.fine"].attributes["instance_type"] == "fine"
+
+
+def test_block_with_wrong_labels_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text('resource "aws_instance" {\n}\n')
+    project = load(str(tmp_path), LoadOptions(environ={}))
+    assert messages(project) == ["main.tf:1:1: a resource block needs a type and a name, found 1 label(s)"]
 
 
 def test_syntax_error_in_one_file_other_files_still_read() -> None:
