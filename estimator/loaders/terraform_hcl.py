@@ -167,18 +167,18 @@ class _Loader:
         except OSError as err:
             self.diag(f"cannot read module directory: {err.strerror}", Location(self.display(directory), 0))
             return src
-        files = [directory / n for n in names if n.endswith(".tf") and (directory / n).is_file()]
+        files = [directory / n for n in names if n.endswith((".tf", ".tf.json")) and (directory / n).is_file()]
         if only is not None:
             files = only
-        json_files = [n for n in names if n.endswith(".tf.json")]
-        for n in json_files:
-            self.diag("Terraform JSON configuration (.tf.json) is not read", Location(self.display(directory / n), 1),
-                      "warning")
-        overrides = [f for f in files if f.name == "override.tf" or f.name.endswith("_override.tf")]
+        overrides = [f for f in files if f.name in ("override.tf", "override.tf.json")
+                     or f.name.endswith(("_override.tf", "_override.tf.json"))]
         for f in [f for f in files if f not in overrides] + overrides:
             shown = self.display(f)
             try:
-                parsed = parse_file(str(f), shown, self.options.parser, MAX_FILE_BYTES)
+                if f.name.endswith(".tf.json"):
+                    parsed = _parse_json_file(f, shown)
+                else:
+                    parsed = parse_file(str(f), shown, self.options.parser, MAX_FILE_BYTES)
             except InputError as err:
                 self.diag(err.message, err.location or Location(shown, 1))
                 continue
@@ -1160,6 +1160,18 @@ def _tag_value(value: Any) -> Any:
     if isinstance(value, (bool, int, float)):
         return to_string(value)
     return value
+
+
+def _parse_json_file(path: Path, shown: str) -> ast.File:
+    from estimator.hcl.frontend import check_text
+    from estimator.hcl.json_config import parse_json_text
+
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as err:
+        raise InputError(f"cannot read: {err.strerror}", Location(shown, 1)) from err
+    return parse_json_text(shown, check_text(shown, data))
 
 
 def _alias(block: ast.Block) -> str | None:

@@ -293,3 +293,18 @@ def test_override_files_merge_into_their_blocks() -> None:
     assert ref.value == "g5.2xlarge" and ref.location == Location("gpu_override.tf", 2)
     assert messages(project) == ["gpu_override.tf:12:1: override for a resource block that is not declared: "
                                  "aws_instance missing"]
+
+
+def test_terraform_json_configuration() -> None:
+    project = load_fixture("tf_json")
+    assert messages(project) == ["broken.tf.json:4:1: invalid JSON: Expecting property name enclosed in double quotes"]
+    res = by_address(project)
+    gpu = res["aws_instance.gpu[1]"]
+    assert gpu.attributes == {"instance_type": "p4d.24xlarge", "tags": {"Name": "llm-1"},
+                              "root_block_device": [{"volume_size": 200, "volume_type": "gp3"}]}
+    assert gpu.region == "us-east-1" and gpu.provider == "aws.east" and gpu.location == Location("main.tf.json", 15)
+    assert [(d.name, d.location) for d in gpu.defaults_for("root_block_device")] == [
+        ("var.sizes", Location("main.tf.json", 10))]
+    param = res["aws_ssm_parameter.p"]
+    assert param.attributes == {"type": "String", "value": "${literal}"}
+    assert param.tags["team"].source == "default_tags" and param.region == "eu-west-1"

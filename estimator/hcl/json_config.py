@@ -1,0 +1,127 @@
+"""Terraform JSON configuration (``*.tf.json``, e.g. CDKTF output) as our ``ast`` nodes.
+
+JSON has no block syntax, so Terraform decides blocks vs. arguments from the provider
+schema. Without the schema we decide by shape: a list of objects, or an object under a
+known nested-block name, is a block; anything else is an argument. Strings are templates
+(``"${var.x}"``), as in Terraform. Lines are found by searching the text for the block name,
+so they are approximate.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from estimator.errors import InputError
+from estimator.hcl import ast
+from estimator.hcl.hcl2_frontend import assemble_template, parse_expression, scan_template
+from estimator.model import Location
+
+# Nested blocks often written as a single JSON object (a list of objects is always a block).
+NESTED_BLOCKS = frozenset({
+    "root_block_device", "ebs_block_device", "ephemeral_block_device", "launch_template", "production_variants",
+    "default_tags", "scaling_config", "mixed_instances_policy", "instances_distribution",
+    "launch_template_specification", "override", "vpc_config", "capacity_reservation_specification",
+    "instance_market_options", "spot_options", "metadata_options", "credit_specification", "data_capture_config",
+    "async_inference_config", "serverless_config", "content", "lifecycle", "block_device_mappings", "ebs",
+    "core_instance_group", "master_instance_group", "tag", "ingress", "egress", "versioning",
+    "server_side_encryption_configuration", "point_in_time_recovery", "ttl", "attribute", "setting",
+    "timeouts", "primary_container", "container", "resource_spec", "default_resource_spec",
+    "compute_resources", "instance_requirements", "cluster_config", "ebs_options", "encrypt_at_rest",
+    "node_to_node_encryption", "environment", "logging_config", "tracing_config", "ephemeral_storage",
+})
+_EXPRESSION_KEYS = {"provider", "depends_on"}
+
+
+def parse_json_text(path: str, text: str) -> ast.File:
+    """One ``.tf.json`` file; raises ``InputError`` with a line for invalid JSON."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InputError(f"invalid JSON: {err.msg}", Location(path, err.lineno, err.colno)) from None
+    if not isinstance(data, dict):
+        raise InputError("a Terraform JSON file must hold an object", Location(path, 1, 1))
+    conv = _Converter(path, text)
+    body = ast.Body()
+    for kind, value in data.items():
+        if kind.startswith("//") or kind == "terraform":
+            continue
+        body.blocks.extend(conv.top(kind, value))
+    return ast.File(path=path, body=body)
+
+
+class _Converter:
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.text = text
+        self.cursor = 0
+
+    def line_of(self, name: str) -> ast.Pos:
+        idx = self.text.find(json.dumps(name), self.cursor)
+        if idx < 0:
+            idx = self.text.find(json.dumps(name))
+        if idx < 0:
+            return ast.Pos(1, 1)
+        self.cursor = idx
+        line_start = self.text.rfind("\n", 0, idx) + 1
+        return ast.Pos(self.text.count("\n", 0, idx) + 1, idx - line_start + 1)
+
+    def top(self, kind: str, value: Any) -> list[ast.Block]:
+        blocks: list[ast.Block] = []
+        for item in value if isinstance(value, list) else [value]:
+            if not isinstance(item, dict):
+                raise InputError(f'"{kind}" must be an object', Location(self.path, self.line_of(kind).line))
+            if kind == "locals":
+                pos = self.line_of(kind)
+                blocks.append(ast.Block("locals", [], self.body(item, attributes_only=True), pos))
+            elif kind in ("resource", "data"):
+                for rtype, named in item.items():
+                    for name, bodies in named.items():
+                        for b in bodies if isinstance(bodies, list) else [bodies]:
+                            pos = self.line_of(name)
+                            blocks.append(ast.Block(kind, [rtype, name], self.body(b), pos))
+            else:
+                for name, bodies in item.items():
+                    for b in bodies if isinstance(bodies, list) else [bodies]:
+                        pos = self.line_of(name)
+                        blocks.append(ast.Block(kind, [name], self.body(b, top_kind=kind), pos))
+        return blocks
+
+    def body(self, data: Any, attributes_only: bool = False, top_kind: str = "") -> ast.Body:
+        if not isinstance(data, dict):
+            raise InputError("a block body must be an object", Location(self.path, 1))
+        body = ast.Body()
+        for key, value in data.items():
+            if key.startswith("//"):
+                continue
+            pos = self.line_of(key)
+            if not attributes_only and key == "dynamic" and isinstance(value, dict):
+                for label, spec in value.items():
+                    for s in spec if isinstance(spec, list) else [spec]:
+                        body.blocks.append(ast.Block("dynamic", [label], self.body(s), pos))
+                continue
+            is_block_list = isinstance(value, list) and value and all(isinstance(v, dict) for v in value)
+            if not attributes_only and (is_block_list or (isinstance(value, dict) and key in NESTED_BLOCKS)):
+                for v in value if isinstance(value, list) else [value]:
+                    body.blocks.append(ast.Block(key, [], self.body(v), pos))
+                continue
+            if isinstance(value, str) and (key in _EXPRESSION_KEYS and top_kind not in ("output", "variable")
+                                           or (key == "type" and top_kind == "variable")):
+                expr = parse_expression(self.path, value.removeprefix("${").removesuffix("}"), pos.line)
+            else:
+                expr = self.expr(value, pos)
+            body.attributes[key] = ast.Attribute(key, expr, pos)
+        return body
+
+    def expr(self, value: Any, pos: ast.Pos) -> Any:
+        if isinstance(value, str):
+            if "${" not in value and "%{" not in value:
+                return ast.Literal(value, pos)
+            return assemble_template(scan_template(value, self.path, pos.line), pos, self.path)
+        if isinstance(value, list):
+            return ast.TupleExpr([self.expr(v, pos) for v in value], pos)
+        if isinstance(value, dict):
+            return ast.ObjectExpr([(ast.Literal(k, pos), self.expr(v, pos)) for k, v in value.items()], pos)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return ast.Literal(value, pos)
