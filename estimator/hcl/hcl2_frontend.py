@@ -93,6 +93,11 @@ def _parse(path: str, text: str, line_offset: int, column: int = 1) -> Any:
         if tok.type == "$END":
             raise _eof_error(path, text, line_offset) from None
         value = str(tok).strip() or repr(str(tok))
+        line, column = tok.line, tok.column
+        if "\n" in value and tok.type in _OPERATOR_TOKENS:  # newline/comment merged into an operator
+            line = tok.end_line or line
+            value = value.splitlines()[-1].strip()
+            column = (tok.end_column or column + 1) - len(value)
         if tok.type == "NL_OR_COMMENT":
             value = "newline"
         elif tok.type == "STRING_CHARS":
@@ -101,7 +106,7 @@ def _parse(path: str, text: str, line_offset: int, column: int = 1) -> Any:
                                  Location(path, tok.line + line_offset, tok.column)) from None
             raise InputError(f"unexpected character '{value[:1]}'",
                              Location(path, tok.line + line_offset, tok.column)) from None
-        raise InputError(f"unexpected token '{value}'", Location(path, tok.line + line_offset, tok.column)) from None
+        raise InputError(f"unexpected token '{value}'", Location(path, line + line_offset, column)) from None
     except UnexpectedEOF:
         raise _eof_error(path, text, line_offset) from None
     except LarkError as err:

@@ -115,3 +115,21 @@ def test_registry_knows_both_frontends() -> None:
     assert "python-hcl2" in available()
     with pytest.raises(InputError, match="unknown HCL parser"):
         parse("t.tf", "a = 1\n", parser="nope")
+
+
+def test_comments_are_collected_with_lines_but_not_from_strings() -> None:
+    path = FIXTURES / "hcl" / "frontend" / "comments.tf"
+    f = parse("comments.tf", path.read_text())
+    assert f.comments == [
+        (1, "block"),
+        (2, 'costrail:ignore CR-GPU-001 reason="x"'),
+        (3, "# trailing"),
+        (5, "# inside an expression"),
+        (10, "// slashes"),
+    ]
+
+
+def test_comment_merged_into_an_operator_reports_the_operator() -> None:
+    with pytest.raises(InputError) as info:
+        parse("t.tf", "b = (1\n  # inside\n  + 2)\n")
+    assert str(info.value) == "t.tf:3:3: unexpected token '+'"
