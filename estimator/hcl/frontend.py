@@ -16,7 +16,6 @@ from estimator.model import Location
 
 DEFAULT_PARSER = "python-hcl2"
 MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_NESTING = 200
 
 # name -> module that defines ``parse_text(path, text) -> ast.File`` (or ``parse``)
 FRONTENDS: dict[str, str] = {

@@ -694,6 +694,13 @@ class _ModuleInstance:
         directory = self._module_dir(item)
         if directory is None:
             return None
+        ancestor: _ModuleInstance | None = self
+        while ancestor is not None:
+            if ancestor.src.dir == directory:
+                self.loader.diag(f'module "{name}" calls a module that contains it (recursive modules)',
+                                 Location(item.file, item.block.pos.line))
+                return None
+            ancestor = ancestor.parent
         src = self.loader.source(directory)
         body = item.block.body
         provider_map = self._module_provider_map(item)

@@ -308,3 +308,9 @@ def test_terraform_json_configuration() -> None:
     param = res["aws_ssm_parameter.p"]
     assert param.attributes == {"type": "String", "value": "${literal}"}
     assert param.tags["team"].source == "default_tags" and param.region == "eu-west-1"
+
+
+def test_recursive_module_is_an_error_not_an_explosion() -> None:
+    project = load_fixture("recursive_module")
+    assert messages(project) == ['mod/main.tf:5: module "again" calls a module that contains it (recursive modules)']
+    assert [r.address for r in project.resources] == ["module.loop.aws_instance.x[0]", "module.loop.aws_instance.x[1]"]
