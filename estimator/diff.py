@@ -237,6 +237,7 @@ class ComponentDelta:
             "name": self.name,
             "unit": self.unit,
             **({"group": self.group} if self.group else {}),
+            **({"base_name": self.base.name} if self.base and self.base.name != self.name else {}),
             "base_quantity": decimal_text(self.base.quantity) if self.base else None,
             "head_quantity": decimal_text(self.head.quantity) if self.head else None,
             "base_unit_price": decimal_text(self.base.unit_price) if self.base else None,
@@ -440,13 +441,31 @@ def _resource_order(r: ResourceDelta) -> tuple[int, Decimal, str]:
     return (1 if delta is None else 0, -abs(delta) if delta is not None else ZERO, r.address)
 
 
+def _stem(c: ComponentCost) -> tuple[str, str, str]:
+    """A line's identity without its parenthesised detail: ``Instance usage (g5.xlarge)`` → ``Instance usage``."""
+    return (c.group or "", c.unit, c.name.split(" (", 1)[0])
+
+
 def diff_components(base: ResourceCost | None, head: ResourceCost | None) -> list[ComponentDelta]:
-    """Line-by-line before/after, matched by (group, name); unchanged lines are dropped."""
+    """Line-by-line before/after, unchanged lines dropped.
+
+    Lines match by (group, name); a line left alone on each side with the same stem and unit
+    (an instance type change renames ``Instance usage (g5.xlarge)``) is one changed line.
+    """
     base_c = {c.key: c for c in (base.components if base else [])}
     head_c = {c.key: c for c in (head.components if head else [])}
+    only_base = [c for k, c in base_c.items() if k not in head_c]
+    only_head = [c for k, c in head_c.items() if k not in base_c]
+    paired: dict[tuple[str, str], ComponentCost] = {}
+    for h in only_head:
+        candidates = [b for b in only_base if _stem(b) == _stem(h)]
+        if len(candidates) == 1 and sum(1 for o in only_head if _stem(o) == _stem(h)) == 1:
+            paired[h.key] = candidates[0]
+    used = {b.key for b in paired.values()}
     out = []
-    for key in [*head_c, *(k for k in base_c if k not in head_c)]:
-        b, h = base_c.get(key), head_c.get(key)
+    for key in [*head_c, *(k for k in base_c if k not in head_c and k not in used)]:
+        h = head_c.get(key)
+        b = base_c.get(key) if key in base_c else paired.get(key)
         if b == h:
             continue
         side = h or b

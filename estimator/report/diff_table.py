@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from estimator.diff import CostDiff
-from estimator.report.pr_comment import pct, signed_usd, usd
+from estimator.report.pr_comment import pct, renamed, signed_usd, usd
 from policies.finding import Finding
 
 _SIGN = {"added": "+", "removed": "-", "changed": "~"}
@@ -28,10 +28,11 @@ def render_table(diff: CostDiff) -> str:
                 f"{signed_usd(r.delta):>12}"
             )
             for c in r.components:
-                name = f"{c.group} > {c.name}" if c.group else c.name
+                name = renamed(c.base.name, c.name, "->") if c.base is not None and c.head is not None else c.name
+                name = f"{c.group} > {name}" if c.group else name
                 before = "-" if c.base is None else usd(c.base_cost)
                 after = "-" if c.head is None else usd(c.head_cost)
-                lines.append(f"      {name[:60]:<60} {before:>12} -> {after:>12}  {signed_usd(c.delta):>12}")
+                lines.append(f"      {name:<60} {before:>12} -> {after:>12}  {signed_usd(c.delta):>12}")
         lines.append(
             f"  monthly: {usd(project.base_cost)} -> {usd(project.head_cost)} "
             f"({signed_usd(project.delta)}, {pct(project.percent)})"

@@ -59,6 +59,22 @@ def _cell(text: Any) -> str:
     return str(text).replace("\r", " ").replace("\n", " ").replace("|", "\\|")
 
 
+def renamed(before: str, after: str, arrow: str = "→") -> str:
+    """``Instance usage (Linux, g5.xlarge)`` → ``Instance usage (Linux, g5.xlarge → g5.2xlarge)``."""
+    if before == after:
+        return after
+    b_stem, _, b_detail = before.partition(" (")
+    a_stem, _, a_detail = after.partition(" (")
+    if b_stem != a_stem or not b_detail.endswith(")") or not a_detail.endswith(")"):
+        return f"{before} {arrow} {after}"
+    b_parts, a_parts = b_detail[:-1].split(", "), a_detail[:-1].split(", ")
+    common = 0
+    while common < min(len(b_parts), len(a_parts)) - 1 and b_parts[common] == a_parts[common]:
+        common += 1
+    changed = f"{', '.join(b_parts[common:])} {arrow} {', '.join(a_parts[common:])}"
+    return f"{a_stem} ({', '.join([*a_parts[:common], changed])})"
+
+
 def parse_state(body: str) -> tuple[Decimal, int] | None:
     """(delta, number of changed resources) from a body we rendered; None if not ours."""
     match = _STATE_RE.search(body)
@@ -222,7 +238,8 @@ def _resource_rows(resource: ResourceDelta) -> list[str]:
         f"{signed_usd(resource.delta)} |"
     ]
     for comp in resource.components:
-        name = f"{comp.group} › {comp.name}" if comp.group else comp.name
+        name = renamed(comp.base.name, comp.name) if comp.base is not None and comp.head is not None else comp.name
+        name = f"{comp.group} › {name}" if comp.group else name
         before = "–" if comp.base is None else usd(comp.base_cost)
         after = "–" if comp.head is None else usd(comp.head_cost)
         rows.append(f"| | ↳ {_cell(name)} | {before} | {after} | {signed_usd(comp.delta)} |")

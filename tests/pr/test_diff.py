@@ -66,12 +66,24 @@ def test_resource_changes_largest_first_unknown_last(change: diffing.CostDiff) -
 
 def test_component_before_after(change: diffing.CostDiff) -> None:
     gpu = next(r for r in change.resources if r.address == "aws_instance.gpu")
-    # The storage line did not change and is dropped; the instance line changed its name.
-    assert [(c.name, c.base_cost, c.head_cost) for c in gpu.components] == [
-        ("Instance usage (Linux/UNIX, on-demand, g5.2xlarge)", Decimal(0), Decimal("884.76")),
-        ("Instance usage (Linux/UNIX, on-demand, g5.xlarge)", Decimal("734.38"), Decimal(0)),
+    # The storage line did not change and is dropped; the renamed instance line is one changed line.
+    assert [(c.name, c.base_cost, c.head_cost, c.delta) for c in gpu.components] == [
+        ("Instance usage (Linux/UNIX, on-demand, g5.2xlarge)", Decimal("734.38"), Decimal("884.76"), Decimal("150.38")),
     ]
-    assert gpu.components[0].base is None and gpu.components[1].head is None
+    assert gpu.components[0].to_json()["base_name"] == "Instance usage (Linux/UNIX, on-demand, g5.xlarge)"
+
+
+def test_components_added_and_removed_when_not_a_rename() -> None:
+    def res(*lines: tuple[str, str]) -> diffing.ResourceCost:
+        comps = [diffing.ComponentCost(n, u, Decimal(1), Decimal(1), Decimal(1)) for n, u in lines]
+        return diffing.ResourceCost("a", "t", Decimal(len(comps)), "priced", comps)
+
+    deltas = diffing.diff_components(res(("Storage (gp2)", "GB"), ("IOPS", "IOPS")), res(("Storage (gp3)", "GB-month")))
+    assert [(c.name, c.base is None, c.head is None) for c in deltas] == [
+        ("Storage (gp3)", True, False),
+        ("Storage (gp2)", False, True),
+        ("IOPS", False, True),
+    ]
 
 
 def test_findings_new_existing_resolved(change: diffing.CostDiff) -> None:

@@ -129,3 +129,13 @@ def test_signed_money(value: Decimal | None, text: str) -> None:
     from estimator.report.pr_comment import signed_usd
 
     assert signed_usd(value) == text
+
+
+def test_renamed_line() -> None:
+    from estimator.report.pr_comment import renamed
+
+    assert renamed("Instance usage (Linux/UNIX, on-demand, g5.xlarge)", "Instance usage (Linux/UNIX, on-demand, g5.2xlarge)") == (
+        "Instance usage (Linux/UNIX, on-demand, g5.xlarge → g5.2xlarge)"
+    )
+    assert renamed("Storage (gp2)", "Storage (gp3)") == "Storage (gp2 → gp3)"
+    assert renamed("A", "B") == "A → B"
