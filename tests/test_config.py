@@ -1,0 +1,113 @@
+"""`.costrail.yml`: the DESIGN.md example parses; every mistake names its key and line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from estimator.config import Config, load_config, parse_config_file
+from estimator.errors import ConfigError
+
+CONFIGS = Path(__file__).parent / "fixtures" / "policies" / "config"
+
+
+def test_defaults() -> None:
+    cfg = Config()
+    assert cfg.required_tags == ["cost-center", "team", "env"]
+    assert cfg.required_tags_scope == "costed"
+    assert cfg.ai_tags == ["model", "workload"]
+    assert cfg.gpu.default_max_gpus == 1
+    assert cfg.gpu.max_gpus == {"default": 8}
+    assert cfg.gpu.max_gpus_for("prod") == 8
+    assert cfg.packs == ["finops-ai"]
+    assert cfg.budgets.max_exposure_usd is None
+    assert cfg.source is None
+
+
+def test_design_example_parses() -> None:
+    cfg = parse_config_file(CONFIGS / "full.costrail.yml")
+    assert cfg.region == "us-east-1"
+    assert cfg.allowed_tag_values == {"env": ["prod", "staging", "dev"], "cost-center": "^cc-[0-9]{4}$"}
+    assert cfg.gpu.max_gpus == {"default": 8, "dev": 1, "staging": 4, "prod": 8}
+    assert cfg.gpu.max_gpus_for("dev") == 1
+    assert cfg.gpu.max_gpus_for("qa") == 8
+    assert cfg.gpu.max_hourly_for("prod") == Decimal(100)
+    assert cfg.budgets.max_exposure_usd == Decimal(50000)
+    assert cfg.budgets.monthly_increase_percent == Decimal(25)
+    assert cfg.policies == {"CR-EBS-001": "advisory", "CR-GPU-005": "disabled"}
+    (sup,) = cfg.suppressions
+    assert (sup.rule, sup.address, sup.reason, sup.expires) == (
+        "CR-TAG-001", "aws_s3_bucket.legacy", "owned by data", dt.date(2027, 3, 31))
+    assert sup.location is not None and sup.location.line == 20
+    assert [p.path for p in cfg.projects] == ["stacks/rag", "stacks/llm-pulumi"]
+    assert cfg.projects[0].var_files == ["prod.tfvars"]
+    assert cfg.projects[0].usage_file == "stacks/rag/costrail-usage.yml"
+    assert cfg.projects[1].stack == "dev"
+
+
+def test_required_tags_scope_all_form() -> None:
+    cfg = parse_config_file(CONFIGS / "scope_all.costrail.yml")
+    assert cfg.required_tags == ["team"]
+    assert cfg.required_tags_scope == "all"
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "line"),
+    [
+        ("unknown_key.costrail.yml", "gpu.max_gpu", 4),
+        ("top_unknown.costrail.yml", "requried_tags", 2),
+        ("wrong_type.costrail.yml", "budgets.max_exposure_usd", 3),
+        ("bad_enforcement.costrail.yml", "policies.CR-EBS-001", 2),
+        ("bad_date.costrail.yml", "suppressions[0].expires", 5),
+        ("bad_regex.costrail.yml", "allowed_tag_values.cost-center", 2),
+    ],
+)
+def test_errors_name_key_and_line(name: str, key: str, line: int) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_config_file(CONFIGS / name)
+    err = info.value
+    assert err.message.startswith(f"{key}:")
+    assert err.location is not None and err.location.line == line
+    assert str(err).startswith(f"{CONFIGS / name}:{line}: {key}:")
+
+
+def test_suppression_wildcards_and_expiry() -> None:
+    cfg = parse_config_file(CONFIGS / "full.costrail.yml")
+    sup = cfg.suppressions[0]
+    assert sup.matches("CR-TAG-001", "aws_s3_bucket.legacy")
+    assert not sup.matches("CR-TAG-002", "aws_s3_bucket.legacy")
+    sup.address = "module.data.*"
+    assert sup.matches("CR-TAG-001", "module.data.aws_s3_bucket.x[0]")
+    assert not sup.expired(dt.date(2027, 3, 31))
+    assert sup.expired(dt.date(2027, 4, 1))
+
+
+def test_discovery_in_path_then_git_root(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    stack = repo / "stacks" / "rag"
+    stack.mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    (repo / ".costrail.yml").write_text("environment_tag: stage\n")
+    assert load_config(None, [str(stack)]).environment_tag == "stage"
+    (stack / ".costrail.yml").write_text("environment_tag: tier\n")
+    found = load_config(None, [str(stack)])
+    assert found.environment_tag == "tier"
+    assert found.source == str(stack / ".costrail.yml")
+    assert load_config(None, [str(tmp_path)]).source is None
+
+
+def test_explicit_missing_config_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not found"):
+        load_config(str(tmp_path / "nope.yml"), [])
+
+
+def test_invalid_yaml_has_a_line(tmp_path: Path) -> None:
+    bad = tmp_path / ".costrail.yml"
+    bad.write_text("version: 1\ngpu: [\n")
+    with pytest.raises(ConfigError) as info:
+        parse_config_file(bad)
+    assert info.value.location is not None
