@@ -43,6 +43,7 @@ from estimator.model import (
 META_ARGUMENTS = {"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection"}
 IGNORED_BLOCKS = {"lifecycle", "provisioner", "connection", "precondition", "postcondition"}
 MAX_MODULE_DEPTH = 20
+MAX_INSTANCES = 10_000  # per count/for_each: a bound on memory for hostile or mistaken input
 _LABELS = {"resource": "a type and a name", "data": "a type and a name", "variable": "one name",
            "output": "one name", "module": "one name", "provider": "one name"}
 
@@ -810,6 +811,10 @@ class _ModuleInstance:
                     self.loader.diag(f"{what}: invalid count: a whole number >= 0 is required",
                                      Location(item.file, attr.pos.line, attr.pos.column))
                     return ("count", [])
+            if value > MAX_INSTANCES:
+                self.loader.diag(f"{what}: count {int(value)} is over the limit of {MAX_INSTANCES} instances",
+                                 Location(item.file, attr.pos.line, attr.pos.column))
+                return ("count", [])
             return ("count", [(i, {"count": {"index": i}}) for i in range(int(value))])
         if "for_each" in body.attributes:
             attr = body.attributes["for_each"]
@@ -822,6 +827,9 @@ class _ModuleInstance:
             if isinstance(value, Unknown):
                 self.loader.diag(f"{what}: for_each is not known before apply ({value.reason}); no instances",
                                  loc, "warning")
+                return ("for_each", [])
+            if isinstance(value, (dict, list)) and len(value) > MAX_INSTANCES:
+                self.loader.diag(f"{what}: for_each has {len(value)} elements, over the limit of {MAX_INSTANCES}", loc)
                 return ("for_each", [])
             if isinstance(value, dict):
                 return ("for_each", [(k, {"each": {"key": k, "value": value[k]}}) for k in sorted(value)])

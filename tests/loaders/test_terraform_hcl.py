@@ -314,3 +314,10 @@ def test_recursive_module_is_an_error_not_an_explosion() -> None:
     project = load_fixture("recursive_module")
     assert messages(project) == ['mod/main.tf:5: module "again" calls a module that contains it (recursive modules)']
     assert [r.address for r in project.resources] == ["module.loop.aws_instance.x[0]", "module.loop.aws_instance.x[1]"]
+
+
+def test_huge_count_is_bounded(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text('resource "aws_instance" "x" {\n  count = 100000000\n}\n')
+    project = load(str(tmp_path), LoadOptions(environ={}))
+    assert messages(project) == ["main.tf:2:3: aws_instance.x: count 100000000 is over the limit of 10000 instances"]
+    assert project.resources == []
