@@ -262,6 +262,8 @@ def _format_one(arg: Any, flags: str, width: str | None, prec: str | None, verb:
         raise FunctionError(f"format: unsupported verb %{verb}")
     if width:
         w = int(width)
+        if w > 10_000:
+            raise FunctionError(f"format: width {w} is too large")
         if "-" in flags:
             text = text.ljust(w)
         elif "0" in flags and verb not in "sqvt":
