@@ -9,10 +9,11 @@ from policies.finding import Finding
 _SIGN = {"added": "+", "removed": "-", "changed": "~"}
 
 
-def _finding_line(f: Finding) -> str:
+def _finding_line(f: Finding, multi: bool) -> str:
     where = f" ({f.location.file}:{f.location.line})" if f.location else ""
     state = " [suppressed]" if f.suppressed else ""
-    return f"    {f.rule} {f.severity}/{f.enforcement}{state} {f.address}{where}: {f.message}"
+    address = f"{f.project}: {f.address}" if multi and f.project and f.project != f.address else f.address
+    return f"    {f.rule} {f.severity}/{f.enforcement}{state} {address}{where}: {f.message}"
 
 
 def render_table(diff: CostDiff) -> str:
@@ -49,7 +50,7 @@ def render_table(diff: CostDiff) -> str:
     ):
         if items:
             lines.append(f"{title}: {len(items)}")
-            lines += [_finding_line(f) for f in items]
+            lines += [_finding_line(f, len(diff.projects) > 1) for f in items]
     if not diff.budget_findings:
         lines.append("Budget: within the configured monthly increase (or none configured)")
     return "\n".join(lines) + "\n"

@@ -257,13 +257,16 @@ def _where(finding: Finding, file_url: FileUrl | None) -> str:
     return f"[{_cell(text)}]({url})" if url else f"`{_cell(text)}`"
 
 
-def _finding_rows(findings: list[Finding], file_url: FileUrl | None, resolved: bool = False) -> list[str]:
+def _finding_rows(
+    findings: list[Finding], file_url: FileUrl | None, resolved: bool = False, multi: bool = False
+) -> list[str]:
     rows = ["| | Rule | Severity | Resource | Where | Message |", "|---|---|---|---|---|---|"]
     for f in sorted(findings, key=_finding_order):
+        resource = f"`{_cell(f.project)}` › `{_cell(f.address)}`" if multi and f.project else f"`{_cell(f.address)}`"
         icon = "✅" if resolved else "❌" if _failing(f) else ("🔕" if f.suppressed else "⚠️")
         saving = f" (saves {usd(f.monthly_saving)}/month)" if f.monthly_saving else ""
         rows.append(
-            f"| {icon} | {f.rule} | {f.severity} ({f.enforcement}) | `{_cell(f.address)}` | "
+            f"| {icon} | {f.rule} | {f.severity} ({f.enforcement}) | {resource} | "
             f"{_where(f, file_url)} | {_cell(f.message)}{_cell(saving)} |"
         )
     return rows
@@ -271,11 +274,12 @@ def _finding_rows(findings: list[Finding], file_url: FileUrl | None, resolved: b
 
 def _findings_section(diff: CostDiff, file_url: FileUrl | None, limits: _Limits) -> list[str]:
     out = ["", "#### Policy findings"]
+    multi = len(diff.projects) > 1
     new = sorted(diff.new_findings, key=_finding_order)
     if new:
         shown, hidden = limits.take(new)
         out += ["", f"**New in this change ({len(new)}):**", ""]
-        out += _finding_rows(shown, file_url)
+        out += _finding_rows(shown, file_url, multi=multi)
         if hidden:
             out.append(f"| | … {hidden} more not shown | | | | |")
     else:
@@ -287,7 +291,7 @@ def _findings_section(diff: CostDiff, file_url: FileUrl | None, limits: _Limits)
         extra = f", {failing} mandatory" if failing else ""
         shown, hidden = limits.take(sorted(items, key=_finding_order))
         out += ["", "<details>", f"<summary>{len(items)} finding{'s' if len(items) != 1 else ''} {label}{extra}</summary>", ""]
-        out += _finding_rows(shown, file_url, resolved=label.startswith("resolved"))
+        out += _finding_rows(shown, file_url, resolved=label.startswith("resolved"), multi=multi)
         if hidden:
             out.append(f"| | … {hidden} more not shown | | | | |")
         out += ["", "</details>"]
