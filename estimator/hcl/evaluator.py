@@ -391,6 +391,10 @@ class Evaluator:
             except EvalError:
                 return False
             return Unknown("can() of a value known only after apply") if isinstance(value, Unknown) else True
+        if name in ("timestamp", "uuid", "plantimestamp", "bcrypt", "uuidv5"):
+            for arg in node.args:
+                self.value(arg, local)
+            return Unknown(f"{name}() is known only after apply")
         func: Callable[..., Any] | None = FUNCTIONS.get(name)
         needs_ctx = False
         if func is None and name in CONTEXT_FUNCTIONS:

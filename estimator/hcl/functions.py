@@ -13,12 +13,16 @@ Functions that need the module (``file``, ``templatefile``, ``fileexists``) take
 from __future__ import annotations
 
 import base64
+import csv
 import decimal
+import hashlib
+import io
 import ipaddress
 import json
 import math
 import os
 import re
+import urllib.parse
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -812,6 +816,39 @@ def f_templatefile(ctx: FunctionContext, path: Any, variables: Any) -> Any:
     return ctx.render_template(text, to_map(variables), to_string(path))
 
 
+def _hash(name: str, encode: str = "hex") -> Callable[[Any], str]:
+    def digest(text: Any) -> str:
+        h = hashlib.new(name, to_string(text).encode("utf-8"))
+        return h.hexdigest() if encode == "hex" else base64.b64encode(h.digest()).decode("ascii")
+    return digest
+
+
+def f_csvdecode(text: Any) -> list[dict[str, str]]:
+    rows = list(csv.reader(io.StringIO(to_string(text))))
+    if not rows:
+        return []
+    header, body = rows[0], rows[1:]
+    for row in body:
+        if len(row) != len(header):
+            raise FunctionError("csvdecode: wrong number of fields in a row")
+    return [dict(zip(header, row, strict=True)) for row in body]
+
+
+def f_transpose(value: Any) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for key in sorted(to_map(value)):
+        for item in to_list(value[key]):
+            out.setdefault(to_string(item), []).append(key)
+    return dict(sorted(out.items()))
+
+
+def f_matchkeys(values: Any, keys: Any, search: Any) -> list[Any]:
+    vals, ks, wanted = to_list(values), to_list(keys), to_list(search)
+    if len(vals) != len(ks):
+        raise FunctionError("matchkeys: length of keys and values should be equal")
+    return [v for v, k in zip(vals, ks, strict=True) if any(values_equal(k, w) for w in wanted)]
+
+
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "format": f_format, "formatlist": f_formatlist, "join": f_join, "split": f_split,
     "replace": f_replace, "lower": lambda s: to_string(s).lower(), "upper": lambda s: to_string(s).upper(),
@@ -842,6 +879,11 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "yamldecode": f_yamldecode, "base64encode": f_base64encode, "base64decode": f_base64decode,
     "cidrsubnet": f_cidrsubnet, "cidrhost": f_cidrhost,
     "basename": lambda p: os.path.basename(to_string(p)), "dirname": lambda p: os.path.dirname(to_string(p)),
+    "md5": _hash("md5"), "sha1": _hash("sha1"), "sha256": _hash("sha256"), "sha512": _hash("sha512"),
+    "base64sha256": _hash("sha256", "base64"), "base64sha512": _hash("sha512", "base64"),
+    "urlencode": lambda s: urllib.parse.quote_plus(to_string(s), safe="-_.~"),
+    "csvdecode": f_csvdecode, "transpose": f_transpose, "matchkeys": f_matchkeys,
+    "sensitive": lambda v: v, "nonsensitive": lambda v: v, "issensitive": lambda v: False,
 }
 
 CONTEXT_FUNCTIONS: dict[str, Callable[..., Any]] = {

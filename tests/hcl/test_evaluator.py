@@ -60,7 +60,7 @@ def test_splat_over_resources_keeps_known_and_unknown() -> None:
         "var.unknown + 1", "-var.unknown", "!var.unknown", "var.unknown == 1", "var.unknown ? 1 : 2",
         "upper(var.unknown)", '"x-${var.unknown}"', "[for x in var.unknown : x]", "var.unknown.attr",
         "var.unknown[0]", "format(\"%s\", var.unknown)", "jsonencode([var.unknown])", "max(var.unknown, 1)",
-        "aws_launch_template.gpu.id == \"x\"", "\"%{if var.unknown}a%{endif}\"",
+        "aws_launch_template.gpu.id == \"x\"", "\"%{if var.unknown}a%{endif}\"", "timestamp()", "uuid()",
     ],
 )
 def test_unknown_propagates_through_operators_and_functions(text: str) -> None:
