@@ -50,6 +50,11 @@ def _frontend(name: str) -> Callable[[str, str], ast.File]:
     return func
 
 
+def require_frontend(name: str | None) -> None:
+    """Raise ``InputError`` now if the named front-end cannot be used."""
+    _frontend(name or DEFAULT_PARSER)
+
+
 def check_text(path: str, data: bytes | str, limit: int = MAX_FILE_BYTES) -> str:
     """Reject what no HCL parser should see: too big, NUL bytes, invalid UTF-8."""
     size = len(data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data)

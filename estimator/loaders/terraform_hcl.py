@@ -25,7 +25,7 @@ from estimator.hcl.evaluator import (
     materialize,
     parse_type,
 )
-from estimator.hcl.frontend import MAX_FILE_BYTES, parse_file
+from estimator.hcl.frontend import MAX_FILE_BYTES, parse_file, require_frontend
 from estimator.hcl.functions import FunctionError, to_string
 from estimator.hcl.hcl2_frontend import assemble_template, parse_expression, scan_template
 from estimator.loaders import LoadOptions
@@ -81,6 +81,7 @@ def load(path: str, options: LoadOptions) -> Project:
         os.listdir(root)
     except OSError as err:
         raise InputError(f"cannot read directory: {err.strerror}", Location(path, 0)) from err
+    require_frontend(options.parser)  # an unknown/unavailable --parser fails once, not per file
     loader = _Loader(root, options, project)
     loader.run(only)
     return project

@@ -321,3 +321,8 @@ def test_huge_count_is_bounded(tmp_path: Path) -> None:
     project = load(str(tmp_path), LoadOptions(environ={}))
     assert messages(project) == ["main.tf:2:3: aws_instance.x: count 100000000 is over the limit of 10000 instances"]
     assert project.resources == []
+
+
+def test_unknown_parser_fails_once() -> None:
+    with pytest.raises(InputError, match="unknown HCL parser 'nope'"):
+        load_fixture("syntax_error", parser="nope")
