@@ -20,6 +20,7 @@ from estimator.hcl.functions import (
     PASS_UNKNOWN,
     FunctionContext,
     FunctionError,
+    TfSet,
     arithmetic,
     format_number,
     make_set,
@@ -204,7 +205,17 @@ class Evaluator:
             truth = to_bool(cond)
         except FunctionError:
             raise self.error(f"condition must be a bool, got {type_name(cond)}", node.condition.pos) from None
-        return self.eval(node.true_expr if truth else node.false_expr, local)
+        chosen, other = (node.true_expr, node.false_expr) if truth else (node.false_expr, node.true_expr)
+        result = self.eval(chosen, local)
+        if isinstance(result, (bool, int, float)):
+            # Terraform unifies both branches' types: `true ? 1 : "a"` is the string "1".
+            try:
+                alternative = self.value(other, local)
+            except EvalError:
+                return result
+            if isinstance(alternative, str):
+                return to_string(result)
+        return result
 
     def _unary(self, node: ast.UnaryOp, local: dict[str, Any]) -> Any:
         value = self.value(node.operand, local)
@@ -326,6 +337,8 @@ class Evaluator:
     def _iterate(self, coll: Any, pos: ast.Pos) -> list[tuple[Any, Any]]:
         if isinstance(coll, dict):
             return [(k, coll[k]) for k in sorted(coll)]
+        if isinstance(coll, TfSet):
+            return [(v, v) for v in coll]  # a set's "key" is the element itself
         if isinstance(coll, list):
             return list(enumerate(coll))
         if coll is None:

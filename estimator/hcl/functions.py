@@ -183,13 +183,28 @@ def sort_key(value: Any) -> tuple:
     return (3, json.dumps(value, sort_keys=True, default=str))
 
 
-def make_set(values: list[Any]) -> list[Any]:
-    """Terraform sets: unique elements, shown in a stable sorted order."""
-    out: list[Any] = []
+class TfSet(list):
+    """A Terraform set: a sorted, de-duplicated list that iterates with key == value."""
+
+
+def _identity(value: Any) -> tuple:
+    if isinstance(value, bool):
+        return ("b", value)
+    if isinstance(value, (int, float)):
+        return ("n", value)
+    if isinstance(value, str):
+        return ("s", value)
+    if value is None:
+        return ("z",)
+    return ("j", json.dumps(value, sort_keys=True, default=repr))
+
+
+def make_set(values: list[Any]) -> TfSet:
+    """Terraform sets: unique elements (linear time), shown in a stable sorted order."""
+    unique: dict[tuple, Any] = {}
     for value in values:
-        if not any(values_equal(value, seen) for seen in out):
-            out.append(value)
-    return sorted(out, key=sort_key)
+        unique.setdefault(_identity(value), value)
+    return TfSet(sorted(unique.values(), key=sort_key))
 
 
 def values_equal(a: Any, b: Any) -> bool:
