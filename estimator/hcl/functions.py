@@ -570,13 +570,13 @@ def f_setintersection(first: Any, *rest: Any) -> list[Any]:
     items = make_set(to_list(first))
     for other in rest:
         o = to_list(other)
-        items = [x for x in items if any(values_equal(x, y) for y in o)]
+        items = TfSet(x for x in items if any(values_equal(x, y) for y in o))
     return items
 
 
 def f_setsubtract(a: Any, b: Any) -> list[Any]:
     o = to_list(b)
-    return [x for x in make_set(to_list(a)) if not any(values_equal(x, y) for y in o)]
+    return TfSet(x for x in make_set(to_list(a)) if not any(values_equal(x, y) for y in o))
 
 
 def f_chunklist(lst: Any, size: Any) -> list[list[Any]]:
