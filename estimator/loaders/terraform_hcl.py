@@ -637,6 +637,8 @@ class _ModuleInstance:
 
     # ---- modules -------------------------------------------------------------------------------------
     def _first_child(self, name: str) -> _ModuleInstance | None:
+        if name not in self._module_blocks:
+            return None
         value = self._module_instances(name)
         if isinstance(value, _ModuleInstance):
             return value
@@ -775,6 +777,8 @@ class _ModuleInstance:
         if key in self._in_progress:
             return Unknown(f"cycle through output {name}")
         attr = item.block.body.attributes.get("value")
+        if attr is None:
+            self.loader.diag(f'output "{name}" has no value argument', Location(item.file, item.block.pos.line))
         self._in_progress.add(key)
         try:
             value = self.evaluator(item.file).eval(attr.expr, {}) if attr is not None else None

@@ -326,3 +326,11 @@ def test_huge_count_is_bounded(tmp_path: Path) -> None:
 def test_unknown_parser_fails_once() -> None:
     with pytest.raises(InputError, match="unknown HCL parser 'nope'"):
         load_fixture("syntax_error", parser="nope")
+
+
+def test_undeclared_module_reference_and_output_without_value(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_instance" "x" {\n  ami = module.nope.id\n}\n\noutput "o" {\n  description = "x"\n}\n')
+    project = load(str(tmp_path), LoadOptions(environ={}))
+    assert messages(project) == ['main.tf:2:9: reference to undeclared module "nope"',
+                                 'main.tf:5: output "o" has no value argument']
