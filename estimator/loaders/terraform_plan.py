@@ -1,0 +1,485 @@
+"""Terraform plan JSON loader: the output of ``terraform show -json PLANFILE`` → Project.
+
+A plan is the most exact source there is (Terraform already evaluated every expression), but
+it has no line numbers and marks values known only after apply. How this loader reads it:
+
+- Resources come from ``resource_changes`` (in its order), then any resource found only in
+  ``planned_values`` (plans from Terraform 0.12 without changes, data sources). Attributes
+  are ``change.after``, falling back to the ``planned_values`` entry.
+- ``after_unknown`` mirrors ``after`` with ``true`` leaves; each becomes ``Unknown``. When
+  the configuration expression behind it references another resource (an ASG's
+  ``launch_template[0].id`` → ``aws_launch_template.gpu``), ``Unknown.ref`` is that
+  resource's address, prefixed with the module instance path, so pricing can follow it.
+- Resources whose actions are exactly ``["delete"]`` (or ``["forget"]``), and deposed
+  objects, are *not* part of the planned infrastructure and are left out: the plan's cost
+  is what will exist after apply. Replacements (``delete``+``create``) stay.
+- Region: the resource's own ``region`` argument (AWS provider v6), else the provider
+  configuration it uses (``configuration.provider_config[provider_config_key]``, walking
+  up module scopes ``module.a:aws`` → ``aws``; a ``var.x`` region is read from the plan's
+  variables), else ``LoadOptions.default_region``.
+- Tags: ``tags_all`` when known (a key also in ``tags`` is a resource tag, the rest came
+  from provider ``default_tags``); when ``tags_all`` is unknown, ``tags`` plus the
+  provider's constant ``default_tags``.
+- Defaults: an attribute whose expression references ``var.x`` where ``x`` has a default
+  in the configuration gets a ``DefaultRef`` (no location: plans do not keep lines).
+- Location: the plan file, at the line of the resource's ``"address": "..."`` inside
+  ``resource_changes`` (or its first occurrence in the file), found in one linear scan.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from estimator.errors import InputError
+from estimator.loaders import LoadOptions
+from estimator.model import (
+    SOURCE_TERRAFORM_PLAN,
+    DefaultRef,
+    Location,
+    Project,
+    Resource,
+    Tag,
+    Unknown,
+)
+
+AFTER_APPLY = "known after apply"
+_NOT_PLANNED = ({"delete"}, {"forget"})
+_ADDRESS_RE = re.compile(r'"address"\s*:\s*"((?:[^"\\]|\\.)*)"')
+_RC_KEY_RE = re.compile(r'(?<!\\)"resource_changes"\s*:\s*\[')
+_NOT_RESOURCES = {"var", "local", "module", "count", "each", "path", "terraform", "self"}
+_INDEX_RE = re.compile(r'\[(\d+|"(?:[^"\\]|\\.)*")\]$')
+
+
+def load(path: str, options: LoadOptions) -> Project:
+    """Read one plan JSON file; raises ``InputError`` when it cannot be read or is not a plan."""
+    p = Path(path)
+    shown = p.name
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError as err:
+        raise InputError("no such file or directory", Location(path, 0)) from err
+    except IsADirectoryError as err:
+        raise InputError("is a directory, not a plan JSON file", Location(path, 0)) from err
+    except (OSError, UnicodeDecodeError) as err:
+        reason = err.strerror if isinstance(err, OSError) else "not UTF-8 text"
+        raise InputError(f"cannot read: {reason}", Location(shown, 0)) from err
+    try:
+        plan = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InputError(f"invalid JSON: {err.msg}", Location(shown, err.lineno, err.colno)) from err
+    _check_plan(plan, shown)
+    project = Project(path=path, source=SOURCE_TERRAFORM_PLAN, root=str(p.resolve().parent))
+    _PlanReader(plan, text, shown, options, project).run()
+    return project
+
+
+def _check_plan(plan: Any, shown: str) -> None:
+    if not isinstance(plan, dict):
+        raise InputError(f"not a Terraform plan: expected a JSON object, found {_json_type(plan)}", Location(shown, 1))
+    state_values = isinstance(plan.get("values"), dict) and "root_module" in plan["values"]
+    if not (state_values or "planned_values" in plan or "resource_changes" in plan):
+        raise InputError("not a Terraform plan: no planned_values or resource_changes "
+                         "(write it with `terraform show -json PLANFILE`)", Location(shown, 1))
+    version = str(plan.get("format_version", "0"))
+    if not version.split(".")[0].isdigit() or int(version.split(".")[0]) > 1:
+        raise InputError(f"unsupported plan format_version {version!r} (this reader knows 0.x and 1.x)",
+                         Location(shown, 1))
+    for key in ("planned_values", "configuration", "variables"):
+        if key in plan and not isinstance(plan[key], dict):
+            raise InputError(f"not a Terraform plan: {key} is {_json_type(plan[key])}, not an object",
+                             Location(shown, 1))
+    if "resource_changes" in plan and not isinstance(plan["resource_changes"], list):
+        raise InputError("not a Terraform plan: resource_changes is not a list", Location(shown, 1))
+
+
+def _json_type(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}.get(
+        type(value), "a number" if isinstance(value, (int, float)) else "null")
+
+
+class _PlanReader:
+    def __init__(self, plan: dict[str, Any], text: str, shown: str, options: LoadOptions, project: Project) -> None:
+        self.plan = plan
+        self.text = text
+        self.shown = shown
+        self.options = options
+        self.project = project
+        config = plan.get("configuration") or {}
+        self.provider_config: dict[str, Any] = config.get("provider_config") or {}
+        self.variable_values = {k: v.get("value") for k, v in (plan.get("variables") or {}).items()
+                                if isinstance(v, dict)}
+        self.config_modules: dict[str, dict[str, Any]] = {}  # "a.b" (module names) -> module config
+        self._index_config(config.get("root_module") or {}, "")
+
+    def _index_config(self, module: dict[str, Any], key: str) -> None:
+        if not isinstance(module, dict):
+            return
+        self.config_modules[key] = module
+        for name, call in (module.get("module_calls") or {}).items():
+            if isinstance(call, dict):
+                self._index_config(call.get("module") or {}, f"{key}.{name}" if key else name)
+
+    # ---- resources ------------------------------------------------------------------------
+    def run(self) -> None:
+        planned = {}
+        values = self.plan.get("planned_values") or self.plan.get("values") or {}
+        for entry in _walk_planned(values.get("root_module") or {}):
+            planned.setdefault(entry.get("address"), entry)
+        entries: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
+        seen = set()
+        for rc in self.plan.get("resource_changes") or []:
+            if not isinstance(rc, dict) or rc.get("deposed") or not isinstance(rc.get("address"), str):
+                continue
+            actions = (rc.get("change") or {}).get("actions") or []
+            if set(actions) in _NOT_PLANNED:
+                seen.add(rc["address"])
+                continue
+            seen.add(rc["address"])
+            entries.append((rc, planned.get(rc["address"])))
+        for address, entry in planned.items():
+            if isinstance(address, str) and address not in seen:
+                entries.append((entry, entry))
+        lines = self._lines([e[0]["address"] for e in entries], {rc["address"] for rc, _pv in entries if "change" in rc})
+        for rc, pv in entries:
+            line = lines.get(rc["address"], 1)
+            self.project.resources.append(self._resource(rc, pv, line))
+
+    def _resource(self, rc: dict[str, Any], pv: dict[str, Any] | None, line: int) -> Resource:
+        address = rc["address"]
+        change = rc.get("change")
+        module = rc.get("module_address") or _module_of(address)
+        conf = self._config_resource(module, rc)
+        expressions = (conf.get("expressions") or {}) if conf else {}
+        if isinstance(change, dict):
+            after = change.get("after")
+            if after is None and pv is not None:
+                after = pv.get("values")
+            attrs = _unknowns(_copy(after) if isinstance(after, dict) else {}, change.get("after_unknown"),
+                              expressions, module)
+            actions = tuple(change.get("actions") or ())
+        else:
+            attrs = _copy(rc.get("values")) if isinstance(rc.get("values"), dict) else {}
+            actions = ()
+        mode = rc.get("mode") or ("data" if _strip_module(address).startswith("data.") else "managed")
+        rtype = rc.get("type") or ""
+        name = rc.get("name") or ""
+        index = rc["index"] if "index" in rc else _index_of(address)
+        provider_key = self._provider_key(module, conf, rc)
+        location = Location(self.shown, line)
+        return Resource(
+            address=address, type=rtype, name=name, attributes=attrs,
+            region=self._region(attrs, provider_key), tags=self._tags(attrs, provider_key, location),
+            location=location, origin=SOURCE_TERRAFORM_PLAN, mode=mode, module=module, index=index,
+            provider=provider_key or "aws", defaults=self._defaults(module, expressions), actions=actions,
+            taggable=True if mode == "managed" and ("tags" in attrs or "tags_all" in attrs) else None,
+        )
+
+    def _config_resource(self, module: str, rc: dict[str, Any]) -> dict[str, Any] | None:
+        config = self.config_modules.get(_module_key(module))
+        if not config:
+            return None
+        local = _strip_index(_strip_module(rc["address"]))
+        for res in config.get("resources") or []:
+            if isinstance(res, dict) and res.get("address") == local:
+                return res
+        return None
+
+    # ---- providers and regions --------------------------------------------------------------
+    def _provider_key(self, module: str, conf: dict[str, Any] | None, rc: dict[str, Any]) -> str | None:
+        """The provider_config key this resource uses, walking up module scopes when inherited."""
+        key = conf.get("provider_config_key") if conf else None
+        if not isinstance(key, str):
+            local = _provider_local_name(rc.get("provider_name"))
+            path = _module_key(module)
+            key = f"module.{path.replace('.', '.module.')}:{local}" if path else local
+        while key not in self.provider_config:
+            scope, sep, name = key.rpartition(":")
+            if not sep:
+                return key
+            parent = scope.rpartition(".module.")[0] if ".module." in scope else ""
+            # Terraform 0.12-0.14 wrote "child:aws" (module names without "module.").
+            if not scope.startswith("module."):
+                parent = scope.rpartition(".")[0]
+            key = f"{parent}:{name}" if parent else name
+        return key
+
+    def _region(self, attrs: dict[str, Any], provider_key: str | None) -> Any:
+        own = attrs.get("region")
+        if isinstance(own, str) and own:
+            return own
+        pc = self.provider_config.get(provider_key or "")
+        expr = ((pc or {}).get("expressions") or {}).get("region")
+        if isinstance(expr, dict):
+            if isinstance(expr.get("constant_value"), str):
+                return expr["constant_value"]
+            refs = expr.get("references") or []
+            module_address = (pc or {}).get("module_address") or ""
+            for ref in refs:
+                if ref.startswith("var.") and not module_address:
+                    value = self.variable_values.get(ref[4:])
+                    if isinstance(value, str):
+                        return value
+            if refs:
+                return Unknown(f"provider region comes from {refs[0]}, which the plan does not record")
+        return self.options.default_region
+
+    def _default_tags(self, provider_key: str | None) -> dict[str, Any]:
+        pc = self.provider_config.get(provider_key or "") or {}
+        blocks = (pc.get("expressions") or {}).get("default_tags")
+        if isinstance(blocks, list) and blocks and isinstance(blocks[0], dict):
+            tags = blocks[0].get("tags")
+            if isinstance(tags, dict) and isinstance(tags.get("constant_value"), dict):
+                return tags["constant_value"]
+        return {}
+
+    def _tags(self, attrs: dict[str, Any], provider_key: str | None, location: Location) -> dict[str, Tag]:
+        own = attrs.get("tags") if isinstance(attrs.get("tags"), dict) else {}
+        all_tags = attrs.get("tags_all")
+        provider = provider_key or "aws"
+        tags: dict[str, Tag] = {}
+        if not isinstance(all_tags, dict):  # unknown (older plans) or absent: rebuild it
+            if "tags" not in attrs and "tags_all" not in attrs:
+                return {}  # not a taggable type (data sources, policies, attachments)
+            all_tags = {**self._default_tags(provider_key), **own}
+        for key, value in all_tags.items():
+            if key in own:
+                tags[key] = Tag(value, "resource", location, None)
+            else:
+                tags[key] = Tag(value, "default_tags", None, provider)
+        return tags
+
+    # ---- defaults ---------------------------------------------------------------------------
+    def _defaults(self, module: str, expressions: dict[str, Any]) -> dict[str, tuple[DefaultRef, ...]]:
+        config = self.config_modules.get(_module_key(module)) or {}
+        variables = config.get("variables") or {}
+        out: dict[str, tuple[DefaultRef, ...]] = {}
+        for attr, expr in expressions.items():
+            refs: list[DefaultRef] = []
+            for ref in _references(expr):
+                name = ref[4:].split(".")[0].split("[")[0] if ref.startswith("var.") else None
+                var = variables.get(name) if name else None
+                if isinstance(var, dict) and var.get("default") is not None:
+                    default_ref = DefaultRef(f"var.{name}", var["default"], None, "terraform-variable")
+                    if default_ref not in refs:
+                        refs.append(default_ref)
+            if refs:
+                out[attr] = tuple(refs)
+        return out
+
+    # ---- locations --------------------------------------------------------------------------
+    def _lines(self, addresses: list[str], changed: set[str]) -> dict[str, int]:
+        """Line of each address in resource_changes (``changed``) or else its first mention, in one pass."""
+        wanted = set(addresses)
+        match = _RC_KEY_RE.search(self.text)
+        rc_start = match.start() if match else len(self.text)
+        first: dict[str, int] = {}
+        in_changes: dict[str, int] = {}
+        for m in _ADDRESS_RE.finditer(self.text):
+            raw = m.group(1)
+            address = json.loads(f'"{raw}"') if "\\" in raw else raw
+            if address not in wanted:
+                continue
+            first.setdefault(address, m.start())
+            if m.start() > rc_start and address in changed:
+                in_changes.setdefault(address, m.start())
+        offsets = sorted({**first, **in_changes}.items(), key=lambda kv: kv[1])
+        lines: dict[str, int] = {}
+        line, pos = 1, 0
+        for address, offset in offsets:
+            line += self.text.count("\n", pos, offset)
+            pos = offset
+            lines[address] = line
+        return lines
+
+
+# ---- plan structure helpers -------------------------------------------------------------------
+
+def _walk_planned(module: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every resource in planned_values, root first, then child modules depth-first."""
+    out: list[dict[str, Any]] = []
+    stack = [module]
+    while stack:
+        current = stack.pop()
+        if not isinstance(current, dict):
+            continue
+        out.extend(r for r in current.get("resources") or [] if isinstance(r, dict))
+        stack.extend(reversed([c for c in current.get("child_modules") or [] if isinstance(c, dict)]))
+    return out
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
+def _unknowns(after: Any, unknown: Any, expression: Any, module: str) -> Any:
+    """Put ``Unknown`` wherever ``after_unknown`` has ``true``, with the referenced resource."""
+    if unknown is True:
+        return Unknown(AFTER_APPLY, _resource_ref(expression, module))
+    if isinstance(unknown, dict):
+        result = after if isinstance(after, dict) else ({} if after is None else after)
+        if not isinstance(result, dict):
+            return after
+        for key, sub in unknown.items():
+            if not _has_true(sub):
+                continue
+            sub_expr = _child_expression(expression, key)
+            result[key] = _unknowns(result.get(key), sub, sub_expr, module)
+        return result
+    if isinstance(unknown, list):
+        if after is None:
+            if not any(_has_true(u) for u in unknown):
+                return after
+            after = []
+        if not isinstance(after, list):
+            return after
+        for i, sub in enumerate(unknown):
+            if not _has_true(sub):
+                continue
+            sub_expr = _child_expression(expression, i)
+            while len(after) <= i:
+                after.append(None)
+            after[i] = _unknowns(after[i], sub, sub_expr, module)
+        return after
+    return after
+
+
+def _child_expression(expression: Any, step: str | int) -> Any:
+    """The configuration for one step down: a block body, a block in a list, or the same expression."""
+    if isinstance(expression, dict):
+        if _is_expression(expression):
+            return expression  # an element of a list/map attribute shares its expression
+        return expression.get(step) if isinstance(step, str) else None
+    if isinstance(expression, list) and isinstance(step, int) and expression:
+        return expression[step] if step < len(expression) else expression[0]
+    return None
+
+
+def _has_true(value: Any) -> bool:
+    if value is True:
+        return True
+    if isinstance(value, dict):
+        return any(_has_true(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_true(v) for v in value)
+    return False
+
+
+def _is_expression(value: dict[str, Any]) -> bool:
+    return "references" in value or "constant_value" in value
+
+
+def _references(expr: Any) -> list[str]:
+    """All references in an expression or a nested block of expressions."""
+    if isinstance(expr, list):
+        return [r for e in expr for r in _references(e)]
+    if not isinstance(expr, dict):
+        return []
+    if _is_expression(expr):
+        return [r for r in expr.get("references") or [] if isinstance(r, str)]
+    return [r for e in expr.values() for r in _references(e)]
+
+
+def _resource_ref(expression: Any, module: str) -> str | None:
+    """The resource address an expression refers to (most specific instance form)."""
+    if not isinstance(expression, dict) or not _is_expression(expression):
+        return None
+    best: str | None = None
+    for ref in expression.get("references") or []:
+        address = _resource_part(ref) if isinstance(ref, str) else None
+        if address and (best is None or (address.startswith(best) and len(address) > len(best))):
+            best = address
+    if best is None:
+        return None
+    return f"{module}.{best}" if module else best
+
+
+def _resource_part(ref: str) -> str | None:
+    """``aws_lt.x[0].id`` → ``aws_lt.x[0]``; ``data.aws_ami.a.id`` → ``data.aws_ami.a``; else None."""
+    parts = _split_reference(ref)
+    if not parts or parts[0] in _NOT_RESOURCES:
+        return None
+    size = 3 if parts[0] == "data" else 2
+    if len(parts) < size:
+        return None
+    address = ".".join(parts[:size])
+    if len(parts) > size and parts[size].startswith("["):
+        address += parts[size]
+    return address
+
+
+def _split_reference(ref: str) -> list[str]:
+    """Split a reference into names and ``[index]`` steps, keeping quoted keys whole."""
+    parts: list[str] = []
+    i, current = 0, ""
+    while i < len(ref):
+        ch = ref[i]
+        if ch == ".":
+            if current:
+                parts.append(current)
+            current = ""
+        elif ch == "[":
+            if current:
+                parts.append(current)
+            end = i + 1
+            in_string = False
+            while end < len(ref) and (in_string or ref[end] != "]"):
+                if ref[end] == '"' and ref[end - 1] != "\\":
+                    in_string = not in_string
+                end += 1
+            parts.append(ref[i:end + 1])
+            current = ""
+            i = end
+        else:
+            current += ch
+        i += 1
+    if current:
+        parts.append(current)
+    return parts
+
+
+def _module_of(address: str) -> str:
+    parts = _split_reference(address)
+    out: list[str] = []
+    i = 0
+    while i + 1 < len(parts) and parts[i] == "module":
+        out.append(f"module.{parts[i + 1]}")
+        i += 2
+        if i < len(parts) and parts[i].startswith("["):
+            out[-1] += parts[i]
+            i += 1
+    return ".".join(out)
+
+
+def _strip_module(address: str) -> str:
+    module = _module_of(address)
+    return address[len(module) + 1:] if module else address
+
+
+def _module_key(module: str) -> str:
+    """``module.a[0].module.b["x"]`` → ``a.b``: the configuration path, without instance keys."""
+    parts = [p for p in _split_reference(module) if not p.startswith("[")]
+    return ".".join(p for i, p in enumerate(parts) if i % 2 == 1)
+
+
+def _strip_index(address: str) -> str:
+    return _INDEX_RE.sub("", address)
+
+
+def _index_of(address: str) -> Any:
+    match = _INDEX_RE.search(address)
+    if not match:
+        return None
+    raw = match.group(1)
+    return int(raw) if raw.isdigit() else json.loads(raw)
+
+
+def _provider_local_name(provider_name: Any) -> str:
+    """``registry.terraform.io/hashicorp/aws`` → ``aws``."""
+    return provider_name.rsplit("/", 1)[-1] if isinstance(provider_name, str) and provider_name else "aws"
