@@ -10,7 +10,7 @@ stripped for ``<<-``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -161,10 +161,10 @@ class Parens:
     pos: Pos
 
 
-Expression = Union[
-    Literal, Template, Variable, GetAttr, Index, Splat, Call, Conditional, BinaryOp,
-    UnaryOp, TupleExpr, ObjectExpr, ForExpr, Parens, SplatItem,
-]
+Expression = (
+    Literal | Template | Variable | GetAttr | Index | Splat | Call | Conditional | BinaryOp
+    | UnaryOp | TupleExpr | ObjectExpr | ForExpr | Parens | SplatItem
+)
 
 
 @dataclass

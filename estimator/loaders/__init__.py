@@ -47,7 +47,7 @@ def detect_source(path: str) -> str:
         if (p / "Pulumi.yaml").exists() or (p / "Pulumi.yml").exists():
             return SOURCE_PULUMI_PROGRAM
         return SOURCE_TERRAFORM_HCL
-    if p.suffix == ".tf":
+    if p.suffix == ".tf" or p.name.endswith(".tf.json"):
         return SOURCE_TERRAFORM_HCL
     if p.suffix == ".json":
         return _detect_json(p)
