@@ -1,0 +1,232 @@
+"""What a rule sees: the resources, their costs, the config, GPU facts, and small shared readers.
+
+Pure and stdlib-only (the checkov and CrossGuard adapters build one from their own inputs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from estimator.model import Location, Resource, Unknown
+from policies.finding import Finding
+from policies.gpu import GpuSpec, gpu_spec
+
+if TYPE_CHECKING:
+    from estimator.config import Config
+    from estimator.cost_model import CostedResource
+
+HOURS_PER_MONTH = Decimal(730)
+
+# Where each resource type names the instance type(s) it launches: (path, is_list).
+INSTANCE_TYPE_PATHS: dict[str, tuple[tuple[str, bool], ...]] = {
+    "aws_instance": (("instance_type", False),),
+    "aws_launch_template": (("instance_type", False),),
+    "aws_launch_configuration": (("instance_type", False),),
+    "aws_eks_node_group": (("instance_types", True),),
+    "aws_sagemaker_notebook_instance": (("instance_type", False),),
+    "aws_batch_compute_environment": (("compute_resources.instance_type", True),),
+}
+
+
+@dataclass
+class RuleContext:
+    """Inputs of one rule run. ``params`` are the pack's parameters for the rule being run."""
+
+    resources: list[Resource]
+    costs: dict[str, CostedResource] = field(default_factory=dict)
+    config: Config | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    project: str = ""
+    rule: Any = None  # the rule module being run (set by ``run_rule``)
+    _by_address: dict[str, Resource] | None = None
+
+    @property
+    def cfg(self) -> Config:
+        if self.config is None:
+            from estimator.config import Config
+
+            self.config = Config()
+        return self.config
+
+    def managed(self, *types: str) -> Iterator[Resource]:
+        for res in self.resources:
+            if res.mode == "managed" and (not types or res.type in types):
+                yield res
+
+    def by_address(self, address: str) -> Resource | None:
+        if self._by_address is None:
+            self._by_address = {r.address: r for r in self.resources}
+        return self._by_address.get(address)
+
+    def env_of(self, res: Resource) -> str:
+        tag = res.tags.get(self.cfg.environment_tag)
+        value = tag.value if tag is not None else None
+        return value if isinstance(value, str) and value else "default"
+
+    def cost(self, res: Resource) -> CostedResource | None:
+        return self.costs.get(res.address)
+
+    def hourly_price(self, res: Resource) -> Decimal | None:
+        """The on-demand unit price of the instance-hours line(s) from pricing, if priced."""
+        costed = self.cost(res)
+        if costed is None:
+            return None
+        prices = [c.unit_price for c in costed.components if c.unit == "hours" and c.unit_price is not None]
+        return sum(prices, Decimal(0)) if prices else None
+
+    def finding(
+        self,
+        res: Resource | None,
+        message: str,
+        *,
+        location: Location | None = None,
+        saving: Decimal | None = None,
+        address: str | None = None,
+        **extra: Any,
+    ) -> Finding:
+        rule = self.rule
+        return Finding(
+            rule=rule.ID,
+            severity=rule.SEVERITY,
+            enforcement=rule.DEFAULT_ENFORCEMENT,
+            address=address or (res.address if res is not None else self.project or "(stack)"),
+            message=message,
+            location=location or (res.location if res is not None else None),
+            monthly_saving=saving,
+            project=self.project,
+            extra=dict(extra),
+        )
+
+    # ---- shared readers
+    def instance_types(self, res: Resource) -> list[tuple[str, Any]]:
+        """(attribute path, value) of every instance type the resource launches."""
+        out: list[tuple[str, Any]] = []
+        for path, is_list in INSTANCE_TYPE_PATHS.get(res.type, ()):
+            value = res.get(path)
+            if is_list and isinstance(value, list):
+                out.extend((f"{path}[{i}]", v) for i, v in enumerate(value))
+            elif value is not None:
+                out.append((path, value))
+        if res.type == "aws_sagemaker_endpoint_configuration":
+            for i, variant in enumerate(_blocks(res.attributes.get("production_variants"))):
+                out.append((f"production_variants[{i}].instance_type", variant.get("instance_type")))
+        if res.type == "aws_autoscaling_group":
+            overrides = res.get("mixed_instances_policy.launch_template.override")
+            for i, override in enumerate(_blocks(overrides)):
+                out.append((f"mixed_instances_policy.launch_template.override[{i}].instance_type",
+                            override.get("instance_type")))
+        return out
+
+    def gpu_types(self, res: Resource) -> list[tuple[str, str, GpuSpec]]:
+        """(path, type, spec) of the GPU/accelerator types among ``instance_types``."""
+        out = []
+        for path, value in self.instance_types(res):
+            spec = gpu_spec(value)
+            if spec is not None:
+                out.append((path, value, spec))
+        return out
+
+    def launch_template_of(self, res: Resource) -> Resource | None:
+        """The launch template an ASG (or node group) uses, by reference or by name/id."""
+        for path in ("launch_template", "mixed_instances_policy.launch_template.launch_template_specification"):
+            block = res.get(path)
+            if isinstance(block, list):
+                block = block[0] if block else None
+            if not isinstance(block, dict):
+                continue
+            for key in ("id", "name", "launch_template_id", "launch_template_name"):
+                target = self.resolve_ref(block.get(key), "aws_launch_template")
+                if target is not None:
+                    return target
+        return None
+
+    def resolve_ref(self, value: Any, *types: str) -> Resource | None:
+        """The resource a value points at: an Unknown with ``ref``, or a literal name/id/arn match."""
+        if isinstance(value, Unknown) and value.ref:
+            target = self.by_address(value.ref)
+            if target is not None and (not types or target.type in types):
+                return target
+            return None
+        if isinstance(value, str) and value:
+            for cand in self.managed(*types):
+                if value in (cand.attributes.get("name"), cand.attributes.get("id"), cand.attributes.get("arn")):
+                    return cand
+        return None
+
+
+def _blocks(value: Any) -> list[dict[str, Any]]:
+    if isinstance(value, dict):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, dict)]
+    return []
+
+
+def blocks(value: Any) -> list[dict[str, Any]]:
+    """Nested blocks as a list of dicts, whether written as one block or several."""
+    return _blocks(value)
+
+
+def tag_value(res: Resource, key: str) -> Any:
+    tag = res.tags.get(key)
+    return tag.value if tag is not None else None
+
+
+def as_decimal(value: Any) -> Decimal | None:
+    """A number from an attribute (int, float, numeric string); None for Unknown or junk."""
+    if isinstance(value, bool) or value is None or isinstance(value, Unknown):
+        return None
+    if isinstance(value, Decimal):
+        return value
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:
+        return None
+    except ValueError:
+        return None
+
+
+def run_rule(module: Any, ctx: RuleContext, params: dict[str, Any] | None = None) -> list[Finding]:
+    """Run one rule module over a context with its parameters (pack values over ``PARAMS``)."""
+    ctx.rule = module
+    ctx.params = {**getattr(module, "PARAMS", {}), **(params or {})}
+    return list(module.check(ctx))
+
+
+def scaling_gpu_types(ctx: RuleContext, res: Resource) -> list[tuple[str, str, GpuSpec]]:
+    """GPU types an ASG or node group launches: its own, plus its launch template's."""
+    types = ctx.gpu_types(res)
+    template = ctx.launch_template_of(res)
+    if template is not None:
+        types = types + ctx.gpu_types(template)
+    return types
+
+
+def sagemaker_target(ctx: RuleContext, resource_id: Any) -> tuple[Resource | None, list[Resource]]:
+    """For an Application Auto Scaling ``resource_id`` of ``endpoint/<name>/variant/<v>``: the
+    endpoint resource and the endpoint configuration(s) it uses (empty when not found)."""
+    endpoint: Resource | None = None
+    if isinstance(resource_id, Unknown):
+        endpoint = ctx.resolve_ref(resource_id, "aws_sagemaker_endpoint")
+    elif isinstance(resource_id, str) and resource_id.startswith("endpoint/"):
+        parts = resource_id.split("/")
+        if len(parts) >= 2:
+            endpoint = ctx.resolve_ref(parts[1], "aws_sagemaker_endpoint")
+    if endpoint is None:
+        return None, []
+    config = ctx.resolve_ref(endpoint.attributes.get("endpoint_config_name"), "aws_sagemaker_endpoint_configuration")
+    return endpoint, [config] if config is not None else []
+
+
+def costs_money(ctx: RuleContext, res: Resource) -> bool:
+    """Priced, usage-priced or unpriced (a price is missing, not zero) — not free/unsupported.
+
+    Without any costs (an adapter that does not price), every resource counts.
+    """
+    if not ctx.costs:
+        return True
+    costed = ctx.cost(res)
+    return costed is not None and costed.status in ("priced", "partial", "unpriced")

@@ -1,0 +1,140 @@
+"""CR-API-001 — public AI-facing API without throttling / quota.
+
+Trigger: a public API whose integrations reach a model, with no throttle:
+
+- ``aws_apigatewayv2_api`` — AI-facing when tagged with an ``ai_tags`` key or when an
+  ``aws_apigatewayv2_integration`` of it targets SageMaker/Bedrock (``integration_uri``) or a
+  Lambda function tagged with an ``ai_tags`` key; throttled when an ``aws_apigatewayv2_stage``
+  of it sets ``throttling_rate_limit``/``throttling_burst_limit`` in ``default_route_settings``
+  or ``route_settings``;
+- ``aws_api_gateway_rest_api`` (not ``PRIVATE``) — AI-facing likewise through
+  ``aws_api_gateway_integration.uri``; throttled when an ``aws_api_gateway_usage_plan`` lists
+  it in ``api_stages`` with ``throttle_settings`` or ``quota_settings``, or an
+  ``aws_api_gateway_method_settings`` of it sets ``throttling_rate_limit``;
+- ``aws_lambda_function_url`` with ``authorization_type = "NONE"`` on an AI-tagged function
+  without ``reserved_concurrent_executions``.
+
+Fails:
+
+```hcl
+resource "aws_apigatewayv2_api" "fail_chat" {
+  protocol_type = "HTTP"
+  tags = { workload = "inference" }
+}
+resource "aws_apigatewayv2_stage" "fail_chat" {
+  api_id = aws_apigatewayv2_api.fail_chat.id
+}
+```
+
+Passes:
+
+```hcl
+resource "aws_apigatewayv2_stage" "pass_chat" {
+  api_id = aws_apigatewayv2_api.pass_chat.id
+  default_route_settings {
+    throttling_rate_limit  = 50
+    throttling_burst_limit = 100
+  }
+}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from estimator.model import Resource, Unknown
+from policies.context import RuleContext, blocks
+from policies.finding import Finding
+
+ID = "CR-API-001"
+TITLE = "Public AI-facing API without throttling or quota"
+SEVERITY = "high"
+DEFAULT_ENFORCEMENT = "advisory"
+PARAMS: dict[str, object] = {"ai_targets": ["sagemaker", "bedrock"]}
+WHY = (
+    "Every request to an LLM-backed API is billed per token or per GPU-second. A public endpoint without a rate "
+    "limit or quota lets one client, bot or loop spend the month's budget in hours (denial of wallet)."
+)
+FIX = (
+    "Set stage throttling (`default_route_settings.throttling_rate_limit` / `throttling_burst_limit`), or a usage "
+    "plan with `throttle_settings` and `quota_settings` and API keys; for Lambda URLs, reserved concurrency or auth."
+)
+
+
+def _points_at(value: Any, target: Resource) -> bool:
+    if isinstance(value, Unknown):
+        return value.ref == target.address
+    if isinstance(value, str):
+        return value in (target.attributes.get("id"), target.attributes.get("name"), target.attributes.get("arn"))
+    return False
+
+
+def _ai_tagged(ctx: RuleContext, res: Resource | None) -> bool:
+    return res is not None and any(tag in res.tags for tag in ctx.cfg.ai_tags)
+
+
+def _ai_target(ctx: RuleContext, uri: Any) -> bool:
+    if isinstance(uri, str):
+        low = uri.lower()
+        if any(str(t) in low for t in ctx.params.get("ai_targets") or []):  # type: ignore[union-attr]
+            return True
+    return _ai_tagged(ctx, ctx.resolve_ref(uri, "aws_lambda_function"))
+
+
+def _set(block: Any, *keys: str) -> bool:
+    return any(b.get(k) is not None for b in blocks(block) for k in keys)
+
+
+def _http_api(ctx: RuleContext, api: Resource) -> Iterator[Finding]:
+    ai = _ai_tagged(ctx, api) or any(
+        _points_at(i.attributes.get("api_id"), api) and _ai_target(ctx, i.attributes.get("integration_uri"))
+        for i in ctx.managed("aws_apigatewayv2_integration"))
+    if not ai:
+        return
+    limits = ("throttling_rate_limit", "throttling_burst_limit")
+    throttled = any(
+        _points_at(s.attributes.get("api_id"), api)
+        and (_set(s.attributes.get("default_route_settings"), *limits) or _set(s.attributes.get("route_settings"),
+                                                                                *limits))
+        for s in ctx.managed("aws_apigatewayv2_stage"))
+    if not throttled:
+        yield ctx.finding(api, "public AI-facing HTTP API has no stage throttling (throttling_rate_limit / "
+                               "throttling_burst_limit)")
+
+
+def _rest_api(ctx: RuleContext, api: Resource) -> Iterator[Finding]:
+    types = api.get("endpoint_configuration.types")
+    if isinstance(types, list) and types == ["PRIVATE"]:
+        return
+    ai = _ai_tagged(ctx, api) or any(
+        _points_at(i.attributes.get("rest_api_id"), api) and _ai_target(ctx, i.attributes.get("uri"))
+        for i in ctx.managed("aws_api_gateway_integration"))
+    if not ai:
+        return
+    for plan in ctx.managed("aws_api_gateway_usage_plan"):
+        stages = blocks(plan.attributes.get("api_stages"))
+        if any(_points_at(s.get("api_id"), api) for s in stages) and (
+                plan.attributes.get("throttle_settings") or plan.attributes.get("quota_settings")):
+            return
+    for settings in ctx.managed("aws_api_gateway_method_settings"):
+        if _points_at(settings.attributes.get("rest_api_id"), api) and _set(settings.attributes.get("settings"),
+                                                                              "throttling_rate_limit"):
+            return
+    yield ctx.finding(api, "public AI-facing REST API has no usage plan throttle/quota and no method throttling")
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    for api in ctx.managed("aws_apigatewayv2_api"):
+        yield from _http_api(ctx, api)
+    for api in ctx.managed("aws_api_gateway_rest_api"):
+        yield from _rest_api(ctx, api)
+    for url in ctx.managed("aws_lambda_function_url"):
+        if url.attributes.get("authorization_type") != "NONE":
+            continue
+        fn = ctx.resolve_ref(url.attributes.get("function_name"), "aws_lambda_function")
+        if fn is not None and _ai_tagged(ctx, fn) and fn.attributes.get("reserved_concurrent_executions") in (
+                None, -1):
+            yield ctx.finding(url, f"public Lambda URL of AI function {fn.address} has no auth and no reserved "
+                                   f"concurrency limit")

@@ -1,0 +1,62 @@
+"""CR-BUD-001 — GPU spend in a stack with no budget or cost-anomaly monitor.
+
+Trigger (stack level): the project has at least one GPU/accelerator resource (any type that
+launches a GPU type, including SageMaker ``ml.*`` GPU types) and no ``aws_budgets_budget``,
+``aws_ce_anomaly_monitor`` or ``aws_ce_anomaly_subscription``. One finding for the stack,
+placed at the first GPU resource.
+
+Fails:
+
+```hcl
+resource "aws_instance" "fail_gpu" {
+  instance_type = "g5.12xlarge"
+}
+# no aws_budgets_budget, no aws_ce_anomaly_monitor
+```
+
+Passes:
+
+```hcl
+resource "aws_instance" "pass_gpu" {
+  instance_type = "g5.12xlarge"
+}
+resource "aws_budgets_budget" "gpu" {
+  budget_type  = "COST"
+  limit_amount = "5000"
+  limit_unit   = "USD"
+  time_unit    = "MONTHLY"
+}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from policies.context import RuleContext
+from policies.finding import Finding
+
+ID = "CR-BUD-001"
+TITLE = "GPU spend with no budget or cost-anomaly monitor"
+SEVERITY = "medium"
+DEFAULT_ENFORCEMENT = "advisory"
+PARAMS: dict[str, object] = {
+    "guard_types": ["aws_budgets_budget", "aws_ce_anomaly_monitor", "aws_ce_anomaly_subscription"],
+}
+WHY = (
+    "GPU stacks fail expensively: a stuck training job or a runaway autoscaler is visible on the bill weeks "
+    "later. A budget alert or a Cost Anomaly Detection monitor turns that into a same-day notification."
+)
+FIX = "Add an `aws_budgets_budget` with notifications (or an `aws_ce_anomaly_monitor` + subscription) to the stack."
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    guards = [str(t) for t in ctx.params.get("guard_types") or []]  # type: ignore[union-attr]
+    if any(True for _ in ctx.managed(*guards)):
+        return
+    gpu = [res for res in ctx.managed() if ctx.gpu_types(res)]
+    if not gpu:
+        return
+    names = ", ".join(r.address for r in gpu[:3]) + (f" and {len(gpu) - 3} more" if len(gpu) > 3 else "")
+    yield ctx.finding(gpu[0], f"stack has GPU resources ({names}) but no budget or cost-anomaly monitor",
+                      address=ctx.project or gpu[0].address, gpu_resources=[r.address for r in gpu])
