@@ -1,0 +1,179 @@
+"""The example stacks under stacks/: they load cleanly and carry the features the demos rely on."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from estimator.loaders import LoadOptions
+from estimator.loaders.terraform_hcl import load
+from estimator.model import Location, Project, Resource
+from tests.conftest import REPO, SHARED
+
+STACKS = REPO / "stacks"
+ROOTS = ["rag-inference", "gpu-training-eks", "pr-demo/base", "pr-demo/head"]
+
+
+def load_stack(name: str, *var_files: str) -> Project:
+    files = [str(STACKS / name / f) for f in var_files]
+    return load(str(STACKS / name), LoadOptions(environ={}, var_files=files))
+
+
+def by_address(project: Project) -> dict[str, Resource]:
+    return {r.address: r for r in project.resources}
+
+
+@pytest.mark.parametrize("name", ROOTS)
+def test_stack_loads_without_diagnostics(name: str) -> None:
+    project = load_stack(name)
+    assert [str(d) for d in project.diagnostics] == []
+    assert not project.unresolved_modules
+    managed = [r for r in project.resources if r.mode == "managed"]
+    assert managed and all(r.location and r.location.line > 0 for r in managed)
+
+
+@pytest.mark.parametrize("name", ROOTS)
+def test_default_tags_reach_every_resource(name: str) -> None:
+    for r in load_stack(name).resources:
+        if r.mode != "managed":
+            continue
+        assert {"cost-center", "team", "env"} <= set(r.tags), r.address
+        assert r.tags["cost-center"].source == "default_tags"
+
+
+def test_rag_inference_resources() -> None:
+    res = by_address(load_stack("rag-inference"))
+    for address in (
+        "module.embedder[0].aws_instance.this",
+        'aws_instance.reranker["bge"]',
+        'aws_instance.reranker["colbert"]',
+        "aws_sagemaker_model.llm",
+        "aws_sagemaker_endpoint_configuration.llm",
+        "aws_sagemaker_endpoint.llm",
+        "aws_appautoscaling_target.llm",
+        "aws_appautoscaling_policy.llm_cpu",
+        "aws_opensearch_domain.vectors",
+        "aws_nat_gateway.main",
+        "aws_eip.nat",
+        "aws_apigatewayv2_api.rag",
+        "aws_apigatewayv2_stage.default",
+        "aws_lambda_function.query",
+        "aws_s3_bucket.documents",
+        "aws_cloudwatch_log_group.api_access",
+        "aws_budgets_budget.stack",
+        'aws_subnet.private["us-east-1a"]',
+    ):
+        assert address in res, address
+    assert "module.embedder[1].aws_instance.this" not in res  # terraform.tfvars: one server in dev
+    embedder = res["module.embedder[0].aws_instance.this"]
+    assert embedder.attributes["instance_type"] == "g5.xlarge"  # terraform.tfvars overrides the default
+    assert embedder.get("root_block_device.volume_type") == "gp3"
+    assert embedder.tag_values["workload"] == "embedding" and embedder.tags["model"].source == "resource"
+    assert embedder.tag_values["env"] == "dev"
+    assert res['aws_instance.reranker["colbert"]'].attributes["instance_type"] == "g5.2xlarge"
+    variant = res["aws_sagemaker_endpoint_configuration.llm"].get("production_variants[0]")
+    assert (variant["instance_type"], variant["initial_instance_count"]) == ("ml.g5.2xlarge", 2)
+    policy = res["aws_appautoscaling_policy.llm_cpu"]
+    metric = "target_tracking_scaling_policy_configuration.customized_metric_specification.metric_name"
+    assert policy.get(metric) == "CPUUtilization"
+    assert policy.attributes["resource_id"] == "endpoint/rag-dev-generate/variant/primary"
+    stage = res["aws_apigatewayv2_stage.default"]
+    assert stage.get("default_route_settings") is None  # no throttling: the CR-API-001 demo
+    assert res["aws_cloudwatch_log_group.api_access"].attributes.get("retention_in_days") is None
+    assert res["aws_cloudwatch_log_group.query"].attributes["retention_in_days"] == 30
+    ingress = res["aws_security_group.inference"].attributes["ingress"]
+    assert [rule["from_port"] for rule in ingress] == [8080, 9090]  # from the dynamic block
+    assert res["aws_opensearch_domain.vectors"].get("ebs_options.volume_size") == 100
+
+
+def test_gpu_default_points_at_variables_tf() -> None:
+    embedder = by_address(load_stack("rag-inference"))["module.embedder[0].aws_instance.this"]
+    [default] = embedder.defaults_for("instance_type")
+    lines = (STACKS / "rag-inference" / "variables.tf").read_text().splitlines()
+    line = next(i for i, text in enumerate(lines, 1) if 'default     = "g5.12xlarge"' in text)
+    assert (default.name, default.value) == ("var.gpu_instance_type", "g5.12xlarge")
+    assert default.location == Location("variables.tf", line)
+
+
+def test_rag_inference_prod_tfvars() -> None:
+    res = by_address(load_stack("rag-inference", "prod.tfvars"))
+    servers = [a for a in res if a.startswith("module.embedder[")]
+    assert servers == [f"module.embedder[{i}].aws_instance.this" for i in range(3)]
+    assert {res[a].attributes["instance_type"] for a in servers} == {"g5.xlarge"}
+    assert res[servers[0]].tag_values["env"] == "prod"
+    assert res["aws_appautoscaling_target.llm"].attributes["max_capacity"] == 6
+
+
+def test_gpu_training_eks_resources() -> None:
+    res = by_address(load_stack("gpu-training-eks"))
+    training = res["aws_eks_node_group.training"]
+    assert training.attributes["capacity_type"] == "ON_DEMAND"
+    assert training.attributes["instance_types"] == ["p4d.24xlarge"]
+    assert training.attributes["labels"]["workload"] == "training" and training.tag_values["workload"] == "training"
+    assert training.get("scaling_config.max_size") == 4 and training.get("scaling_config.desired_size") == 2
+    assert res["aws_eks_node_group.system"].attributes["instance_types"] == ["m6i.large"]
+    lt = res["aws_launch_template.batch_gpu"]
+    assert [spec["resource_type"] for spec in lt.attributes["tag_specifications"]] == ["instance", "volume"]
+    asg = res["aws_autoscaling_group.batch_gpu"]
+    overrides = asg.get("mixed_instances_policy.launch_template.override")
+    assert [o["instance_type"] for o in overrides] == ["g6e.xlarge", "g6e.2xlarge", "g5.2xlarge"]
+    spec = asg.get("mixed_instances_policy.launch_template.launch_template_specification[0]")
+    assert spec["launch_template_id"].ref == "aws_launch_template.batch_gpu"
+    assert asg.get("mixed_instances_policy.instances_distribution.on_demand_percentage_above_base_capacity") == 0
+    assert res["aws_ebs_volume.datasets"].attributes["type"] == "gp2"
+    assert res["aws_fsx_lustre_file_system.scratch"].attributes["storage_capacity"] == 1200
+    assert "aws_efs_file_system.home" in res and "aws_efs_mount_target.home[1]" in res
+    assert {r.region for r in res.values()} == {"us-west-2"}
+
+
+def test_pr_demo_head_changes() -> None:
+    base, head = by_address(load_stack("pr-demo/base")), by_address(load_stack("pr-demo/head"))
+    assert set(head) - set(base) == {
+        "aws_sagemaker_model.candidate", "aws_subnet.public", "aws_internet_gateway.main", "aws_eip.nat",
+        "aws_nat_gateway.main", "aws_route_table.private", "aws_route_table_association.private"}
+    assert set(base) <= set(head)
+    assert base["aws_instance.api"].attributes["instance_type"] == "m6i.large"
+    assert head["aws_instance.api"].attributes["instance_type"] == "m6i.xlarge"
+    variants = head["aws_sagemaker_endpoint_configuration.chat"].attributes["production_variants"]
+    assert [v["instance_type"] for v in variants] == ["ml.g5.xlarge", "ml.g5.12xlarge"]
+    assert len(base["aws_sagemaker_endpoint_configuration.chat"].attributes["production_variants"]) == 1
+
+
+def test_usage_file_names_resources_of_the_stacks() -> None:
+    usage = yaml.safe_load((STACKS / "costrail-usage.yml").read_text())
+    addresses: set[str] = set()
+    types: set[str] = set()
+    for name in ROOTS:
+        for r in load_stack(name).resources:
+            addresses.add(r.address)
+            types.add(r.type)
+    assert set(usage["resource_usage"]) <= addresses
+    assert set(usage["resource_type_default_usage"]) <= types
+    for entry in usage["llm_usage"]:
+        assert isinstance(entry["monthly_input_tokens"], int) and isinstance(entry["monthly_output_tokens"], int)
+
+
+def test_usage_file_models_have_bedrock_prices() -> None:
+    prices = SHARED / "pricing" / "bedrock.csv"
+    if not prices.exists():
+        pytest.skip("shared pricing data not present")
+    with prices.open(newline="") as fh:
+        known = {row["model_id"] for row in csv.DictReader(fh)}
+    usage = yaml.safe_load((STACKS / "costrail-usage.yml").read_text())
+    assert {entry["model"] for entry in usage["llm_usage"]} <= known
+
+
+@pytest.mark.terraform
+def test_stacks_are_terraform_fmt_clean(tmp_path: Path) -> None:
+    if shutil.which("terraform") is None:
+        pytest.skip("terraform not installed")
+    env = {**os.environ, "TF_CLI_CONFIG_FILE": "/dev/null", "CHECKPOINT_DISABLE": "1"}
+    result = subprocess.run(["terraform", "fmt", "-check", "-recursive", str(STACKS)],
+                            capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
