@@ -177,3 +177,32 @@ def test_stacks_are_terraform_fmt_clean(tmp_path: Path) -> None:
     result = subprocess.run(["terraform", "fmt", "-check", "-recursive", str(STACKS)],
                             capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def findings_of(name: str, *var_files: str) -> set[tuple[str, str]]:
+    from estimator.config import Config
+    from policies.engine import check_project
+
+    project = load_stack(name, *var_files)
+    return {(f.rule, f.address) for f in check_project(project, [], Config()) if not f.suppressed}
+
+
+def test_rag_inference_demonstrates_its_findings() -> None:
+    found = findings_of("rag-inference")
+    assert {
+        ("CR-GPU-001", "module.embedder[0].aws_instance.this"),
+        ("CR-GPU-004", "aws_appautoscaling_policy.llm_cpu"),
+        ("CR-API-001", "aws_apigatewayv2_api.rag"),
+        ("CR-LOG-001", "aws_cloudwatch_log_group.api_access"),
+    } <= found
+    assert not {rule for rule, _ in found} & {"CR-TAG-001", "CR-TAG-004", "CR-BUD-001", "CR-EBS-001"}
+
+
+def test_gpu_training_eks_demonstrates_its_findings() -> None:
+    found = findings_of("gpu-training-eks")
+    assert {
+        ("CR-GPU-002", "aws_eks_node_group.training"),
+        ("CR-EBS-001", "aws_ebs_volume.datasets"),
+    } <= found
+    assert "CR-BUD-001" in {rule for rule, _ in found}
+    assert ("CR-GPU-002", "aws_autoscaling_group.batch_gpu") not in found  # the batch workers run on spot

@@ -45,6 +45,7 @@ resource "aws_launch_template" "batch_gpu" {
 
   tags = {
     workload = "batch"
+    model    = "eval-suite"
   }
 }
 
