@@ -14,7 +14,7 @@ Fails (with ``budgets.max_exposure_usd: 50000``):
 
 ```hcl
 resource "aws_autoscaling_group" "fail_gpu" {
-  max_size = 20                       # 20 × p4d.24xlarge ≈ $239k/month at max
+  max_size = 20                       # 20 × p4d.24xlarge: over $300k/month at max
   launch_template { id = aws_launch_template.p4d.id }
 }
 ```
@@ -23,7 +23,7 @@ Passes:
 
 ```hcl
 resource "aws_autoscaling_group" "pass_gpu" {
-  max_size = 2                        # 2 × g5.xlarge ≈ $1.5k/month at max
+  max_size = 2                        # 2 × g5.xlarge: about $1.5k/month at max
   launch_template { id = aws_launch_template.g5.id }
 }
 ```

@@ -34,6 +34,10 @@ def hourly_prices() -> dict[str, Decimal]:
         for row in csv.DictReader(fh):
             if row["region"] == "us-east-1":
                 prices[row["instance_type"]] = Decimal(row["usd_per_hour"])
+    with (SHARED / "pricing" / "sagemaker.csv").open() as fh:
+        for row in csv.DictReader(fh):
+            if row["region"].startswith("us-east-1") and row["usage"].startswith("real-time inference"):
+                prices[row["instance_type"]] = Decimal(row["usd_per_hour"])
     return prices
 
 
@@ -48,7 +52,11 @@ def costed_for(project: Project) -> list[CostedResource]:
             out.append(CostedResource(res, status="free"))
             continue
         comps = []
-        for _path, itype in ctx.instance_types(res):
+        types = list(ctx.instance_types(res))
+        template = ctx.launch_template_of(res) if res.type == "aws_autoscaling_group" else None
+        if template is not None:
+            types += ctx.instance_types(template)
+        for _path, itype in types:
             price = hourly_prices().get(itype) if isinstance(itype, str) else None
             if price is not None:
                 comps.append(CostComponent(f"Instance usage (Linux/UNIX, on-demand, {itype})", "hours",

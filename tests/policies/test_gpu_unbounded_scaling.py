@@ -1,0 +1,26 @@
+"""CR-GPU-003: unbounded GPU scaling, or monthly cost at max above budgets.max_exposure_usd."""
+
+from __future__ import annotations
+
+from estimator.config import Config
+from tests.policies.helpers import assert_pass_fail, load, run, where
+
+
+def test_exactly_these_fail_with_cost_at_max() -> None:
+    findings = run("CR-GPU-003")
+    assert where(findings) == {
+        ("aws_autoscaling_group.fail_big_max", "main.tf:15"),
+        ("aws_eks_node_group.fail_no_scaling_config", "main.tf:33"),
+        ("aws_appautoscaling_target.fail_endpoint_max", "main.tf:67"),
+    }
+    assert_pass_fail(load("CR-GPU-003")[0], findings)
+    by = {f.address: f for f in findings}
+    # 20 × p4d.24xlarge at $21.957642/h × 730 h
+    assert "$320,581.57" in by["aws_autoscaling_group.fail_big_max"].message
+    # 10 × ml.g5.48xlarge at $20.36/h × 730 h
+    assert by["aws_appautoscaling_target.fail_endpoint_max"].extra["monthly_cost_at_max"] == "148628.00"
+    assert "no known bound" in by["aws_eks_node_group.fail_no_scaling_config"].message
+
+
+def test_without_budget_only_unbounded_fails() -> None:
+    assert where(run("CR-GPU-003", config=Config())) == {("aws_eks_node_group.fail_no_scaling_config", "main.tf:33")}
