@@ -19,7 +19,8 @@ it has no line numbers and marks values known only after apply. How this loader 
   variables), else ``LoadOptions.default_region``.
 - Tags: ``tags_all`` when known (a key also in ``tags`` is a resource tag, the rest came
   from provider ``default_tags``); when ``tags_all`` is unknown, ``tags`` plus the
-  provider's constant ``default_tags``.
+  provider's constant ``default_tags``. Auto Scaling groups have neither: their ``tag``
+  blocks are their tags (the provider does not give them ``default_tags``).
 - Defaults: an attribute whose expression references ``var.x`` where ``x`` has a default
   in the configuration gets a ``DefaultRef`` (no location: plans do not keep lines).
 - Location: the plan file, at the line of the resource's ``"address": "..."`` inside
@@ -241,6 +242,8 @@ class _PlanReader:
         provider = provider_key or "aws"
         tags: dict[str, Tag] = {}
         if not isinstance(all_tags, dict):  # unknown (older plans) or absent: rebuild it
+            if isinstance(attrs.get("tag"), list):  # aws_autoscaling_group: `tag` blocks, no default_tags
+                return _tag_blocks(attrs["tag"], location)
             if "tags" not in attrs and "tags_all" not in attrs:
                 return {}  # not a taggable type (data sources, policies, attachments)
             all_tags = {**self._default_tags(provider_key), **own}
@@ -296,6 +299,19 @@ class _PlanReader:
 
 
 # ---- plan structure helpers -------------------------------------------------------------------
+
+def _tag_blocks(blocks: list[Any], location: Location) -> dict[str, Tag]:
+    """An Auto Scaling group's ``tag { key value propagate_at_launch }`` blocks as its tags.
+
+    The AWS provider does not apply provider ``default_tags`` to Auto Scaling groups, so
+    these blocks are all the tags the group (and, when propagated, its instances) carry.
+    """
+    tags: dict[str, Tag] = {}
+    for block in blocks:
+        if isinstance(block, dict) and isinstance(block.get("key"), str):
+            tags[block["key"]] = Tag(block.get("value"), "resource", location, None)
+    return tags
+
 
 def _walk_planned(module: dict[str, Any]) -> list[dict[str, Any]]:
     """Every resource in planned_values, root first, then child modules depth-first."""

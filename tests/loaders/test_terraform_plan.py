@@ -170,6 +170,9 @@ def test_tags_from_tags_all(rag: dict[str, Resource]) -> None:
     assert replica.tags["team"].value == "research" and replica.tags["team"].provider == "aws.east"
     assert "cost-center" not in replica.tags
     assert rag["module.legacy.aws_s3_bucket.logs"].tag_values == {"team": "data"}
+    asg = rag["aws_autoscaling_group.gpu_workers"]  # `tag` blocks; default_tags never reach ASGs
+    assert asg.tag_values == {"workload": "batch"} and asg.tags["workload"].source == "resource"
+    assert rag["module.gen[0].aws_autoscaling_group.this"].tags == {}
 
 
 def test_nested_after_unknown_and_refs(rag: dict[str, Resource]) -> None:
