@@ -3,7 +3,7 @@
 Trigger (stack level): the project has at least one GPU/accelerator resource (any type that
 launches a GPU type, including SageMaker ``ml.*`` GPU types) and no ``aws_budgets_budget``,
 ``aws_ce_anomaly_monitor`` or ``aws_ce_anomaly_subscription``. One finding for the stack,
-placed at the first GPU resource.
+placed at (and addressed as) the first GPU resource.
 
 Fails:
 
@@ -59,4 +59,4 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         return
     names = ", ".join(r.address for r in gpu[:3]) + (f" and {len(gpu) - 3} more" if len(gpu) > 3 else "")
     yield ctx.finding(gpu[0], f"stack has GPU resources ({names}) but no budget or cost-anomaly monitor",
-                      address=ctx.project or gpu[0].address, gpu_resources=[r.address for r in gpu])
+                      gpu_resources=[r.address for r in gpu])

@@ -42,4 +42,5 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     for res in ctx.managed("aws_cloudwatch_log_group"):
         days = res.attributes.get("retention_in_days")
         if days is None or (not isinstance(days, bool) and days == 0):
-            yield ctx.finding(res, "log group keeps logs forever: retention_in_days is not set")
+            why = "is not set" if days is None else "is 0 (never expire)"
+            yield ctx.finding(res, f"log group keeps logs forever: retention_in_days {why}")
