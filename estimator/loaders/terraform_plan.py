@@ -29,6 +29,7 @@ it has no line numbers and marks values known only after apply. How this loader 
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -113,12 +114,16 @@ class _PlanReader:
         self.variable_values = {k: v.get("value") for k, v in (plan.get("variables") or {}).items()
                                 if isinstance(v, dict)}
         self.config_modules: dict[str, dict[str, Any]] = {}  # "a.b" (module names) -> module config
+        self.config_resources: dict[tuple[str, str], dict[str, Any]] = {}  # ("a.b", "aws_x.y") -> config
         self._index_config(config.get("root_module") or {}, "")
 
     def _index_config(self, module: dict[str, Any], key: str) -> None:
         if not isinstance(module, dict):
             return
         self.config_modules[key] = module
+        for res in module.get("resources") or []:
+            if isinstance(res, dict) and isinstance(res.get("address"), str):
+                self.config_resources.setdefault((key, res["address"]), res)
         for name, call in (module.get("module_calls") or {}).items():
             if isinstance(call, dict):
                 self._index_config(call.get("module") or {}, f"{key}.{name}" if key else name)
@@ -179,14 +184,7 @@ class _PlanReader:
         )
 
     def _config_resource(self, module: str, rc: dict[str, Any]) -> dict[str, Any] | None:
-        config = self.config_modules.get(_module_key(module))
-        if not config:
-            return None
-        local = _strip_index(_strip_module(rc["address"]))
-        for res in config.get("resources") or []:
-            if isinstance(res, dict) and res.get("address") == local:
-                return res
-        return None
+        return self.config_resources.get((_module_key(module), _strip_index(_strip_module(rc["address"]))))
 
     # ---- providers and regions --------------------------------------------------------------
     def _provider_key(self, module: str, conf: dict[str, Any] | None, rc: dict[str, Any]) -> str | None:
@@ -282,7 +280,7 @@ class _PlanReader:
         in_changes: dict[str, int] = {}
         for m in _ADDRESS_RE.finditer(self.text):
             raw = m.group(1)
-            address = json.loads(f'"{raw}"') if "\\" in raw else raw
+            address = _unescape(raw) if "\\" in raw else raw
             if address not in wanted:
                 continue
             first.setdefault(address, m.start())
@@ -460,6 +458,12 @@ def _split_reference(ref: str) -> list[str]:
     return parts
 
 
+def _unescape(raw: str) -> str:
+    """A JSON string body → text; addresses only escape quotes (``["key"]``) in practice."""
+    simple = raw.replace('\\"', '"')
+    return simple if "\\" not in simple else json.loads(f'"{raw}"')
+
+
 def _module_of(address: str) -> str:
     parts = _split_reference(address)
     out: list[str] = []
@@ -478,6 +482,7 @@ def _strip_module(address: str) -> str:
     return address[len(module) + 1:] if module else address
 
 
+@functools.lru_cache(maxsize=4096)
 def _module_key(module: str) -> str:
     """``module.a[0].module.b["x"]`` → ``a.b``: the configuration path, without instance keys."""
     parts = [p for p in _split_reference(module) if not p.startswith("[")]

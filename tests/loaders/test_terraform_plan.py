@@ -288,3 +288,16 @@ def test_many_resources_read_in_one_pass(tmp_path: Path) -> None:
     assert len(project.resources) == 3000
     assert len({r.location.line for r in project.resources}) == 3000
     assert project.resources[-1].index == 2999
+
+
+def test_addresses_with_escapes_keep_their_lines(tmp_path: Path) -> None:
+    keys = ['plain', 'with "quotes"', "back\\slash", "ünï"]
+    changes = [{"address": f"aws_instance.x[{json.dumps(k)}]", "mode": "managed", "type": "aws_instance",
+                "name": "x", "index": k, "change": {"actions": ["create"], "after": {}, "after_unknown": {}}}
+               for k in keys]
+    text = json.dumps({"resource_changes": changes}, indent=2)
+    (tmp_path / "p.json").write_text(text)
+    project = load(str(tmp_path / "p.json"), LoadOptions(environ={}))
+    assert [r.index for r in project.resources] == keys
+    expected = [n for n, line in enumerate(text.splitlines(), 1) if '"address"' in line]
+    assert [r.location.line for r in project.resources] == expected == [4, 18, 32, 46]
