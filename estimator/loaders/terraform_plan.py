@@ -60,14 +60,14 @@ def load(path: str, options: LoadOptions) -> Project:
     p = Path(path)
     shown = p.name
     try:
-        text = p.read_text(encoding="utf-8")
+        data = p.read_bytes()
     except FileNotFoundError as err:
         raise InputError("no such file or directory", Location(path, 0)) from err
     except IsADirectoryError as err:
         raise InputError("is a directory, not a plan JSON file", Location(path, 0)) from err
-    except (OSError, UnicodeDecodeError) as err:
-        reason = err.strerror if isinstance(err, OSError) else "not UTF-8 text"
-        raise InputError(f"cannot read: {reason}", Location(shown, 0)) from err
+    except OSError as err:
+        raise InputError(f"cannot read: {err.strerror}", Location(shown, 0)) from err
+    text = _decode(data, shown)
     try:
         plan = json.loads(text)
     except json.JSONDecodeError as err:
@@ -76,6 +76,20 @@ def load(path: str, options: LoadOptions) -> Project:
     project = Project(path=path, source=SOURCE_TERRAFORM_PLAN, root=str(p.resolve().parent))
     _PlanReader(plan, text, shown, options, project).run()
     return project
+
+
+def _decode(data: bytes, shown: str) -> str:
+    """UTF-8 (with or without BOM), or UTF-16 as PowerShell's ``>`` writes it."""
+    if data.startswith(b"PK\x03\x04"):
+        raise InputError("a binary Terraform plan file, not JSON: convert it with "
+                         "`terraform show -json PLANFILE > plan.json`", Location(shown, 0))
+    try:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return data.decode("utf-16")
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise InputError(f"not UTF-8 text (byte 0x{data[err.start]:02x})", Location(shown, line)) from err
 
 
 def _check_plan(plan: Any, shown: str) -> None:

@@ -301,3 +301,18 @@ def test_addresses_with_escapes_keep_their_lines(tmp_path: Path) -> None:
     assert [r.index for r in project.resources] == keys
     expected = [n for n, line in enumerate(text.splitlines(), 1) if '"address"' in line]
     assert [r.location.line for r in project.resources] == expected == [4, 18, 32, 46]
+
+
+def test_encodings_and_binary_plans(tmp_path: Path) -> None:
+    text = (PLANS / "tfc_asg_launch_template.plan.json").read_text()
+    (tmp_path / "bom.json").write_bytes(b"\xef\xbb\xbf" + text.encode())
+    (tmp_path / "ps.json").write_bytes(text.encode("utf-16"))  # PowerShell 5 `>` redirection
+    for name in ("bom.json", "ps.json"):
+        assert len(load(str(tmp_path / name), LoadOptions(environ={})).resources) == 2
+    (tmp_path / "tfplan").write_bytes(b"PK\x03\x04" + b"\x00" * 40)
+    with pytest.raises(InputError, match="binary Terraform plan file"):
+        load(str(tmp_path / "tfplan"), LoadOptions(environ={}))
+    (tmp_path / "latin1.json").write_bytes(b'{\n"planned_values": {"x": "caf\xe9"}}')
+    with pytest.raises(InputError) as err:
+        load(str(tmp_path / "latin1.json"), LoadOptions(environ={}))
+    assert err.value.location == Location("latin1.json", 2) and "not UTF-8" in err.value.message
