@@ -230,3 +230,17 @@ def costs_money(ctx: RuleContext, res: Resource) -> bool:
         return True
     costed = ctx.cost(res)
     return costed is not None and costed.status in ("priced", "partial", "unpriced")
+
+
+def tag_keys(ctx: RuleContext, res: Resource) -> set[str]:
+    """Tag keys a resource's spend carries: its effective tags, plus for an Auto Scaling group its
+    ``tag`` blocks and its launch template's ``tag_specifications`` for instances."""
+    keys = set(res.tags)
+    if res.type == "aws_autoscaling_group":
+        keys |= {str(b.get("key")) for b in blocks(res.attributes.get("tag")) if b.get("key") is not None}
+        template = ctx.launch_template_of(res)
+        if template is not None:
+            for spec in blocks(template.attributes.get("tag_specifications")):
+                if spec.get("resource_type") == "instance" and isinstance(spec.get("tags"), dict):
+                    keys |= set(spec["tags"])
+    return keys

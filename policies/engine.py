@@ -78,3 +78,9 @@ def check_change(project: str, base_cost: Decimal, head_cost: Decimal, config: C
 def exit_code(findings: list[Finding]) -> int:
     """1 if any unsuppressed mandatory finding, else 0."""
     return 1 if any(f.enforcement == "mandatory" and not f.suppressed for f in findings) else 0
+
+
+def rules_for(config: Config | None, pack: str | None = None) -> list[str]:
+    """Ids of the rules that run (selected by the packs and not disabled)."""
+    return [r.id for r in selected_rules(_packs(config, pack))
+            if enforcement_for(r.id, config, r.enforcement) != "disabled"]

@@ -5,7 +5,8 @@ Trigger: a managed, taggable AI resource whose effective tags lack one of ``ai_t
 (EC2, launch templates, node groups, Batch, SageMaker ``ml.*`` GPU types), every SageMaker
 resource with cost (``aws_sagemaker_endpoint``, ``_endpoint_configuration``, ``_model``,
 ``_notebook_instance``, ``_domain``, ``_space``, ``_inference_component``), and Bedrock
-resources (``aws_bedrock*``).
+resources (``aws_bedrock*``). An Auto Scaling group's keys include its ``tag`` blocks and its
+launch template's instance ``tag_specifications``.
 
 Fails:
 
@@ -31,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from estimator.model import Resource
-from policies.context import RuleContext
+from policies.context import RuleContext, tag_keys
 from policies.finding import Finding
 
 ID = "CR-TAG-004"
@@ -63,7 +64,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     for res in ctx.managed():
         if res.taggable is False or not is_ai_resource(ctx, res):
             continue
-        missing = [t for t in tags if t not in res.tags]
+        present = tag_keys(ctx, res)
+        missing = [t for t in tags if t not in present]
         if missing:
             yield ctx.finding(res, f"AI resource missing taxonomy tag{'s' if len(missing) > 1 else ''}: "
                                    f"{', '.join(missing)}", missing_tags=missing)

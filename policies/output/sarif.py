@@ -1,0 +1,91 @@
+"""SARIF 2.1.0 for GitHub code scanning: rule metadata, help text, file/line regions, suppressions."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from estimator import __version__
+from policies.finding import Finding
+from policies.metadata import SARIF_LEVEL, SECURITY_SEVERITY
+from policies.rules import RULES
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def _rule(module: Any) -> dict[str, Any]:
+    help_md = f"**Why.** {module.WHY}\n\n**Fix.** {module.FIX}\n\nSee docs/policies/{module.ID}.md"
+    return {
+        "id": module.ID,
+        "name": "".join(part.capitalize() for part in module.__name__.rsplit(".", 1)[-1].split("_")),
+        "shortDescription": {"text": module.TITLE},
+        "fullDescription": {"text": module.WHY},
+        "help": {"text": f"{module.WHY}\nFix: {module.FIX}", "markdown": help_md},
+        "defaultConfiguration": {"level": SARIF_LEVEL[module.DEFAULT_ENFORCEMENT]},
+        "properties": {
+            "tags": ["finops", "cost", module.ID.split("-")[1].lower()],
+            "severity": module.SEVERITY,
+            "security-severity": SECURITY_SEVERITY[module.SEVERITY],
+        },
+    }
+
+
+def _uri(finding: Finding, roots: dict[str, str]) -> str | None:
+    if finding.location is None:
+        return None
+    file = finding.location.file
+    root = roots.get(finding.project, finding.project)
+    path = Path(file) if Path(file).is_absolute() else Path(root or ".") / file
+    try:
+        rel = os.path.relpath(path, Path.cwd())
+    except ValueError:
+        rel = str(path)
+    return Path(rel).as_posix()
+
+
+def render_sarif(findings: list[Finding], roots: dict[str, str] | None = None) -> dict[str, Any]:
+    """``roots`` maps a finding's project to its directory, so URIs are relative to the working dir."""
+    roots = roots or {}
+    index = {module.ID: i for i, module in enumerate(RULES)}
+    results = []
+    for f in findings:
+        result: dict[str, Any] = {
+            "ruleId": f.rule,
+            "level": SARIF_LEVEL.get(f.enforcement, "warning"),
+            "message": {"text": f"{f.address}: {f.message}"},
+            "properties": {"address": f.address, "severity": f.severity, "enforcement": f.enforcement},
+        }
+        if f.rule in index:
+            result["ruleIndex"] = index[f.rule]
+        uri = _uri(f, roots)
+        if uri is not None and f.location is not None:
+            region: dict[str, Any] = {"startLine": max(f.location.line, 1)}
+            if f.location.column:
+                region["startColumn"] = f.location.column
+            result["locations"] = [{"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}]
+        result["partialFingerprints"] = {"costrailKey/v1": f"{f.project}|{f.rule}|{f.address}"}
+        if f.monthly_saving is not None:
+            result["properties"]["monthly_saving"] = str(f.monthly_saving)
+        if f.suppressed:
+            kind = "inSource" if (f.suppression_reason or "").startswith("inline:") else "external"
+            result["suppressions"] = [{"kind": kind, "justification": f.suppression_reason or ""}]
+        results.append(result)
+    return {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "costrail",
+                "version": __version__,
+                "informationUri": "https://github.com/costrail/costrail",
+                "rules": [_rule(module) for module in RULES],
+            }},
+            "results": results,
+        }],
+    }
+
+
+def dumps_sarif(findings: list[Finding], roots: dict[str, str] | None = None) -> str:
+    return json.dumps(render_sarif(findings, roots), indent=2) + "\n"
