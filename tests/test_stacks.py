@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
 import subprocess
@@ -206,3 +207,46 @@ def test_gpu_training_eks_demonstrates_its_findings() -> None:
     } <= found
     assert "CR-BUD-001" in {rule for rule, _ in found}
     assert ("CR-GPU-002", "aws_autoscaling_group.batch_gpu") not in found  # the batch workers run on spot
+
+
+# ---- end to end through the CLI (run once pricing has landed) ---------------------------------
+
+def run_cli(args: list[str]) -> tuple[int, str, str]:
+    """Exit code, stdout, and stdout+stderr (for messages)."""
+    pytest.importorskip("estimator.pricing.engine")
+    from click.testing import CliRunner
+
+    from estimator.cli import cli
+
+    result = CliRunner().invoke(cli, args)
+    return result.exit_code, result.stdout, result.output
+
+
+def test_cli_breakdown_of_a_plan_json() -> None:
+    plan = REPO / "tests" / "fixtures" / "plans" / "infracost_example.plan.json"
+    code, out, messages = run_cli(["breakdown", str(plan), "--format", "json"])
+    assert code == 0, messages
+    doc = json.loads(out)
+    assert doc["schema"] == "costrail/v1"
+    [project] = doc["projects"]
+    assert project["source"] == "terraform-plan"
+    priced = {r["address"]: r for r in project["resources"]}
+    web = priced["aws_instance.web_app"]
+    assert web["region"] == "us-east-1" and web["location"]["file"] == "infracost_example.plan.json"
+    assert any("m5.4xlarge" in c["name"] and c["quantity"] == "730" for c in web["components"])
+
+
+def test_cli_check_rag_inference_reports_the_demo_findings() -> None:
+    code, out, messages = run_cli(["check", str(STACKS / "rag-inference"), "--format", "json"])
+    assert code in (0, 1), messages
+    rules = {(f["rule"], f["address"]) for f in json.loads(out)["findings"]}
+    assert ("CR-API-001", "aws_apigatewayv2_api.rag") in rules
+    assert ("CR-GPU-004", "aws_appautoscaling_policy.llm_cpu") in rules
+
+
+def test_cli_bad_plan_json_exits_2_with_line_and_column(tmp_path: Path) -> None:
+    bad = tmp_path / "plan.json"
+    bad.write_text('{\n  "format_version": "1.2",\n  "planned_values": {,}\n}\n')
+    code, _out, messages = run_cli(["breakdown", str(bad), "--format", "json"])
+    assert code == 2
+    assert "plan.json:3:22" in messages
