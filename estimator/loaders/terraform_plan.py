@@ -40,6 +40,7 @@ from estimator.loaders import LoadOptions
 from estimator.model import (
     SOURCE_TERRAFORM_PLAN,
     DefaultRef,
+    Diagnostic,
     Location,
     Project,
     Resource,
@@ -123,37 +124,41 @@ class _PlanReader:
         self.shown = shown
         self.options = options
         self.project = project
-        config = plan.get("configuration") or {}
-        self.provider_config: dict[str, Any] = config.get("provider_config") or {}
-        self.variable_values = {k: v.get("value") for k, v in (plan.get("variables") or {}).items()
+        config = _obj(plan.get("configuration"))
+        self.provider_config: dict[str, Any] = _obj(config.get("provider_config"))
+        self.variable_values = {k: v.get("value") for k, v in _obj(plan.get("variables")).items()
                                 if isinstance(v, dict)}
         self.config_modules: dict[str, dict[str, Any]] = {}  # "a.b" (module names) -> module config
         self.config_resources: dict[tuple[str, str], dict[str, Any]] = {}  # ("a.b", "aws_x.y") -> config
-        self._index_config(config.get("root_module") or {}, "")
+        self._index_config(_obj(config.get("root_module")), "")
 
     def _index_config(self, module: dict[str, Any], key: str) -> None:
-        if not isinstance(module, dict):
-            return
         self.config_modules[key] = module
-        for res in module.get("resources") or []:
+        for res in _list(module.get("resources")):
             if isinstance(res, dict) and isinstance(res.get("address"), str):
                 self.config_resources.setdefault((key, res["address"]), res)
-        for name, call in (module.get("module_calls") or {}).items():
+        for name, call in _obj(module.get("module_calls")).items():
             if isinstance(call, dict):
-                self._index_config(call.get("module") or {}, f"{key}.{name}" if key else name)
+                self._index_config(_obj(call.get("module")), f"{key}.{name}" if key else name)
 
     # ---- resources ------------------------------------------------------------------------
     def run(self) -> None:
-        planned = {}
-        values = self.plan.get("planned_values") or self.plan.get("values") or {}
-        for entry in _walk_planned(values.get("root_module") or {}):
-            planned.setdefault(entry.get("address"), entry)
+        planned: dict[str, dict[str, Any]] = {}
+        values = _obj(self.plan.get("planned_values")) or _obj(self.plan.get("values"))
+        for entry in _walk_planned(_obj(values.get("root_module"))):
+            if isinstance(entry.get("address"), str):
+                planned.setdefault(entry["address"], entry)
+            else:
+                self._malformed("a planned_values resource has no address")
         entries: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
         seen = set()
-        for rc in self.plan.get("resource_changes") or []:
-            if not isinstance(rc, dict) or rc.get("deposed") or not isinstance(rc.get("address"), str):
+        for position, rc in enumerate(_list(self.plan.get("resource_changes"))):
+            if not isinstance(rc, dict) or not isinstance(rc.get("address"), str):
+                self._malformed(f"resource_changes[{position}] is not an object with an address")
                 continue
-            actions = (rc.get("change") or {}).get("actions") or []
+            if rc.get("deposed"):
+                continue
+            actions = _actions(rc)
             if set(actions) in _NOT_PLANNED:
                 seen.add(rc["address"])
                 continue
@@ -167,26 +172,34 @@ class _PlanReader:
             line = lines.get(rc["address"], 1)
             self.project.resources.append(self._resource(rc, pv, line))
 
+    def _malformed(self, message: str) -> None:
+        self.project.diagnostics.append(Diagnostic(f"malformed plan: {message}", Location(self.shown, 1)))
+
     def _resource(self, rc: dict[str, Any], pv: dict[str, Any] | None, line: int) -> Resource:
         address = rc["address"]
         change = rc.get("change")
-        module = rc.get("module_address") or _module_of(address)
+        module = rc.get("module_address")
+        if not isinstance(module, str):
+            module = _module_of(address)
         conf = self._config_resource(module, rc)
-        expressions = (conf.get("expressions") or {}) if conf else {}
+        expressions = _obj(conf.get("expressions")) if conf else {}
         if isinstance(change, dict):
             after = change.get("after")
             if after is None and pv is not None:
                 after = pv.get("values")
-            attrs = _unknowns(_copy(after) if isinstance(after, dict) else {}, change.get("after_unknown"),
-                              expressions, module)
-            actions = tuple(change.get("actions") or ())
+            attrs = _obj(_unknowns(_copy(after) if isinstance(after, dict) else {}, change.get("after_unknown"),
+                                   expressions, module))
+            actions = _actions(rc)
         else:
             attrs = _copy(rc.get("values")) if isinstance(rc.get("values"), dict) else {}
             actions = ()
-        mode = rc.get("mode") or ("data" if _strip_module(address).startswith("data.") else "managed")
-        rtype = rc.get("type") or ""
-        name = rc.get("name") or ""
-        index = rc["index"] if "index" in rc else _index_of(address)
+        local = _strip_module(address)
+        mode = rc.get("mode") if rc.get("mode") in ("managed", "data") else (
+            "data" if local.startswith("data.") else "managed")
+        parts = _strip_index(local).split(".")[-2:]
+        rtype = rc["type"] if isinstance(rc.get("type"), str) else parts[0]
+        name = rc["name"] if isinstance(rc.get("name"), str) else parts[-1]
+        index = rc.get("index") if isinstance(rc.get("index"), (int, str)) else _index_of(address)
         provider_key = self._provider_key(module, conf, rc)
         location = Location(self.shown, line)
         return Resource(
@@ -204,6 +217,8 @@ class _PlanReader:
     def _provider_key(self, module: str, conf: dict[str, Any] | None, rc: dict[str, Any]) -> str | None:
         """The provider_config key this resource uses, walking up module scopes when inherited."""
         key = conf.get("provider_config_key") if conf else None
+        if isinstance(key, str) and not isinstance(self.provider_config.get(key, {}), dict):
+            key = None
         if not isinstance(key, str):
             local = _provider_local_name(rc.get("provider_name"))
             path = _module_key(module)
@@ -223,13 +238,13 @@ class _PlanReader:
         own = attrs.get("region")
         if isinstance(own, str) and own:
             return own
-        pc = self.provider_config.get(provider_key or "")
-        expr = ((pc or {}).get("expressions") or {}).get("region")
+        pc = _obj(self.provider_config.get(provider_key or ""))
+        expr = _obj(pc.get("expressions")).get("region")
         if isinstance(expr, dict):
             if isinstance(expr.get("constant_value"), str):
                 return expr["constant_value"]
-            refs = expr.get("references") or []
-            module_address = (pc or {}).get("module_address") or ""
+            refs = [r for r in _list(expr.get("references")) if isinstance(r, str)]
+            module_address = pc.get("module_address") or ""
             for ref in refs:
                 if ref.startswith("var.") and not module_address:
                     value = self.variable_values.get(ref[4:])
@@ -240,8 +255,8 @@ class _PlanReader:
         return self.options.default_region
 
     def _default_tags(self, provider_key: str | None) -> dict[str, Any]:
-        pc = self.provider_config.get(provider_key or "") or {}
-        blocks = (pc.get("expressions") or {}).get("default_tags")
+        pc = _obj(self.provider_config.get(provider_key or ""))
+        blocks = _obj(pc.get("expressions")).get("default_tags")
         if isinstance(blocks, list) and blocks and isinstance(blocks[0], dict):
             tags = blocks[0].get("tags")
             if isinstance(tags, dict) and isinstance(tags.get("constant_value"), dict):
@@ -269,7 +284,7 @@ class _PlanReader:
     # ---- defaults ---------------------------------------------------------------------------
     def _defaults(self, module: str, expressions: dict[str, Any]) -> dict[str, tuple[DefaultRef, ...]]:
         config = self.config_modules.get(_module_key(module)) or {}
-        variables = config.get("variables") or {}
+        variables = _obj(config.get("variables"))
         out: dict[str, tuple[DefaultRef, ...]] = {}
         for attr, expr in expressions.items():
             refs: list[DefaultRef] = []
@@ -312,6 +327,19 @@ class _PlanReader:
 
 # ---- plan structure helpers -------------------------------------------------------------------
 
+def _obj(value: Any) -> dict[str, Any]:
+    """The value if it is a JSON object, else an empty one (hand-edited plans)."""
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _actions(rc: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(a for a in _list(_obj(rc.get("change")).get("actions")) if isinstance(a, str))
+
+
 def _tag_blocks(blocks: list[Any], location: Location) -> dict[str, Tag]:
     """An Auto Scaling group's ``tag { key value propagate_at_launch }`` blocks as its tags.
 
@@ -333,8 +361,8 @@ def _walk_planned(module: dict[str, Any]) -> list[dict[str, Any]]:
         current = stack.pop()
         if not isinstance(current, dict):
             continue
-        out.extend(r for r in current.get("resources") or [] if isinstance(r, dict))
-        stack.extend(reversed([c for c in current.get("child_modules") or [] if isinstance(c, dict)]))
+        out.extend(r for r in _list(current.get("resources")) if isinstance(r, dict))
+        stack.extend(reversed([c for c in _list(current.get("child_modules")) if isinstance(c, dict)]))
     return out
 
 
@@ -410,7 +438,7 @@ def _references(expr: Any) -> list[str]:
     if not isinstance(expr, dict):
         return []
     if _is_expression(expr):
-        return [r for r in expr.get("references") or [] if isinstance(r, str)]
+        return [r for r in _list(expr.get("references")) if isinstance(r, str)]
     return [r for e in expr.values() for r in _references(e)]
 
 
@@ -419,7 +447,7 @@ def _resource_ref(expression: Any, module: str) -> str | None:
     if not isinstance(expression, dict) or not _is_expression(expression):
         return None
     best: str | None = None
-    for ref in expression.get("references") or []:
+    for ref in _list(expression.get("references")):
         address = _resource_part(ref) if isinstance(ref, str) else None
         if address and (best is None or (address.startswith(best) and len(address) > len(best))):
             best = address

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -316,3 +318,52 @@ def test_encodings_and_binary_plans(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         load(str(tmp_path / "latin1.json"), LoadOptions(environ={}))
     assert err.value.location == Location("latin1.json", 2) and "not UTF-8" in err.value.message
+
+
+def _nodes(value: Any, path: tuple = ()) -> list[tuple]:
+    out = [path]
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out += _nodes(v, (*path, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            out += _nodes(v, (*path, i))
+    return out
+
+
+def test_malformed_plans_never_raise_anything_but_input_error(tmp_path: Path) -> None:
+    """Hand-edited plans: any node replaced by a value of the wrong type → a result or InputError."""
+    original = json.loads((PLANS / RAG).read_text())
+    paths = [p for p in _nodes(original) if p]
+    rng = random.Random(7)
+    for case in range(150):
+        plan = json.loads(json.dumps(original))
+        for _ in range(3):
+            path = rng.choice(paths)
+            target = plan
+            try:
+                for step in path[:-1]:
+                    target = target[step]
+                target[path[-1]] = rng.choice([None, 7, "x", True, [], {}, [1], {"a": 1}])
+            except (KeyError, IndexError, TypeError):
+                continue
+        (tmp_path / "p.json").write_text(json.dumps(plan))
+        try:
+            load(str(tmp_path / "p.json"), LoadOptions(environ={}))
+        except InputError:
+            pass
+        except Exception as err:  # noqa: BLE001 - the point of the test
+            pytest.fail(f"case {case}: {type(err).__name__}: {err}")
+
+
+def test_malformed_entries_become_error_diagnostics(tmp_path: Path) -> None:
+    plan = json.loads((PLANS / "tfc_asg_launch_template.plan.json").read_text())
+    plan["resource_changes"].insert(0, {"mode": "managed"})
+    plan["resource_changes"].append("aws_instance.x")
+    (tmp_path / "p.json").write_text(json.dumps(plan))
+    project = load(str(tmp_path / "p.json"), LoadOptions(environ={}))
+    assert [str(d) for d in project.errors] == [
+        "p.json:1: malformed plan: resource_changes[0] is not an object with an address",
+        "p.json:1: malformed plan: resource_changes[3] is not an object with an address",
+    ]
+    assert [r.address for r in project.resources] == ["aws_autoscaling_group.bar", "aws_launch_template.foobar"]
