@@ -204,7 +204,7 @@ class _PlanReader:
         location = Location(self.shown, line)
         return Resource(
             address=address, type=rtype, name=name, attributes=attrs,
-            region=self._region(attrs, provider_key), tags=self._tags(attrs, provider_key, location),
+            region=self._region(attrs, provider_key), tags=self._tags(attrs, provider_key, location, mode),
             location=location, origin=SOURCE_TERRAFORM_PLAN, mode=mode, module=module, index=index,
             provider=provider_key or "aws", defaults=self._defaults(module, expressions), actions=actions,
             taggable=True if mode == "managed" and ("tags" in attrs or "tags_all" in attrs) else None,
@@ -263,9 +263,11 @@ class _PlanReader:
                 return tags["constant_value"]
         return {}
 
-    def _tags(self, attrs: dict[str, Any], provider_key: str | None, location: Location) -> dict[str, Tag]:
+    def _tags(self, attrs: dict[str, Any], provider_key: str | None, location: Location, mode: str) -> dict[str, Tag]:
         own = attrs.get("tags") if isinstance(attrs.get("tags"), dict) else {}
         all_tags = attrs.get("tags_all")
+        if mode == "data":  # a data source's tags describe what it found; default_tags do not apply
+            return {key: Tag(value, "resource", location, None) for key, value in own.items()}
         provider = provider_key or "aws"
         tags: dict[str, Tag] = {}
         if not isinstance(all_tags, dict):  # unknown (older plans) or absent: rebuild it

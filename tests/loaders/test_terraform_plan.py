@@ -153,6 +153,16 @@ def test_index_module_mode_actions(rag: dict[str, Resource]) -> None:
     assert ami.mode == "data" and ami.type == "aws_ami" and ami.tags == {} and ami.actions == ()
 
 
+def test_data_sources_get_no_default_tags(tmp_path: Path) -> None:
+    plan = json.loads((PLANS / RAG).read_text())
+    data = plan["planned_values"]["root_module"]["resources"][-1]
+    assert data["address"] == "data.aws_ami.dl"
+    data["values"]["tags"] = {"owner": "aws"}
+    (tmp_path / "p.json").write_text(json.dumps(plan))
+    ami = by_address(load(str(tmp_path / "p.json"), LoadOptions(environ={})))["data.aws_ami.dl"]
+    assert ami.tag_values == {"owner": "aws"}
+
+
 def test_regions_from_providers(rag: dict[str, Resource]) -> None:
     assert rag['aws_instance.embedder["a"]'].region == "us-west-2"  # region = var.region, value from variables
     replica = rag["aws_instance.replica[0]"]
