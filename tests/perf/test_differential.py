@@ -1,0 +1,113 @@
+"""Differential test: the tree-sitter and python-hcl2 front-ends yield identical trees and models.
+
+Identical means dataclass equality of the whole ``ast.File`` (positions and comments
+included) on every fixture, every ``stacks/`` root and a generated tree; the same resource
+model from the loader; and an error (same message, same line) where python-hcl2 rejects the
+text.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from estimator.errors import InputError
+from estimator.hcl import hcl2_frontend, treesitter_frontend
+from estimator.hcl.frontend import parse
+from estimator.loaders import LoadOptions, load_project
+from tests.conftest import FIXTURES, REPO
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from generate import generate  # noqa: E402
+
+CORPUS = sorted(
+    p for p in [*FIXTURES.rglob("*.tf"), *(REPO / "stacks").rglob("*.tf")] if "/.terraform/" not in str(p)
+)
+
+
+def _both(path: str, text: str) -> tuple[object, object]:
+    out = []
+    for fn in (hcl2_frontend.parse_text, treesitter_frontend.parse):
+        try:
+            out.append(fn(path, text))
+        except InputError as err:
+            out.append(("error", err.message, err.location.line if err.location else None))
+    return out[0], out[1]
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: str(p.relative_to(REPO)))
+def test_same_tree_on_every_fixture_and_stack(path: Path) -> None:
+    reference, fast = _both(str(path.relative_to(REPO)), path.read_text(encoding="utf-8"))
+    if isinstance(reference, tuple):
+        assert isinstance(fast, tuple), f"python-hcl2 rejects this file ({reference}), tree-sitter accepts it"
+    else:
+        assert fast == reference
+
+
+def test_corpus_is_not_empty() -> None:
+    assert len(CORPUS) >= 50
+    assert any("snippets" in str(p) for p in CORPUS)
+
+
+def test_same_tree_on_a_generated_tree(tmp_path: Path) -> None:
+    generate(tmp_path, 12, seed=11)
+    for path in sorted(tmp_path.glob("*.tf")):
+        reference, fast = _both(path.name, path.read_text(encoding="utf-8"))
+        assert not isinstance(reference, tuple)
+        assert fast == reference, path.name
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "line"),
+    [
+        ('a = "abc\nb = 1\n', "unterminated string", 1),
+        ('resource "a" "b" {\n  x = 1\n', "unexpected end of file", 3),
+        ("a = 1 @ 2\n", "unexpected character '@'", 1),
+        ("a = <<EOT\nfoo\n", "unterminated heredoc", 1),
+        ("a = 1\na = 2\n", "duplicate argument 'a'", 2),
+        ("x = {\n", "unexpected end of file", 2),
+        ("x = " + "[" * 300 + "]" * 300, "nesting deeper than 200", 1),
+    ],
+)
+def test_same_error_message_and_line(text: str, message: str, line: int) -> None:
+    for parser in ("python-hcl2", "tree-sitter"):
+        with pytest.raises(InputError) as info:
+            parse("bad.tf", text, parser)
+        assert message in info.value.message, parser
+        assert info.value.location.file == "bad.tf" and info.value.location.line == line, parser
+
+
+@pytest.mark.parametrize("text", ["a = b c\n", 'x = "${a"\n', 'resource "a" "b" {\n}\n}\n', "x = 1e\n"])
+def test_both_reject_other_syntax_errors(text: str) -> None:
+    for parser in ("python-hcl2", "tree-sitter"):
+        with pytest.raises(InputError):
+            parse("bad.tf", text, parser)
+
+
+def test_non_ascii_columns_count_characters_not_bytes() -> None:
+    text = 'a = "é ü ${x} ${y.z}"\n'
+    fast = treesitter_frontend.parse("u.tf", text)
+    assert fast == hcl2_frontend.parse_text("u.tf", text)
+    assert fast.body.attributes["a"].expr.parts[3].pos.column == 18
+
+
+def test_nested_conditionals_are_right_associative() -> None:
+    node = treesitter_frontend.parse("c.tf", "x = a ? 1 : b ? 2 : 3\n").body.attributes["x"].expr
+    assert node.condition.name == "a" and node.false_expr.condition.name == "b"
+
+
+@pytest.mark.parametrize("root", ["stacks/gpu-training-eks", "stacks/rag-inference", "stacks/pr-demo/head"])
+def test_same_resource_model_from_the_loader(root: str) -> None:
+    models = [load_project(str(REPO / root), LoadOptions(parser=p, environ={})) for p in ("python-hcl2", "tree-sitter")]
+    assert models[0].resources, root
+    assert models[1].resources == models[0].resources
+    assert models[1].diagnostics == models[0].diagnostics
+
+
+def test_same_resource_model_on_a_generated_tree(tmp_path: Path) -> None:
+    stats = generate(tmp_path, 8, seed=3)
+    models = [load_project(str(tmp_path), LoadOptions(parser=p, environ={})) for p in ("python-hcl2", "tree-sitter")]
+    assert len(models[0].resources) == stats["resources"]
+    assert models[1].resources == models[0].resources
