@@ -1,0 +1,455 @@
+"""Pulumi Python programs, read by running them under Pulumi's mock runtime — no CLI, no cloud.
+
+The program runs in a subprocess (``pulumi_runner.py``) with a scrubbed environment, the
+project directory as cwd, a wall-clock timeout and the program's own virtualenv when
+``Pulumi.yaml`` names one. Every registration comes back as JSON and becomes a ``Resource``:
+
+- ``address`` is the resource name path: component names, then the resource name, joined
+  with ``/`` (``gpu-workers/gpu-workers-asg``); when two resources share a path, each gets
+  its Terraform type appended (``data:aws_s3_bucket``). Components and providers are not
+  resources themselves (they cost nothing) but name the path and carry providers down.
+- ``type`` is the Terraform type (``estimator.pulumi_types``), ``source_type`` the token.
+- attributes are snake_case with Terraform-style block lists; a mock id or ARN of another
+  resource becomes ``Unknown(ref=<its address>)``; unmocked invoke results are Unknown.
+- ``region``/default tags come from the explicit ``aws.Provider`` (also through component
+  parents), else ``aws:region`` / ``aws:defaultTags`` stack config, else the default region.
+
+Code defaults: the program runs a second time with only ``Pulumi.yaml`` config (the stack's
+config removed); every attribute whose value differs records a ``DefaultRef`` with the
+value and line of that run, so ``config.get("gpuType") or "p4d.24xlarge"`` is seen.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from estimator.errors import InputError
+from estimator.loaders import LoadOptions
+from estimator.model import (
+    SOURCE_PULUMI_PROGRAM,
+    DefaultRef,
+    Diagnostic,
+    Location,
+    Project,
+    Resource,
+    Tag,
+    Unknown,
+)
+from estimator.pulumi_types import snake_props, terraform_type
+
+RUNNER = Path(__file__).with_name("pulumi_runner.py")
+UNKNOWN_MARK = "costrail:unknown:"
+ARN_MARK = "arn:aws:costrail-mock:"
+PROVIDER_PREFIX = "pulumi:providers:"
+# Environment variables the program may see; every other one (tokens, cloud credentials) is dropped.
+SAFE_PATH = "/usr/local/bin:/usr/bin:/bin"
+
+
+@dataclass
+class PulumiProject:
+    """What ``Pulumi.yaml`` and the stack file say."""
+
+    root: Path
+    name: str
+    main: Path
+    python: str
+    stack: str
+    config: dict[str, str] = field(default_factory=dict)  # full config (defaults + stack)
+    defaults: dict[str, str] = field(default_factory=dict)  # Pulumi.yaml defaults only
+    secret_keys: list[str] = field(default_factory=list)
+    stack_file: str | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def load(path: str, options: LoadOptions) -> Project:
+    """Run the program (and its code-defaults twin) and map what it registered."""
+    proj = read_project(Path(path), options)
+    project = Project(path=path, source=SOURCE_PULUMI_PROGRAM, root=str(proj.root))
+    project.diagnostics.extend(proj.diagnostics)
+    want_defaults = any(proj.config.get(k) != proj.defaults.get(k) for k in proj.config)
+    runs = run_programs(proj, options, [proj.config, proj.defaults] if want_defaults else [proj.config])
+    main = runs[0]
+    if not main.get("ok"):
+        raise _program_error(proj, main)
+    resources = to_resources(main, proj, options)
+    if want_defaults:
+        default_run = runs[1]
+        if default_run.get("ok"):
+            mark_defaults(resources, to_resources(default_run, proj, options, defaults_run=True), proj)
+        else:
+            err = _program_error(proj, default_run)
+            project.diagnostics.append(Diagnostic(
+                f"code defaults not checked: without the stack's config the program fails ({err.message})",
+                Location(proj.stack_file or "Pulumi.yaml", 1), "warning"))
+    for token in sorted(set(main.get("invokes", []))):
+        project.diagnostics.append(Diagnostic(
+            f"provider function {token} is not called offline; its results are unknown",
+            None, "warning"))
+    project.resources = resources
+    return project
+
+
+# --- Pulumi.yaml and the stack file --------------------------------------------------------
+
+def _read_yaml(path: Path, root: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise InputError(f"cannot read: {err.strerror}", Location(_rel(path, root), 1)) from err
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        raise InputError(f"invalid YAML: {getattr(err, 'problem', err)}", Location(_rel(path, root), line)) from err
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InputError("expected a mapping at the top level", Location(_rel(path, root), 1))
+    return data
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _config_text(value: Any) -> str:
+    """Config values as the Pulumi engine passes them: strings, objects as JSON."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value)
+    return str(value)
+
+
+def _full_key(key: str, project: str) -> str:
+    return key if ":" in key else f"{project}:{key}"
+
+
+def read_project(root: Path, options: LoadOptions) -> PulumiProject:
+    """Read ``Pulumi.yaml`` and the chosen stack's config; raise InputError when unusable."""
+    root = root.resolve()
+    spec_file = root / "Pulumi.yaml" if (root / "Pulumi.yaml").exists() else root / "Pulumi.yml"
+    spec = _read_yaml(spec_file, root)
+    where = Location(spec_file.name, 1)
+    name = spec.get("name")
+    if not isinstance(name, str) or not name:
+        raise InputError("Pulumi.yaml has no project name", where)
+    runtime = spec.get("runtime")
+    runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
+    if runtime_name != "python":
+        raise InputError(f"runtime {runtime_name!r} is not supported (costrail runs Python programs)", where)
+    runtime_options = runtime.get("options", {}) if isinstance(runtime, dict) else {}
+    diagnostics: list[Diagnostic] = []
+    python = sys.executable
+    venv = runtime_options.get("virtualenv") if isinstance(runtime_options, dict) else None
+    if venv:
+        candidate = (root / str(venv) / "bin" / "python")
+        if candidate.exists():
+            python = str(candidate)
+        else:
+            diagnostics.append(Diagnostic(
+                f"virtualenv {venv} named in Pulumi.yaml does not exist; running with costrail's Python",
+                where, "warning"))
+    main = root / str(spec.get("main") or ".")
+    if main.is_dir():
+        main = main / "__main__.py"
+    if not main.exists():
+        raise InputError(f"program {_rel(main, root)} not found", where)
+
+    defaults: dict[str, str] = {}
+    for key, value in (spec.get("config") or {}).items():
+        if isinstance(value, dict):
+            if "default" in value:
+                defaults[_full_key(str(key), name)] = _config_text(value["default"])
+            elif "value" in value:
+                defaults[_full_key(str(key), name)] = _config_text(value["value"])
+        else:
+            defaults[_full_key(str(key), name)] = _config_text(value)
+
+    stack = options.stack
+    stack_path: Path | None = None
+    if stack:
+        stack_path = root / f"Pulumi.{stack}.yaml"
+        if not stack_path.exists():
+            raise InputError(f"stack {stack!r} has no Pulumi.{stack}.yaml", where)
+    else:
+        stack_files = sorted(root.glob("Pulumi.*.yaml"))
+        if len(stack_files) == 1:
+            stack_path = stack_files[0]
+            stack = stack_path.name[len("Pulumi."):-len(".yaml")]
+    config = dict(defaults)
+    secret_keys: list[str] = []
+    if stack_path is not None:
+        stack_data = _read_yaml(stack_path, root)
+        for key, value in (stack_data.get("config") or {}).items():
+            full = _full_key(str(key), name)
+            if isinstance(value, dict) and set(value) == {"secure"}:
+                config[full] = f"{UNKNOWN_MARK}secret config {full}"
+                secret_keys.append(full)
+            else:
+                config[full] = _config_text(value)
+    return PulumiProject(root=root, name=name, main=main.resolve(), python=python, stack=stack or "costrail",
+                         config=config, defaults=defaults, secret_keys=secret_keys,
+                         stack_file=stack_path.name if stack_path else None, diagnostics=diagnostics)
+
+
+# --- the subprocess ------------------------------------------------------------------------
+
+def scrubbed_env(python: str, home: str) -> dict[str, str]:
+    """Nothing of the parent's environment: only what Python needs to start."""
+    bin_dir = os.path.dirname(python)
+    return {
+        "PATH": f"{bin_dir}:{SAFE_PATH}",
+        "HOME": home,
+        "TMPDIR": home,
+        "LANG": "C.UTF-8",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONUNBUFFERED": "1",
+        "PULUMI_SKIP_UPDATE_CHECK": "true",
+    }
+
+
+def run_programs(proj: PulumiProject, options: LoadOptions, configs: list[dict[str, str]]) -> list[dict[str, Any]]:
+    """Run the program once per config, in parallel; each result is the runner's JSON."""
+    with tempfile.TemporaryDirectory(prefix="costrail-pulumi-") as tmp:
+        procs = []
+        for i, config in enumerate(configs):
+            spec = {"project_dir": str(proj.root), "main": str(proj.main), "project": proj.name,
+                    "stack": proj.stack, "config": config,
+                    "secret_keys": [k for k in proj.secret_keys if k in config]}
+            spec_path = Path(tmp, f"spec{i}.json")
+            spec_path.write_text(json.dumps(spec), encoding="utf-8")
+            out_path = Path(tmp, f"out{i}.json")
+            home = Path(tmp, f"home{i}")
+            home.mkdir()
+            log = open(Path(tmp, f"log{i}.txt"), "wb")  # noqa: SIM115 - closed below
+            proc = subprocess.Popen(
+                [proj.python, str(RUNNER), str(spec_path), str(out_path)],
+                cwd=proj.root, env=scrubbed_env(proj.python, str(home)), stdin=subprocess.DEVNULL,
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            procs.append((proc, out_path, log))
+        results = []
+        try:
+            for proc, out_path, log in procs:
+                try:
+                    proc.wait(timeout=options.timeout)
+                except subprocess.TimeoutExpired:
+                    _kill(procs)
+                    raise InputError(
+                        f"program did not finish within {options.timeout:g} s",
+                        Location(_rel(proj.main, proj.root), 1)) from None
+                log.close()
+                results.append(_read_result(out_path, Path(log.name), proc.returncode))
+        finally:
+            _kill(procs)
+            for _, _, log in procs:
+                log.close()
+        return results
+
+
+def _kill(procs: list[tuple[subprocess.Popen[bytes], Path, Any]]) -> None:
+    """Kill each run's whole process group: the program may have started children."""
+    for proc, _, _ in procs:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+def _read_result(out_path: Path, log_path: Path, returncode: int) -> dict[str, Any]:
+    try:
+        return json.loads(out_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        tail = log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-1:] or [""]
+        return {"ok": False, "error": {"kind": "crash", "type": "", "file": None, "line": None,
+                                       "message": f"the program's Python exited with {returncode}: {tail[0]}"}}
+
+
+def _program_error(proj: PulumiProject, result: dict[str, Any]) -> InputError:
+    err = result.get("error") or {}
+    file = err.get("file") or _rel(proj.main, proj.root)
+    location = Location(file, err.get("line") or 1)
+    if err.get("kind") == "import":
+        return InputError(f"the program imports {err.get('message')!r}, which is not installed "
+                          f"for {proj.python}", location)
+    if err.get("kind") == "crash":
+        return InputError(str(err.get("message")), location)
+    return InputError(f"the program raised {err.get('type')}: {err.get('message')}", location)
+
+
+# --- mapping to the resource model ---------------------------------------------------------
+
+def _urn_parts(urn: str) -> tuple[str, str]:
+    """(qualified type, name) of a URN."""
+    parts = urn.split("::")
+    return parts[2] if len(parts) > 2 else "", "::".join(parts[3:]) if len(parts) > 3 else ""
+
+
+def to_resources(result: dict[str, Any], proj: PulumiProject, options: LoadOptions,
+                 defaults_run: bool = False) -> list[Resource]:
+    """The runner's registrations as resources, in URN order (RPCs finish in any order)."""
+    regs = sorted(result.get("resources", []), key=lambda r: r["urn"])
+    by_urn = {r["urn"]: r for r in regs}
+    config = proj.defaults if defaults_run else proj.config
+
+    def path_of(urn: str) -> str:
+        names = []
+        current = by_urn.get(urn)
+        while current is not None:
+            names.append(current["name"])
+            current = by_urn.get(current.get("parent") or "")
+        return "/".join(reversed(names))
+
+    managed = [r for r in regs if r.get("custom") and not r["type"].startswith(PROVIDER_PREFIX)]
+    paths = {r["urn"]: path_of(r["urn"]) for r in regs}
+    counts: dict[str, int] = {}
+    for r in managed:
+        counts[paths[r["urn"]]] = counts.get(paths[r["urn"]], 0) + 1
+    address: dict[str, str] = {}
+    for r in regs:
+        p = paths[r["urn"]]
+        if r in managed and counts[p] > 1:
+            p = f"{p}:{terraform_type(r['type'])}"
+        address[r["urn"]] = p
+
+    ids: dict[str, str | None] = {}
+    arns: dict[str, str] = {}
+    for r in managed:
+        if r.get("id"):
+            ids[r["id"]] = None if r["id"] in ids else address[r["urn"]]
+        arns[f"{ARN_MARK}{r['type']}:{r['name']}"] = address[r["urn"]]
+
+    def resolve(value: Any) -> Any:
+        if isinstance(value, str):
+            if value in ids:
+                return Unknown("id known after apply", ref=ids[value])
+            if ARN_MARK in value:
+                ref = next((a for mark, a in arns.items() if mark in value), None)
+                return Unknown("ARN known after apply", ref=ref)
+            if UNKNOWN_MARK in value:
+                reason = value.split(UNKNOWN_MARK, 1)[1]
+                if reason.startswith("ref "):
+                    return Unknown("resource reference", ref=address.get(reason[4:]))
+                return Unknown(reason)
+            return value
+        if isinstance(value, dict):
+            return {k: resolve(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [resolve(v) for v in value]
+        return value
+
+    default_region = _config_region(config) or options.default_region
+    default_tags = _provider_tags(config.get("aws:defaultTags"))
+    providers: dict[str, tuple[Any, dict[str, Any], str]] = {}
+    for r in regs:
+        if r["type"] == f"{PROVIDER_PREFIX}aws":
+            inputs = r.get("inputs", {})
+            region = resolve(inputs.get("region")) or default_region
+            providers[f"{r['urn']}::{r.get('id')}"] = (region, _provider_tags(inputs.get("defaultTags")),
+                                                       address[r["urn"]])
+
+    out = []
+    for r in managed:
+        tf_type = terraform_type(r["type"])
+        attrs = resolve(snake_props(r.get("inputs", {}), tf_type))
+        frames = r.get("frames") or []
+        location = Location(frames[-1][0], frames[-1][1]) if frames else None
+        provider_ref = r.get("provider")
+        if provider_ref and provider_ref in providers:
+            region, ptags, provider_name = providers[provider_ref]
+        else:
+            region, ptags, provider_name = default_region, default_tags, "aws"
+        if not r["type"].startswith("aws:"):
+            region, ptags = None, {}
+        parent = r.get("parent")
+        out.append(Resource(
+            address=address[r["urn"]], type=tf_type, name=r["name"], attributes=attrs, region=region,
+            tags=_tags(tf_type, attrs, ptags, provider_name, location), location=location,
+            origin=SOURCE_PULUMI_PROGRAM, provider=provider_name, source_type=r["type"],
+            parent=address.get(parent) if parent in by_urn else None, taggable=r.get("taggable"),
+        ))
+    return out
+
+
+def _config_region(config: dict[str, str]) -> str | None:
+    region = config.get("aws:region")
+    return region if region and UNKNOWN_MARK not in region else None
+
+
+def _provider_tags(raw: Any) -> dict[str, Any]:
+    """``defaultTags`` as the provider receives it (a JSON string ``{"tags": {...}}``)."""
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            return {}
+    if isinstance(raw, dict) and isinstance(raw.get("tags"), dict):
+        return dict(raw["tags"])
+    return {}
+
+
+def _tags(tf_type: str, attrs: dict[str, Any], ptags: dict[str, Any], provider: str,
+          location: Location | None) -> dict[str, Tag]:
+    if tf_type == "aws_autoscaling_group":  # `tag` blocks; the provider gives ASGs no default tags
+        blocks = attrs.get("tag") if isinstance(attrs.get("tag"), list) else []
+        return {b["key"]: Tag(b.get("value"), "resource", location) for b in blocks
+                if isinstance(b, dict) and isinstance(b.get("key"), str)}
+    own = attrs.get("tags") if isinstance(attrs.get("tags"), dict) else {}
+    tags = {k: Tag(v, "default_tags", None, provider) for k, v in ptags.items()}
+    tags.update({k: Tag(v, "resource", location) for k, v in own.items()})
+    return tags
+
+
+def mark_defaults(resources: list[Resource], default_resources: list[Resource], proj: PulumiProject) -> None:
+    """Record, per attribute, the value the program falls back to without the stack's config."""
+    by_address = {r.address: r for r in default_resources}
+    changed_keys = [k for k in proj.config if proj.config.get(k) != proj.defaults.get(k)]
+    for res in resources:
+        twin = by_address.get(res.address)
+        if twin is None:
+            continue
+        for attr, value in twin.attributes.items():
+            if attr == "tags" or res.attributes.get(attr) == value:
+                continue
+            name = _config_name(res.attributes.get(attr), changed_keys, proj) or attr
+            location = _literal_line(value, proj) or twin.location
+            res.defaults[attr] = (DefaultRef(name=name, value=value, location=location, kind="pulumi-config"),)
+
+
+def _config_name(value: Any, keys: list[str], proj: PulumiProject) -> str | None:
+    """``config:gpuType`` when the attribute's value is exactly one stack config value."""
+    matches = [k for k in keys if value is not None and proj.config.get(k) == _config_text(value)]
+    if len(matches) != 1:
+        return None
+    key = matches[0]
+    return f"config:{key.split(':', 1)[1] if key.startswith(proj.name + ':') else key}"
+
+
+def _literal_line(value: Any, proj: PulumiProject) -> Location | None:
+    """Where a string default is written, when it appears exactly once in the program's files."""
+    if not isinstance(value, str) or not value:
+        return None
+    pattern = re.compile(r"""(["'])""" + re.escape(value) + r"\1")
+    hits = []
+    for path in sorted(proj.root.rglob("*.py")):
+        if any(part in ("venv", ".venv", "site-packages", "node_modules") for part in path.parts):
+            continue
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        hits.extend(Location(_rel(path, proj.root), n) for n, line in enumerate(lines, 1) if pattern.search(line))
+    return hits[0] if len(hits) == 1 else None

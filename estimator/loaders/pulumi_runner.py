@@ -1,0 +1,193 @@
+"""Runs one Pulumi Python program under Pulumi's mock runtime and writes what it registered.
+
+This file is the script of the loader's subprocess (``python pulumi_runner.py SPEC OUT``): it
+imports nothing from costrail, so it works inside the program's own virtualenv. Nothing is
+deployed and no cloud API is called; the mocks answer every registration and invoke.
+
+Results go to the OUT file as JSON, never to stdout, because programs print.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import runpy
+import sys
+import traceback
+from typing import Any
+
+# Marker prefixes the loader turns back into Unknown values.
+UNKNOWN_MARK = "costrail:unknown:"
+ARN_MARK = "arn:aws:costrail-mock:"
+
+_spec: dict[str, Any] = {}
+_out: dict[str, Any] = {"ok": True, "resources": [], "warnings": [], "invokes": []}
+
+
+def _project_frames(frames: list[traceback.FrameSummary]) -> list[list[Any]]:
+    """Frames inside the project directory, innermost last (site-packages excluded)."""
+    root = _spec["project_dir"].rstrip(os.sep) + os.sep
+    kept = []
+    for fr in frames:
+        if not fr.filename or fr.filename.startswith("<"):
+            continue
+        fname = os.path.abspath(fr.filename)
+        if fname.startswith(root) and "site-packages" not in fname and fname != os.path.abspath(__file__):
+            kept.append([os.path.relpath(fname, root), fr.lineno])
+    return kept
+
+
+def _jsonable(value: Any) -> Any:
+    """Mock-runtime values as JSON: integral floats become ints, resources their URN."""
+    if isinstance(value, bool) or value is None or isinstance(value, (str, int)):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    urn = getattr(value, "_costrail_urn", None)
+    if urn:
+        return UNKNOWN_MARK + "ref " + urn
+    return UNKNOWN_MARK + f"value of type {type(value).__name__}"
+
+
+def _invoke_outputs(token: str) -> dict[str, Any]:
+    """Unknown-marked outputs for a provider function, from its generated result class."""
+    try:
+        import importlib
+
+        from pulumi import _types
+
+        pkg, mod_path, fn = token.split(":")
+        module = mod_path.split("/")[0]
+        mod_name = f"pulumi_{pkg}" if module in ("index", "") else f"pulumi_{pkg}.{module}"
+        mod = importlib.import_module(mod_name)
+        cls = getattr(mod, fn[0].upper() + fn[1:] + "Result")
+    except (ImportError, AttributeError, ValueError):
+        return {}
+    result: dict[str, Any] = {}
+    for _py_name, pulumi_name, prop in _types._py_properties(cls):
+        typ = getattr(prop.fget, "__annotations__", {}).get("return")
+        text = str(typ)
+        mark = f"{UNKNOWN_MARK}result of {token} ({pulumi_name})"
+        if typ is str or text in ("typing.Optional[str]", "Optional[str]", "str"):
+            result[pulumi_name] = mark
+        elif "Sequence[str]" in text or "List[str]" in text or "list[str]" in text:
+            result[pulumi_name] = [mark + f"[{i}]" for i in range(3)]
+    return result
+
+
+def _install_mocks() -> Any:
+    """Mocks plus a monitor that also records parent, provider, dependencies and source frames."""
+    import pulumi
+    from pulumi.runtime import mocks, rpc
+    from pulumi.runtime.proto import resource_pb2
+    from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
+
+    pending: dict[tuple[str, str], list[tuple[list[list[Any]], bool | None]]] = {}
+    original_init = pulumi.Resource.__init__
+
+    def recording_init(self: Any, t: str, name: str, *args: Any, **kwargs: Any) -> None:
+        frames = _project_frames(traceback.extract_stack()[:-1])
+        taggable = isinstance(getattr(type(self), "tags", None), property) if t.startswith("aws:") else None
+        pending.setdefault((t, name), []).append((frames, taggable))
+        original_init(self, t, name, *args, **kwargs)
+
+    pulumi.Resource.__init__ = recording_init  # type: ignore[method-assign]
+
+    class CostrailMocks(mocks.Mocks):
+        def new_resource(self, args: mocks.MockResourceArgs) -> tuple[str | None, dict]:
+            state = dict(args.inputs)
+            state.setdefault("name", args.name)
+            state.setdefault("arn", f"{ARN_MARK}{args.typ}:{args.name}")
+            if args.typ.startswith("aws:s3/bucket"):
+                state.setdefault("bucket", args.name)
+            state.setdefault("id", f"{args.name}-id")
+            return f"{args.name}-id", state
+
+        def call(self, args: mocks.MockCallArgs) -> dict:
+            _out["invokes"].append(args.token)
+            return _invoke_outputs(args.token)
+
+    class CostrailMonitor(mocks.MockMonitor):
+        def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+            urn = self.make_urn(request.parent, request.type, request.name)
+            if request.type == "pulumi:pulumi:Stack":
+                return resource_pb2.RegisterResourceResponse(urn=urn)
+            _ensure_event_loop()
+            inputs = rpc.deserialize_properties(request.object)
+            queue = pending.get((request.type, request.name))
+            frames, taggable = queue.pop(0) if queue else ([], None)
+            resource_args = mocks.MockResourceArgs(
+                typ=request.type, name=request.name, inputs=inputs, provider=request.provider,
+                resource_id=request.importId, custom=request.custom or False,
+            )
+            id_, state = self.mocks.new_resource(resource_args)
+            if not request.custom:
+                id_, state = "", {}
+            _out["resources"].append({
+                "urn": urn, "type": request.type, "name": request.name, "custom": bool(request.custom),
+                "parent": request.parent or None, "provider": request.provider or None,
+                "dependencies": sorted(request.dependencies), "inputs": _jsonable(inputs),
+                "id": id_, "frames": frames, "taggable": taggable,
+            })
+            obj_proto = _sync_await(rpc.serialize_properties(state, {}))
+            self.resources[urn] = mocks.MockMonitor.ResourceRegistration(urn, id_, state)
+            return resource_pb2.RegisterResourceResponse(urn=urn, id=id_, object=obj_proto)
+
+    mocks.set_mocks(CostrailMocks(), project=_spec["project"], stack=_spec["stack"], preview=False,
+                    monitor=CostrailMonitor(CostrailMocks()))
+    return pulumi
+
+
+def _fail(kind: str, exc: BaseException) -> None:
+    frames = _project_frames(traceback.extract_tb(exc.__traceback__))
+    where = frames[-1] if frames else [None, None]
+    message = str(exc)
+    if isinstance(exc, ModuleNotFoundError):
+        kind = "import"
+        message = exc.name or message
+    _out.update(ok=False, error={"kind": kind, "type": type(exc).__name__, "message": message,
+                                 "file": where[0], "line": where[1]})
+
+
+def main() -> None:
+    spec_path, out_path = sys.argv[1], sys.argv[2]
+    with open(spec_path, encoding="utf-8") as fh:
+        _spec.update(json.load(fh))
+    os.environ["PULUMI_CONFIG"] = json.dumps(_spec.get("config", {}))
+    os.environ["PULUMI_CONFIG_SECRET_KEYS"] = json.dumps(_spec.get("secret_keys", []))
+    main_file = _spec["main"]
+    sys.path.insert(0, os.path.dirname(main_file))
+    sys.argv = [main_file]
+    try:
+        try:
+            _install_mocks()
+            from pulumi.runtime.stack import run_pulumi_func
+            from pulumi.runtime.sync_await import _sync_await
+        except ModuleNotFoundError as exc:
+            _fail("import", exc)
+            return
+
+        def program() -> None:
+            runpy.run_path(main_file, run_name="__main__")
+
+        try:
+            _sync_await(run_pulumi_func(program))
+        except SystemExit as exc:
+            if exc.code not in (0, None):
+                _fail("exception", exc)
+        except BaseException as exc:  # noqa: BLE001 - any program failure is reported, not raised
+            _fail("exception", exc)
+    finally:
+        with open(out_path, "w", encoding="utf-8") as fh:
+            json.dump(_out, fh)
+
+
+if __name__ == "__main__":
+    main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)  # skip interpreter teardown: the mock runtime's event loop is noisy at exit
