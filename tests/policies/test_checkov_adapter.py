@@ -44,7 +44,7 @@ def checkov_results(tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
     if not VENV or not (Path(VENV) / "bin" / "checkov").exists():
         pytest.skip("COSTRAIL_CHECKOV_VENV not set or has no checkov")
     env = {**os.environ, "BC_SKIP_MAPPING": "TRUE", "PYTHONPATH": str(REPO),
-           "COSTRAIL_CONFIG": str(POLICY_FIXTURES / "checkov.costrail.yml")}
+           "COSTRAIL_CONFIG": str(POLICY_FIXTURES / "adapters.costrail.yml")}
     proc = subprocess.run(
         [str(Path(VENV) / "bin" / "checkov"), "-d", str(POLICY_FIXTURES), "--external-checks-dir",
          str(REPO / "policies" / "checkov"), "--framework", "terraform", "-o", "json", "--skip-download",
