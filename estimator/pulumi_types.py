@@ -150,6 +150,10 @@ RENAMES: dict[str, dict[str, str]] = {
     "aws_lambda_function": {"code": "filename"},
 }
 
+# Map-typed arguments: their keys are data (tag keys, env var names), never snake-cased.
+MAP_ARGS = frozenset({"tags", "tags_all", "environment", "variables", "labels", "parameters",
+                      "environment_variables", "hyper_parameters", "default_tags"})
+
 _CAMEL_1 = re.compile(r"(.)([A-Z][a-z]+)")
 _CAMEL_2 = re.compile(r"([a-z0-9])([A-Z])")
 
@@ -202,7 +206,7 @@ def snake_props(props: dict[str, Any], tf_type: str | None = None) -> dict[str, 
     out: dict[str, Any] = {}
     for key, value in props.items():
         name = snake(key)
-        if name in ("tags", "tags_all") and isinstance(value, dict):
+        if name in MAP_ARGS and name not in blocks and isinstance(value, dict):
             out[name] = dict(value)
             continue
         name = renames.get(name, name)
@@ -219,7 +223,7 @@ def _snake_value(value: Any) -> Any:
         for key, item in value.items():
             name = snake(key)
             name = NESTED_RENAMES.get(name, name)
-            if name == "tags" and isinstance(item, dict):
+            if name in MAP_ARGS and isinstance(item, dict):
                 out[name] = dict(item)
                 continue
             item = _snake_value(item)

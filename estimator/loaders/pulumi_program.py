@@ -300,10 +300,20 @@ def _urn_parts(urn: str) -> tuple[str, str]:
 
 def to_resources(result: dict[str, Any], proj: PulumiProject, options: LoadOptions,
                  defaults_run: bool = False) -> list[Resource]:
-    """The runner's registrations as resources, in URN order (RPCs finish in any order)."""
-    regs = sorted(result.get("resources", []), key=lambda r: r["urn"])
-    by_urn = {r["urn"]: r for r in regs}
+    """The runner's registrations as resources."""
     config = proj.defaults if defaults_run else proj.config
+    return build_resources(result.get("resources", []), config, options.default_region, SOURCE_PULUMI_PROGRAM)
+
+
+def build_resources(registrations: list[dict[str, Any]], config: dict[str, str], fallback_region: str,
+                    origin: str, special: Any = None) -> list[Resource]:
+    """Registrations (``urn type name custom parent provider inputs id frames``) as resources.
+
+    Sorted by URN: the mock runtime's RPCs finish in any order. ``special`` may turn a raw
+    value into an Unknown first (the preview loader's unknown and secret sentinels).
+    """
+    regs = sorted((r for r in registrations if r.get("type") != "pulumi:pulumi:Stack"), key=lambda r: r["urn"])
+    by_urn = {r["urn"]: r for r in regs}
 
     def path_of(urn: str) -> str:
         names = []
@@ -327,12 +337,16 @@ def to_resources(result: dict[str, Any], proj: PulumiProject, options: LoadOptio
 
     ids: dict[str, str | None] = {}
     arns: dict[str, str] = {}
-    for r in managed:
+    for r in managed if origin == SOURCE_PULUMI_PROGRAM else ():
         if r.get("id"):
             ids[r["id"]] = None if r["id"] in ids else address[r["urn"]]
         arns[f"{ARN_MARK}{r['type']}:{r['name']}"] = address[r["urn"]]
 
     def resolve(value: Any) -> Any:
+        if special is not None:
+            marked = special(value)
+            if marked is not None:
+                return marked
         if isinstance(value, str):
             if value in ids:
                 return Unknown("id known after apply", ref=ids[value])
@@ -351,22 +365,23 @@ def to_resources(result: dict[str, Any], proj: PulumiProject, options: LoadOptio
             return [resolve(v) for v in value]
         return value
 
-    default_region = _config_region(config) or options.default_region
+    default_region = _config_region(config) or fallback_region
     default_tags = _provider_tags(config.get("aws:defaultTags"))
     providers: dict[str, tuple[Any, dict[str, Any], str]] = {}
     for r in regs:
         if r["type"] == f"{PROVIDER_PREFIX}aws":
             inputs = r.get("inputs", {})
-            region = resolve(inputs.get("region")) or default_region
-            providers[f"{r['urn']}::{r.get('id')}"] = (region, _provider_tags(inputs.get("defaultTags")),
-                                                       address[r["urn"]])
+            raw_region = inputs.get("region")
+            region = resolve(raw_region) if raw_region not in (None, "") else default_region
+            name = "aws" if r["name"].startswith("default") else address[r["urn"]]  # the CLI's default provider
+            providers[f"{r['urn']}::{r.get('id')}"] = (region, _provider_tags(inputs.get("defaultTags")), name)
 
     out = []
     for r in managed:
         tf_type = terraform_type(r["type"])
         attrs = resolve(snake_props(r.get("inputs", {}), tf_type))
         frames = r.get("frames") or []
-        location = Location(frames[-1][0], frames[-1][1]) if frames else None
+        location = Location(frames[-1][0], frames[-1][1]) if frames else r.get("location")
         provider_ref = r.get("provider")
         if provider_ref and provider_ref in providers:
             region, ptags, provider_name = providers[provider_ref]
@@ -378,7 +393,7 @@ def to_resources(result: dict[str, Any], proj: PulumiProject, options: LoadOptio
         out.append(Resource(
             address=address[r["urn"]], type=tf_type, name=r["name"], attributes=attrs, region=region,
             tags=_tags(tf_type, attrs, ptags, provider_name, location), location=location,
-            origin=SOURCE_PULUMI_PROGRAM, provider=provider_name, source_type=r["type"],
+            origin=origin, provider=provider_name, source_type=r["type"],
             parent=address.get(parent) if parent in by_urn else None, taggable=r.get("taggable"),
         ))
     return out
@@ -431,7 +446,9 @@ def mark_defaults(resources: list[Resource], default_resources: list[Resource], 
 
 def _config_name(value: Any, keys: list[str], proj: PulumiProject) -> str | None:
     """``config:gpuType`` when the attribute's value is exactly one stack config value."""
-    matches = [k for k in keys if value is not None and proj.config.get(k) == _config_text(value)]
+    if not isinstance(value, (str, int, float, bool)):
+        return None
+    matches = [k for k in keys if proj.config.get(k) == _config_text(value)]
     if len(matches) != 1:
         return None
     key = matches[0]
