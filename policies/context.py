@@ -42,6 +42,9 @@ class RuleContext:
     project: str = ""
     rule: Any = None  # the rule module being run (set by ``run_rule``)
     _by_address: dict[str, Resource] | None = None
+    _by_type: dict[str, list[Resource]] | None = None
+    _by_name: dict[str, dict[Any, Resource]] = field(default_factory=dict)
+    _gpu_cache: dict[int, list[tuple[str, str, GpuSpec]]] = field(default_factory=dict)
 
     @property
     def cfg(self) -> Config:
@@ -52,9 +55,19 @@ class RuleContext:
         return self.config
 
     def managed(self, *types: str) -> Iterator[Resource]:
-        for res in self.resources:
-            if res.mode == "managed" and (not types or res.type in types):
-                yield res
+        if not types:
+            for res in self.resources:
+                if res.mode == "managed":
+                    yield res
+            return
+        if self._by_type is None:
+            index: dict[str, list[Resource]] = {}
+            for res in self.resources:
+                if res.mode == "managed":
+                    index.setdefault(res.type, []).append(res)
+            self._by_type = index
+        for kind in types:
+            yield from self._by_type.get(kind, ())
 
     def by_address(self, address: str) -> Resource | None:
         if self._by_address is None:
@@ -121,12 +134,16 @@ class RuleContext:
         return out
 
     def gpu_types(self, res: Resource) -> list[tuple[str, str, GpuSpec]]:
-        """(path, type, spec) of the GPU/accelerator types among ``instance_types``."""
+        """(path, type, spec) of the GPU/accelerator types among ``instance_types`` (cached per run)."""
+        cached = self._gpu_cache.get(id(res))
+        if cached is not None:
+            return cached
         out = []
         for path, value in self.instance_types(res):
             spec = gpu_spec(value)
             if spec is not None:
                 out.append((path, value, spec))
+        self._gpu_cache[id(res)] = out
         return out
 
     def launch_template_of(self, res: Resource) -> Resource | None:
@@ -151,10 +168,23 @@ class RuleContext:
                 return target
             return None
         if isinstance(value, str) and value:
-            for cand in self.managed(*types):
-                if value in (cand.attributes.get("name"), cand.attributes.get("id"), cand.attributes.get("arn")):
-                    return cand
+            for kind in types:
+                found = self._names(kind).get(value)
+                if found is not None:
+                    return found
         return None
+
+    def _names(self, kind: str) -> dict[Any, Resource]:
+        """name/id/arn literal → resource, per type (first one wins, as in source order)."""
+        if kind not in self._by_name:
+            index: dict[Any, Resource] = {}
+            for cand in self.managed(kind):
+                for key in ("name", "id", "arn"):
+                    value = cand.attributes.get(key)
+                    if isinstance(value, str):
+                        index.setdefault(value, cand)
+            self._by_name[kind] = index
+        return self._by_name[kind]
 
 
 def _blocks(value: Any) -> list[dict[str, Any]]:

@@ -25,6 +25,7 @@ class GpuSpec:
     gpu_memory_total_gib: Decimal | None
     accelerator_kind: str  # nvidia_gpu, amd_gpu, aws_neuron, habana_gaudi, qualcomm_accelerator
     family: str
+    arch: str = "amd64"
 
 
 def _dec(text: str) -> Decimal | None:
@@ -45,6 +46,7 @@ def all_specs() -> dict[str, GpuSpec]:
             gpu_memory_total_gib=_dec(row["gpu_memory_total_gib"]),
             accelerator_kind=row["accelerator_kind"],
             family=row["family"],
+            arch=row.get("arch") or "amd64",
         )
     return specs
 

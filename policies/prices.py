@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 _LOOKUPS: dict[str, tuple[str, ...]] = {
@@ -18,6 +19,7 @@ _LOOKUPS: dict[str, tuple[str, ...]] = {
 }
 
 
+@cache
 def _lookup(kind: str) -> Callable[..., Any] | None:
     try:
         from estimator.pricing import catalog

@@ -88,15 +88,15 @@ def _refers(value: Any, policy: Resource) -> bool:
     return False
 
 
-def _cpu_alarm(ctx: RuleContext, policy: Resource) -> Resource | None:
-    for alarm in ctx.managed("aws_cloudwatch_metric_alarm"):
-        if alarm.attributes.get("metric_name") == "CPUUtilization" and _refers(alarm.attributes.get("alarm_actions"),
-                                                                                policy):
+def _cpu_alarm(alarms: list[Resource], policy: Resource) -> Resource | None:
+    for alarm in alarms:
+        if _refers(alarm.attributes.get("alarm_actions"), policy):
             return alarm
     return None
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
+    alarms = [a for a in ctx.managed("aws_cloudwatch_metric_alarm") if a.attributes.get("metric_name") == "CPUUtilization"]
     for policy in ctx.managed("aws_autoscaling_policy"):
         group = ctx.resolve_ref(policy.attributes.get("autoscaling_group_name"), "aws_autoscaling_group")
         if group is None:
@@ -107,7 +107,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if _cpu_metric(policy.attributes.get("target_tracking_configuration")):
             yield ctx.finding(policy, f"target tracking on CPU utilization scales GPU group {group.address} "
                                       f"({types[0][1]})")
-        elif (alarm := _cpu_alarm(ctx, policy)) is not None:
+        elif (alarm := _cpu_alarm(alarms, policy)) is not None:
             yield ctx.finding(policy, f"step scaling of GPU group {group.address} ({types[0][1]}) is fired by "
                                       f"CPUUtilization alarm {alarm.address}")
     for policy in ctx.managed("aws_appautoscaling_policy"):
@@ -120,6 +120,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if _cpu_metric(policy.attributes.get("target_tracking_scaling_policy_configuration")):
             yield ctx.finding(policy, f"target tracking on CPU utilization scales GPU endpoint variant "
                                       f"({types[0][1]})")
-        elif (alarm := _cpu_alarm(ctx, policy)) is not None:
+        elif (alarm := _cpu_alarm(alarms, policy)) is not None:
             yield ctx.finding(policy, f"step scaling of GPU endpoint variant ({types[0][1]}) is fired by "
                                       f"CPUUtilization alarm {alarm.address}")

@@ -4,9 +4,10 @@ Trigger: a resource with a GPU type and a ``model-params`` tag (``8b``, ``70B``,
 ``1.5t`` or a plain count) whose GPU memory is more than ``oversize_factor`` (default 2) times
 the VRAM the model needs: params × bytes per parameter × 1.2 (activations / KV-cache
 overhead). Bytes come from the ``quantization`` tag: fp32 4, fp16/bf16 2, fp8/int8 1,
-int4/awq/gptq 0.5 (missing: fp16, and the message says so). The suggestion is the cheapest
-NVIDIA type (same ``ml.`` prefix) whose GPU memory fits, priced from the catalog, with the
-monthly saving; without catalog prices there is no suggestion, and the message says why.
+int4/awq/gptq 0.5 (missing: fp16, and the message says so). The suggestion is the
+cheapest type of the same accelerator kind and CPU architecture (same ``ml.`` prefix) whose
+GPU memory fits, priced from the catalog, with the monthly saving; without catalog prices
+there is no suggestion, and the message says why.
 
 Fails:
 
@@ -74,11 +75,14 @@ def needed_gib(params: Decimal, quantization: str, overhead: Decimal) -> Decimal
     return params * BYTES_PER_PARAM[quantization] * overhead / GIB
 
 
-def _cheapest_fit(itype: str, need: Decimal, region: str) -> tuple[str, Decimal] | None:
+def _cheapest_fit(itype: str, current: GpuSpec, need: Decimal, region: str) -> tuple[str, Decimal] | None:
+    """Cheapest priced type of the same accelerator kind and CPU architecture whose GPU memory fits."""
     prefix = "ml." if itype.startswith("ml.") else ""
     best: tuple[str, Decimal] | None = None
     for spec in all_specs().values():
-        if spec.accelerator_kind != "nvidia_gpu" or spec.gpu_memory_total_gib is None:
+        if spec.accelerator_kind != current.accelerator_kind or spec.arch != current.arch:
+            continue
+        if spec.gpu_memory_total_gib is None:
             continue
         if spec.gpu_memory_total_gib < need:
             continue
@@ -127,7 +131,7 @@ def _judge(
         yield ctx.finding(res, base + "; no cheaper-fit suggestion (price catalog not available)",
                           needed_gpu_memory_gib=need_text)
         return
-    fit = _cheapest_fit(itype, need, region)
+    fit = _cheapest_fit(itype, spec, need, region)
     current = instance_hourly(itype, region)
     if fit is None or current is None or fit[1] >= current:
         yield ctx.finding(res, base + "; no cheaper priced type that fits is known", needed_gpu_memory_gib=need_text)

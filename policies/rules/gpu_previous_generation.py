@@ -2,9 +2,9 @@
 
 Trigger: an instance type of a previous-generation accelerator family — ``p2`` (K80),
 ``p3``/``p3dn`` (V100), ``g3``/``g3s`` (M60), ``inf1`` (Inferentia 1) — including SageMaker
-``ml.*`` twins. When the price catalog is available, the message names the current type with
-at least the same GPU memory at the lowest price per GiB of GPU memory and the monthly
-saving; without it, no saving is claimed.
+``ml.*`` twins. When the price catalog is available, the message names the cheapest
+current type of the same accelerator kind and CPU architecture with at least the same GPU
+memory, and the monthly saving; without prices, no saving is claimed.
 
 Fails:
 
@@ -58,6 +58,8 @@ def _better(ctx: RuleContext, spec: GpuSpec, itype: str, region: str) -> tuple[s
     best: tuple[str, Decimal] | None = None
     for cand in all_specs().values():
         if cand.family not in current or cand.gpu_memory_total_gib is None:  # type: ignore[operator]
+            continue
+        if cand.accelerator_kind != spec.accelerator_kind or cand.arch != spec.arch:
             continue
         if cand.gpu_memory_total_gib < spec.gpu_memory_total_gib:
             continue

@@ -20,7 +20,15 @@ def test_exactly_these_fail() -> None:
     assert_pass_fail(load("CR-GPU-007")[0], findings)
     by = {f.address: f for f in findings}
     assert "fp16 assumed" in by["aws_instance.fail_70b_fp16_on_p4de"].message
-    assert all(f.monthly_saving is None for f in findings)  # no catalog here: no invented saving
+
+
+def test_without_catalog_prices_no_suggestion_and_no_saving(monkeypatch: pytest.MonkeyPatch) -> None:
+    import policies.rules.gpu_memory_oversized_for_model as rule
+
+    monkeypatch.setattr(rule, "catalog_available", lambda: False)
+    findings = run("CR-GPU-007")
+    assert len(findings) == 3
+    assert all(f.monthly_saving is None and "price catalog not available" in f.message for f in findings)
 
 
 def test_vram_arithmetic() -> None:
