@@ -7,6 +7,7 @@ that ``costrail --version`` starts fast. User mistakes become one line on stderr
 from __future__ import annotations
 
 import functools
+import gc
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -174,6 +175,9 @@ def _run(command: Callable[..., int], paths: list[str], **kwargs: Any) -> None:
 
 
 def main() -> None:
+    # One short batch run builds ~10^6 small acyclic objects (syntax trees, models); the cyclic
+    # GC rescanning them cost ~25% of a 300-file run and freed nothing (issue 6, benchmarks/README.md).
+    gc.disable()
     cli(prog_name="costrail")
 
 
