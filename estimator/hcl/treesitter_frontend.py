@@ -53,6 +53,7 @@ def parse(path: str, text: str) -> ast.File:
         text = rewrite_strip_interpolations(text)  # python-hcl2's convention, so the trees match
     conv = _Converter(path, text, 0)
     root = conv.tree(text)
+    conv.collect_comments(root)
     body_node = None
     for child in conv.kids(root):
         if child.type == "body":
@@ -82,6 +83,17 @@ def parse_expression(path: str, text: str, line: int = 1, column: int = 1) -> An
     if "x" not in body.attributes or len(body.attributes) != 1 or body.blocks:
         raise InputError("not a single expression", Location(path, line, column))
     return body.attributes["x"].expr
+
+
+def _query_cursor() -> Any:
+    cursor = getattr(_local, "comments", None)
+    if cursor is None:
+        import tree_sitter_hcl
+        from tree_sitter import Language, Query, QueryCursor
+
+        cursor = QueryCursor(Query(Language(tree_sitter_hcl.language()), "(comment) @c"))
+        _local.comments = cursor
+    return cursor
 
 
 def _first_error(node: Any) -> Any:
@@ -155,14 +167,15 @@ class _Converter:
         return self.data[node.start_byte : node.end_byte].decode("utf-8")
 
     def kids(self, node: Any) -> list[Any]:
-        """Children without comments; comments are recorded on the way (python-hcl2's format)."""
-        out = []
-        for child in node.children:
-            if child.type in _SKIP:
-                self.comment(child)
-            else:
-                out.append(child)
-        return out
+        """Children without comments (comments are collected once per file by ``collect_comments``)."""
+        return [c for c in node.children if c.type != "comment"]
+
+    def collect_comments(self, root: Any) -> None:
+        """All comments in one C-side query, in python-hcl2's (line, text) format."""
+        if b"#" not in self.data and b"//" not in self.data and b"/*" not in self.data:
+            return
+        for node in _query_cursor().captures(root).get("c", []):
+            self.comment(node)
 
     def comment(self, node: Any) -> None:
         raw = self.text(node)
