@@ -74,7 +74,20 @@ class PulumiProject:
 
 
 def load(path: str, options: LoadOptions) -> Project:
-    """Run the program (and its code-defaults twin) and map what it registered."""
+    """Run the program (and its code-defaults twin) and map what it registered.
+
+    Errors that stop the whole project (Pulumi.yaml unusable, the program raises, hangs or
+    imports what is not installed) raise ``InputError`` naming ``PATH/file:line``.
+    """
+    try:
+        return _load(path, options)
+    except InputError as err:
+        if err.location is not None and not os.path.isabs(err.location.file):
+            err.location = Location(os.path.join(path, err.location.file), err.location.line)
+        raise
+
+
+def _load(path: str, options: LoadOptions) -> Project:
     proj = read_project(Path(path), options)
     project = Project(path=path, source=SOURCE_PULUMI_PROGRAM, root=str(proj.root))
     project.diagnostics.extend(proj.diagnostics)
@@ -287,7 +300,8 @@ def _program_error(proj: PulumiProject, result: dict[str, Any]) -> InputError:
                           f"for {proj.python}", location)
     if err.get("kind") == "crash":
         return InputError(str(err.get("message")), location)
-    return InputError(f"the program raised {err.get('type')}: {err.get('message')}", location)
+    message = (str(err.get("message") or "").strip().splitlines() or [""])[0]
+    return InputError(f"the program raised {err.get('type')}: {message}", location)
 
 
 # --- mapping to the resource model ---------------------------------------------------------
@@ -439,14 +453,26 @@ def mark_defaults(resources: list[Resource], default_resources: list[Resource], 
         for attr, value in twin.attributes.items():
             if attr == "tags" or res.attributes.get(attr) == value:
                 continue
-            name = _config_name(res.attributes.get(attr), changed_keys, proj) or attr
-            location = _literal_line(value, proj) or twin.location
+            leaves = _changed_leaves(res.attributes.get(attr), value)
+            names = {n for n in (_config_name(real, changed_keys, proj) for real, _ in leaves) if n}
+            name = names.pop() if len(names) == 1 else attr
+            lines = {loc for loc in (_literal_line(default, proj) for _, default in leaves) if loc}
+            location = lines.pop() if len(lines) == 1 else twin.location
             res.defaults[attr] = (DefaultRef(name=name, value=value, location=location, kind="pulumi-config"),)
 
 
+def _changed_leaves(real: Any, default: Any) -> list[tuple[Any, Any]]:
+    """(real, default) pairs of the scalar values that differ between two attribute values."""
+    if isinstance(real, dict) and isinstance(default, dict):
+        return [pair for key in real.keys() & default.keys() for pair in _changed_leaves(real[key], default[key])]
+    if isinstance(real, list) and isinstance(default, list) and len(real) == len(default):
+        return [pair for r, d in zip(real, default, strict=True) for pair in _changed_leaves(r, d)]
+    return [] if real == default else [(real, default)]
+
+
 def _config_name(value: Any, keys: list[str], proj: PulumiProject) -> str | None:
-    """``config:gpuType`` when the attribute's value is exactly one stack config value."""
-    if not isinstance(value, (str, int, float, bool)):
+    """``config:gpuType`` when the value is exactly one stack config value."""
+    if not isinstance(value, (str, int, float, bool)) or isinstance(value, Unknown):
         return None
     matches = [k for k in keys if proj.config.get(k) == _config_text(value)]
     if len(matches) != 1:

@@ -1,0 +1,75 @@
+"""Bad programs: one clear line with file and line, exit 2; never a traceback, never a hang."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from estimator.errors import InputError
+from estimator.loaders import LoadOptions, load_project
+
+REPO = Path(__file__).resolve().parent.parent.parent
+PROGRAMS = REPO / "tests" / "fixtures" / "pulumi" / "programs"
+
+
+def costrail(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "estimator", *args], cwd=REPO, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_program_that_raises_names_its_file_line_and_exception() -> None:
+    with pytest.raises(InputError) as info:
+        load_project(str(PROGRAMS / "raises"), LoadOptions())
+    err = info.value
+    assert err.location is not None
+    assert err.location.file.endswith("raises/__main__.py")
+    assert err.location.line == 10
+    assert "KeyError" in err.message and "large" in err.message
+
+
+def test_cli_reports_a_raising_program_in_one_line_with_exit_2() -> None:
+    out = costrail("check", "tests/fixtures/pulumi/programs/raises")
+    assert out.returncode == 2
+    lines = out.stderr.strip().splitlines()
+    assert lines == ["tests/fixtures/pulumi/programs/raises/__main__.py:10: the program raised KeyError: 'large'"]
+    assert "Traceback" not in out.stdout + out.stderr
+
+
+def test_hanging_program_times_out() -> None:
+    with pytest.raises(InputError) as info:
+        load_project(str(PROGRAMS / "hangs"), LoadOptions(timeout=2))
+    assert "did not finish within 2 s" in info.value.message
+    assert info.value.location is not None and info.value.location.file.endswith("hangs/__main__.py")
+
+
+def test_missing_package_is_named() -> None:
+    with pytest.raises(InputError) as info:
+        load_project(str(PROGRAMS / "missing_import"), LoadOptions())
+    assert "pulumi_costrail_not_installed" in info.value.message
+    assert "not installed" in info.value.message
+    assert info.value.location is not None and info.value.location.line == 3
+
+
+def test_unknown_stack_is_an_input_error() -> None:
+    with pytest.raises(InputError) as info:
+        load_project(str(PROGRAMS / "basic"), LoadOptions(stack="nope"))
+    assert "Pulumi.nope.yaml" in info.value.message
+
+
+def test_non_python_runtime_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "Pulumi.yaml").write_text("name: ts\nruntime: nodejs\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_project(str(tmp_path), LoadOptions())
+    assert "nodejs" in info.value.message
+    assert info.value.location is not None and info.value.location.file.endswith("Pulumi.yaml")
+
+
+def test_invalid_pulumi_yaml_names_the_line(tmp_path: Path) -> None:
+    (tmp_path / "Pulumi.yaml").write_text("name: x\nruntime: python\nconfig: [unclosed\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_project(str(tmp_path), LoadOptions())
+    assert "invalid YAML" in info.value.message
+    assert info.value.location is not None and info.value.location.line >= 3

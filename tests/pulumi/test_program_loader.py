@@ -1,0 +1,170 @@
+"""The Pulumi program loader on our own programs: mapping, providers, tags, refs, defaults, isolation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from estimator.loaders import LoadOptions, detect_source, load_project
+from estimator.model import SOURCE_PULUMI_PROGRAM, Location, Project, Resource, Unknown
+
+PROGRAMS = Path(__file__).resolve().parent.parent / "fixtures" / "pulumi" / "programs"
+
+
+@pytest.fixture(scope="module")
+def basic() -> Iterator[Project]:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+        mp.setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+        mp.setenv("GITHUB_TOKEN", "ghp_costrail_test_token")
+        mp.setenv("PULUMI_ACCESS_TOKEN", "pul-costrail-test")
+        yield load_project(str(PROGRAMS / "basic"), LoadOptions(stack="dev"))
+
+
+def by_address(project: Project) -> dict[str, Resource]:
+    return {r.address: r for r in project.resources}
+
+
+def test_detected_as_a_pulumi_program() -> None:
+    assert detect_source(str(PROGRAMS / "basic")) == SOURCE_PULUMI_PROGRAM
+
+
+def test_addresses_are_name_paths_and_components_are_not_resources(basic: Project) -> None:
+    assert sorted(by_address(basic)) == ["box", "data", "scratch", "trainer/trainer-asg", "trainer/trainer-lt"]
+    lt = by_address(basic)["trainer/trainer-lt"]
+    assert lt.parent == "trainer"
+    assert lt.type == "aws_launch_template"
+    assert lt.source_type == "aws:ec2/launchTemplate:LaunchTemplate"
+    assert lt.origin == SOURCE_PULUMI_PROGRAM
+    assert all(r.mode == "managed" for r in basic.resources)
+
+
+def test_order_is_by_urn_so_runs_compare(basic: Project) -> None:
+    again = load_project(str(PROGRAMS / "basic"), LoadOptions(stack="dev"))
+    assert [r.address for r in again.resources] == [r.address for r in basic.resources]
+
+
+def test_inputs_are_snake_case_with_terraform_blocks_and_ints(basic: Project) -> None:
+    box = by_address(basic)["box"]
+    assert box.attributes["instance_type"] == "t3.large"
+    assert box.attributes["root_block_device"] == [{"volume_size": 200, "volume_type": "gp3"}]
+    assert isinstance(box.get("root_block_device.volume_size"), int)
+    lt = by_address(basic)["trainer/trainer-lt"]
+    assert lt.get("instance_market_options.market_type") == "spot"
+
+
+def test_explicit_provider_reaches_component_children(basic: Project) -> None:
+    res = by_address(basic)
+    for address in ("trainer/trainer-lt", "trainer/trainer-asg"):
+        assert res[address].region == "us-west-2"
+        assert res[address].provider == "west"
+    assert res["box"].region == "eu-west-1"  # aws:region of the stack
+    assert res["box"].provider == "aws"
+
+
+def test_default_tags_merge_under_resource_tags(basic: Project) -> None:
+    res = by_address(basic)
+    box = res["box"]
+    assert box.tags["cost-center"].value == "research"
+    assert box.tags["cost-center"].source == "default_tags"
+    assert box.tags["cost-center"].provider == "aws"
+    lt = res["trainer/trainer-lt"]
+    assert lt.tags["team"].value == "west-team"
+    assert lt.tags["team"].provider == "west"
+    assert lt.tags["workload"].source == "resource"
+    assert "cost-center" not in lt.tags  # the explicit provider's default tags, not the stack's
+    scratch = res["scratch"]
+    assert scratch.tags["env"].source == "resource"  # resource tag wins over a default tag
+    asg = res["trainer/trainer-asg"]  # ASGs: their tag blocks, never default tags
+    assert {k: t.value for k, t in asg.tags.items()} == {"team": "research"}
+    assert box.taggable is True
+
+
+def test_secure_config_is_unknown(basic: Project) -> None:
+    api_key = by_address(basic)["box"].attributes["tags"]["api-key"]
+    assert isinstance(api_key, Unknown)
+    assert "secret" in api_key.reason
+
+
+def test_computed_outputs_are_unknown_with_the_resource_they_come_from(basic: Project) -> None:
+    res = by_address(basic)
+    attached = res["data"].attributes["tags"]["attached-to"]
+    assert isinstance(attached, Unknown) and attached.ref == "box"
+    lt_id = res["trainer/trainer-asg"].get("launch_template.id")
+    assert isinstance(lt_id, Unknown) and lt_id.ref == "trainer/trainer-lt"
+    # Output.all(box.arn, data.id).apply(...) inputs
+    tags = res["scratch"].attributes["tags"]
+    assert isinstance(tags["box"], Unknown) and tags["box"].ref == "box"
+    assert isinstance(tags["data"], Unknown) and tags["data"].ref == "data"
+
+
+def test_apply_of_known_values_is_computed(basic: Project) -> None:
+    data = by_address(basic)["data"]
+    assert data.attributes["size"] == 400  # box.id.apply(lambda _: disk_gb * 2)
+    assert data.attributes["availability_zone"] == "eu-west-1a"
+
+
+def test_unmocked_invoke_results_are_unknown_and_reported(basic: Project) -> None:
+    zone = by_address(basic)["scratch"].attributes["availability_zone"]
+    assert isinstance(zone, Unknown)
+    assert "getAvailabilityZones" in zone.reason
+    assert any("getAvailabilityZones" in d.message and d.severity == "warning" for d in basic.diagnostics)
+    assert not basic.errors
+
+
+def test_locations_are_constructor_calls_relative_to_the_project(basic: Project) -> None:
+    res = by_address(basic)
+    assert res["box"].location == Location("__main__.py", 19)
+    assert res["data"].location == Location("__main__.py", 27)
+    assert res["trainer/trainer-lt"].location == Location("components.py", 11)
+    assert res["trainer/trainer-asg"].location == Location("components.py", 18)
+
+
+def test_code_defaults_are_recorded_with_their_line(basic: Project) -> None:
+    res = by_address(basic)
+    (ref,) = res["trainer/trainer-lt"].defaults_for("instance_type")
+    assert ref.name == "config:gpuType"
+    assert ref.value == "p4d.24xlarge"
+    assert ref.kind == "pulumi-config"
+    assert ref.location == Location("__main__.py", 9)  # `or "p4d.24xlarge"`
+    (disk,) = res["box"].defaults_for("root_block_device")
+    assert disk.value == [{"volume_size": 100, "volume_type": "gp3"}]
+    assert res["box"].defaults_for("instance_type") == ()  # a literal: no default
+    assert res["scratch"].defaults == {}
+
+
+def test_program_sees_no_secret_of_the_ci_job(basic: Project) -> None:
+    assert by_address(basic)["box"].attributes["tags"]["seen-env"] == "none"
+
+
+def test_required_config_missing_without_stack_skips_defaults_with_a_warning() -> None:
+    project = load_project(str(PROGRAMS / "requires"), LoadOptions(stack="prod"))
+    (node,) = project.resources
+    assert node.attributes["instance_type"] == "g5.xlarge"
+    assert node.defaults == {}
+    (warning,) = project.warnings
+    assert "code defaults not checked" in warning.message
+    assert "requires:instanceType" in warning.message
+    assert not project.errors
+
+
+def test_main_entry_directory_and_its_imports() -> None:
+    project = load_project(str(PROGRAMS / "main_entry"), LoadOptions())
+    (nb,) = project.resources
+    assert nb.type == "aws_sagemaker_notebook_instance"
+    assert nb.attributes["instance_type"] == "ml.t3.medium"
+    assert nb.location == Location("src/__main__.py", 5)
+    assert nb.region == "us-east-1"  # no stack, no aws:region: the default region
+
+
+def test_default_region_option_is_the_last_fallback() -> None:
+    project = load_project(str(PROGRAMS / "main_entry"), LoadOptions(default_region="ap-south-1"))
+    assert project.resources[0].region == "ap-south-1"
+
+
+def test_missing_virtualenv_is_a_warning_not_a_failure() -> None:
+    project = load_project(str(PROGRAMS / "venv_missing"), LoadOptions())
+    assert [r.address for r in project.resources] == ["b"]
+    assert any("virtualenv venv" in d.message for d in project.warnings)
