@@ -61,11 +61,29 @@ def render_rule(module: ModuleType, packs: list[str]) -> str:
     return "\n".join(lines)
 
 
+USAGE = """
+## Running them
+
+- `costrail check PATH... [--config F] [--format table|json|sarif|junit] [--pack NAME]`: exit 1 when an
+  unsuppressed mandatory finding remains, 2 on input or config errors, else 0.
+- `costrail policies list [--format json]`: every rule, its severity, its enforcement after `.costrail.yml`.
+- Packs are `policies/packs/<name>.yml` (`finops-ai` is the default; `packs:` in `.costrail.yml` picks others).
+- Enforcement: the rule's default, overridden by the pack, overridden by `.costrail.yml` `policies:`
+  (`advisory`, `mandatory` or `disabled`; disabled rules do not run).
+- Suppress inline with `# costrail:ignore CR-TAG-001 reason="..."` (or `//`) on the resource's first line or on the
+  comment lines directly above it, or in `.costrail.yml` `suppressions:` (rule, address with `*` wildcards, reason,
+  optional `expires`). An expired suppression stops suppressing, is named in the finding and warned about on stderr.
+- checkov: `checkov -d . --external-checks-dir policies/checkov` (per-resource rules; see
+  `policies/checkov/costrail_checks.py` for which ones and why).
+- Pulumi CrossGuard: `pulumi preview --policy-pack policies/pulumi`.
+"""
+
+
 def render_index(modules: tuple[ModuleType, ...]) -> str:
     lines = [HEADER, "# Policy rules", "", "| id | title | severity | default enforcement |", "|---|---|---|---|"]
     for m in modules:
         lines.append(f"| [{m.ID}]({m.ID}.md) | {m.TITLE} | {m.SEVERITY} | {m.DEFAULT_ENFORCEMENT} |")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + USAGE
 
 
 def expected_docs() -> dict[Path, str]:

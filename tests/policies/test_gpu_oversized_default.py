@@ -40,3 +40,22 @@ def test_hourly_ceiling_uses_priced_rate() -> None:
     # p4d.24xlarge ($32.77/h in us-east-1) is over $10/h; g5.12xlarge ($5.67/h) is not
     assert ("aws_instance.fail_default", "main.tf:20") in found
     assert not any(addr == "aws_instance.pass_literal_prod" for addr, _ in found)
+
+
+def test_pulumi_config_fallback_and_memory_ceiling() -> None:
+    from estimator.model import DefaultRef, Location, Resource, Tag
+    from policies.context import RuleContext, run_rule
+    from policies.rules import gpu_oversized_default as rule
+
+    res = Resource(
+        "gpu-workers-lt", "aws_launch_template", "gpu-workers-lt", {"instance_type": "g5.xlarge"},
+        tags={"env": Tag("prod")}, location=Location("__main__.py", 30),
+        defaults={"instance_type": (DefaultRef("config:gpuType", "g6e.12xlarge", Location("__main__.py", 12),
+                                               "pulumi-config"),)},
+    )
+    (finding,) = run_rule(rule, RuleContext(resources=[res], config=Config()))
+    assert str(finding.location) == "__main__.py:12"
+    assert finding.message.startswith("Pulumi config fallback of config:gpuType is g6e.12xlarge (4 × nvidia l40s")
+    # a memory ceiling from the pack parameters judges the literal g5.xlarge (22.352 GiB) too
+    found = run_rule(rule, RuleContext(resources=[res], config=Config()), {"max_gpu_memory_gib": 16})
+    assert {str(f.location) for f in found} == {"__main__.py:12", "__main__.py:30"}
