@@ -63,9 +63,59 @@ class InstanceValue(dict):
         return inst
 
     def attr(self, name: str) -> Any:
-        if not self.all_unknown and name in self:
+        # A null argument is unknown too: most optional AWS arguments are also computed, and
+        # Terraform plans those as "known after apply" (e.g. a launch template's default_version).
+        if not self.all_unknown and name in self and self[name] is not None:
             return self[name]
         return Unknown(f"{self.address}.{name} is known only after apply", ref=self.address)
+
+
+def unify_like(value: Any, samples: list[Any]) -> Any:
+    """Convert ``value`` to the type Terraform unifies it to with ``samples`` (the other
+    branch): a primitive becomes a string where a sample is a string; collections unify
+    their elements; a list meeting a set becomes a set. Linear in the sizes involved."""
+    samples = [s for s in samples if s is not None and not isinstance(s, Unknown)]
+    if not samples:
+        return value
+    if isinstance(value, bool | int | float):
+        return to_string(value) if any(isinstance(s, str) for s in samples) else value
+    if isinstance(value, list):
+        lists = [s for s in samples if isinstance(s, list)]
+        if not lists:
+            return value
+        elements = _representatives([e for s in lists for e in s] + value)
+        if elements or any(isinstance(s, TfSet) for s in lists):
+            items = [unify_like(e, elements) for e in value] if elements else list(value)
+            if isinstance(value, TfSet) or any(isinstance(s, TfSet) for s in lists):
+                return make_set(items)
+            return items
+        return value
+    if isinstance(value, dict) and not isinstance(value, InstanceValue):
+        maps = [s for s in samples if isinstance(s, dict) and not isinstance(s, InstanceValue)]
+        if not maps:
+            return value
+        if all(set(m) == set(value) for m in maps):  # same attributes: unify each one
+            return {k: unify_like(v, [m[k] for m in maps]) for k, v in value.items()}
+        every = _representatives([v for m in maps for v in m.values()] + list(value.values()))
+        return {k: unify_like(v, every) for k, v in value.items()}
+    return value
+
+
+def _representatives(values: list[Any], limit: int = 8) -> list[Any]:
+    """Enough of a collection's elements to decide their unified type, in bounded size:
+    one string and a few collections (so unifying n elements costs O(n), not O(n²))."""
+    out: list[Any] = []
+    string_seen = False
+    containers = 0
+    for v in values:
+        if isinstance(v, str):
+            if not string_seen:
+                string_seen = True
+                out.append(v)
+        elif isinstance(v, list | dict) and containers < limit:
+            containers += 1
+            out.append(v)
+    return out
 
 
 class Scope(Protocol):
@@ -207,14 +257,14 @@ class Evaluator:
             raise self.error(f"condition must be a bool, got {type_name(cond)}", node.condition.pos) from None
         chosen, other = (node.true_expr, node.false_expr) if truth else (node.false_expr, node.true_expr)
         result = self.eval(chosen, local)
-        if isinstance(result, (bool, int, float)):
-            # Terraform unifies both branches' types: `true ? 1 : "a"` is the string "1".
+        if isinstance(result, (bool, int, float, list, dict)) and not isinstance(result, InstanceValue):
+            # Terraform unifies both branches' types: `true ? 1 : "a"` is the string "1",
+            # `c ? [] : toset(x)` is a set, `c ? {a = 1} : {b = "x"}` is map(string).
             try:
                 alternative = self.value(other, local)
             except EvalError:
                 return result
-            if isinstance(alternative, str):
-                return to_string(result)
+            return unify_like(result, [alternative])
         return result
 
     def _unary(self, node: ast.UnaryOp, local: dict[str, Any]) -> Any:
@@ -404,6 +454,16 @@ class Evaluator:
             except EvalError:
                 return False
             return Unknown("can() of a value known only after apply") if isinstance(value, Unknown) else True
+        if name.startswith("provider::"):
+            # Provider-defined functions (provider::aws::arn_parse, ...) need the provider's
+            # code: evaluate the arguments for their errors, the result is unknown.
+            for arg in node.args:
+                self.value(arg, local)
+            warn = getattr(self.fctx, "warn", None)
+            if warn is not None:
+                warn(f'provider function "{node.name}" is not evaluated offline; its result is unknown',
+                     Location(self.path, node.pos.line, node.pos.column))
+            return Unknown(f"{node.name}() is evaluated by the provider, known only after init")
         if name in ("timestamp", "uuid", "plantimestamp", "bcrypt", "uuidv5"):
             for arg in node.args:
                 self.value(arg, local)

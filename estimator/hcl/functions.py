@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import base64
 import csv
+import datetime
 import decimal
+import gzip
 import hashlib
 import io
 import ipaddress
@@ -39,6 +41,10 @@ class FunctionContext(Protocol):
     def file_exists(self, path: str) -> bool: ...
 
     def render_template(self, text: str, variables: dict[str, Any], path: str) -> Any: ...
+
+    def read_bytes(self, path: str) -> bytes: ...
+
+    def fileset(self, path: str, pattern: str) -> list[str]: ...
 
 
 # ---- type helpers -------------------------------------------------------------------------
@@ -816,6 +822,191 @@ def f_cidrhost(prefix: Any, hostnum: Any) -> str:
     return str(net.network_address + num)
 
 
+def f_cidrsubnets(prefix: Any, *newbits: Any) -> list[str]:
+    """Consecutive subnets of the given extra prefix bits, allocated as Terraform does
+    (each after the previous one, aligned to its own size)."""
+    try:
+        net = ipaddress.ip_network(to_string(prefix), strict=False)
+    except ValueError as err:
+        raise FunctionError(f"cidrsubnets: invalid CIDR expression: {err}") from None
+    if not newbits:
+        return []
+    width = net.max_prefixlen
+    start = int(net.network_address)
+    top = (1 << width) - 1
+    net_end = start + net.num_addresses - 1
+
+    def mask(length: int) -> int:
+        return top ^ ((1 << (width - length)) - 1)
+
+    lengths = []
+    for i, bits in enumerate(newbits):
+        extra = to_int(bits)
+        if extra < 1:
+            raise FunctionError(f"cidrsubnets: must extend prefix by at least one bit (argument {i + 2})")
+        if net.prefixlen + extra > width:
+            raise FunctionError(f"cidrsubnets: would extend prefix to {net.prefixlen + extra} bits, which is too "
+                                f"long for an IPv{net.version} address (argument {i + 2})")
+        lengths.append(net.prefixlen + extra)
+    # Start from the subnet just before the network, so the first "next" is the network's first.
+    cur_len = lengths[0]
+    cur = ((start - 1) & top) & mask(cur_len)
+    out = []
+    make = ipaddress.IPv4Address if net.version == 4 else ipaddress.IPv6Address
+    for i, length in enumerate(lengths):
+        last = cur | ((1 << (width - cur_len)) - 1)  # the last address of the current subnet
+        aligned = last & mask(length)
+        after = (aligned | ((1 << (width - length)) - 1)) + 1
+        if after > top or not start <= after <= net_end:
+            raise FunctionError(f"cidrsubnets: not enough remaining address space for a subnet with a prefix "
+                                f"of {length} bits after {make(cur)}/{cur_len} (argument {i + 2})")
+        cur, cur_len = after & mask(length), length
+        out.append(f"{make(cur)}/{length}")
+    return out
+
+
+def f_cidrnetmask(prefix: Any) -> str:
+    try:
+        net = ipaddress.ip_network(to_string(prefix), strict=False)
+    except ValueError as err:
+        raise FunctionError(f"cidrnetmask: invalid CIDR expression: {err}") from None
+    if net.version != 4:
+        raise FunctionError("cidrnetmask: only IPv4 networks have a netmask")
+    return str(net.netmask)
+
+
+# ---- time -----------------------------------------------------------------------------------
+
+_RFC3339 = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December"]
+_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def _parse_timestamp(name: str, text: Any) -> datetime.datetime:
+    m = _RFC3339.match(to_string(text))
+    if not m:
+        raise FunctionError(f'{name}: not a valid RFC3339 timestamp: "{to_string(text)}"')
+    year, month, day, hour, minute, second = (int(g) for g in m.groups()[:6])
+    frac, zone = m.group(7), m.group(8)
+    if zone in ("Z", "z"):
+        tz = datetime.timezone.utc
+    else:
+        sign = -1 if zone[0] == "-" else 1
+        tz = datetime.timezone(sign * datetime.timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6])))
+    micro = int((frac[1:] + "000000")[:6]) if frac else 0
+    try:
+        return datetime.datetime(year, month, day, hour, minute, second, micro, tzinfo=tz)
+    except ValueError as err:
+        raise FunctionError(f"{name}: not a valid RFC3339 timestamp: {err}") from None
+
+
+def _offset(ts: datetime.datetime, colon: bool) -> str:
+    minutes = int(ts.utcoffset().total_seconds() // 60)  # type: ignore[union-attr]
+    sign = "-" if minutes < 0 else "+"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"{sign}{hours:02d}{':' if colon else ''}{mins:02d}"
+
+
+def _rfc3339(ts: datetime.datetime) -> str:
+    zone = "Z" if ts.utcoffset() == datetime.timedelta(0) else _offset(ts, True)
+    return ts.strftime("%Y-%m-%dT%H:%M:%S") + zone
+
+
+def f_formatdate(spec: Any, timestamp: Any) -> str:
+    """Terraform's formatdate: runs of one letter are fields, 'quoted' text is literal."""
+    ts = _parse_timestamp("formatdate", timestamp)
+    fmt = to_string(spec)
+    utc = ts.utcoffset() == datetime.timedelta(0)
+    hour12 = ts.hour % 12 or 12
+    fields = {
+        "YYYY": f"{ts.year:04d}", "YY": f"{ts.year % 100:02d}",
+        "MMMM": _MONTHS[ts.month - 1], "MMM": _MONTHS[ts.month - 1][:3], "MM": f"{ts.month:02d}", "M": str(ts.month),
+        "DD": f"{ts.day:02d}", "D": str(ts.day),
+        "EEEE": _DAYS[ts.weekday()], "EEE": _DAYS[ts.weekday()][:3],
+        "hh": f"{ts.hour:02d}", "h": str(ts.hour), "HH": f"{hour12:02d}", "H": str(hour12),
+        "AA": "PM" if ts.hour >= 12 else "AM", "aa": "pm" if ts.hour >= 12 else "am",
+        "mm": f"{ts.minute:02d}", "m": str(ts.minute), "ss": f"{ts.second:02d}", "s": str(ts.second),
+        "ZZZZZ": _offset(ts, True), "ZZZZ": _offset(ts, False),
+        "ZZZ": "UTC" if utc else _offset(ts, False), "Z": "Z" if utc else _offset(ts, True),
+    }
+    out: list[str] = []
+    i = 0
+    while i < len(fmt):
+        ch = fmt[i]
+        if ch == "'":
+            end = i + 1
+            text: list[str] = []
+            while True:
+                j = fmt.find("'", end)
+                if j < 0:
+                    raise FunctionError("formatdate: unterminated literal '")
+                text.append(fmt[end:j])
+                if fmt[j + 1:j + 2] == "'":  # '' inside quotes is one quote
+                    text.append("'")
+                    end = j + 2
+                    continue
+                break
+            out.append("".join(text) if j > i + 1 else "'")
+            i = j + 1
+            continue
+        if ch.isalpha():
+            j = i
+            while j < len(fmt) and fmt[j] == ch:
+                j += 1
+            run = fmt[i:j]
+            if run not in fields:
+                raise FunctionError(f'formatdate: invalid date format verb "{run}": '
+                                    "literal letters must be in quotes")
+            out.append(fields[run])
+            i = j
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+_DURATION = re.compile(r"([0-9]*(?:\.[0-9]*)?)(ns|us|µs|μs|ms|s|m|h)")
+_UNIT_NS = {"ns": 1, "us": 1_000, "µs": 1_000, "μs": 1_000, "ms": 1_000_000, "s": 1_000_000_000,
+            "m": 60_000_000_000, "h": 3_600_000_000_000}
+
+
+def _go_duration(text: str) -> int:
+    """Go's time.ParseDuration, in nanoseconds ("1h30m", "-1.5h", "300ms")."""
+    body = text
+    sign = 1
+    if body[:1] in "+-" and body:
+        sign = -1 if body[0] == "-" else 1
+        body = body[1:]
+    if body == "0":
+        return 0
+    if not body:
+        raise FunctionError(f'timeadd: invalid duration "{text}"')
+    total = decimal.Decimal(0)
+    pos = 0
+    while pos < len(body):
+        m = _DURATION.match(body, pos)
+        if not m or m.group(1) in ("", "."):
+            raise FunctionError(f'timeadd: invalid duration "{text}"')
+        total += decimal.Decimal(m.group(1)) * _UNIT_NS[m.group(2)]
+        pos = m.end()
+    return sign * int(total)
+
+
+def f_timeadd(timestamp: Any, duration: Any) -> str:
+    ts = _parse_timestamp("timeadd", timestamp)
+    nanos = _go_duration(to_string(duration))
+    return _rfc3339(ts + datetime.timedelta(microseconds=nanos // 1000))
+
+
+# ---- encodings -----------------------------------------------------------------------------
+
+def f_base64gzip(text: Any) -> str:
+    """gzip then base64. The content round-trips like Terraform's; the compressed bytes come
+    from zlib, not Go's flate, so the text can differ from Terraform's for the same input."""
+    return base64.b64encode(gzip.compress(to_string(text).encode("utf-8"), mtime=0)).decode("ascii")
+
+
 # ---- files (module-confined) --------------------------------------------------------------
 
 def f_file(ctx: FunctionContext, path: Any) -> str:
@@ -824,6 +1015,18 @@ def f_file(ctx: FunctionContext, path: Any) -> str:
 
 def f_fileexists(ctx: FunctionContext, path: Any) -> bool:
     return ctx.file_exists(to_string(path))
+
+
+def f_filebase64(ctx: FunctionContext, path: Any) -> str:
+    return base64.b64encode(ctx.read_bytes(to_string(path))).decode("ascii")
+
+
+def f_fileset(ctx: FunctionContext, path: Any, pattern: Any) -> TfSet:
+    return make_set(ctx.fileset(to_string(path), to_string(pattern)))
+
+
+def f_templatestring(ctx: FunctionContext, template: Any, variables: Any) -> Any:
+    return ctx.render_template(to_string(template), to_map(variables), "")
 
 
 def f_templatefile(ctx: FunctionContext, path: Any, variables: Any) -> Any:
@@ -892,7 +1095,9 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "toset": f_toset, "tomap": f_tomap,
     "jsonencode": jsonencode, "jsondecode": f_jsondecode, "yamlencode": f_yamlencode,
     "yamldecode": f_yamldecode, "base64encode": f_base64encode, "base64decode": f_base64decode,
-    "cidrsubnet": f_cidrsubnet, "cidrhost": f_cidrhost,
+    "cidrsubnet": f_cidrsubnet, "cidrhost": f_cidrhost, "cidrsubnets": f_cidrsubnets,
+    "cidrnetmask": f_cidrnetmask, "formatdate": f_formatdate, "timeadd": f_timeadd,
+    "base64gzip": f_base64gzip,
     "basename": lambda p: os.path.basename(to_string(p)), "dirname": lambda p: os.path.dirname(to_string(p)),
     "md5": _hash("md5"), "sha1": _hash("sha1"), "sha256": _hash("sha256"), "sha512": _hash("sha512"),
     "base64sha256": _hash("sha256", "base64"), "base64sha512": _hash("sha512", "base64"),
@@ -903,6 +1108,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
 
 CONTEXT_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "file": f_file, "fileexists": f_fileexists, "templatefile": f_templatefile,
+    "filebase64": f_filebase64, "fileset": f_fileset, "templatestring": f_templatestring,
 }
 
 # Functions that only move values around: nested unknowns pass through them untouched.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from estimator.hcl.evaluator import (
     parse_type,
 )
 from estimator.hcl.frontend import MAX_FILE_BYTES, parse_file, require_frontend
-from estimator.hcl.functions import FunctionError, to_string
+from estimator.hcl.functions import FunctionError, TfSet, to_string, type_name
 from estimator.hcl.hcl2_frontend import assemble_template, parse_expression, scan_template
 from estimator.loaders import LoadOptions
 from estimator.model import (
@@ -43,6 +44,7 @@ from estimator.model import (
 META_ARGUMENTS = {"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection"}
 IGNORED_BLOCKS = {"lifecycle", "provisioner", "connection", "precondition", "postcondition"}
 MAX_MODULE_DEPTH = 20
+MAX_FILESET = 10_000  # files one fileset() call may return
 MAX_INSTANCES = 10_000  # per count/for_each: a bound on memory for hostile or mistaken input
 _LABELS = {"resource": "a type and a name", "data": "a type and a name", "variable": "one name",
            "output": "one name", "module": "one name", "provider": "one name"}
@@ -838,10 +840,16 @@ class _ModuleInstance:
                 return ("for_each", [])
             if isinstance(value, dict):
                 return ("for_each", [(k, {"each": {"key": k, "value": value[k]}}) for k in sorted(value)])
-            if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            problem = _for_each_problem(value)
+            if problem is None:
+                if any(isinstance(v, Unknown) for v in value):
+                    self.loader.diag(f"{what}: for_each is not known before apply (a set element is unknown); "
+                                     "no instances", loc, "warning")
+                    return ("for_each", [])
                 keys = sorted(set(value))
                 return ("for_each", [(k, {"each": {"key": k, "value": k}}) for k in keys])
-            self.loader.diag(f"{what}: invalid for_each: a map or a set of strings is required", loc)
+            self.loader.diag(f'{what}: invalid for_each argument: the given "for_each" argument value is '
+                             f"unsuitable: {problem}", loc)
             return ("for_each", [])
         return None
 
@@ -952,6 +960,8 @@ class _ModuleInstance:
             return []
         if isinstance(coll, dict):
             pairs = [(k, coll[k]) for k in sorted(coll)]
+        elif isinstance(coll, TfSet):  # a set iterates with key == value, as in for_each
+            pairs = [(v, v) for v in coll]
         elif isinstance(coll, list):
             pairs = list(enumerate(coll))
         else:
@@ -1067,6 +1077,10 @@ class _FileContext:
     def __init__(self, instance: _ModuleInstance) -> None:
         self.instance = instance
 
+    def warn(self, message: str, location: Location) -> None:
+        """A warning from an expression (e.g. a provider function); diag() keeps one per location."""
+        self.instance.loader.diag(message, location, "warning")
+
     def _resolve(self, path: str) -> Path:
         root = self.instance.loader.root
         target = (root / path).resolve() if not os.path.isabs(path) else Path(path).resolve()
@@ -1089,8 +1103,42 @@ class _FileContext:
     def file_exists(self, path: str) -> bool:
         return self._resolve(path).is_file()
 
+    def read_bytes(self, path: str) -> bytes:
+        target = self._resolve(path)
+        try:
+            if target.stat().st_size > MAX_FILE_BYTES:
+                raise FunctionError(f'"{path}" is over the {MAX_FILE_BYTES // 1048576} MB limit')
+            return target.read_bytes()
+        except FileNotFoundError:
+            raise FunctionError(f'no file exists at "{path}"') from None
+        except OSError as err:
+            raise FunctionError(f'cannot read "{path}": {err}') from None
+
+    def fileset(self, path: str, pattern: str) -> list[str]:
+        """Files (not directories) under ``path`` whose relative path matches the glob, as
+        Terraform's fileset: ``*`` stays in one directory, ``**`` crosses them."""
+        base = self._resolve(path)
+        try:
+            rx = _glob_regex(pattern)
+        except re.error as err:
+            raise FunctionError(f'invalid pattern "{pattern}": {err}') from None
+        found: list[str] = []
+        if not base.is_dir():
+            return found
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames[:] = [d for d in dirnames if d != ".terraform"]
+            rel_dir = os.path.relpath(dirpath, base)
+            for name in filenames:
+                rel = name if rel_dir == "." else f"{rel_dir}/{name}".replace(os.sep, "/")
+                if rx.fullmatch(rel):
+                    found.append(rel)
+                    if len(found) > MAX_FILESET:
+                        raise FunctionError(f"more than {MAX_FILESET} files match \"{pattern}\"")
+        return found
+
     def render_template(self, text: str, variables: dict[str, Any], path: str) -> Any:
-        shown = self.instance.loader.display(self._resolve(path))
+        # templatestring() passes no path: errors then point at the calling file.
+        shown = self.instance.loader.display(self._resolve(path)) if path else "<templatestring>"
         try:
             node = assemble_template(scan_template(text, shown, 1), ast.Pos(1, 1), shown)
         except InputError as err:
@@ -1109,6 +1157,71 @@ class _TemplateScope:
     def root(self, name: str, pos: ast.Pos) -> Any:
         raise EvalError(f'templatefile: variable "{name}" was not passed to the template',
                         Location(self.file, pos.line, pos.column))
+
+
+def _for_each_problem(value: Any) -> str | None:
+    """Why a for_each value is not a set of strings (Terraform's wording), or None if it is one.
+    A list or tuple is refused as Terraform refuses it: the fix is ``toset()``."""
+    if isinstance(value, TfSet):
+        if any(v is None for v in value):
+            return '"for_each" sets must not contain null values'
+        kinds = {type_name(v) for v in value if not isinstance(v, Unknown)}
+        if kinds - {"string"}:
+            return (f'"for_each" supports maps and sets of strings, but you have provided a set containing '
+                    f"type {sorted(kinds - {'string'})[0]}")
+        return None
+    if isinstance(value, list):
+        return ('the "for_each" argument must be a map, or set of strings, and you have provided a value '
+                "of type tuple (a list); convert it with toset()")
+    return (f'the "for_each" argument must be a map, or set of strings, and you have provided a value of '
+            f"type {type_name(value)}")
+
+
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    """A doublestar glob (as Terraform's fileset uses) as a regex over '/'-separated paths."""
+    out: list[str] = []
+    i = 0
+    depth = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:[^/]*/)*")
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if ch == "*":
+            out.append("[^/]*")
+        elif ch == "?":
+            out.append("[^/]")
+        elif ch == "[":
+            j = pattern.find("]", i + 1)
+            if j < 0:
+                raise re.error("unterminated [")
+            body = pattern[i + 1:j]
+            if body.startswith(("!", "^")):
+                body = "^" + body[1:]
+            out.append("[" + body.replace("\\", "\\\\") + "]")
+            i = j
+        elif ch == "{":
+            depth += 1
+            out.append("(?:")
+        elif ch == "}" and depth:
+            depth -= 1
+            out.append(")")
+        elif ch == "," and depth:
+            out.append("|")
+        elif ch == "\\" and i + 1 < len(pattern):
+            i += 1
+            out.append(re.escape(pattern[i]))
+        else:
+            out.append(re.escape(ch))
+        i += 1
+    if depth:
+        raise re.error("unterminated {")
+    return re.compile("".join(out))
 
 
 def _traversal_text(node: Any) -> str | None:

@@ -1,0 +1,103 @@
+"""Gaps closed in the issue 7 follow-up: file/time functions through the loader, for_each
+validation as Terraform does it, sets in dynamic blocks and conditionals, provider functions.
+
+Output values are compared with `terraform console` on a locals+outputs copy of the fixture.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from estimator.loaders import LoadOptions
+from estimator.loaders.terraform_hcl import load, root_outputs
+from estimator.model import Unknown
+from tests.conftest import FIXTURES
+
+GAPS = FIXTURES / "hcl" / "gaps"
+
+
+def _errors(project):  # noqa: ANN001, ANN202
+    return [d for d in project.diagnostics if d.severity == "error"]
+
+
+def test_functions_resolve_through_the_loader() -> None:
+    outputs, project = root_outputs(str(GAPS), LoadOptions())
+    assert not _errors(project), project.diagnostics
+    assert outputs["fileset"] == ["files/a.txt", "files/sub/c.txt"]
+    assert outputs["fileset_top"] == ["a.txt", "b.json"]
+    assert outputs["filebase64"] == "YQ=="
+    assert outputs["templatestring"] == "model=llama"
+    assert outputs["subnets"] == ["10.0.0.0/20", "10.0.16.0/20", "10.0.32.0/24"]
+    assert outputs["later"] == "2024-02-01"
+
+
+@pytest.mark.terraform
+@pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed")
+def test_function_outputs_match_terraform(tmp_path: Path) -> None:
+    work = tmp_path / "gaps"
+    shutil.copytree(GAPS, work, ignore=shutil.ignore_patterns("foreach_list"))
+    text = (work / "main.tf").read_text(encoding="utf-8")
+    blocks = re.split(r"\n(?=resource |output |locals )", text)
+    (work / "main.tf").write_text("\n".join(b for b in blocks if b.startswith(("locals", "output"))) + "\n",
+                                  encoding="utf-8")
+    outputs, _ = root_outputs(str(GAPS), LoadOptions())
+    names = sorted(outputs)
+    query = "jsonencode({" + ", ".join(f"{n} = {_output_expr(text, n)}" for n in names) + "})\n"
+    env = {**os.environ, "TF_CLI_CONFIG_FILE": "/dev/null"}
+    proc = subprocess.run(["terraform", "console"], input=query, capture_output=True, text=True, cwd=work,
+                          env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    expected = json.loads(json.loads(proc.stdout))
+    assert {n: outputs[n] for n in names} == expected
+
+
+def _output_expr(text: str, name: str) -> str:
+    m = re.search(rf'output "{name}" {{\n  value = (.*)\n}}', text)
+    assert m, name
+    return m.group(1)
+
+
+def test_for_each_over_a_set_and_conditional_set() -> None:
+    project = load(str(GAPS), LoadOptions())
+    addresses = [r.address for r in project.resources]
+    assert 'aws_instance.by_set["a"]' in addresses and 'aws_instance.by_set["b"]' in addresses
+    assert 'aws_instance.optional["gpu"]' in addresses  # `c ? toset(x) : []` is a set
+
+
+def test_dynamic_block_over_a_set_uses_values_as_keys() -> None:
+    project = load(str(GAPS), LoadOptions())
+    lt = next(r for r in project.resources if r.address == "aws_launch_template.lt")
+    assert [t["resource_type"] for t in lt.attributes["tag_specifications"]] == ["instance", "volume"]
+
+
+def test_null_argument_of_a_resource_is_unknown_when_referenced() -> None:
+    # coalesce(null, <computed default_version>) is unknown in Terraform's plan, not an error.
+    project = load(str(GAPS), LoadOptions())
+    ng = next(r for r in project.resources if r.address == "aws_eks_node_group.ng")
+    assert isinstance(ng.attributes["launch_template"][0]["version"], Unknown)
+
+
+def test_for_each_over_a_list_is_an_error_like_terraform() -> None:
+    project = load(str(GAPS / "foreach_list"), LoadOptions())
+    errors = {(d.location.line, d.message.split(":")[0]) for d in _errors(project)}
+    assert errors == {(6, "aws_instance.from_list"), (11, "aws_instance.numbers"), (16, "aws_instance.nulls"),
+                      (22, "module.child")}
+    by_line = {d.location.line: d.message for d in _errors(project)}
+    assert "set of strings" in by_line[6] and "toset()" in by_line[6]
+    assert "set containing type number" in by_line[11]
+    assert "must not contain null values" in by_line[16]
+    assert not project.resources
+
+
+def test_provider_function_is_unknown_with_a_warning() -> None:
+    outputs, project = root_outputs(str(GAPS / "foreach_list"), LoadOptions())
+    assert isinstance(outputs["arn"], Unknown)
+    warnings = [d for d in project.diagnostics if d.severity == "warning" and "provider::aws::arn_parse" in d.message]
+    assert len(warnings) == 1 and warnings[0].location.line == 26
