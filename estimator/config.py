@@ -350,6 +350,10 @@ class _Parser:
 
     def _packs(self, cfg: Config, node: yaml.Node) -> None:
         cfg.packs = self.string_list("packs", node)
+        known = _known_packs()
+        for i, (name, item) in enumerate(zip(cfg.packs, node.value, strict=True)):
+            if known and name not in known:
+                raise self.error(f"packs[{i}]", item, f"unknown pack {name!r} (known: {', '.join(sorted(known))})")
 
     def _suppressions(self, cfg: Config, node: yaml.Node) -> None:
         if not isinstance(node, yaml.SequenceNode):
@@ -397,6 +401,15 @@ class _Parser:
             if not project.path:
                 raise self.error(f"{key}.path", item, "required")
             cfg.projects.append(project)
+
+
+def _known_packs() -> frozenset[str]:
+    """Names of the bundled packs; empty if the policies package cannot be imported."""
+    try:
+        from policies.pack import pack_names
+    except ImportError:
+        return frozenset()
+    return frozenset(pack_names())
 
 
 def _known_rule_ids() -> frozenset[str]:

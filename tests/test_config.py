@@ -64,6 +64,9 @@ def test_required_tags_scope_all_form() -> None:
         ("bad_enforcement.costrail.yml", "policies.CR-EBS-001", 2),
         ("bad_date.costrail.yml", "suppressions[0].expires", 5),
         ("bad_regex.costrail.yml", "allowed_tag_values.cost-center", 2),
+        ("unknown_rule.costrail.yml", "policies.CR-GPU-099", 4),
+        ("unknown_pack.costrail.yml", "packs[1]", 3),
+        ("suppression_no_reason.costrail.yml", "suppressions[0].reason", 2),
     ],
 )
 def test_errors_name_key_and_line(name: str, key: str, line: int) -> None:

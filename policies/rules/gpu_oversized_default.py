@@ -107,7 +107,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                         f"{kind} of {ref.name} is {itype} ({_describe(spec)}); {limit} "
                         f"(feeds {res.address}.{attr})",
                         location=ref.location or res.location,
-                        default=ref.name,
+                        default_name=ref.name,
                     )
         # 2. the resolved value, against the environment's ceiling
         if not gpu_types:

@@ -69,11 +69,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                      or str(e.get("propagate_at_launch")).lower() == "false"]
             if stuck:
                 yield ctx.finding(res, f"tag{'s' if len(stuck) > 1 else ''} {', '.join(stuck)} not propagated "
-                                       f"to launched instances (propagate_at_launch = false)", tags=stuck)
+                                       f"to launched instances (propagate_at_launch = false)", not_propagated=stuck)
             continue
         specs = blocks(res.attributes.get("tag_specifications"))
         covered = {s.get("resource_type") for s in specs if s.get("tags")}
         missing = [t for t in wanted if t not in covered]
         if missing:
             yield ctx.finding(res, f"no tag_specifications for {' and '.join(missing)}: launched "
-                                   f"{' and '.join(m + 's' for m in missing)} are untagged", missing=missing)
+                                   f"{' and '.join(m + 's' for m in missing)} are untagged", missing_tag_specifications=missing)
