@@ -8,7 +8,9 @@ uses ``ml.*`` GPU instances — where
 - the maximum is missing or not known offline (no bound), or
 - the monthly cost at max (``CostedResource.max_monthly_cost`` from pricing, else max ×
   priced hourly rate × 730, else max × catalog on-demand rate × 730) is above
-  ``budgets.max_exposure_usd``. The message carries the monthly cost at max.
+  ``budgets.max_exposure_usd`` (or, when the config sets none, the pack parameter
+  ``max_exposure_usd``; the ``finops-ai`` pack sets 50000). The message carries the monthly
+  cost at max.
 
 Fails (with ``budgets.max_exposure_usd: 50000``):
 
@@ -43,7 +45,7 @@ ID = "CR-GPU-003"
 TITLE = "GPU scaling without a bound, or a max above the exposure budget"
 SEVERITY = "high"
 DEFAULT_ENFORCEMENT = "mandatory"
-PARAMS: dict[str, object] = {}
+PARAMS: dict[str, object] = {"max_exposure_usd": None}
 WHY = (
     "An autoscaler follows load, bugs and retry storms alike. On GPUs, an unbounded or generous max turns one "
     "incident into the month's budget; the max is the real spending limit of a scaling group."
@@ -83,6 +85,10 @@ def _judge(
         return
     max_n = as_decimal(max_value)
     budget = ctx.cfg.budgets.max_exposure_usd
+    source = "budgets.max_exposure_usd"
+    if budget is None and ctx.params.get("max_exposure_usd") is not None:
+        budget = Decimal(str(ctx.params["max_exposure_usd"]))
+        source = "the pack's max_exposure_usd"
     if max_n is None or budget is None:
         return
     cost = _at_max(ctx, costed_res, max_n, itype, res.region)
@@ -90,7 +96,7 @@ def _judge(
         yield ctx.finding(
             res,
             f"at {max_attr} = {max_n.normalize():f} × {itype} the monthly cost is {_money(cost)}, above "
-            f"budgets.max_exposure_usd {_money(budget)}",
+            f"{source} {_money(budget)}",
             monthly_cost_at_max=str(cost.quantize(Decimal("0.01"))),
         )
 

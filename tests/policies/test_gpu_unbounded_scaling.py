@@ -24,3 +24,19 @@ def test_exactly_these_fail_with_cost_at_max() -> None:
 
 def test_without_budget_only_unbounded_fails() -> None:
     assert where(run("CR-GPU-003", config=Config())) == {("aws_eks_node_group.fail_no_scaling_config", "main.tf:33")}
+
+
+def test_pack_default_budget_when_config_sets_none() -> None:
+    from policies.context import RuleContext, run_rule
+    from policies.pack import load_pack
+    from policies.rules import gpu_unbounded_scaling as rule
+    from tests.policies.helpers import costed_for
+
+    params = next(r.params for r in load_pack("finops-ai").rules if r.id == rule.ID)
+    assert params == {"max_exposure_usd": 50000}
+    project, _ = load("CR-GPU-003")
+    ctx = RuleContext(resources=project.resources, costs={c.address: c for c in costed_for(project)}, config=Config())
+    found = run_rule(rule, ctx, params)
+    assert {f.address for f in found} == {"aws_autoscaling_group.fail_big_max", "aws_eks_node_group.fail_no_scaling_config",
+                                          "aws_appautoscaling_target.fail_endpoint_max"}
+    assert "the pack's max_exposure_usd $50,000.00" in next(f.message for f in found if "big_max" in f.address)
