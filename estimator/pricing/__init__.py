@@ -1,0 +1,1 @@
+"""Offline prices: the bundled catalog (``catalog``) and the pricing engine (``engine``)."""

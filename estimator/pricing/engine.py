@@ -1,0 +1,48 @@
+"""Price a whole project: each managed resource through its registered module, in project order.
+
+Cross-resource links (launch template → group, configuration → endpoint, autoscaling
+targets → max capacity) need the whole project, so modules get a ``PriceContext``. Data
+sources are skipped; free types are ``free``; the rest are ``unsupported`` (never $0).
+``llm_usage`` entries of the usage file come last, as ``bedrock_llm_usage`` pseudo-resources.
+"""
+
+from __future__ import annotations
+
+from estimator.cost_model import CostedResource
+from estimator.model import Location, Project, Resource
+from estimator.resources.aws import REGISTRY, is_free
+from estimator.resources.aws._base import NotPriceable, PriceContext, Priced, finish, number
+from estimator.resources.aws.bedrock import llm_usage_lines
+from estimator.usage import UsageFile
+
+REQUEST_TYPES = ("aws_sagemaker_endpoint", "aws_apigatewayv2_api", "aws_api_gateway_rest_api", "aws_lambda_function")
+
+
+def price_resource(resource: Resource, ctx: PriceContext) -> CostedResource:
+    spec = REGISTRY.get(resource.type)
+    if spec is None:
+        if is_free(resource.type):
+            return CostedResource(resource=resource, status="free")
+        return CostedResource(resource=resource, status="unsupported", reason=f"{resource.type} is not supported yet")
+    try:
+        priced = spec.price(resource, ctx)
+    except NotPriceable as err:
+        return CostedResource(resource=resource, status="unpriced", reason=str(err))
+    requests = None
+    if resource.type in REQUEST_TYPES:
+        requests = number(ctx.usage(resource).get("monthly_requests"))
+    return finish(resource, priced, requests)
+
+
+def price_project(project: Project, usage: UsageFile | None) -> list[CostedResource]:
+    ctx = PriceContext(project, usage)
+    out = [price_resource(res, ctx) for res in project.resources if res.mode == "managed"]
+    if usage is not None:
+        for i, entry in enumerate(usage.llm_usage):
+            model = str(entry.get("model"))
+            name = str(entry.get("name") or model)
+            res = Resource(address=f"llm_usage[{i}]", type="bedrock_llm_usage", name=name,
+                           attributes={"model": model}, region=None,
+                           location=Location(usage.path, 0) if usage.path else None)
+            out.append(finish(res, Priced(llm_usage_lines(entry))))
+    return out

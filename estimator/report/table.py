@@ -1,0 +1,153 @@
+"""The ``breakdown`` table: an infracost-like tree per resource with a unit-price column.
+
+Plain fixed-width text (no terminal detection), so output is the same everywhere and golden
+tests can compare it. ``*`` marks usage-based lines. After the projects: OVERALL TOTAL, a
+summary of priced / free / unpriced (with reasons) / not supported (by type), and the price
+catalog's as-of dates.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+
+from estimator.cost_model import CostComponent, CostedResource
+from estimator.pipeline import ProjectResult
+
+NAME_W = 62
+COLS = (("Monthly Qty", 13), ("Unit", 12), ("Unit price", 14), ("Monthly Cost", 13))
+
+
+def usd(value: Decimal | None, places: int = 2) -> str:
+    if value is None:
+        return "-"
+    q = value.quantize(Decimal(1).scaleb(-places))
+    return f"${q:,.{places}f}"
+
+
+def unit_price(value: Decimal | None) -> str:
+    if value is None:
+        return "-"
+    text = format(value.normalize(), "f")
+    if "." in text and len(text.split(".")[1]) < 2:
+        text = format(value.quantize(Decimal("0.01")), "f")
+    return f"${text}"
+
+
+def qty(value: Decimal | None) -> str:
+    if value is None:
+        return "-"
+    if value == value.to_integral_value():
+        return f"{value:,.0f}"
+    return f"{value.quantize(Decimal('0.0001')).normalize():,f}"
+
+
+def _row(name: str, cells: tuple[str, ...], mark: str = "") -> str:
+    if len(name) > NAME_W:
+        name = name[: NAME_W - 1] + "…"
+    parts = [f" {name:<{NAME_W}}"]
+    for (_, width), cell in zip(COLS, cells, strict=False):
+        parts.append(f" {cell:>{width}}")
+    return "".join(parts) + (f" {mark}" if mark else "")
+
+
+def _component_cells(c: CostComponent) -> tuple[str, ...]:
+    if c.monthly_cost is None and c.usage_based and c.unit_price is not None:
+        return ("", c.unit, unit_price(c.unit_price), "depends on usage")
+    if c.monthly_cost is None:
+        return (qty(c.quantity), c.unit, unit_price(c.unit_price), "not priced")
+    return (qty(c.quantity), c.unit, unit_price(c.unit_price), usd(c.monthly_cost))
+
+
+def resource_lines(costed: CostedResource) -> list[str]:
+    lines = [_row(costed.address, ("", "", "", ""))]
+    items: list[tuple[str | None, CostComponent]] = [(c.group, c) for c in costed.components]
+    notes = []
+    if costed.status in ("unpriced", "free") and costed.reason:
+        notes.append(costed.reason)
+    if costed.max_monthly_cost is not None:
+        notes.append(f"at max capacity: {usd(costed.max_monthly_cost)}/month")
+    if costed.cost_per_1k_requests is not None:
+        notes.append(f"cost per 1,000 requests: {usd(costed.cost_per_1k_requests, 4)}")
+    entries: list[tuple[str, CostComponent | None, list[CostComponent]]] = []
+    for group, comp in items:
+        if group is None:
+            entries.append(("", comp, []))
+        elif entries and entries[-1][0] == group:
+            entries[-1][2].append(comp)
+        else:
+            entries.append((group, None, [comp]))
+    total = len(entries) + len(notes)
+    k = 0
+    for group, comp, children in entries:
+        k += 1
+        branch, cont = ("└─ ", "   ") if k == total else ("├─ ", "│  ")
+        if comp is not None:
+            lines.append(_row(branch + comp.name, _component_cells(comp), "*" if comp.usage_based else ""))
+            if comp.unpriced_reason and comp.monthly_cost is None and not comp.usage_based:
+                lines.append(f" {cont}   ({comp.unpriced_reason})")
+            continue
+        lines.append(_row(branch + group, ("", "", "", "")))
+        for j, child in enumerate(children):
+            sub = "└─ " if j == len(children) - 1 else "├─ "
+            lines.append(_row(cont + sub + child.name, _component_cells(child), "*" if child.usage_based else ""))
+    for note in notes:
+        k += 1
+        branch = "└─ " if k == total else "├─ "
+        lines.append(f" {branch}{note}")
+    return [line.rstrip() for line in lines]
+
+
+def summary_lines(costed: list[CostedResource]) -> list[str]:
+    counts = Counter(c.status for c in costed)
+    priced = counts["priced"] + counts["partial"]
+    out = [f"{len(costed)} resources: {priced} priced, {counts['free']} free, {counts['unpriced']} unpriced, "
+           f"{counts['unsupported']} not supported yet"]
+    for c in costed:
+        if c.status == "unpriced":
+            out.append(f"  unpriced: {c.address}: {c.reason}")
+        elif c.status == "partial":
+            reasons = [x.unpriced_reason for x in c.components if x.unpriced_reason and not x.usage_based]
+            if reasons:
+                out.append(f"  partly priced: {c.address}: {'; '.join(dict.fromkeys(reasons))}")
+    unsupported = Counter(c.resource.type for c in costed if c.status == "unsupported")
+    for rtype, n in sorted(unsupported.items()):
+        out.append(f"  not supported yet: {rtype} × {n}")
+    return out
+
+
+def as_of_line() -> str:
+    from estimator.pricing.catalog import catalog_as_of
+
+    return "Prices as of: " + "; ".join(f"{k} {v}" for k, v in catalog_as_of().items())
+
+
+def render_table(results: list[ProjectResult]) -> str:
+    out: list[str] = []
+    header = _row("Name", tuple(title for title, _ in COLS))
+    overall = Decimal(0)
+    everything: list[CostedResource] = []
+    for result in results:
+        out.append(f"Project: {result.path}")
+        out.append("")
+        out.append(header)
+        out.append("")
+        for costed in result.costed:
+            if costed.status == "unsupported":
+                continue
+            out.extend(resource_lines(costed))
+            out.append("")
+        if result.error is not None:
+            out.append(f" error: {result.error}")
+        out.append(_row("Project total", ("", "", "", usd(result.monthly_cost))))
+        out.append("")
+        overall += result.monthly_cost
+        everything.extend(result.costed)
+    out.append(_row("OVERALL TOTAL", ("", "", "", usd(overall))))
+    out.append("")
+    if any(c.usage_based for r in everything for c in r.components):
+        out.append("* usage-based: quantities from the usage file; without one, the unit price is shown")
+    out.append("─" * 40)
+    out.extend(summary_lines(everything))
+    out.append(as_of_line())
+    return "\n".join(line.rstrip() for line in out) + "\n"

@@ -1,0 +1,1 @@
+"""Priced resource types, one module per family (``estimator.resources.aws.<family>``)."""

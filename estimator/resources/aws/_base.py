@@ -1,0 +1,187 @@
+"""What every resource module uses: the spec record, the pricing context, bill-line helpers.
+
+A module declares ``RESOURCES``: one ``ResourceSpec`` per Terraform type with its Pulumi
+token, its usage keys (name, description, default) and a ``price`` function that turns one
+resource into bill lines. Lines are built only through the helpers here, so a missing price
+or an unknown attribute always becomes an unpriced line with a reason, never $0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from estimator.cost_model import HOURS_PER_MONTH, CostComponent, CostedResource, PriceRef
+from estimator.model import Project, Resource, Unknown, is_unknown
+from estimator.pricing import catalog
+from estimator.pricing.catalog import Price
+
+if TYPE_CHECKING:
+    from estimator.usage import UsageFile
+
+
+@dataclass(frozen=True)
+class UsageKey:
+    """A monthly quantity the usage file may give (``monthly_requests``)."""
+
+    name: str
+    description: str
+    default: Any = None
+
+
+@dataclass
+class Priced:
+    """What a price function returns: bill lines, plus what only some types know."""
+
+    components: list[CostComponent] = field(default_factory=list)
+    max_monthly_cost: Decimal | None = None
+    status: str | None = None  # forced status ("free"), else derived from the lines
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    terraform_type: str
+    pulumi_type: str
+    price: Callable[[Resource, PriceContext], Priced]
+    usage_keys: tuple[UsageKey, ...] = ()
+    description: str = ""
+
+
+class NotPriceable(Exception):
+    """Raised inside a price function when the whole resource cannot be priced (reason given)."""
+
+
+@dataclass
+class PriceContext:
+    """The whole project and usage file: cross-resource links need both."""
+
+    project: Project
+    usage_file: UsageFile | None = None
+    _by_type: dict[str, list[Resource]] = field(default_factory=dict)
+    _by_address: dict[str, Resource] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for res in self.project.resources:
+            if res.mode != "managed":
+                continue
+            self._by_type.setdefault(res.type, []).append(res)
+            self._by_address[res.address] = res
+
+    def of_type(self, *types: str) -> list[Resource]:
+        return [r for t in types for r in self._by_type.get(t, [])]
+
+    def usage(self, resource: Resource) -> dict[str, Any]:
+        return self.usage_file.for_resource(resource.address, resource.type) if self.usage_file else {}
+
+    def link(self, value: Any, types: tuple[str, ...], name_attr: str = "name") -> Resource | None:
+        """The resource a reference points at: by ``Unknown.ref``, else literal name, else the only one."""
+        candidates = self.of_type(*types)
+        if isinstance(value, Unknown) and value.ref:
+            ref = value.ref
+            for cand in candidates:
+                if cand.address == ref or cand.address.startswith(ref + "[") or _strip_index(cand.address) == ref:
+                    return cand
+        if isinstance(value, str) and value:
+            for cand in candidates:
+                if cand.get(name_attr) == value or cand.get("name") == value or cand.address == value:
+                    return cand
+        if len(candidates) == 1:
+            return candidates[0]
+        return None
+
+
+def _strip_index(address: str) -> str:
+    return address.rsplit("[", 1)[0] if address.endswith("]") else address
+
+
+def region_of(resource: Resource) -> str:
+    """The resource's region; an Unknown region cannot be priced."""
+    region = resource.region
+    if is_unknown(region):
+        raise NotPriceable("region is known only after apply")
+    return region or catalog.DEFAULT_REGION
+
+
+def number(value: Any, default: Decimal | None = None) -> Decimal | None:
+    """int/float/str → Decimal via ``str`` (Pulumi floats); None/Unknown/garbage → default."""
+    if value is None or isinstance(value, (Unknown, bool)):
+        return default
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return default
+
+
+def ref(price: Price) -> PriceRef:
+    return PriceRef(source=price.source, as_of=price.as_of)
+
+
+def line(name: str, unit: str, quantity: Decimal | None, price: Price | None, *, missing: str = "",
+         group: str | None = None, usage_based: bool = False) -> CostComponent:
+    """One bill line; a None price becomes an unpriced line with ``missing`` as its reason."""
+    if price is None:
+        return CostComponent(name, unit, quantity, None, group=group, usage_based=usage_based,
+                             unpriced_reason=missing or f"no price for {name}")
+    comp = CostComponent(name, unit, quantity, price.value, group=group, usage_based=usage_based, price=ref(price))
+    if usage_based and quantity is None:
+        comp.unpriced_reason = f"depends on usage: ${_text(price.value)} per {unit}"
+    return comp
+
+
+def hourly(name: str, price: Price | None, count: Decimal = Decimal(1), *, missing: str = "",
+           group: str | None = None, hours: Decimal = HOURS_PER_MONTH) -> CostComponent:
+    return line(name, "hours", hours * count, price, missing=missing, group=group)
+
+
+def unknown_line(name: str, unit: str, reason: str, group: str | None = None) -> CostComponent:
+    return CostComponent(name, unit, None, None, group=group, unpriced_reason=reason)
+
+
+def usage_qty(usage: dict[str, Any], key: str, scale: Decimal = Decimal(1)) -> Decimal | None:
+    value = number(usage.get(key))
+    return None if value is None else value / scale
+
+
+def known_str(resource: Resource, path: str, what: str | None = None, default: str | None = None) -> str:
+    """A string attribute that must be known to price: raises NotPriceable with the reason."""
+    value = resource.get(path, default)
+    if is_unknown(value):
+        raise NotPriceable(f"{what or path} is known only after apply")
+    if value is None or value == "":
+        raise NotPriceable(f"{what or path} is not set")
+    return str(value)
+
+
+def missing_price(what: str, region: str) -> str:
+    return f"no {region} price for {what}"
+
+
+def _text(value: Decimal) -> str:
+    from estimator.cost_model import decimal_text
+
+    return decimal_text(value) or "0"
+
+
+def finish(resource: Resource, priced: Priced, monthly_requests: Decimal | None = None) -> CostedResource:
+    """The CostedResource with its status derived from its lines."""
+    costed = CostedResource(resource=resource, components=priced.components,
+                            max_monthly_cost=priced.max_monthly_cost, monthly_requests=monthly_requests)
+    if priced.status:
+        costed.status = priced.status
+        costed.reason = priced.reason
+        return costed
+    lines = priced.components
+    if not lines:
+        costed.status, costed.reason = "free", priced.reason
+    elif all(c.unpriced_reason is None for c in lines):
+        costed.status = "priced"
+    elif all(c.monthly_cost is None for c in lines) and any(not c.usage_based for c in lines):
+        costed.status = "unpriced"
+        costed.reason = "; ".join(dict.fromkeys(c.unpriced_reason for c in lines if c.unpriced_reason))
+    else:
+        costed.status = "partial"
+        costed.reason = "; ".join(dict.fromkeys(c.unpriced_reason for c in lines if c.unpriced_reason))
+    return costed

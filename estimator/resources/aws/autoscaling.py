@@ -1,0 +1,140 @@
+"""aws_autoscaling_group (with its launch template or launch configuration) and aws_launch_template.
+
+The instances of a group are priced on the group: desired capacity (else min size) × the
+instance type of its launch template, launch configuration, or mixed-instances override
+(the first override's type; the on-demand base and percentage split on-demand from spot,
+spot shown at the on-demand price as an upper bound). ``max_monthly_cost`` is the same at
+``max_size``. A launch template alone runs nothing: it is ``free`` with a note. Link order:
+``Unknown.ref``, then the literal template name, then the only template in the project.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_CEILING, Decimal
+from typing import Any
+
+from estimator.cost_model import CostComponent
+from estimator.model import Resource, is_unknown
+
+from ._base import NotPriceable, PriceContext, Priced, ResourceSpec, number, region_of
+from .ec2 import block_device_lines, instance_line
+
+TEMPLATE_TYPES = ("aws_launch_template",)
+
+
+def template_of(spec: Any, ctx: PriceContext) -> Resource:
+    """The launch template a ``launch_template`` block (id or name) points at."""
+    spec = spec[0] if isinstance(spec, list) and spec else spec
+    if not isinstance(spec, dict):
+        raise NotPriceable("launch template not resolvable")
+    for key in ("id", "name", "launch_template_id", "launch_template_name"):
+        value = spec.get(key)
+        if value is None:
+            continue
+        found = ctx.link(value, TEMPLATE_TYPES)
+        if found is not None:
+            return found
+    raise NotPriceable("launch template not resolvable")
+
+
+def template_lines(template: Resource, itype: str, region: str, count: Decimal, *, spot: bool | None = None
+                   ) -> list[CostComponent]:
+    market = template.get("instance_market_options.market_type")
+    is_spot = spot if spot is not None else market == "spot"
+    lines = [instance_line(itype, region, spot=is_spot, count=count)]
+    mappings = template.get("block_device_mappings") or []
+    devices = [m.get("ebs") for m in mappings if isinstance(m, dict) and m.get("ebs")] if isinstance(mappings, list) else []
+    if devices:
+        lines += block_device_lines({"ebs_block_device": devices}, region, count, root_default=False)
+    return lines
+
+
+def _group_shape(res: Resource, ctx: PriceContext) -> tuple[Resource | None, str, dict[str, Any]]:
+    """(template or None, instance type, instances_distribution)."""
+    mixed = res.get("mixed_instances_policy")
+    if mixed:
+        spec = res.get("mixed_instances_policy.launch_template.launch_template_specification")
+        template = template_of(spec, ctx)
+        overrides = res.get("mixed_instances_policy.launch_template.override") or []
+        itype = None
+        if isinstance(overrides, list) and overrides and isinstance(overrides[0], dict):
+            itype = overrides[0].get("instance_type")
+        itype = itype or template.get("instance_type")
+        dist = res.get("mixed_instances_policy.instances_distribution") or {}
+        dist = dist[0] if isinstance(dist, list) and dist else dist
+        return template, _known_type(itype), dist if isinstance(dist, dict) else {}
+    if res.get("launch_template"):
+        template = template_of(res.get("launch_template"), ctx)
+        return template, _known_type(template.get("instance_type")), {}
+    config = res.get("launch_configuration")
+    if config is not None:
+        found = ctx.link(config, ("aws_launch_configuration",))
+        if found is None:
+            raise NotPriceable("launch configuration not resolvable")
+        return found, _known_type(found.get("instance_type")), {}
+    raise NotPriceable("launch template not resolvable")
+
+
+def _known_type(value: Any) -> str:
+    if is_unknown(value):
+        raise NotPriceable("instance_type is known only after apply")
+    if not value:
+        raise NotPriceable("the launch template sets no instance_type")
+    return str(value)
+
+
+def _split(count: Decimal, dist: dict[str, Any]) -> tuple[Decimal, Decimal]:
+    """(on-demand, spot) instance counts from an instances_distribution."""
+    if not dist:
+        return count, Decimal(0)
+    base = min(number(dist.get("on_demand_base_capacity"), Decimal(0)) or Decimal(0), count)
+    pct = number(dist.get("on_demand_percentage_above_base_capacity"), Decimal(100)) or Decimal(0)
+    above = count - base
+    on_demand = base + (above * pct / 100).to_integral_value(rounding=ROUND_CEILING)
+    return on_demand, count - on_demand
+
+
+def _lines_for(template: Resource, itype: str, region: str, count: Decimal, dist: dict[str, Any]) -> list[CostComponent]:
+    if not dist:
+        return template_lines(template, itype, region, count)
+    on_demand, spot = _split(count, dist)
+    lines: list[CostComponent] = []
+    if on_demand:
+        lines += template_lines(template, itype, region, on_demand, spot=False)
+    if spot:
+        lines += template_lines(template, itype, region, spot, spot=True)
+    return lines
+
+
+def _price_group(res: Resource, ctx: PriceContext) -> Priced:
+    region = region_of(res)
+    template, itype, dist = _group_shape(res, ctx)
+    desired = res.get("desired_capacity")
+    if desired is None:
+        desired = res.get("min_size")
+    count = number(desired)
+    if count is None:
+        raise NotPriceable("desired_capacity is known only after apply" if is_unknown(desired) else "desired capacity not set")
+    lines = _lines_for(template, itype, region, count, dist)
+    max_size = number(res.get("max_size"))
+    max_cost = None
+    if max_size is not None:
+        at_max = _lines_for(template, itype, region, max_size, dist)
+        if all(c.monthly_cost is not None for c in at_max):
+            max_cost = sum((c.monthly_cost for c in at_max if c.monthly_cost is not None), Decimal(0))
+    return Priced(lines, max_monthly_cost=max_cost)
+
+
+def _price_template(res: Resource, ctx: PriceContext) -> Priced:
+    return Priced(status="free", reason="a launch template runs nothing: its instances are priced on the "
+                                        "Auto Scaling group or node group that uses it")
+
+
+RESOURCES = (
+    ResourceSpec("aws_autoscaling_group", "aws:autoscaling/group:Group", _price_group, (),
+                 "Auto Scaling groups: desired × instance type (mixed instances split), cost at max size"),
+    ResourceSpec("aws_launch_template", "aws:ec2/launchTemplate:LaunchTemplate", _price_template, (),
+                 "Launch templates: free; priced where used"),
+    ResourceSpec("aws_launch_configuration", "aws:ec2/launchConfiguration:LaunchConfiguration", _price_template, (),
+                 "Launch configurations: free; priced where used"),
+)

@@ -1,0 +1,49 @@
+"""Bedrock: provisioned model throughput (model units × hourly commitment price), and the
+``llm_usage`` of the usage file (tokens × on-demand token prices) as pseudo-resources.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from estimator.cost_model import CostComponent
+from estimator.model import Resource
+from estimator.pricing import catalog
+
+from ._base import PriceContext, Priced, ResourceSpec, hourly, known_str, line, number, region_of, unknown_line
+
+COMMITMENTS = {"OneMonth": "1-month", "SixMonths": "6-month"}
+
+
+def _price_pt(res: Resource, ctx: PriceContext) -> Priced:
+    region = region_of(res)
+    model_arn = known_str(res, "model_arn")
+    units = number(res.get("model_units"), Decimal(1)) or Decimal(1)
+    commitment = COMMITMENTS.get(str(res.get("commitment_duration") or ""), "no-commit")
+    model = model_arn.rsplit("/", 1)[-1]
+    price = catalog.lookup("bedrock_pt", f"{region}|{model}|{commitment}")
+    return Priced([hourly(f"Provisioned throughput ({model}, {commitment}, {units} model units)", price, units,
+                          missing=f"no {region} {commitment} provisioned-throughput price for {model}")])
+
+
+def llm_usage_lines(entry: dict[str, Any]) -> list[CostComponent]:
+    """Bill lines of one ``llm_usage`` entry: input and output tokens per 1K."""
+    model = str(entry.get("model"))
+    prices = catalog.tokens(model)
+    inp = number(entry.get("monthly_input_tokens"))
+    out = number(entry.get("monthly_output_tokens"))
+    if prices is None:
+        return [unknown_line(f"Input tokens ({model})", "1K tokens", f"no Bedrock token price for {model}"),
+                unknown_line(f"Output tokens ({model})", "1K tokens", f"no Bedrock token price for {model}")]
+    return [
+        line(f"Input tokens ({model})", "1K tokens", None if inp is None else inp / 1000, prices[0], usage_based=True),
+        line(f"Output tokens ({model})", "1K tokens", None if out is None else out / 1000, prices[1], usage_based=True),
+    ]
+
+
+RESOURCES = (
+    ResourceSpec("aws_bedrock_provisioned_model_throughput",
+                 "aws:bedrock/provisionedModelThroughput:ProvisionedModelThroughput", _price_pt, (),
+                 "Bedrock provisioned throughput (model-unit hours)"),
+)

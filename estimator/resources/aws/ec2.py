@@ -1,0 +1,96 @@
+"""aws_instance: on-demand, spot (on-demand price as the upper bound) or reserved, plus its volumes.
+
+Spot: costrail has no spot price feed, so a spot instance shows the on-demand price as an
+upper bound and says so in the line name; no discount is invented. Reserved (usage file
+``reserved_instance_*``): with ``all_upfront`` there is no hourly charge (line at $0) and
+the upfront fee is an unpriced line (no RI prices in the data); other payment options are
+unpriced. ``monthly_hours`` (usage) overrides 730.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from estimator.cost_model import HOURS_PER_MONTH, CostComponent
+from estimator.model import Resource, is_unknown
+from estimator.pricing import catalog
+
+from . import ebs
+from ._base import (
+    NotPriceable,
+    PriceContext,
+    Priced,
+    ResourceSpec,
+    UsageKey,
+    hourly,
+    known_str,
+    missing_price,
+    number,
+    region_of,
+    unknown_line,
+)
+
+SPOT = "spot, on-demand price as upper bound"
+
+
+def instance_line(itype: str, region: str, *, spot: bool = False, count: Decimal = Decimal(1),
+                  hours: Decimal = HOURS_PER_MONTH) -> CostComponent:
+    kind = SPOT if spot else "on-demand"
+    return hourly(f"Instance usage (Linux/UNIX, {kind}, {itype})", catalog.ec2_hourly(itype, region), count,
+                  missing=missing_price(itype, region), hours=hours)
+
+
+def block_device_lines(attrs: Any, region: str, count: Decimal = Decimal(1), *, root_default: bool = True
+                       ) -> list[CostComponent]:
+    """root_block_device and every ebs_block_device, as groups like infracost's tree."""
+    attrs = attrs if isinstance(attrs, dict) else {}
+    lines: list[CostComponent] = []
+    root = attrs.get("root_block_device")
+    root = root[0] if isinstance(root, list) and root else root
+    if isinstance(root, dict) or root_default:
+        lines += ebs.volume_lines(root if isinstance(root, dict) else {}, region, group="root_block_device", count=count)
+    devices = attrs.get("ebs_block_device") or []
+    if isinstance(devices, dict):
+        devices = [devices]
+    for i, dev in enumerate(devices if isinstance(devices, list) else []):
+        dev = dev.get("ebs", dev) if isinstance(dev, dict) else dev
+        if isinstance(dev, list):
+            dev = dev[0] if dev else {}
+        lines += ebs.volume_lines(dev, region, group=f"ebs_block_device[{i}]", count=count)
+    return lines
+
+
+def _price_instance(res: Resource, ctx: PriceContext) -> Priced:
+    region = region_of(res)
+    usage = ctx.usage(res)
+    itype = known_str(res, "instance_type", "instance_type")
+    hours = number(usage.get("monthly_hours"), HOURS_PER_MONTH)
+    lines: list[CostComponent] = []
+    ri_payment = usage.get("reserved_instance_payment_option")
+    if usage.get("reserved_instance_type") or ri_payment:
+        name = f"Instance usage (Linux/UNIX, reserved, {itype})"
+        if ri_payment == "all_upfront":
+            lines.append(CostComponent(name, "hours", hours, Decimal(0)))
+            lines.append(unknown_line("Reserved instance upfront fee", "months",
+                                      "no reserved-instance prices in the catalog (all_upfront: no hourly charge)"))
+        else:
+            lines.append(unknown_line(name, "hours", f"no reserved-instance prices in the catalog ({ri_payment})"))
+    else:
+        market = res.get("instance_market_options.market_type")
+        if is_unknown(market):
+            raise NotPriceable("instance_market_options.market_type is known only after apply")
+        spot = market == "spot"
+        lines.append(instance_line(itype, region, spot=spot, hours=hours))
+    lines += block_device_lines(res.attributes, region)
+    return Priced(lines)
+
+
+RESOURCES = (
+    ResourceSpec("aws_instance", "aws:ec2/instance:Instance", _price_instance,
+                 (UsageKey("monthly_hours", "hours a month the instance runs", 730),
+                  UsageKey("reserved_instance_type", "standard or convertible", None),
+                  UsageKey("reserved_instance_term", "1_year or 3_year", None),
+                  UsageKey("reserved_instance_payment_option", "no_upfront, partial_upfront or all_upfront", None)),
+                 "EC2 instances: instance hours (on-demand/spot/reserved) and block devices"),
+)

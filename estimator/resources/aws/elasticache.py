@@ -1,0 +1,55 @@
+"""aws_elasticache_cluster and aws_elasticache_replication_group: node hours.
+
+us-east-1 Redis OSS / Valkey from the 2026 price list; elsewhere the 2022 data without the
+rows flagged ``suspect_below_ec2`` in SOURCES.md (never used).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from estimator.model import Resource
+from estimator.pricing import catalog
+
+from ._base import NotPriceable, PriceContext, Priced, ResourceSpec, hourly, known_str, missing_price, number, region_of
+
+
+def _nodes(res: Resource, region: str, count: Decimal, engine: str) -> Priced:
+    node = known_str(res, "node_type")
+    engine = engine.lower()
+    engine = "redis" if engine.startswith("redis") else engine
+    return Priced([hourly(f"ElastiCache (on-demand, {engine}, {node})",
+                          catalog.lookup("elasticache", f"{region}|{engine}|{node}"), count,
+                          missing=missing_price(f"{node} {engine}", region))])
+
+
+def _price_cluster(res: Resource, ctx: PriceContext) -> Priced:
+    region = region_of(res)
+    if res.get("replication_group_id") and not res.get("node_type"):
+        return Priced(status="free", reason="nodes billed on its replication group")
+    count = number(res.get("num_cache_nodes"), Decimal(1))
+    return _nodes(res, region, count or Decimal(1), str(res.get("engine") or "redis"))
+
+
+def _price_group(res: Resource, ctx: PriceContext) -> Priced:
+    region = region_of(res)
+    clusters = number(res.get("num_cache_clusters"))
+    groups = number(res.get("num_node_groups"))
+    replicas = number(res.get("replicas_per_node_group"), Decimal(0))
+    if groups is not None:
+        count = groups * (1 + (replicas or 0))
+    elif clusters is not None:
+        count = clusters
+    elif res.get("num_cache_clusters") is None and res.get("num_node_groups") is None:
+        count = Decimal(1)
+    else:
+        raise NotPriceable("node count is known only after apply")
+    return _nodes(res, region, count, str(res.get("engine") or "redis"))
+
+
+RESOURCES = (
+    ResourceSpec("aws_elasticache_cluster", "aws:elasticache/cluster:Cluster", _price_cluster, (),
+                 "ElastiCache clusters: node hours"),
+    ResourceSpec("aws_elasticache_replication_group", "aws:elasticache/replicationGroup:ReplicationGroup",
+                 _price_group, (), "ElastiCache replication groups: node hours"),
+)

@@ -1,0 +1,58 @@
+"""aws_lambda_function: requests ($0.20 per 1M) and duration in GB-seconds by tier (usage-based).
+
+Duration = requests × ``request_duration_ms`` × ``memory_size`` (MB, default 128) / 1024,
+priced in AWS's monthly tiers for x86_64 or arm64 (``architectures``).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from estimator.cost_model import CostComponent
+from estimator.model import Resource
+from estimator.pricing import catalog
+
+from ._base import PriceContext, Priced, ResourceSpec, UsageKey, line, missing_price, number, region_of
+
+TIERS = {
+    "x86": ((Decimal(6_000_000_000), "first 6B"), (Decimal(9_000_000_000), "next 9B"), (None, "over 15B")),
+    "arm64": ((Decimal(7_500_000_000), "first 7.5B"), (Decimal(11_250_000_000), "next 11.25B"), (None, "over 18.75B")),
+}
+
+
+def _price_lambda(res: Resource, ctx: PriceContext) -> Priced:
+    region = region_of(res)
+    usage = ctx.usage(res)
+    arch = "arm64" if "arm64" in (res.get("architectures") or []) else "x86"
+    requests = number(usage.get("monthly_requests"))
+    duration_ms = number(usage.get("request_duration_ms"))
+    memory = number(res.get("memory_size"), Decimal(128)) or Decimal(128)
+    lines: list[CostComponent] = [
+        line("Requests", "1M requests", None if requests is None else requests / 1_000_000,
+             catalog.service("lambda_1m_requests", region), usage_based=True,
+             missing=missing_price("Lambda requests", region)),
+    ]
+    tier_prices = [catalog.service(f"lambda_{arch}_tier{i}", region) for i in (1, 2, 3)]
+    if requests is None or duration_ms is None:
+        lines.append(line(f"Duration ({TIERS[arch][0][1]})", "GB-seconds", None, tier_prices[0], usage_based=True,
+                          missing=missing_price("Lambda duration", region)))
+        return Priced(lines)
+    remaining = requests * duration_ms / 1000 * memory / 1024
+    for (size, label), price in zip(TIERS[arch], tier_prices, strict=False):
+        qty = remaining if size is None else min(remaining, size)
+        if qty <= 0 and label != TIERS[arch][0][1]:
+            break
+        lines.append(line(f"Duration ({label})", "GB-seconds", qty, price, usage_based=True,
+                          missing=missing_price("Lambda duration", region)))
+        remaining -= qty
+        if remaining <= 0:
+            break
+    return Priced(lines)
+
+
+RESOURCES = (
+    ResourceSpec("aws_lambda_function", "aws:lambda/function:Function", _price_lambda,
+                 (UsageKey("monthly_requests", "invocations a month", None),
+                  UsageKey("request_duration_ms", "average duration of one invocation, ms", None)),
+                 "Lambda functions: requests and GB-seconds (usage-based)"),
+)

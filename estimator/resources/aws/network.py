@@ -1,0 +1,81 @@
+"""Networking that bills by the hour: NAT gateways, load balancers, Elastic IPs, VPC endpoints.
+
+``aws_eip``: every public IPv4 address bills $0.005/h since 2024-02 (in use or not).
+VPC interface endpoints bill per subnet (one ENI per AZ); gateway endpoints are free.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from estimator.model import Resource
+from estimator.pricing import catalog
+
+from ._base import PriceContext, Priced, ResourceSpec, UsageKey, hourly, line, missing_price, region_of, usage_qty
+
+
+def _price_nat(res: Resource, ctx: PriceContext) -> Priced:
+    region = region_of(res)
+    usage = ctx.usage(res)
+    hour = catalog.service("nat_hour", region)
+    return Priced([
+        hourly("NAT gateway", hour, missing=missing_price("NAT gateway hours", region)),
+        line("Data processed", "GB", usage_qty(usage, "monthly_data_processed_gb"), catalog.service("nat_gb", region),
+             usage_based=True, missing=missing_price("NAT data processed", region)),
+    ])
+
+
+def _price_lb(res: Resource, ctx: PriceContext) -> Priced:
+    region = region_of(res)
+    usage = ctx.usage(res)
+    kind = str(res.get("load_balancer_type") or "application")
+    if kind not in ("application", "network"):
+        return Priced([hourly(f"Load balancer ({kind})", None, missing=f"no price for {kind} load balancers")])
+    prefix = "alb" if kind == "application" else "nlb"
+    label = "Application load balancer" if kind == "application" else "Network load balancer"
+    lcu = usage_qty(usage, "capacity_units")
+    return Priced([
+        hourly(label, catalog.service(f"{prefix}_hour", region), missing=missing_price(label, region)),
+        line("Load balancer capacity units", "LCU-hours", None if lcu is None else lcu * 730,
+             catalog.service(f"{prefix}_lcu_hour", region), usage_based=True,
+             missing=missing_price("load balancer capacity units", region)),
+    ])
+
+
+def _price_eip(res: Resource, ctx: PriceContext) -> Priced:
+    region = region_of(res)
+    price = catalog.service("public_ipv4_hour", catalog.DEFAULT_REGION)
+    # The public IPv4 charge is the same in every commercial region (AWS, 2024-02-01).
+    return Priced([hourly("IP address (public IPv4)", price if not region.startswith(("cn-", "us-gov-")) else None,
+                          missing=missing_price("public IPv4", region))])
+
+
+def _price_vpce(res: Resource, ctx: PriceContext) -> Priced:
+    region = region_of(res)
+    kind = str(res.get("vpc_endpoint_type") or "Gateway")
+    if kind == "Gateway":
+        return Priced(status="free", reason="gateway endpoints (S3, DynamoDB) are free")
+    subnets = res.get("subnet_ids")
+    count = Decimal(len(subnets)) if isinstance(subnets, (list, tuple, set)) and subnets else Decimal(1)
+    key = "vpce_interface_hour" if kind == "Interface" else "vpce_gwlb_hour"
+    usage = ctx.usage(res)
+    return Priced([
+        hourly(f"Endpoint ({kind}, {count} AZ)", catalog.service(key, region), count,
+               missing=missing_price(f"VPC {kind} endpoint", region)),
+        line("Data processed (first 1PB)", "GB", usage_qty(usage, "monthly_data_processed_gb"),
+             catalog.service("vpce_gb_first1pb", region), usage_based=True,
+             missing=missing_price("VPC endpoint data processed", region)),
+    ])
+
+
+RESOURCES = (
+    ResourceSpec("aws_nat_gateway", "aws:ec2/natGateway:NatGateway", _price_nat,
+                 (UsageKey("monthly_data_processed_gb", "GB processed a month", None),), "NAT gateways"),
+    ResourceSpec("aws_lb", "aws:lb/loadBalancer:LoadBalancer", _price_lb,
+                 (UsageKey("capacity_units", "average LCUs per hour", None),), "Application/network load balancers"),
+    ResourceSpec("aws_alb", "aws:alb/loadBalancer:LoadBalancer", _price_lb,
+                 (UsageKey("capacity_units", "average LCUs per hour", None),), "Application load balancers"),
+    ResourceSpec("aws_eip", "aws:ec2/eip:Eip", _price_eip, (), "Elastic IPs (public IPv4 hours)"),
+    ResourceSpec("aws_vpc_endpoint", "aws:ec2/vpcEndpoint:VpcEndpoint", _price_vpce,
+                 (UsageKey("monthly_data_processed_gb", "GB processed a month", None),), "VPC interface endpoints"),
+)

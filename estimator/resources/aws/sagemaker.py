@@ -1,0 +1,140 @@
+"""SageMaker: endpoints (hosting instances), endpoint configurations, notebook instances.
+
+Instances are priced ONCE, on ``aws_sagemaker_endpoint``: an endpoint configuration alone
+runs nothing, so it is ``free`` with a note naming the endpoint that bills it. An endpoint
+finds its configuration by ``Unknown.ref``, else ``endpoint_config_name`` == config
+``name``, else the project's only configuration. Each production variant is
+``initial_instance_count`` × the hosting price of its type; serverless variants have no
+price in the catalog (unpriced with the reason). ``max_monthly_cost`` uses the
+``max_capacity`` of the variant's ``aws_appautoscaling_target`` (service namespace
+sagemaker) when there is one. ``monthly_requests`` (usage) gives cost per 1,000 requests.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from estimator.cost_model import CostComponent
+from estimator.model import Resource, is_unknown
+from estimator.pricing import catalog
+
+from ._base import (
+    NotPriceable,
+    PriceContext,
+    Priced,
+    ResourceSpec,
+    UsageKey,
+    hourly,
+    known_str,
+    line,
+    missing_price,
+    number,
+    region_of,
+    unknown_line,
+)
+
+CONFIG_TYPES = ("aws_sagemaker_endpoint_configuration",)
+
+
+def config_of(res: Resource, ctx: PriceContext) -> Resource:
+    found = ctx.link(res.get("endpoint_config_name"), CONFIG_TYPES)
+    if found is None:
+        raise NotPriceable("endpoint configuration not resolvable")
+    return found
+
+
+def _variants(config: Resource) -> list[dict[str, Any]]:
+    variants = config.get("production_variants") or []
+    if isinstance(variants, dict):
+        variants = [variants]
+    return [v for v in variants if isinstance(v, dict)] if isinstance(variants, list) else []
+
+
+def _max_capacity(endpoint: Resource, variant: str, ctx: PriceContext) -> Decimal | None:
+    targets = [t for t in ctx.of_type("aws_appautoscaling_target") if t.get("service_namespace") == "sagemaker"]
+    name = endpoint.get("name")
+    for target in targets:
+        rid = target.get("resource_id")
+        if isinstance(rid, str) and isinstance(name, str) and f"endpoint/{name}/variant/{variant}" == rid:
+            return number(target.get("max_capacity"))
+    for target in targets:
+        rid = target.get("resource_id")
+        if (is_unknown(rid) or not isinstance(rid, str)) and len(ctx.of_type("aws_sagemaker_endpoint")) == 1:
+            return number(target.get("max_capacity"))
+        if isinstance(rid, str) and rid.endswith(f"/variant/{variant}") and len(ctx.of_type("aws_sagemaker_endpoint")) == 1:
+            return number(target.get("max_capacity"))
+    return None
+
+
+def _variant_line(variant: dict[str, Any], region: str, count: Decimal) -> CostComponent:
+    name = variant.get("variant_name") or "variant"
+    itype = variant.get("instance_type")
+    if is_unknown(itype):
+        return unknown_line(f"Hosting instance ({name})", "hours", "instance_type is known only after apply")
+    return hourly(f"Hosting instance ({itype}, variant {name})", catalog.sagemaker_hourly(str(itype), region), count,
+                  missing=missing_price(str(itype), region))
+
+
+def _price_endpoint(res: Resource, ctx: PriceContext) -> Priced:
+    region = region_of(res)
+    config = config_of(res, ctx)
+    lines: list[CostComponent] = []
+    max_total: Decimal | None = Decimal(0)
+    for variant in _variants(config):
+        name = str(variant.get("variant_name") or "variant")
+        if variant.get("serverless_config"):
+            lines.append(unknown_line(f"Serverless inference ({name})", "GB-seconds",
+                                      "no SageMaker serverless inference price in the catalog"))
+            max_total = None
+            continue
+        count = number(variant.get("initial_instance_count"))
+        if count is None:
+            lines.append(unknown_line(f"Hosting instance ({name})", "hours", "initial_instance_count is not known"))
+            max_total = None
+            continue
+        comp = _variant_line(variant, region, count)
+        lines.append(comp)
+        max_n = _max_capacity(res, name, ctx) or count
+        at_max = _variant_line(variant, region, max_n).monthly_cost
+        max_total = None if at_max is None or max_total is None else max_total + at_max
+    if not lines:
+        raise NotPriceable(f"{config.address} has no production variants")
+    return Priced(lines, max_monthly_cost=max_total)
+
+
+def _price_config(res: Resource, ctx: PriceContext) -> Priced:
+    users = [e.address for e in ctx.of_type("aws_sagemaker_endpoint") if _safe_config(e, ctx) is res]
+    note = (f"instances billed on {', '.join(users)}" if users
+            else "no endpoint in this project deploys this configuration")
+    return Priced(status="free", reason=note)
+
+
+def _safe_config(endpoint: Resource, ctx: PriceContext) -> Resource | None:
+    try:
+        return config_of(endpoint, ctx)
+    except NotPriceable:
+        return None
+
+
+def _price_notebook(res: Resource, ctx: PriceContext) -> Priced:
+    region = region_of(res)
+    itype = known_str(res, "instance_type")
+    size = number(res.get("volume_size"), Decimal(5))
+    return Priced([
+        hourly(f"Notebook instance ({itype})", catalog.lookup("sagemaker_notebook", f"{region}|{itype}"),
+               missing=missing_price(f"SageMaker notebook {itype}", region)),
+        line("Storage (ML storage)", "GB", size, catalog.lookup("sagemaker_storage", f"{region}|notebook"),
+             missing=missing_price("SageMaker notebook storage", region)),
+    ])
+
+
+RESOURCES = (
+    ResourceSpec("aws_sagemaker_endpoint", "aws:sagemaker/endpoint:Endpoint", _price_endpoint,
+                 (UsageKey("monthly_requests", "inference requests a month (for cost per 1,000 requests)", None),),
+                 "SageMaker endpoints: hosting instances of each variant; cost at autoscaling max"),
+    ResourceSpec("aws_sagemaker_endpoint_configuration", "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
+                 _price_config, (), "Endpoint configurations: free; priced on the endpoint"),
+    ResourceSpec("aws_sagemaker_notebook_instance", "aws:sagemaker/notebookInstance:NotebookInstance",
+                 _price_notebook, (), "Notebook instances: instance hours and ML storage"),
+)

@@ -1,0 +1,131 @@
+"""The usage file (``costrail-usage.yml``, infracost-compatible): monthly quantities by address or type.
+
+``resource_usage`` keys are addresses, with ``[*]`` matching any index
+(``aws_instance.embedder[*]``); ``resource_type_default_usage`` gives per-type defaults;
+``llm_usage`` lists model token volumes priced from Bedrock token prices. Errors name the key
+and its line (``ConfigError``), never a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from estimator.errors import ConfigError
+from estimator.model import Location
+
+TOP_KEYS = {"version", "resource_usage", "resource_type_default_usage", "llm_usage"}
+LLM_KEYS = {"model", "monthly_input_tokens", "monthly_output_tokens", "name"}
+
+
+@dataclass
+class UsageFile:
+    """Parsed usage: exact addresses, wildcard patterns, type defaults and LLM token volumes."""
+
+    path: str = ""
+    resource_usage: dict[str, dict[str, Any]] = field(default_factory=dict)
+    type_defaults: dict[str, dict[str, Any]] = field(default_factory=dict)
+    llm_usage: list[dict[str, Any]] = field(default_factory=list)
+    _patterns: list[tuple[re.Pattern[str], dict[str, Any]]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        for key, values in self.resource_usage.items():
+            if "[*]" in key:
+                pattern = re.escape(key).replace(re.escape("[*]"), r"\[[^\]]+\]")
+                self._patterns.append((re.compile(f"^{pattern}$"), values))
+
+    def for_resource(self, address: str, resource_type: str) -> dict[str, Any]:
+        """Type default, then wildcard matches, then the exact address: later wins, key by key."""
+        merged: dict[str, Any] = dict(self.type_defaults.get(resource_type, {}))
+        for pattern, values in self._patterns:
+            if pattern.match(address):
+                merged.update(values)
+        merged.update(self.resource_usage.get(address, {}))
+        return merged
+
+
+def _loc(path: str, node: yaml.Node) -> Location:
+    return Location(path, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _scalar(path: str, node: yaml.Node, key: str) -> Any:
+    """A number (int/float/decimal-looking string such as ``3.0e9``) or a plain string value."""
+    if not isinstance(node, yaml.ScalarNode):
+        raise ConfigError(f"usage key {key!r} must be a number or text", _loc(path, node))
+    value = yaml.safe_load(yaml.serialize(node))
+    if isinstance(value, str) and re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", value.strip()):
+        return value.strip()  # PyYAML reads 3.0e9 as a string; Decimal(str) reads it exactly
+    return value
+
+
+def _mapping(path: str, node: yaml.Node, key: str) -> dict[str, Any]:
+    if not isinstance(node, yaml.MappingNode):
+        raise ConfigError(f"{key!r} must be a mapping", _loc(path, node))
+    out: dict[str, Any] = {}
+    for knode, vnode in node.value:
+        name = str(knode.value)
+        if isinstance(vnode, yaml.MappingNode):
+            out[name] = _mapping(path, vnode, f"{key}.{name}")
+        else:
+            out[name] = _scalar(path, vnode, f"{key}.{name}")
+    return out
+
+
+def parse_usage(text: str, path: str = "costrail-usage.yml") -> UsageFile:
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        loc = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path, 1)
+        raise ConfigError(f"usage file is not valid YAML: {getattr(err, 'problem', err)}", loc) from None
+    usage = UsageFile(path=path)
+    if root is None:
+        return usage
+    if not isinstance(root, yaml.MappingNode):
+        raise ConfigError("usage file must be a mapping", _loc(path, root))
+    resource_usage: dict[str, dict[str, Any]] = {}
+    for knode, vnode in root.value:
+        key = str(knode.value)
+        if key not in TOP_KEYS:
+            raise ConfigError(f"unknown usage file key {key!r} (expected one of {', '.join(sorted(TOP_KEYS))})",
+                              _loc(path, knode))
+        if key == "version":
+            _scalar(path, vnode, key)
+        elif key in ("resource_usage", "resource_type_default_usage"):
+            if isinstance(vnode, yaml.ScalarNode) and vnode.value in ("", "null", "~"):
+                continue
+            section = _mapping(path, vnode, key)
+            for address, values in section.items():
+                if not isinstance(values, dict):
+                    raise ConfigError(f"{key}.{address} must be a mapping of usage keys", _loc(path, vnode))
+            if key == "resource_usage":
+                resource_usage = section
+            else:
+                usage.type_defaults = section
+        else:
+            if not isinstance(vnode, yaml.SequenceNode):
+                raise ConfigError("'llm_usage' must be a list", _loc(path, vnode))
+            for item in vnode.value:
+                entry = _mapping(path, item, "llm_usage[]")
+                unknown = set(entry) - LLM_KEYS
+                if unknown:
+                    raise ConfigError(f"unknown llm_usage key {sorted(unknown)[0]!r}", _loc(path, item))
+                if "model" not in entry:
+                    raise ConfigError("llm_usage entry needs 'model'", _loc(path, item))
+                usage.llm_usage.append(entry)
+    usage.resource_usage = resource_usage
+    usage.__post_init__()
+    return usage
+
+
+def load_usage(path: str) -> UsageFile:
+    """Read and validate a usage file; a missing or unreadable file is a ConfigError."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except OSError as err:
+        raise ConfigError(f"cannot read usage file: {err.strerror or err}", Location(path, 0)) from None
+    return parse_usage(text, path)
