@@ -168,3 +168,22 @@ def test_missing_virtualenv_is_a_warning_not_a_failure() -> None:
     project = load_project(str(PROGRAMS / "venv_missing"), LoadOptions())
     assert [r.address for r in project.resources] == ["b"]
     assert any("virtualenv venv" in d.message for d in project.warnings)
+
+
+def test_program_runs_in_its_own_virtualenv(tmp_path: Path) -> None:
+    """``runtime.options.virtualenv`` names the interpreter; here a venv that sees our packages via a .pth."""
+    import shutil
+    import site
+    import subprocess
+    import sys
+
+    project = tmp_path / "own_venv"
+    shutil.copytree(PROGRAMS / "own_venv", project)
+    venv = project / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    (site_dir,) = venv.glob("lib/python*/site-packages")
+    (site_dir / "costrail-test.pth").write_text("\n".join(site.getsitepackages()) + "\n", encoding="utf-8")
+    loaded = load_project(str(project), LoadOptions())
+    (bucket,) = loaded.resources
+    assert Path(bucket.attributes["tags"]["prefix"]).resolve() == venv.resolve()
+    assert not loaded.diagnostics
