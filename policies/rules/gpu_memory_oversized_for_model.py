@@ -34,6 +34,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
+from estimator.model import Resource
 from policies.context import HOURS_PER_MONTH, RuleContext, as_decimal, blocks, tag_value
 from policies.finding import Finding
 from policies.gpu import GpuSpec, all_specs
@@ -111,14 +112,17 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             " (no known quantization tag: fp16 assumed)"
         need = needed_gib(params, quant, overhead)
         variants = blocks(res.attributes.get("production_variants"))
-        for i, (path, itype, spec) in enumerate(ctx.gpu_types(res)):
+        types = ctx.gpu_types(res)
+        # the priced rate from the resource's own bill lines, when it has one GPU type
+        priced = ctx.hourly_price(res) if len(types) == 1 else None
+        for i, (path, itype, spec) in enumerate(types):
             yield from _judge(ctx, res, path, itype, spec, need, factor, quant, assumed,
-                              _count(res.type, variants[i] if i < len(variants) else None))
+                              _count(res.type, variants[i] if i < len(variants) else None), priced)
 
 
 def _judge(
-    ctx: RuleContext, res, path: str, itype: str, spec: GpuSpec, need: Decimal, factor: Decimal,  # noqa: ANN001
-    quant: str, assumed: str, count: Decimal,
+    ctx: RuleContext, res: Resource, path: str, itype: str, spec: GpuSpec, need: Decimal, factor: Decimal,
+    quant: str, assumed: str, count: Decimal, priced: Decimal | None,
 ) -> Iterator[Finding]:
     have = spec.gpu_memory_total_gib
     if have is None or have <= need * factor:
@@ -126,13 +130,16 @@ def _judge(
     need_text = f"{need.quantize(Decimal('0.1'))}"
     base = (f"{path} = {itype} has {have.normalize():f} GiB of GPU memory; the declared "
             f"{tag_value(res, 'model-params')} model at {quant} needs about {need_text} GiB{assumed}")
-    region = res.region if isinstance(res.region, str) else "us-east-1"
     if not catalog_available():
         yield ctx.finding(res, base + "; no cheaper-fit suggestion (price catalog not available)",
                           needed_gpu_memory_gib=need_text)
         return
-    fit = _cheapest_fit(itype, spec, need, region)
-    current = instance_hourly(itype, region)
+    if not isinstance(res.region, str):
+        yield ctx.finding(res, base + "; no cheaper-fit suggestion (region not known offline)",
+                          needed_gpu_memory_gib=need_text)
+        return
+    fit = _cheapest_fit(itype, spec, need, res.region)
+    current = priced if priced is not None else instance_hourly(itype, res.region)
     if fit is None or current is None or fit[1] >= current:
         yield ctx.finding(res, base + "; no cheaper priced type that fits is known", needed_gpu_memory_gib=need_text)
         return

@@ -77,8 +77,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         for path, itype, spec in ctx.gpu_types(res):
             if spec.family not in previous:  # type: ignore[operator]
                 continue
-            region = res.region if isinstance(res.region, str) else "us-east-1"
-            better = _better(ctx, spec, itype, region)
+            better = _better(ctx, spec, itype, res.region) if isinstance(res.region, str) else None
             if better is not None:
                 yield ctx.finding(res, f"{path} = {itype} ({spec.gpu_model}) is previous-generation; {better[0]} "
                                        f"has at least its GPU memory for less", saving=better[1], suggestion=better[0])
