@@ -1013,17 +1013,25 @@ class _ModuleInstance:
         rtype, rname = item.block.labels
         provider_ref = item.block.body.attributes.get("provider")
         provider_name = _traversal_text(provider_ref.expr) if provider_ref else None
-        provider = self.providers.get(provider_name or "aws")
+        # Terraform's implied provider is the type's prefix: awscc_*, random_*, helm_* are not
+        # the aws provider's, so they get no aws default_tags (their region is the aws one's).
+        local_name = provider_name.split(".")[0] if provider_name else rtype.split("_")[0]
+        is_aws = local_name == "aws"
+        provider = self.providers.get(provider_name or "aws") if is_aws else self.providers["aws"]
         if provider is None:
             self.loader.diag(f'provider "{provider_name}" is not configured',
                              Location(item.file, provider_ref.pos.line, provider_ref.pos.column))
             provider = self.providers["aws"]
         region = provider.region if provider.region is not None else self.loader.options.default_region
         tags: dict[str, Tag] = {}
-        for k, v in provider.default_tags.items():
-            tags[k] = Tag(_tag_value(v), "default_tags", provider.tags_location, provider.address)
+        if is_aws:
+            for k, v in provider.default_tags.items():
+                tags[k] = Tag(_tag_value(v), "default_tags", provider.tags_location, provider.address)
         own = attrs.get("tags")
         tags_attr = item.block.body.attributes.get("tags")
+        if isinstance(own, list) and all(
+                isinstance(t, dict) and set(t) == {"key", "value"} and isinstance(t["key"], str) for t in own):
+            own = {t["key"]: t["value"] for t in own}  # awscc style: [{key, value}]
         if isinstance(own, dict):
             where = Location(item.file, tags_attr.pos.line) if tags_attr else None
             for k, v in own.items():
