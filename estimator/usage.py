@@ -56,7 +56,7 @@ def _scalar(path: str, node: yaml.Node, key: str) -> Any:
     """A number (int/float/decimal-looking string such as ``3.0e9``) or a plain string value."""
     if not isinstance(node, yaml.ScalarNode):
         raise ConfigError(f"usage key {key!r} must be a number or text", _loc(path, node))
-    value = yaml.safe_load(yaml.serialize(node))
+    value = yaml.constructor.SafeConstructor().construct_object(node)
     if isinstance(value, str) and re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", value.strip()):
         return value.strip()  # PyYAML reads 3.0e9 as a string; Decimal(str) reads it exactly
     return value
@@ -95,11 +95,15 @@ def parse_usage(text: str, path: str = "costrail-usage.yml") -> UsageFile:
                               _loc(path, knode))
         if key == "version":
             _scalar(path, vnode, key)
+        elif key == "llm_usage" and isinstance(vnode, yaml.ScalarNode) and vnode.value in ("", "null", "~"):
+            continue
         elif key in ("resource_usage", "resource_type_default_usage"):
             if isinstance(vnode, yaml.ScalarNode) and vnode.value in ("", "null", "~"):
                 continue
             section = _mapping(path, vnode, key)
             for address, values in section.items():
+                if values is None:
+                    section[address] = values = {}  # an address whose keys are all commented out
                 if not isinstance(values, dict):
                     raise ConfigError(f"{key}.{address} must be a mapping of usage keys", _loc(path, vnode))
             if key == "resource_usage":

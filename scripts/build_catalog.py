@@ -135,7 +135,7 @@ def build(src: Path) -> dict:
     for r in rows(src, "services_extra_us_east_1.csv"):
         if r["item"].startswith("Persistent SSD, 125"):
             b.put("svc", "us-east-1|fsx_lustre_persistent125_gb", r["usd_price"], r["source"], r["as_of"])
-        elif r["item"].startswith("Public IPv4"):
+        elif r["service"].startswith("Public IPv4"):
             b.put("svc", "us-east-1|public_ipv4_hour", r["usd_price"], r["source"], r["as_of"])
         # Scratch-2 "~0.140" is approximate: not used (never an approximate number as a price).
     for r in rows(src, "opensearch_us_east_1.csv"):

@@ -14,7 +14,7 @@ from decimal import Decimal
 from estimator.cost_model import CostComponent, CostedResource
 from estimator.pipeline import ProjectResult
 
-NAME_W = 62
+NAME_W = 74
 COLS = (("Monthly Qty", 13), ("Unit", 12), ("Unit price", 14), ("Monthly Cost", 13))
 
 
@@ -63,7 +63,7 @@ def resource_lines(costed: CostedResource) -> list[str]:
     lines = [_row(costed.address, ("", "", "", ""))]
     items: list[tuple[str | None, CostComponent]] = [(c.group, c) for c in costed.components]
     notes = []
-    if costed.status in ("unpriced", "free") and costed.reason:
+    if costed.status in ("unpriced", "free") and costed.reason and not costed.components:
         notes.append(costed.reason)
     if costed.max_monthly_cost is not None:
         notes.append(f"at max capacity: {usd(costed.max_monthly_cost)}/month")
@@ -133,8 +133,8 @@ def render_table(results: list[ProjectResult]) -> str:
         out.append(header)
         out.append("")
         for costed in result.costed:
-            if costed.status == "unsupported":
-                continue
+            if costed.status in ("unsupported", "free"):
+                continue  # counted in the summary below
             out.extend(resource_lines(costed))
             out.append("")
         if result.error is not None:

@@ -28,7 +28,8 @@ class UsageKey:
 
     name: str
     description: str
-    default: Any = None
+    default: Any = None  # what costrail assumes when the usage file does not say
+    example: Any = None  # what ``usage init`` writes when there is no default
 
 
 @dataclass

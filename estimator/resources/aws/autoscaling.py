@@ -98,6 +98,8 @@ def _lines_for(template: Resource, itype: str, region: str, count: Decimal, dist
     if not dist:
         return template_lines(template, itype, region, count)
     on_demand, spot = _split(count, dist)
+    if not count:  # an idle group still shows what one instance would cost
+        return template_lines(template, itype, region, count, spot=_split(Decimal(1), dist)[1] > 0)
     lines: list[CostComponent] = []
     if on_demand:
         lines += template_lines(template, itype, region, on_demand, spot=False)
@@ -120,7 +122,7 @@ def _price_group(res: Resource, ctx: PriceContext) -> Priced:
     max_cost = None
     if max_size is not None:
         at_max = _lines_for(template, itype, region, max_size, dist)
-        if all(c.monthly_cost is not None for c in at_max):
+        if at_max and at_max[0].monthly_cost is not None:  # the instances; unpriced disks are listed apart
             max_cost = sum((c.monthly_cost for c in at_max if c.monthly_cost is not None), Decimal(0))
     return Priced(lines, max_monthly_cost=max_cost)
 

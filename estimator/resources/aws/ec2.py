@@ -31,7 +31,7 @@ from ._base import (
     unknown_line,
 )
 
-SPOT = "spot, on-demand price as upper bound"
+SPOT = "spot, at on-demand price as upper bound"
 
 
 def instance_line(itype: str, region: str, *, spot: bool = False, count: Decimal = Decimal(1),
@@ -89,8 +89,9 @@ def _price_instance(res: Resource, ctx: PriceContext) -> Priced:
 RESOURCES = (
     ResourceSpec("aws_instance", "aws:ec2/instance:Instance", _price_instance,
                  (UsageKey("monthly_hours", "hours a month the instance runs", 730),
-                  UsageKey("reserved_instance_type", "standard or convertible", None),
-                  UsageKey("reserved_instance_term", "1_year or 3_year", None),
-                  UsageKey("reserved_instance_payment_option", "no_upfront, partial_upfront or all_upfront", None)),
+                  UsageKey("reserved_instance_type", "standard or convertible", None, "standard"),
+                  UsageKey("reserved_instance_term", "1_year or 3_year", None, "1_year"),
+                  UsageKey("reserved_instance_payment_option", "no_upfront, partial_upfront or all_upfront", None,
+                           "all_upfront")),
                  "EC2 instances: instance hours (on-demand/spot/reserved) and block devices"),
 )

@@ -59,7 +59,7 @@ def _price_node_group(res: Resource, ctx: PriceContext) -> Priced:
     max_cost = None
     if max_size is not None:
         at_max = _node_lines(res, ctx, region, max_size)
-        if all(c.monthly_cost is not None for c in at_max):
+        if at_max and at_max[0].monthly_cost is not None:  # the instances; unpriced disks are listed apart
             max_cost = sum((c.monthly_cost for c in at_max if c.monthly_cost is not None), Decimal(0))
     return Priced(lines, max_monthly_cost=max_cost)
 
