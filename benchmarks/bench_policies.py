@@ -1,8 +1,9 @@
 """Time every rule of the finops-ai pack over a synthetic 10,000-resource project (target: < 1 s).
 
 Run: .venv/bin/python benchmarks/bench_policies.py [--resources 10000]
-The mix follows an AI stack: GPU instances and node groups, ASGs with launch templates and
-CPU scaling policies, SageMaker endpoints with autoscaling, APIs, volumes, log groups, tags.
+The mix follows an AI stack: GPU instances, ASGs with launch templates and CPU scaling
+policies, SageMaker endpoints with autoscaling, notebooks, HTTP APIs with stages, volumes, log
+groups, tags; 13 resources per group, every rule has work to do.
 Prints resources, findings and seconds (best of 3); exits 1 when over the target.
 """
 
@@ -51,6 +52,28 @@ def synthetic(n: int) -> tuple[Project, list[CostedResource]]:
                      "us-east-1", tags, loc, taggable=False),
             Resource(f"aws_cloudwatch_log_group.l{i}", "aws_cloudwatch_log_group", f"l{i}",
                      {"retention_in_days": 30 if i % 2 else None}, "us-east-1", tags, loc),
+            Resource(f"aws_apigatewayv2_api.a{i}", "aws_apigatewayv2_api", f"a{i}", {"protocol_type": "HTTP"},
+                     "us-east-1", {**tags, "workload": Tag("inference")}, loc),
+            Resource(f"aws_apigatewayv2_stage.s{i}", "aws_apigatewayv2_stage", f"s{i}",
+                     {"api_id": Unknown(ref=f"aws_apigatewayv2_api.a{i}"),
+                      "default_route_settings": [{"throttling_rate_limit": 10}] if i % 2 else []},
+                     "us-east-1", tags, loc),
+            Resource(f"aws_sagemaker_endpoint_configuration.c{i}", "aws_sagemaker_endpoint_configuration", f"c{i}",
+                     {"name": f"c{i}", "production_variants": [{"instance_type": "ml.g5.2xlarge",
+                                                               "initial_instance_count": 1}]}, "us-east-1", tags, loc),
+            Resource(f"aws_sagemaker_endpoint.e{i}", "aws_sagemaker_endpoint", f"e{i}",
+                     {"name": f"e{i}", "endpoint_config_name": f"c{i}"}, "us-east-1", tags, loc),
+            Resource(f"aws_appautoscaling_target.t{i}", "aws_appautoscaling_target", f"t{i}",
+                     {"service_namespace": "sagemaker", "resource_id": f"endpoint/e{i}/variant/main",
+                      "max_capacity": 20}, "us-east-1", tags, loc, taggable=False),
+            Resource(f"aws_appautoscaling_policy.ap{i}", "aws_appautoscaling_policy", f"ap{i}",
+                     {"service_namespace": "sagemaker", "resource_id": f"endpoint/e{i}/variant/main",
+                      "target_tracking_scaling_policy_configuration": [{"customized_metric_specification": [
+                          {"metric_name": "CPUUtilization"}]}]}, "us-east-1", tags, loc, taggable=False),
+            Resource(f"aws_sagemaker_notebook_instance.n{i}", "aws_sagemaker_notebook_instance", f"n{i}",
+                     {"instance_type": "ml.g5.xlarge"}, "us-east-1", tags, loc),
+            Resource(f"aws_ebs_volume.v{i}", "aws_ebs_volume", f"v{i}", {"type": "gp2", "size": 100},
+                     "us-east-1", tags, loc),
         ]
         i += 1
     resources = resources[:n]

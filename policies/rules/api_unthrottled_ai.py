@@ -87,18 +87,32 @@ def _set(block: Any, *keys: str) -> bool:
     return any(b.get(k) is not None for b in blocks(block) for k in keys)
 
 
-def _http_api(ctx: RuleContext, api: Resource) -> Iterator[Finding]:
+def _by_api(ctx: RuleContext, kind: str, attr: str) -> dict[Any, list[Resource]]:
+    """Children (stages, integrations) keyed by what their ``attr`` points at: a ref address or a literal."""
+    index: dict[Any, list[Resource]] = {}
+    for child in ctx.managed(kind):
+        value = child.attributes.get(attr)
+        key = value.ref if isinstance(value, Unknown) else value
+        if isinstance(key, str):
+            index.setdefault(key, []).append(child)
+    return index
+
+
+def _children(index: dict[Any, list[Resource]], api: Resource) -> list[Resource]:
+    keys = {api.address, api.attributes.get("id"), api.attributes.get("name"), api.attributes.get("arn")}
+    return [child for key in keys if isinstance(key, str) for child in index.get(key, ())]
+
+
+def _http_api(ctx: RuleContext, api: Resource, integrations: dict[Any, list[Resource]],
+              stages: dict[Any, list[Resource]]) -> Iterator[Finding]:
     ai = _ai_tagged(ctx, api) or any(
-        _points_at(i.attributes.get("api_id"), api) and _ai_target(ctx, i.attributes.get("integration_uri"))
-        for i in ctx.managed("aws_apigatewayv2_integration"))
+        _ai_target(ctx, i.attributes.get("integration_uri")) for i in _children(integrations, api))
     if not ai:
         return
     limits = ("throttling_rate_limit", "throttling_burst_limit")
     throttled = any(
-        _points_at(s.attributes.get("api_id"), api)
-        and (_set(s.attributes.get("default_route_settings"), *limits) or _set(s.attributes.get("route_settings"),
-                                                                                *limits))
-        for s in ctx.managed("aws_apigatewayv2_stage"))
+        _set(s.attributes.get("default_route_settings"), *limits) or _set(s.attributes.get("route_settings"), *limits)
+        for s in _children(stages, api))
     if not throttled:
         yield ctx.finding(api, "public AI-facing HTTP API has no stage throttling (throttling_rate_limit / "
                                "throttling_burst_limit)")
@@ -126,8 +140,10 @@ def _rest_api(ctx: RuleContext, api: Resource) -> Iterator[Finding]:
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
+    integrations = _by_api(ctx, "aws_apigatewayv2_integration", "api_id")
+    stages = _by_api(ctx, "aws_apigatewayv2_stage", "api_id")
     for api in ctx.managed("aws_apigatewayv2_api"):
-        yield from _http_api(ctx, api)
+        yield from _http_api(ctx, api, integrations, stages)
     for api in ctx.managed("aws_api_gateway_rest_api"):
         yield from _rest_api(ctx, api)
     for url in ctx.managed("aws_lambda_function_url"):
