@@ -29,6 +29,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -251,20 +252,21 @@ def run_programs(proj: PulumiProject, options: LoadOptions, configs: list[dict[s
             home.mkdir()
             log = open(Path(tmp, f"log{i}.txt"), "wb")  # noqa: SIM115 - closed below
             proc = subprocess.Popen(
-                [proj.python, str(RUNNER), str(spec_path), str(out_path)],
+                [proj.python, "-I", "-B", "-u", str(RUNNER), str(spec_path), str(out_path)],
                 cwd=proj.root, env=scrubbed_env(proj.python, str(home)), stdin=subprocess.DEVNULL,
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
             procs.append((proc, out_path, log))
         results = []
+        deadline = time.monotonic() + options.timeout
         try:
             for proc, out_path, log in procs:
                 try:
-                    proc.wait(timeout=options.timeout)
+                    proc.wait(timeout=max(deadline - time.monotonic(), 0.01))
                 except subprocess.TimeoutExpired:
-                    _kill(procs)
-                    raise InputError(
-                        f"program did not finish within {options.timeout:g} s",
-                        Location(_rel(proj.main, proj.root), 1)) from None
+                    _kill([(proc, out_path, log)])
+                    results.append({"ok": False, "error": {
+                        "kind": "timeout", "message": f"program did not finish within {options.timeout:g} s"}})
+                    continue
                 log.close()
                 results.append(_read_result(out_path, Path(log.name), proc.returncode))
         finally:
@@ -298,19 +300,13 @@ def _program_error(proj: PulumiProject, result: dict[str, Any]) -> InputError:
     if err.get("kind") == "import":
         return InputError(f"the program imports {err.get('message')!r}, which is not installed "
                           f"for {proj.python}", location)
-    if err.get("kind") == "crash":
+    if err.get("kind") in ("timeout", "crash"):
         return InputError(str(err.get("message")), location)
     message = (str(err.get("message") or "").strip().splitlines() or [""])[0]
     return InputError(f"the program raised {err.get('type')}: {message}", location)
 
 
 # --- mapping to the resource model ---------------------------------------------------------
-
-def _urn_parts(urn: str) -> tuple[str, str]:
-    """(qualified type, name) of a URN."""
-    parts = urn.split("::")
-    return parts[2] if len(parts) > 2 else "", "::".join(parts[3:]) if len(parts) > 3 else ""
-
 
 def to_resources(result: dict[str, Any], proj: PulumiProject, options: LoadOptions,
                  defaults_run: bool = False) -> list[Resource]:
