@@ -9,7 +9,7 @@ catalog's as-of dates.
 from __future__ import annotations
 
 from collections import Counter
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from estimator.cost_model import CostComponent, CostedResource
 from estimator.pipeline import ProjectResult
@@ -21,7 +21,7 @@ COLS = (("Monthly Qty", 13), ("Unit", 12), ("Unit price", 14), ("Monthly Cost", 
 def usd(value: Decimal | None, places: int = 2) -> str:
     if value is None:
         return "-"
-    q = value.quantize(Decimal(1).scaleb(-places))
+    q = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return f"${q:,.{places}f}"
 
 
@@ -101,7 +101,8 @@ def resource_lines(costed: CostedResource) -> list[str]:
 def summary_lines(costed: list[CostedResource]) -> list[str]:
     counts = Counter(c.status for c in costed)
     priced = counts["priced"] + counts["partial"]
-    out = [f"{len(costed)} resources: {priced} priced, {counts['free']} free, {counts['unpriced']} unpriced, "
+    partly = f" ({counts['partial']} partly)" if counts["partial"] else ""
+    out = [f"{len(costed)} resources: {priced} priced{partly}, {counts['free']} free, {counts['unpriced']} unpriced, "
            f"{counts['unsupported']} not supported yet"]
     for c in costed:
         if c.status == "unpriced":

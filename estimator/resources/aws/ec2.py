@@ -31,7 +31,7 @@ from ._base import (
     unknown_line,
 )
 
-SPOT = "spot, at on-demand price as upper bound"
+SPOT = "spot: on-demand upper bound"
 
 
 def instance_line(itype: str, region: str, *, spot: bool = False, count: Decimal = Decimal(1),

@@ -12,7 +12,7 @@ from estimator.pricing import catalog
 
 from ._base import PriceContext, Priced, ResourceSpec, hourly, known_str, line, missing_price, number, region_of
 
-ENGINES = {"postgres": "postgresql", "postgresql": "postgresql", "mysql": "mysql", "mariadb": "mariadb"}
+ENGINES = {"postgres": "postgres", "postgresql": "postgres", "mysql": "mysql", "mariadb": "mariadb"}
 
 
 def _instance_line(res: Resource, region: str, engine_raw: str) -> list:
