@@ -11,7 +11,7 @@ issue 6 (breakdown <= 1.5x fmt; check >= 30x faster than checkov; a one-file-cha
 diff runs against a cache warmed by the base tree, with one file of the head changed.
 
 checkov runs when ``COSTRAIL_CHECKOV_VENV`` or ``.venv-checkov`` holds it (``--skip-checkov``
-to skip: it takes about a minute on 300 files). A command that fails is reported with its
+to skip; ``--checkov-repeat`` runs, default 1: it takes about a minute on 300 files). A command that fails is reported with its
 exit code and first stderr line, not silently timed.
 """
 
@@ -37,7 +37,7 @@ from generate import generate  # noqa: E402
 
 PY = str(REPO / ".venv" / "bin" / "python") if (REPO / ".venv" / "bin" / "python").exists() else sys.executable
 LOAD_ONLY = (
-    "import sys; from estimator.loaders import LoadOptions, load_project; "
+    "import gc, sys; gc.disable(); from estimator.loaders import LoadOptions, load_project; "
     "p = load_project(sys.argv[1], LoadOptions(parser=sys.argv[2] or None, cache_dir=sys.argv[3])); "
     "print(len(p.resources))"
 )
@@ -87,7 +87,8 @@ def costrail() -> list[str]:
     return [str(exe)] if exe.exists() else [PY, "-m", "estimator"]
 
 
-def bench_size(files: int, repeat: int, work: Path, with_checkov: bool, parser: str | None) -> dict:
+def bench_size(files: int, repeat: int, work: Path, with_checkov: bool, parser: str | None,
+               checkov_repeat: int = 1, only: list[str] | None = None) -> dict:
     base = work / f"tree{files}"
     head = work / f"tree{files}-head"
     for d in (base, head):
@@ -125,10 +126,14 @@ def bench_size(files: int, repeat: int, work: Path, with_checkov: bool, parser: 
         commands["checkov -d"] = ([checkov, "-d", str(base), "--framework", "terraform", "--quiet", "--compact",
                                    "--skip-download"], None, None, False)
 
+    if only:
+        commands = {k: v for k, v in commands.items() if any(word in k for word in only)}
     samples = {name: Sample() for name in commands}
     env_base = {**os.environ, "PYTHONPATH": str(REPO)}
-    for _ in range(repeat):
+    for round_no in range(repeat):
         for name, (argv, cwd, env, cold) in commands.items():
+            if name == "checkov -d" and round_no >= checkov_repeat:
+                continue
             cache_dir = None
             call = list(argv)
             if cold:
@@ -193,6 +198,10 @@ def main() -> None:
     parser.add_argument("--sizes", default="30,300", help="comma-separated file counts (30, 300, 3000)")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--skip-checkov", action="store_true")
+    parser.add_argument("--checkov-repeat", type=int, default=1, help="checkov runs (about a minute each at 300)")
+    parser.add_argument("--checkov-max-files", type=int, default=300, help="no checkov on bigger trees")
+    parser.add_argument("--commands", default="", help="only these (comma-separated words: fmt,breakdown,check,"
+                        "diff,load,checkov)")
     parser.add_argument("--parser", default=None, help="HCL front-end for costrail (default: costrail's default)")
     parser.add_argument("--work-dir", default=None, help="where trees and caches go (default: a temp dir)")
     parser.add_argument("--json", default=None, help="also write the raw results here")
@@ -204,7 +213,9 @@ def main() -> None:
     try:
         for size in sizes:
             print(f"size {size}...", file=sys.stderr)
-            results.append(bench_size(size, args.repeat, work, not args.skip_checkov, args.parser))
+            with_checkov = not args.skip_checkov and size <= args.checkov_max_files
+            results.append(bench_size(size, args.repeat, work, with_checkov, args.parser, args.checkov_repeat,
+                                      [w for w in args.commands.split(",") if w]))
         print(f"`costrail --version`: {version_time(args.repeat):.3f} s (target < 0.3 s)\n")
         print(render(results, args.repeat))
         if args.json:

@@ -76,3 +76,17 @@ def test_prune_removes_least_recently_used_down_to_the_bound(tmp_path: Path) -> 
     left = sorted(p.name for p in tmp_path.iterdir())
     assert removed == 6 and left == ["06", "07", "08", "09"]
     assert cache.prune(tmp_path, 5000) == 0
+
+
+def test_parse_file_matches_the_registry_and_fills_the_cache(tmp_path: Path) -> None:
+    src = tmp_path / "main.tf"
+    src.write_text(TEXT)
+    cache_dir = tmp_path / "c"
+    cached = cache.parse_file(str(src), "main.tf", "tree-sitter", str(cache_dir))
+    assert cached == frontend.parse_file(str(src), "main.tf", "tree-sitter")
+    assert len(_entries(cache_dir)) == 1
+    with pytest.raises(InputError) as info:
+        cache.parse_file(str(tmp_path / "missing.tf"), "missing.tf", "tree-sitter", str(cache_dir))
+    assert info.value.location.file == "missing.tf"
+    with pytest.raises(InputError, match="limit"):
+        cache.parse_file(str(src), "main.tf", "tree-sitter", str(cache_dir), limit=10)
