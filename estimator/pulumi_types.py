@@ -39,7 +39,8 @@ EXPLICIT: dict[str, str] = {
 }
 
 # Module spellings that differ between Pulumi and Terraform.
-MODULE_ALIASES: dict[str, str] = {"apigateway": "api_gateway", "alb": "lb", "elasticloadbalancingv2": "lb"}
+MODULE_ALIASES: dict[str, str] = {"apigateway": "api_gateway", "alb": "lb", "elasticloadbalancingv2": "lb",
+                                  "costexplorer": "ce"}
 NO_PREFIX_MODULES = frozenset({"ec2", "index"})
 
 # Tokens costrail knows (priced or checked); the reverse table ``pulumi_token`` is built from them.
@@ -98,6 +99,13 @@ KNOWN_TOKENS: tuple[str, ...] = (
     "aws:sns/topic:Topic",
     "aws:ecr/repository:Repository",
     "aws:secretsmanager/secret:Secret",
+    "aws:elasticache/replicationGroup:ReplicationGroup",
+    "aws:elasticsearch/domain:Domain",
+    "aws:autoscaling/policy:Policy",
+    "aws:lambda/functionUrl:FunctionUrl",
+    "aws:apigateway/usagePlan:UsagePlan",
+    "aws:costexplorer/anomalyMonitor:AnomalyMonitor",
+    "aws:costexplorer/anomalySubscription:AnomalySubscription",
 )
 
 # Block-typed arguments (Terraform nested blocks, read as lists of dicts), per Terraform type.

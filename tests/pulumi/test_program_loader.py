@@ -187,3 +187,12 @@ def test_program_runs_in_its_own_virtualenv(tmp_path: Path) -> None:
     (bucket,) = loaded.resources
     assert Path(bucket.attributes["tags"]["prefix"]).resolve() == venv.resolve()
     assert not loaded.diagnostics
+
+
+def test_same_name_path_is_told_apart_by_type() -> None:
+    project = load_project(str(PROGRAMS / "collide"), LoadOptions())
+    assert sorted(r.address for r in project.resources) == [
+        "logs:aws_cloudwatch_log_group", "logs:aws_s3_bucket", "solo"]
+    log_group = next(r for r in project.resources if r.type == "aws_cloudwatch_log_group")
+    assert log_group.name == "logs"
+    assert log_group.attributes == {"retention_in_days": 30}

@@ -94,3 +94,20 @@ def test_importable_without_pulumi() -> None:
             "import estimator.pulumi_types as t; print(t.terraform_type('aws:ec2/instance:Instance'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "aws_instance"
+
+
+def test_agrees_with_the_priced_resource_registry() -> None:
+    """Each priced module names its Pulumi token; the loader must land on a priced type for it."""
+    from estimator.resources.aws import PULUMI_TYPES, REGISTRY
+
+    for token, tf_type in PULUMI_TYPES.items():
+        mapped = terraform_type(token)
+        assert mapped in REGISTRY, (token, mapped)
+        if mapped == tf_type:
+            assert pulumi_token(tf_type) == token
+
+
+def test_agrees_with_the_crossguard_adapters_table() -> None:
+    from policies.pulumi.convert import TYPE_MAP
+
+    assert {token: terraform_type(token) for token in TYPE_MAP} == TYPE_MAP
