@@ -418,7 +418,10 @@ def _pct_text(value: Decimal | None) -> str | None:
 
 
 def diff_resources(project: str, base: ProjectCost | None, head: ProjectCost | None) -> list[ResourceDelta]:
-    """Added, removed and changed resources of one project, largest absolute change first."""
+    """Added, removed and changed resources of one project, largest absolute change first.
+
+    Free resources (route tables, subnets, IAM) appearing or disappearing are not cost changes.
+    """
     base_res = base.resources if base else {}
     head_res = head.resources if head else {}
     out: list[ResourceDelta] = []
@@ -426,6 +429,8 @@ def diff_resources(project: str, base: ProjectCost | None, head: ProjectCost | N
         b, h = base_res.get(address), head_res.get(address)
         if b is not None and h is not None and b.same_cost_as(h):
             continue
+        if (b is None or b.status == "free") and (h is None or h.status == "free"):
+            continue  # a resource AWS does not bill: no cost to change
         change = "added" if b is None else "removed" if h is None else "changed"
         side = h or b
         assert side is not None

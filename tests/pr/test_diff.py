@@ -179,3 +179,11 @@ def test_snapshot_of_a_pipeline_result_matches_its_json() -> None:
         ("stacks/x", "CR-TAG-001", "aws_instance.gpu")
     ]
     assert from_result.resources["aws_instance.gpu"].cost_per_1k_requests == Decimal("0.73438")
+
+
+def test_free_resources_are_not_cost_changes() -> None:
+    base = load("head.json")[:1]
+    head = load("head.json")[:1]
+    head[0].resources["aws_route_table.private"] = diffing.ResourceCost("aws_route_table.private", "aws_route_table", Decimal(0), "free")
+    base[0].resources["aws_subnet.old"] = diffing.ResourceCost("aws_subnet.old", "aws_subnet", Decimal(0), "free")
+    assert diffing.compute_diff(base, head).resources == []
