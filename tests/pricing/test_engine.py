@@ -1,0 +1,120 @@
+"""price_project on hand-built resources: unknowns, links, statuses, worst case, unit economics."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from estimator.cost_model import CostedResource
+from estimator.model import Project, Resource, Unknown
+from estimator.pricing.engine import price_project
+from estimator.usage import parse_usage
+
+
+def res(address: str, **attrs: object) -> Resource:
+    rtype, name = address.split(".", 1)
+    region = attrs.pop("region", "us-east-1")
+    mode = str(attrs.pop("mode", "managed"))
+    return Resource(address=address, type=rtype, name=name, attributes=dict(attrs), region=region, mode=mode)
+
+
+def price(*resources: Resource, usage: str | None = None) -> dict[str, CostedResource]:
+    project = Project(path="p", source="terraform-hcl", resources=list(resources))
+    costed = price_project(project, parse_usage(usage) if usage else None)
+    return {c.address: c for c in costed}
+
+
+def test_one_costed_resource_per_managed_resource_in_order_data_sources_skipped() -> None:
+    got = price_project(Project("p", "terraform-hcl", [
+        res("aws_instance.b", instance_type="m5.large"), res("aws_ami.x", mode="data"),
+        res("aws_iam_role.r"), res("aws_foo_bar.z")]), None)
+    assert [c.address for c in got] == ["aws_instance.b", "aws_iam_role.r", "aws_foo_bar.z"]
+    assert [c.status for c in got] == ["partial", "free", "unsupported"]  # root volume size unknown offline
+    assert got[2].monthly_cost is None
+
+
+def test_unknown_instance_type_is_unpriced_with_reason() -> None:
+    got = price(res("aws_instance.a", instance_type=Unknown()))["aws_instance.a"]
+    assert got.status == "unpriced" and got.monthly_cost is None
+    assert got.reason == "instance_type is known only after apply"
+
+
+def test_unknown_region_is_unpriced_with_reason() -> None:
+    got = price(res("aws_nat_gateway.a", region=Unknown()))["aws_nat_gateway.a"]
+    assert got.status == "unpriced" and "region" in (got.reason or "")
+
+
+def test_missing_region_price_names_region_and_type() -> None:
+    got = price(res("aws_instance.a", instance_type="ml.p5.48xlarge", region="us-east-2",
+                    root_block_device={"volume_size": 8}))["aws_instance.a"]
+    comp = got.components[0]
+    assert comp.monthly_cost is None and comp.unpriced_reason == "no us-east-2 price for ml.p5.48xlarge"
+
+
+def test_spot_instance_shows_on_demand_price_as_upper_bound() -> None:
+    got = price(res("aws_instance.a", instance_type="g5.xlarge", instance_market_options={"market_type": "spot"},
+                    root_block_device={"volume_size": 10}))["aws_instance.a"]
+    comp = got.components[0]
+    assert "spot" in comp.name and "upper bound" in comp.name
+    assert comp.unit_price == Decimal("1.006") and comp.monthly_cost == Decimal("734.380")
+
+
+def test_asg_links_template_by_ref_then_name_then_only_one() -> None:
+    lt_a = res("aws_launch_template.a", name="a", instance_type="m5.large")
+    lt_b = res("aws_launch_template.b", name="b", instance_type="g5.xlarge")
+    by_ref = res("aws_autoscaling_group.r", desired_capacity=2, max_size=4,
+                 launch_template={"id": Unknown(ref="aws_launch_template.b")})
+    by_name = res("aws_autoscaling_group.n", desired_capacity=1, launch_template={"name": "a"})
+    lost = res("aws_autoscaling_group.x", desired_capacity=1, launch_template={"id": Unknown()})
+    got = price(lt_a, lt_b, by_ref, by_name, lost)
+    assert got["aws_autoscaling_group.r"].components[0].name.endswith("g5.xlarge)")
+    assert got["aws_autoscaling_group.r"].monthly_cost == Decimal("1468.760")
+    assert got["aws_autoscaling_group.r"].max_monthly_cost == Decimal("2937.520")
+    assert got["aws_autoscaling_group.n"].components[0].name.endswith("m5.large)")
+    assert got["aws_autoscaling_group.x"].status == "unpriced"
+    assert got["aws_autoscaling_group.x"].reason == "launch template not resolvable"
+    assert got["aws_launch_template.a"].status == "free"
+    only = price(res("aws_launch_template.o", instance_type="t3.medium"),
+                 res("aws_autoscaling_group.g", desired_capacity=1, launch_template={"id": Unknown()}))
+    assert only["aws_autoscaling_group.g"].monthly_cost == Decimal("30.368")
+
+
+def test_sagemaker_instances_priced_once_on_the_endpoint() -> None:
+    config = res("aws_sagemaker_endpoint_configuration.c", name="cfg",
+                 production_variants=[{"variant_name": "v", "instance_type": "ml.g5.xlarge", "initial_instance_count": 1}])
+    endpoint = res("aws_sagemaker_endpoint.e", name="ep", endpoint_config_name="cfg")
+    got = price(config, endpoint, usage="resource_usage:\n  aws_sagemaker_endpoint.e: {monthly_requests: 1000000}\n")
+    assert got["aws_sagemaker_endpoint_configuration.c"].status == "free"
+    assert got["aws_sagemaker_endpoint_configuration.c"].monthly_cost == 0
+    assert got["aws_sagemaker_endpoint.e"].monthly_cost == Decimal("1028.1320")
+    assert got["aws_sagemaker_endpoint.e"].cost_per_1k_requests == Decimal("1.028132")
+    assert got["aws_sagemaker_endpoint.e"].to_json()["cost_per_1k_requests"] == "1.028132"
+
+
+def test_serverless_variant_is_unpriced_not_zero() -> None:
+    config = res("aws_sagemaker_endpoint_configuration.c", name="cfg",
+                 production_variants=[{"variant_name": "s", "serverless_config": {"memory_size_in_mb": 2048}}])
+    got = price(config, res("aws_sagemaker_endpoint.e", endpoint_config_name="cfg"))["aws_sagemaker_endpoint.e"]
+    assert got.status == "unpriced" and "serverless" in (got.reason or "")
+
+
+def test_node_group_defaults_to_t3_medium_and_reports_max() -> None:
+    got = price(res("aws_eks_node_group.n", scaling_config={"desired_size": 1, "max_size": 5}))["aws_eks_node_group.n"]
+    assert "t3.medium" in got.components[0].name
+    assert got.max_monthly_cost == 5 * (Decimal("0.0416") * 730 + Decimal(20) * Decimal("0.1"))
+
+
+def test_usage_based_line_without_usage_says_depends_on_usage() -> None:
+    got = price(res("aws_lambda_function.f"))["aws_lambda_function.f"]
+    assert got.status == "partial" and got.monthly_cost == 0
+    assert got.components[0].unpriced_reason == "depends on usage: $0.2 per 1M requests"
+
+
+def test_pulumi_float_numbers_are_coerced_exactly() -> None:
+    got = price(res("aws_ebs_volume.v", type="gp3", size=100.0, iops=3000.0))["aws_ebs_volume.v"]
+    assert got.monthly_cost == Decimal("8.000")
+
+
+def test_llm_usage_priced_from_token_prices() -> None:
+    got = price(usage="llm_usage:\n  - {model: anthropic.claude-3-5-haiku-20241022-v1:0, "
+                      "monthly_input_tokens: 2.0e9, monthly_output_tokens: 4.0e8}\n")
+    assert got["llm_usage[0]"].monthly_cost == Decimal("3200")

@@ -1,0 +1,53 @@
+"""Usage file: address, wildcard and type-default precedence; errors name key and line."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from estimator.errors import ConfigError
+from estimator.usage import load_usage, parse_usage
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pricing" / "usage"
+
+
+def test_precedence_type_default_then_wildcard_then_address() -> None:
+    usage = load_usage(str(FIXTURES / "precedence.yml"))
+    assert usage.for_resource("aws_lambda_function.other", "aws_lambda_function") == {
+        "monthly_requests": 1000000, "request_duration_ms": 300}
+    assert usage.for_resource('aws_instance.embedder["a"]', "aws_instance") == {"monthly_hours": 200}
+    assert usage.for_resource("aws_instance.embedder[1]", "aws_instance") == {"monthly_hours": 100}
+    assert usage.for_resource("aws_instance.embedderx[1]", "aws_instance") == {}
+    assert usage.for_resource("aws_lambda_function.api", "aws_lambda_function") == {
+        "monthly_requests": 5, "request_duration_ms": 300}
+
+
+def test_exponent_token_counts_are_exact_decimals() -> None:
+    usage = load_usage(str(FIXTURES / "precedence.yml"))
+    entry = usage.llm_usage[0]
+    assert Decimal(str(entry["monthly_input_tokens"])) == Decimal("2000000000")
+
+
+@pytest.mark.parametrize("name,line,words", [
+    ("bad_top_key.yml", 2, "resource_usages"),
+    ("bad_value.yml", 4, "monthly_requests"),
+    ("bad_llm.yml", 3, "tokens_in"),
+    ("bad_yaml.yml", 3, "not valid YAML"),
+])
+def test_errors_name_the_key_and_line(name: str, line: int, words: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_usage(str(FIXTURES / name))
+    assert err.value.location is not None and err.value.location.line == line
+    assert words in str(err.value)
+
+
+def test_missing_file_is_a_config_error() -> None:
+    with pytest.raises(ConfigError):
+        load_usage(str(FIXTURES / "nope.yml"))
+
+
+def test_empty_file_is_no_usage() -> None:
+    usage = parse_usage("")
+    assert usage.for_resource("aws_instance.a", "aws_instance") == {}
