@@ -107,10 +107,12 @@ def _load(path: str, options: LoadOptions) -> Project:
             project.diagnostics.append(Diagnostic(
                 f"code defaults not checked: without the stack's config the program fails ({err.message})",
                 Location(proj.stack_file or "Pulumi.yaml", 1), "warning"))
+    calls = main.get("invoke_calls", {})
     for token in sorted(set(main.get("invokes", []))):
+        where = calls.get(token)
         project.diagnostics.append(Diagnostic(
             f"provider function {token} is not called offline; its results are unknown",
-            None, "warning"))
+            Location(where[0], where[1]) if where else None, "warning"))
     project.resources = resources
     return project
 

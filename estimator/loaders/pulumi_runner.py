@@ -21,7 +21,7 @@ UNKNOWN_MARK = "costrail:unknown:"
 ARN_MARK = "arn:aws:costrail-mock:"
 
 _spec: dict[str, Any] = {}
-_out: dict[str, Any] = {"ok": True, "resources": [], "warnings": [], "invokes": []}
+_out: dict[str, Any] = {"ok": True, "resources": [], "warnings": [], "invokes": [], "invoke_calls": {}}
 
 
 def _project_frames(frames: list[traceback.FrameSummary]) -> list[list[Any]]:
@@ -97,6 +97,18 @@ def _install_mocks() -> Any:
 
     pulumi.Resource.__init__ = recording_init  # type: ignore[method-assign]
 
+    def recording(fn: Any) -> Any:
+        def wrapper(token: str, *args: Any, **kwargs: Any) -> Any:
+            frames = _project_frames(traceback.extract_stack()[:-1])
+            _out["invoke_calls"].setdefault(token, frames[-1] if frames else None)
+            return fn(token, *args, **kwargs)
+        return wrapper
+
+    # Where the program calls provider functions, for the "results unknown" warnings.
+    for fn_name in ("invoke", "invoke_output", "invoke_async", "invoke_single", "invoke_output_single"):
+        if hasattr(pulumi.runtime, fn_name):
+            setattr(pulumi.runtime, fn_name, recording(getattr(pulumi.runtime, fn_name)))
+
     class CostrailMocks(mocks.Mocks):
         def new_resource(self, args: mocks.MockResourceArgs) -> tuple[str | None, dict]:
             state = dict(args.inputs)
@@ -104,8 +116,10 @@ def _install_mocks() -> Any:
             state.setdefault("arn", f"{ARN_MARK}{args.typ}:{args.name}")
             if args.typ.startswith("aws:s3/bucket"):
                 state.setdefault("bucket", args.name)
-            state.setdefault("id", f"{args.name}-id")
-            return f"{args.name}-id", state
+            # `Resource.get(name, id)` reads an existing resource: its id is real, keep it.
+            id_ = args.resource_id or f"{args.name}-id"
+            state.setdefault("id", id_)
+            return id_, state
 
         def call(self, args: mocks.MockCallArgs) -> dict:
             _out["invokes"].append(args.token)

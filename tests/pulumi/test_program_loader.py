@@ -110,7 +110,9 @@ def test_unmocked_invoke_results_are_unknown_and_reported(basic: Project) -> Non
     zone = by_address(basic)["scratch"].attributes["availability_zone"]
     assert isinstance(zone, Unknown)
     assert "getAvailabilityZones" in zone.reason
-    assert any("getAvailabilityZones" in d.message and d.severity == "warning" for d in basic.diagnostics)
+    (warning,) = [d for d in basic.diagnostics if "getAvailabilityZones" in d.message]
+    assert warning.severity == "warning"
+    assert warning.location == Location("__main__.py", 26)  # aws.get_availability_zones()
     assert not basic.errors
 
 
@@ -192,7 +194,9 @@ def test_program_runs_in_its_own_virtualenv(tmp_path: Path) -> None:
 def test_same_name_path_is_told_apart_by_type() -> None:
     project = load_project(str(PROGRAMS / "collide"), LoadOptions())
     assert sorted(r.address for r in project.resources) == [
-        "logs:aws_cloudwatch_log_group", "logs:aws_s3_bucket", "solo"]
+        "logs:aws_cloudwatch_log_group", "logs:aws_s3_bucket", "sg", "solo"]
     log_group = next(r for r in project.resources if r.type == "aws_cloudwatch_log_group")
     assert log_group.name == "logs"
     assert log_group.attributes == {"retention_in_days": 30}
+    sg = next(r for r in project.resources if r.address == "sg")
+    assert sg.attributes["vpc_id"] == "vpc-0123456789abcdef0"  # Vpc.get: read, not planned
