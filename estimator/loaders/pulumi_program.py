@@ -253,10 +253,15 @@ def run_programs(proj: PulumiProject, options: LoadOptions, configs: list[dict[s
             home = Path(tmp, f"home{i}")
             home.mkdir()
             log = open(Path(tmp, f"log{i}.txt"), "wb")  # noqa: SIM115 - closed below
-            proc = subprocess.Popen(
-                [proj.python, "-I", "-B", "-u", str(RUNNER), str(spec_path), str(out_path)],
-                cwd=proj.root, env=scrubbed_env(proj.python, str(home)), stdin=subprocess.DEVNULL,
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            try:
+                proc = subprocess.Popen(
+                    [proj.python, "-I", "-B", "-u", str(RUNNER), str(spec_path), str(out_path)],
+                    cwd=proj.root, env=scrubbed_env(proj.python, str(home)), stdin=subprocess.DEVNULL,
+                    stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            except OSError as err:
+                log.close()
+                _kill(procs)
+                raise InputError(f"cannot start {proj.python}: {err.strerror}", Location("Pulumi.yaml", 1)) from err
             procs.append((proc, out_path, log))
         results = []
         deadline = time.monotonic() + options.timeout

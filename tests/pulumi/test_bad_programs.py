@@ -73,3 +73,15 @@ def test_invalid_pulumi_yaml_names_the_line(tmp_path: Path) -> None:
         load_project(str(tmp_path), LoadOptions())
     assert "invalid YAML" in info.value.message
     assert info.value.location is not None and info.value.location.line >= 3
+
+
+def test_virtualenv_whose_python_cannot_start_is_an_input_error(tmp_path: Path) -> None:
+    (tmp_path / "Pulumi.yaml").write_text(
+        "name: broken-venv\nruntime:\n  name: python\n  options:\n    virtualenv: venv\n", encoding="utf-8")
+    (tmp_path / "__main__.py").write_text("import pulumi\n", encoding="utf-8")
+    python = tmp_path / "venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text("not an executable\n", encoding="utf-8")  # no exec bit
+    with pytest.raises(InputError) as info:
+        load_project(str(tmp_path), LoadOptions())
+    assert "cannot start" in info.value.message
