@@ -160,6 +160,10 @@ def _fail(kind: str, exc: BaseException) -> None:
     frames = _project_frames(traceback.extract_tb(exc.__traceback__))
     where = frames[-1] if frames else [None, None]
     message = str(exc)
+    if isinstance(exc, SyntaxError) and exc.filename:
+        root = _spec["project_dir"]
+        where = [os.path.relpath(os.path.abspath(exc.filename), root), exc.lineno]
+        message = exc.msg
     if isinstance(exc, ModuleNotFoundError):
         kind = "import"
         message = exc.name or message

@@ -85,3 +85,12 @@ def test_virtualenv_whose_python_cannot_start_is_an_input_error(tmp_path: Path) 
     with pytest.raises(InputError) as info:
         load_project(str(tmp_path), LoadOptions())
     assert "cannot start" in info.value.message
+
+
+def test_syntax_error_names_its_line() -> None:
+    with pytest.raises(InputError) as info:
+        load_project(str(PROGRAMS / "syntax_error"), LoadOptions())
+    assert "SyntaxError" in info.value.message
+    assert info.value.location is not None
+    assert info.value.location.file.endswith("syntax_error/__main__.py")
+    assert info.value.location.line in (3, 4)
