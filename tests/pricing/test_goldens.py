@@ -61,3 +61,17 @@ def test_every_priced_type_appears_in_a_fixture() -> None:
     missing = [t for t in aws.REGISTRY if f'resource "{t}"' not in text]
     # Aliases share their twin's price function; the rest must be exercised by a golden.
     assert set(missing) <= {"aws_alb", "aws_elasticsearch_domain", "aws_launch_configuration"}, missing
+
+
+def test_docs_resources_md_is_current() -> None:
+    from estimator.pricing import docs
+
+    assert docs.OUT.read_text(encoding="utf-8") == docs.render(), "run: python -m estimator.pricing.docs"
+
+
+def test_pulumi_tokens_map_to_their_terraform_types() -> None:
+    from estimator.pulumi_types import terraform_type
+
+    wrong = {s.pulumi_type: (terraform_type(s.pulumi_type), t) for t, s in aws.REGISTRY.items()
+             if terraform_type(s.pulumi_type) != t and t not in ("aws_alb",)}
+    assert not wrong
