@@ -104,6 +104,13 @@ def _install_mocks() -> Any:
             return fn(token, *args, **kwargs)
         return wrapper
 
+    # Another stack's outputs are not readable offline: each one is an Unknown-marked value.
+    def stack_output(self: Any, name: Any) -> Any:
+        return pulumi.Output.from_input(name).apply(lambda n: f"{UNKNOWN_MARK}output {n} of stack {self._name}")
+
+    pulumi.StackReference.get_output = stack_output  # type: ignore[method-assign]
+    pulumi.StackReference.require_output = stack_output  # type: ignore[method-assign]
+
     # Where the program calls provider functions, for the "results unknown" warnings.
     for fn_name in ("invoke", "invoke_output", "invoke_async", "invoke_single", "invoke_output_single"):
         if hasattr(pulumi.runtime, fn_name):
@@ -111,6 +118,8 @@ def _install_mocks() -> Any:
 
     class CostrailMocks(mocks.Mocks):
         def new_resource(self, args: mocks.MockResourceArgs) -> tuple[str | None, dict]:
+            if args.typ == "pulumi:pulumi:StackReference":
+                return args.resource_id or args.name, {"name": args.name, "outputs": {}, "secretOutputNames": []}
             state = dict(args.inputs)
             state.setdefault("name", args.name)
             state.setdefault("arn", f"{ARN_MARK}{args.typ}:{args.name}")

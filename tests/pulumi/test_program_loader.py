@@ -194,9 +194,13 @@ def test_program_runs_in_its_own_virtualenv(tmp_path: Path) -> None:
 def test_same_name_path_is_told_apart_by_type() -> None:
     project = load_project(str(PROGRAMS / "collide"), LoadOptions())
     assert sorted(r.address for r in project.resources) == [
-        "logs:aws_cloudwatch_log_group", "logs:aws_s3_bucket", "sg", "solo"]
+        "logs:aws_cloudwatch_log_group", "logs:aws_s3_bucket", "peer", "sg", "solo"]
     log_group = next(r for r in project.resources if r.type == "aws_cloudwatch_log_group")
     assert log_group.name == "logs"
     assert log_group.attributes == {"retention_in_days": 30}
     sg = next(r for r in project.resources if r.address == "sg")
     assert sg.attributes["vpc_id"] == "vpc-0123456789abcdef0"  # Vpc.get: read, not planned
+    peer = next(r for r in project.resources if r.address == "peer")
+    subnet = peer.attributes["subnet_id"]
+    assert isinstance(subnet, Unknown) and "subnetId" in subnet.reason and "acme/network/prod" in subnet.reason
+    assert isinstance(peer.attributes["tags"]["vpc"], Unknown)
