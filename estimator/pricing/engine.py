@@ -28,6 +28,10 @@ def price_resource(resource: Resource, ctx: PriceContext) -> CostedResource:
         priced = spec.price(resource, ctx)
     except NotPriceable as err:
         return CostedResource(resource=resource, status="unpriced", reason=str(err))
+    except (TypeError, ValueError, AttributeError, ArithmeticError) as err:
+        # Hand-edited or odd-shaped attributes: say so on this resource, never a traceback.
+        return CostedResource(resource=resource, status="unpriced",
+                              reason=f"attributes of an unexpected shape ({type(err).__name__}: {err})")
     requests = None
     if resource.type in REQUEST_TYPES:
         requests = number(ctx.usage(resource).get("monthly_requests"))

@@ -118,3 +118,19 @@ def test_llm_usage_priced_from_token_prices() -> None:
     got = price(usage="llm_usage:\n  - {model: anthropic.claude-3-5-haiku-20241022-v1:0, "
                       "monthly_input_tokens: 2.0e9, monthly_output_tokens: 4.0e8}\n")
     assert got["llm_usage[0]"].monthly_cost == Decimal("3200")
+
+
+def test_plan_computed_market_options_block_is_on_demand() -> None:
+    got = price(res("aws_instance.a", instance_type="m5.large", instance_market_options=Unknown(),
+                    root_block_device={"volume_size": 8}))["aws_instance.a"]
+    assert got.status == "priced" and "on-demand" in got.components[0].name
+    unknown = price(res("aws_instance.b", instance_type="m5.large", instance_market_options={"market_type": Unknown()},
+                        root_block_device={"volume_size": 8}))["aws_instance.b"]
+    assert unknown.status == "unpriced" and "market_type" in (unknown.reason or "")
+
+
+def test_odd_shaped_attributes_are_unpriced_not_a_traceback() -> None:
+    got = price(res("aws_eks_node_group.n", scaling_config={"desired_size": 1}, instance_types=5))
+    assert got["aws_eks_node_group.n"].status in ("priced", "unpriced")
+    weird = price(res("aws_autoscaling_group.g", desired_capacity=1, mixed_instances_policy={"launch_template": 3}))
+    assert weird["aws_autoscaling_group.g"].status == "unpriced"

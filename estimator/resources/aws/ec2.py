@@ -77,7 +77,9 @@ def _price_instance(res: Resource, ctx: PriceContext) -> Priced:
         else:
             lines.append(unknown_line(name, "hours", f"no reserved-instance prices in the catalog ({ri_payment})"))
     else:
-        market = res.get("instance_market_options.market_type")
+        # A wholly computed block (plans: not configured) is on-demand; a configured unknown is not guessed.
+        block = res.get("instance_market_options")
+        market = None if is_unknown(block) else res.get("instance_market_options.market_type")
         if is_unknown(market):
             raise NotPriceable("instance_market_options.market_type is known only after apply")
         spot = market == "spot"

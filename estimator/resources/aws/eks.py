@@ -53,7 +53,8 @@ def _price_node_group(res: Resource, ctx: PriceContext) -> Priced:
     desired = res.get("scaling_config.desired_size")
     count = number(desired)
     if count is None:
-        raise NotPriceable("scaling_config.desired_size is known only after apply")
+        raise NotPriceable("scaling_config.desired_size is known only after apply" if is_unknown(desired)
+                           else "scaling_config.desired_size is not set")
     lines = _node_lines(res, ctx, region, count)
     max_size = number(res.get("scaling_config.max_size"))
     max_cost = None
