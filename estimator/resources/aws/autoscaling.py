@@ -16,8 +16,9 @@ from typing import Any
 from estimator.cost_model import CostComponent
 from estimator.model import Resource, is_unknown
 
+from . import ebs
 from ._base import NotPriceable, PriceContext, Priced, ResourceSpec, number, region_of
-from .ec2 import block_device_lines, instance_line
+from .ec2 import instance_line
 
 TEMPLATE_TYPES = ("aws_launch_template",)
 
@@ -43,9 +44,11 @@ def template_lines(template: Resource, itype: str, region: str, count: Decimal, 
     is_spot = spot if spot is not None else market == "spot"
     lines = [instance_line(itype, region, spot=is_spot, count=count)]
     mappings = template.get("block_device_mappings") or []
-    devices = [m.get("ebs") for m in mappings if isinstance(m, dict) and m.get("ebs")] if isinstance(mappings, list) else []
-    if devices:
-        lines += block_device_lines({"ebs_block_device": devices}, region, count, root_default=False)
+    for i, mapping in enumerate(mappings if isinstance(mappings, list) else []):
+        volume = mapping.get("ebs") if isinstance(mapping, dict) else None
+        volume = volume[0] if isinstance(volume, list) and volume else volume
+        if isinstance(volume, dict):
+            lines += ebs.volume_lines(volume, region, group=f"block_device_mappings[{i}]", count=count)
     return lines
 
 
