@@ -204,9 +204,13 @@ def read_project(root: Path, options: LoadOptions) -> PulumiProject:
             raise InputError(f"stack {stack!r} has no Pulumi.{stack}.yaml", where)
     else:
         stack_files = sorted(root.glob("Pulumi.*.yaml"))
+        names = [f.name[len("Pulumi."):-len(".yaml")] for f in stack_files]
         if len(stack_files) == 1:
-            stack_path = stack_files[0]
-            stack = stack_path.name[len("Pulumi."):-len(".yaml")]
+            stack_path, stack = stack_files[0], names[0]
+        elif stack_files:
+            diagnostics.append(Diagnostic(
+                f"several stacks ({', '.join(names)}) and no --stack: read with Pulumi.yaml config only",
+                where, "warning"))
     config = dict(defaults)
     secret_keys: list[str] = []
     if stack_path is not None:

@@ -204,3 +204,18 @@ def test_same_name_path_is_told_apart_by_type() -> None:
     subnet = peer.attributes["subnet_id"]
     assert isinstance(subnet, Unknown) and "subnetId" in subnet.reason and "acme/network/prod" in subnet.reason
     assert isinstance(peer.attributes["tags"]["vpc"], Unknown)
+
+
+def test_several_stacks_without_stack_option_warn_and_use_no_stack_config(tmp_path: Path) -> None:
+    import shutil
+
+    project_dir = tmp_path / "two_stacks"
+    shutil.copytree(PROGRAMS / "main_entry", project_dir)
+    (project_dir / "Pulumi.dev.yaml").write_text("config:\n  aws:region: eu-west-1\n", encoding="utf-8")
+    (project_dir / "Pulumi.prod.yaml").write_text("config:\n  aws:region: eu-central-1\n", encoding="utf-8")
+    loaded = load_project(str(project_dir), LoadOptions())
+    assert loaded.resources[0].region == "us-east-1"
+    (warning,) = loaded.warnings
+    assert "several stacks (dev, prod)" in warning.message
+    assert load_project(str(project_dir), LoadOptions(stack="prod")).resources[0].region == "eu-central-1"
+
