@@ -137,3 +137,35 @@ def test_bad_ref_exits_2(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_needs_exactly_one_base(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     code, output = run(["diff", "stacks/app"], repo, monkeypatch)
     assert code == 2 and "--base-ref" in output
+
+
+def test_config_projects_only_in_base_or_head_and_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`projects:` from .costrail.yml: the base's own list gives the project only in base."""
+    repo = gitrepo.init(tmp_path / "multi")
+    config = "version: 1\nbudgets:\n  monthly_increase_usd: 50\nprojects:\n  - {{path: stacks/app}}\n  - {{path: stacks/{other}}}\n"
+    gitrepo.copy_tree(FIXTURES / "stack_base", repo / "stacks" / "app")
+    gitrepo.copy_tree(FIXTURES / "stack_base", repo / "stacks" / "old")
+    (repo / ".costrail.yml").write_text(config.format(other="old"))
+    gitrepo.commit(repo, "base")
+    gitrepo.copy_tree(FIXTURES / "stack_head", repo / "stacks" / "app")
+    gitrepo.copy_tree(FIXTURES / "stack_head", repo / "stacks" / "new")
+    shutil.rmtree(repo / "stacks" / "old")
+    (repo / ".costrail.yml").write_text(config.format(other="new"))
+    before = gitrepo.status(repo)
+    out = tmp_path / "diff.json"
+    code, output = run(["diff", "--base-ref", "HEAD", "--format", "json", "--out-file", str(out)], repo, monkeypatch)
+    diff = diff_json(repo, out)["diff"]
+    projects = {p["path"]: (p["presence"], p["delta_monthly_cost"]) for p in diff["projects"]}
+    assert projects == {
+        "stacks/app": ("both", "94.70"),
+        "stacks/new": ("added", "912.76"),
+        "stacks/old": ("removed", "-818.06"),
+    }
+    assert diff["delta_monthly_cost"] == "189.40"
+    budget = [(f["project"], f["enforcement"]) for f in diff["budget"]["findings"]]
+    assert budget == [("stacks/app", "mandatory"), ("stacks/new", "mandatory"), ("(all projects)", "mandatory")]
+    assert diff["budget"]["exceeded"] is True
+    assert code == 1, output
+    assert gitrepo.status(repo) == before
