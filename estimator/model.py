@@ -5,8 +5,9 @@ Kept free of third-party imports (checkov imports this module from its own venv)
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 SOURCE_TERRAFORM_HCL = "terraform-hcl"
 SOURCE_TERRAFORM_PLAN = "terraform-plan"
