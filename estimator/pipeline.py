@@ -66,8 +66,15 @@ def run(
     pack: str | None = None,
 ) -> list[ProjectResult]:
     results = []
+    llm_usage_owner: set[str] = set()
     for spec in specs:
-        results.append(run_one(spec, options, config=config, price=price, check=check, pack=pack))
+        # LLM API spend in a usage file is counted once, on the first project given that file.
+        key = str(Path(spec.usage_file).resolve()) if spec.usage_file else ""
+        include_llm = bool(key) and key not in llm_usage_owner
+        llm_usage_owner.add(key)
+        results.append(
+            run_one(spec, options, config=config, price=price, check=check, pack=pack, include_llm_usage=include_llm)
+        )
     return results
 
 
@@ -79,6 +86,7 @@ def run_one(
     price: bool = True,
     check: bool = False,
     pack: str | None = None,
+    include_llm_usage: bool = True,
 ) -> ProjectResult:
     result = ProjectResult(spec=spec)
     opts = _options_for(spec, options, config)
@@ -91,7 +99,7 @@ def run_one(
             from estimator.usage import load_usage
 
             usage = load_usage(spec.usage_file) if spec.usage_file else None
-            result.costed = price_project(result.project, usage)
+            result.costed = price_project(result.project, usage, include_llm_usage=include_llm_usage)
         if check:
             from policies.engine import check_project
 

@@ -38,10 +38,11 @@ def price_resource(resource: Resource, ctx: PriceContext) -> CostedResource:
     return finish(resource, priced, requests)
 
 
-def price_project(project: Project, usage: UsageFile | None) -> list[CostedResource]:
+def price_project(project: Project, usage: UsageFile | None, *, include_llm_usage: bool = True) -> list[CostedResource]:
+    """``include_llm_usage=False`` when another project already carries this usage file's API spend."""
     ctx = PriceContext(project, usage)
     out = [price_resource(res, ctx) for res in project.resources if res.mode == "managed"]
-    if usage is not None:
+    if usage is not None and include_llm_usage:
         for i, entry in enumerate(usage.llm_usage):
             model = str(entry.get("model"))
             name = str(entry.get("name") or model)
