@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from estimator.config import Config
     from estimator.loaders import LoadOptions
     from estimator.model import Location
+    from estimator.report.pr_comment import FileUrl
     from estimator.worktree import Worktree
 
 SOURCE_SUFFIXES = (".tf", ".tf.json", ".tfvars", ".tfvars.json", ".hcl", ".py", ".yaml", ".yml", ".json")
@@ -57,8 +58,8 @@ def run(
     specs = project_specs(paths, kwargs, config)
 
     if compare_to:
+        base_projects = _read_saved(compare_to)  # a bad file fails before the head is read
         head_results = pipeline.run(specs, options, config=config, price=True, check=True)
-        base_projects = _read_saved(compare_to)
     else:
         assert base_ref is not None
         head_results, base_projects = _against_ref(paths, specs, base_ref, options, config, kwargs)
@@ -253,7 +254,7 @@ def _catalog() -> dict[str, str] | None:
     return catalog_as_of()
 
 
-def _file_url(specs: list[ProjectSpec]):  # noqa: ANN202 - a closure
+def _file_url(specs: list[ProjectSpec]) -> FileUrl | None:
     """Links to the PR's files: COSTRAIL_LINK_BASE, or the GitHub Actions environment."""
     base = os.environ.get("COSTRAIL_LINK_BASE")
     if not base:

@@ -169,3 +169,21 @@ def test_config_projects_only_in_base_or_head_and_budget(
     assert diff["budget"]["exceeded"] is True
     assert code == 1, output
     assert gitrepo.status(repo) == before
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"schema": "costrail/v1", "projects": [', "not valid JSON"),
+        ('{"schema": "something-else"}', "not a costrail/v1 JSON report"),
+    ],
+)
+def test_bad_compare_to_exits_2(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: str, message: str
+) -> None:
+    saved = tmp_path / "base.json"
+    saved.write_text(content)
+    code, output = run(["diff", "stacks/app", "--compare-to", str(saved)], repo, monkeypatch)
+    assert code == 2
+    assert message in output and "base.json" in output
+    assert "Traceback" not in output
