@@ -105,12 +105,28 @@ class GitHubClient:
     def _redact(self, text: str) -> str:
         return text.replace(self._token, "***") if self._token else text
 
-    def request(self, method: str, url: str, *, json: Any = None, params: dict[str, Any] | None = None) -> httpx.Response:
-        """One call with bounded retries on 5xx, network errors and secondary rate limits."""
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+        before_retry: Callable[[], Any] | None = None,
+    ) -> Any:
+        """One call with bounded retries on 5xx, network errors and secondary rate limits.
+
+        ``before_retry`` runs before each retry; a non-None answer ends the call with it (a
+        create that failed with a 502 may have been applied: look before posting twice).
+        """
         if not url.startswith("http"):
             url = self.api_url + url
         last = ""
         for attempt in range(1, self.max_attempts + 1):
+            if attempt > 1 and before_retry is not None:
+                found = before_retry()
+                if found is not None:
+                    return found
             try:
                 response = self._http.request(method, url, json=json, params=params)
             except httpx.TransportError as err:
@@ -200,8 +216,15 @@ class GitHubClient:
             url = _next_link(response.headers.get("link", ""))
 
     def create_comment(self, repo: str, pull: int, body: str) -> Comment:
-        response = self.request("POST", f"/repos/{repo}/issues/{pull}/comments", json={"body": body})
-        return Comment.from_json(response.json())
+        """POST the comment; after a failed attempt, a comment with this exact body counts as created."""
+
+        def already_posted() -> Comment | None:
+            return next((c for c in self.list_comments(repo, pull) if c.body == body), None)
+
+        answer = self.request(
+            "POST", f"/repos/{repo}/issues/{pull}/comments", json={"body": body}, before_retry=already_posted
+        )
+        return answer if isinstance(answer, Comment) else Comment.from_json(answer.json())
 
     def update_comment(self, repo: str, comment_id: int, body: str) -> Comment:
         response = self.request("PATCH", f"/repos/{repo}/issues/comments/{comment_id}", json={"body": body})

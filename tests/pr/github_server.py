@@ -26,6 +26,7 @@ class Failure:
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     body: dict[str, Any] = field(default_factory=lambda: {"message": "Server Error"})
+    applied: bool = False  # the request took effect, but the answer is an error (a proxy's 502)
 
 
 class FakeGitHub:
@@ -68,8 +69,16 @@ class FakeGitHub:
             self.comments.append(comment)
             return comment
 
-    def fail_next(self, method: str, path_re: str, status: int, headers: dict[str, str] | None = None, **body: Any) -> None:
-        self.failures.append(Failure(method, path_re, status, headers or {}, body or {"message": "Server Error"}))
+    def fail_next(
+        self,
+        method: str,
+        path_re: str,
+        status: int,
+        headers: dict[str, str] | None = None,
+        applied: bool = False,
+        **body: Any,
+    ) -> None:
+        self.failures.append(Failure(method, path_re, status, headers or {}, body or {"message": "Server Error"}, applied))
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self
@@ -105,6 +114,8 @@ class FakeGitHub:
                 for failure in list(fake.failures):
                     if failure.method == method and re.search(failure.path_re, path):
                         fake.failures.remove(failure)
+                        if failure.applied and method == "POST" and payload and "body" in payload:
+                            fake.add_comment(payload["body"], login="github-actions[bot]")
                         self._send(failure.status, failure.body, failure.headers)
                         return
                 graphql_path = fake.prefix.replace("/v3", "") + "/graphql" if fake.prefix else "/graphql"

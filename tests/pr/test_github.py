@@ -72,7 +72,17 @@ def test_retry_after_502_creates_no_duplicate(github: FakeGitHub) -> None:
     assert len(ours(github)) == 1
     assert ours(github)[0]["body"] == f"{MARKER}\nbody"  # the marker is added when missing
     assert sleeps == [1.0]
-    assert [m for m, _ in github.requests].count("POST") == 2
+    assert [m for m, _ in github.requests].count("POST") == 2  # looked first (GET), then posted again
+
+
+def test_502_after_the_comment_was_created_does_not_post_twice(github: FakeGitHub) -> None:
+    github.fail_next("POST", r"/comments$", 502, applied=True, message="Bad Gateway")
+    with client_for(github) as client:
+        result = client.post_comment("o/r", 1, f"{MARKER}\nbody", marker=MARKER)
+    assert result.action == "created" and result.comment is not None
+    assert [c["body"] for c in ours(github)] == [f"{MARKER}\nbody"]
+    assert result.comment.id == ours(github)[0]["id"]
+    assert [m for m, _ in github.requests].count("POST") == 1
 
 
 def test_secondary_rate_limit_honours_retry_after(github: FakeGitHub) -> None:
