@@ -130,7 +130,7 @@ def test_gpu_training_eks_resources() -> None:
     assert res["aws_ebs_volume.datasets"].attributes["type"] == "gp2"
     assert res["aws_fsx_lustre_file_system.scratch"].attributes["storage_capacity"] == 1200
     assert "aws_efs_file_system.home" in res and "aws_efs_mount_target.home[1]" in res
-    assert {r.region for r in res.values()} == {"us-west-2"}
+    assert {r.region for r in res.values()} == {"us-east-1"}
 
 
 def test_pr_demo_head_changes() -> None:
