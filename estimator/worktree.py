@@ -82,10 +82,14 @@ class Worktree:
         return self.root / rel
 
     def changed_files(self) -> list[str]:
-        """Files of the user's working tree (tracked or untracked) that differ from the base commit."""
-        changed = git(self.top, "diff", "--name-only", "--no-renames", self.commit, "--").splitlines()
-        untracked = git(self.top, "ls-files", "--others", "--exclude-standard").splitlines()
-        return sorted({line for line in [*changed, *untracked] if line})
+        return changed_files(self.top, self.commit)
+
+
+def changed_files(top: Path, commit: str) -> list[str]:
+    """Files of the user's working tree (tracked, staged or untracked) that differ from COMMIT."""
+    changed = git(top, "diff", "--name-only", "--no-renames", commit, "--").splitlines()
+    untracked = git(top, "ls-files", "--others", "--exclude-standard").splitlines()
+    return sorted({line for line in [*changed, *untracked] if line})
 
 
 @contextmanager
@@ -93,7 +97,7 @@ def checkout(path: str | Path, ref: str) -> Iterator[Worktree]:
     """Materialise REF of PATH's repository in a temporary directory; always removed afterwards."""
     top = toplevel(path)
     commit = resolve_commit(top, ref)
-    tmp = Path(tempfile.mkdtemp(prefix="costrail-base-"))
+    tmp = Path(tempfile.mkdtemp(prefix="costrail-base-")).resolve()
     root = tmp / "base"
     try:
         git(top, "worktree", "add", "--detach", "--quiet", str(root), commit)

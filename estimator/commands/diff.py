@@ -110,20 +110,30 @@ def _against_ref(
     from estimator import worktree
 
     anchor = paths[0] if paths else (str(Path(config.source).parent) if config and config.source else ".")
-    with worktree.checkout(anchor, ref) as tree:
-        present = [s for s in specs if Path(s.path).exists()]
-        head_results = pipeline.run(present, options, config=config, price=True, check=True)
+    top = worktree.toplevel(anchor)
+    commit = worktree.resolve_commit(top, ref)
+    changed = worktree.changed_files(top, commit)
+    present = [s for s in specs if Path(s.path).exists()]
+    head_results = pipeline.run(present, options, config=config, price=True, check=True)
+    head_dirs = [_rel(s.path, top) for s in present]
+    if len(present) == len(specs) and all(
+        not r.failed and _unchanged((top,), r.spec, changed, head_dirs) for r in head_results
+    ):
+        # Nothing any project reads changed (a change to the config is a change outside every
+        # project): the base is the head, no checkout needed.
+        return head_results, [diffing.project_from_result(r) for r in head_results]
+    with worktree.checkout(top, commit) as tree:
         base_specs = _base_specs(paths, specs, config, tree, kwargs)
-        changed = tree.changed_files()
         head_by_name = {r.path: r for r in head_results}
-        all_dirs = [_rel(tree, s.path) for s in [*present, *base_specs]]
+        roots = (tree.top, tree.root)
+        all_dirs = [_rel(s.path, *roots) for s in [*present, *base_specs]]
         base_projects = []
         for spec in base_specs:
             name = spec.name or spec.path
             if not Path(spec.path).exists():
                 continue  # only in head
             reused = head_by_name.get(name)
-            if reused and not reused.failed and _unchanged(tree, reused.spec, changed, all_dirs):
+            if reused and not reused.failed and _unchanged(roots, reused.spec, changed, all_dirs):
                 base_projects.append(diffing.project_from_result(reused))
                 continue
             result = pipeline.run_one(spec, options, config=config, price=True, check=True)
@@ -177,8 +187,9 @@ def _map_spec(spec: ProjectSpec, tree: Worktree) -> ProjectSpec:
 def _keep_usage(spec: ProjectSpec, tree: Worktree) -> ProjectSpec:
     if spec.usage_file and not Path(spec.usage_file).exists():
         # A usage file new in head: the head's quantities are the fairest base.
-        head_usage = Path(tree.top) / Path(spec.usage_file).resolve().relative_to(tree.root)
-        return replace(spec, usage_file=str(head_usage) if head_usage.exists() else None)
+        rel = _rel(spec.usage_file, tree.root)
+        head_usage = tree.top / rel if rel is not None else None
+        return replace(spec, usage_file=str(head_usage) if head_usage and head_usage.exists() else None)
     return spec
 
 
@@ -189,9 +200,10 @@ def _usage_in(usage_file: str | None, tree: Worktree) -> str | None:
     return str(mapped) if mapped.exists() else usage_file
 
 
-def _rel(tree: Worktree, path: str) -> str | None:
+def _rel(path: str, *roots: Path) -> str | None:
+    """PATH relative to the first of ROOTS that holds it (the repository or the base checkout)."""
     p = Path(path).resolve()
-    for root in (tree.top, tree.root):
+    for root in roots:
         try:
             return p.relative_to(root).as_posix()
         except ValueError:
@@ -203,12 +215,14 @@ def _under(file: str, directory: str) -> bool:
     return directory in ("", ".") or file == directory or file.startswith(directory.rstrip("/") + "/")
 
 
-def _unchanged(tree: Worktree, spec: ProjectSpec, changed: list[str], all_dirs: list[str | None]) -> bool:
+def _unchanged(
+    roots: tuple[Path, ...], spec: ProjectSpec, changed: list[str], all_dirs: list[str | None]
+) -> bool:
     """True when no input of SPEC differs between the base commit and the working tree."""
-    own = _rel(tree, spec.path)
+    own = _rel(spec.path, *roots)
     if own is None:
         return False
-    inputs = [_rel(tree, f) for f in [*spec.var_files, *([spec.usage_file] if spec.usage_file else [])]]
+    inputs = [_rel(f, *roots) for f in [*spec.var_files, *([spec.usage_file] if spec.usage_file else [])]]
     if any(i is None for i in inputs):
         return False
     dirs = [d for d in all_dirs if d is not None]

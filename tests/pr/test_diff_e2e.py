@@ -187,3 +187,23 @@ def test_bad_compare_to_exits_2(
     assert code == 2
     assert message in output and "base.json" in output
     assert "Traceback" not in output
+
+
+def test_nothing_read_changed_needs_no_checkout(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only a README and a notes file differ from HEAD: the base is the head, read once."""
+    from estimator import worktree
+
+    def no_checkout(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the base should not be checked out")
+
+    monkeypatch.setattr(worktree, "checkout", no_checkout)
+    out = tmp_path / "diff.json"
+    code, output = run(
+        ["diff", "stacks/app", "--base-ref", "HEAD", "--format", "json", "--out-file", str(out)], repo, monkeypatch
+    )
+    assert code in (0, 1), output
+    assert diff_json(repo, out)["diff"]["delta_monthly_cost"] == "0.00"
+    # A change inside the project does need the base.
+    (repo / "stacks" / "app" / "extra.tf").write_text("# comment only\n")
+    with pytest.raises(AssertionError, match="should not be checked out"):
+        run(["diff", "stacks/app", "--base-ref", "HEAD"], repo, monkeypatch)

@@ -29,8 +29,9 @@ def repo(tmp_path: Path) -> Path:
 def reusable(repo: Path, spec: ProjectSpec) -> bool:
     with worktree.checkout(repo, "HEAD") as tree:
         specs = [ProjectSpec(path=str(repo / "stacks" / n)) for n in ("a", "b")]
-        dirs = [diff_cmd._rel(tree, s.path) for s in specs]
-        return diff_cmd._unchanged(tree, spec, tree.changed_files(), dirs)
+        roots = (tree.top, tree.root)
+        dirs = [diff_cmd._rel(s.path, *roots) for s in specs]
+        return diff_cmd._unchanged(roots, spec, tree.changed_files(), dirs)
 
 
 def spec_a(repo: Path, **kwargs: object) -> ProjectSpec:
