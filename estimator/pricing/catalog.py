@@ -26,10 +26,6 @@ class Price:
     source: str
     as_of: str
 
-    @property
-    def usd_per_hour(self) -> Decimal:  # read by policies.prices
-        return self.value
-
 
 @lru_cache(maxsize=1)
 def _load() -> dict[str, Any]:

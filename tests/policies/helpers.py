@@ -1,14 +1,12 @@
-"""Test helpers: load a rule fixture, cost it by hand from the shared price files, run rules.
+"""Test helpers: load a rule fixture, cost its instance-hours from the bundled catalog, run rules.
 
-Prices come from ``../shared/pricing`` (real on-demand rows), never typed in: until the
-pricing engine lands, tests build ``CostedResource``s themselves.
+Rule tests build ``CostedResource``s themselves (instance-hours only) so a rule is tested apart
+from the pricing modules; the unit prices still come from the catalog, never typed in.
 """
 
 from __future__ import annotations
 
-import csv
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 
 from estimator.config import Config, load_config
@@ -17,8 +15,9 @@ from estimator.loaders import load_project
 from estimator.model import Project
 from policies.context import RuleContext, run_rule
 from policies.finding import Finding
+from policies.prices import instance_hourly
 from policies.rules import BY_ID
-from tests.conftest import FIXTURES, SHARED
+from tests.conftest import FIXTURES
 
 POLICY_FIXTURES = FIXTURES / "policies"
 FREE_TYPES = {"aws_launch_template", "aws_autoscaling_policy", "aws_appautoscaling_policy",
@@ -27,18 +26,9 @@ FREE_TYPES = {"aws_launch_template", "aws_autoscaling_policy", "aws_appautoscali
               "aws_sagemaker_notebook_instance_lifecycle_configuration", "aws_api_gateway_usage_plan"}
 
 
-@lru_cache(maxsize=1)
-def hourly_prices() -> dict[str, Decimal]:
-    prices: dict[str, Decimal] = {}
-    with (SHARED / "pricing" / "ec2_ondemand.csv").open() as fh:
-        for row in csv.DictReader(fh):
-            if row["region"] == "us-east-1":
-                prices[row["instance_type"]] = Decimal(row["usd_per_hour"])
-    with (SHARED / "pricing" / "sagemaker.csv").open() as fh:
-        for row in csv.DictReader(fh):
-            if row["region"].startswith("us-east-1") and row["usage"].startswith("real-time inference"):
-                prices[row["instance_type"]] = Decimal(row["usd_per_hour"])
-    return prices
+def hourly_price(instance_type: str) -> Decimal | None:
+    """us-east-1 on-demand (or SageMaker hosting) price from the bundled catalog, never typed in."""
+    return instance_hourly(instance_type, "us-east-1")
 
 
 def costed_for(project: Project) -> list[CostedResource]:
@@ -57,7 +47,7 @@ def costed_for(project: Project) -> list[CostedResource]:
         if template is not None:
             types += ctx.instance_types(template)
         for _path, itype in types:
-            price = hourly_prices().get(itype) if isinstance(itype, str) else None
+            price = hourly_price(itype) if isinstance(itype, str) else None
             if price is not None:
                 comps.append(CostComponent(f"Instance usage (Linux/UNIX, on-demand, {itype})", "hours",
                                            HOURS_PER_MONTH, price))

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from policies.rules.gpu_memory_oversized_for_model import needed_gib, parse_params
-from tests.policies.helpers import assert_pass_fail, hourly_prices, load, run, where
+from tests.policies.helpers import assert_pass_fail, hourly_price, load, run, where
 
 
 def test_exactly_these_fail() -> None:
@@ -39,17 +39,13 @@ def test_vram_arithmetic() -> None:
     assert needed_gib(Decimal(8) * 10**9, "fp16", Decimal("1.2")).quantize(Decimal("0.01")) == Decimal("17.88")
 
 
-def test_cheapest_fit_with_prices(monkeypatch: pytest.MonkeyPatch) -> None:
-    import policies.rules.gpu_memory_oversized_for_model as rule
-
-    monkeypatch.setattr(rule, "instance_hourly", lambda itype, region: hourly_prices().get(itype))
-    monkeypatch.setattr(rule, "catalog_available", lambda: True)
+def test_cheapest_fit_with_prices() -> None:
     by = {f.address: f for f in run("CR-GPU-007")}
     p4d = by["aws_instance.fail_8b_int4_on_p4d"]
     fit = p4d.extra["suggestion"]
-    assert fit in hourly_prices()
-    assert p4d.monthly_saving == (hourly_prices()["p4d.24xlarge"] - hourly_prices()[fit]) * 730
+    assert hourly_price(fit) is not None
+    assert p4d.monthly_saving == (hourly_price("p4d.24xlarge") - hourly_price(fit)) * 730
     endpoint = by["aws_sagemaker_endpoint_configuration.fail_7b_on_g5_48"]
     assert endpoint.extra["suggestion"].startswith("ml.")
     # two instances in the variant
-    assert endpoint.monthly_saving == (Decimal("20.36") - hourly_prices()[endpoint.extra["suggestion"]]) * 730 * 2
+    assert endpoint.monthly_saving == (Decimal("20.36") - hourly_price(endpoint.extra["suggestion"])) * 730 * 2

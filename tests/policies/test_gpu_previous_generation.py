@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
-
-from tests.policies.helpers import assert_pass_fail, hourly_prices, load, run, where
+from tests.policies.helpers import assert_pass_fail, hourly_price, load, run, where
 
 
 def test_exactly_these_fail() -> None:
@@ -18,12 +16,9 @@ def test_exactly_these_fail() -> None:
     assert_pass_fail(load("CR-GPU-005")[0], findings)
 
 
-def test_saving_from_catalog_prices(monkeypatch: pytest.MonkeyPatch) -> None:
-    import policies.rules.gpu_previous_generation as rule
-
-    monkeypatch.setattr(rule, "instance_hourly", lambda itype, region: hourly_prices().get(itype))
+def test_saving_from_catalog_prices() -> None:
     v100 = next(f for f in run("CR-GPU-005") if f.address == "aws_instance.fail_v100")
     # p3.2xlarge (16 GiB V100, $3.06/h) → the cheapest current type with ≥ 16 GiB
     suggestion = v100.extra["suggestion"]
-    assert hourly_prices()[suggestion] < Decimal("3.06")
-    assert v100.monthly_saving == (Decimal("3.06") - hourly_prices()[suggestion]) * 730
+    assert hourly_price(suggestion) < Decimal("3.06")
+    assert v100.monthly_saving == (Decimal("3.06") - hourly_price(suggestion)) * 730
