@@ -13,7 +13,7 @@ from pathlib import Path
 
 from estimator.errors import InputError, UsageError
 from estimator.github import DEFAULT_API, GitHubClient
-from estimator.report.pr_comment import MARKER, parse_state
+from estimator.report.pr_comment import GITHUB_LIMIT, MARKER, parse_state
 
 _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 
@@ -35,6 +35,11 @@ def run(
         body = Path(body_file).read_text(encoding="utf-8")
     except OSError as err:
         raise InputError(f"{body_file}: cannot read: {err.strerror}") from err
+    if len(body) >= GITHUB_LIMIT:
+        # GitHub refuses (422) a longer body; our own renderer already stays under it.
+        note = "\n\n> **Note:** cut to fit GitHub's 65,536-character comment limit.\n"
+        body = body[: GITHUB_LIMIT - 1 - len(note)] + note
+        print(f"warning: {body_file}: longer than GitHub's comment limit; cut", file=sys.stderr)
     skip = False
     if skip_no_diff:
         state = parse_state(body)

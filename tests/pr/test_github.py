@@ -243,3 +243,13 @@ def test_cli_bad_repo_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["comment", "github", "--repo", "nope", "--pull", "1", "--body-file", str(body)])
     assert result.exit_code == 2
     assert "OWNER/NAME" in result.output
+
+
+def test_command_cuts_an_oversized_body(github: FakeGitHub, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    monkeypatch.setenv("GITHUB_API_URL", github.url)
+    body = tmp_path / "big.md"
+    body.write_text(MARKER + "\n" + "x" * 70000)
+    assert comment_cmd.run(repo="o/r", pull=1, body_file=str(body)) == 0
+    posted = ours(github)[0]["body"]
+    assert len(posted) < 65536 and posted.endswith("comment limit.\n")
