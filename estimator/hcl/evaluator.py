@@ -21,6 +21,7 @@ from estimator.hcl.functions import (
     FunctionContext,
     FunctionError,
     TfSet,
+    UnknownResult,
     arithmetic,
     format_number,
     make_set,
@@ -99,6 +100,30 @@ def unify_like(value: Any, samples: list[Any]) -> Any:
         every = _representatives([v for m in maps for v in m.values()] + list(value.values()))
         return {k: unify_like(v, every) for k, v in value.items()}
     return value
+
+
+def expanded_size(value: Any, limit: int) -> int:
+    """How many values ``value`` holds when written out (shared sub-values counted each time
+    they appear), computed in time linear in the distinct values; stops past ``limit``.
+    ``a = [b, b]; b = [c, c] ...`` doubles per line: such a value must be refused, not walked."""
+    memo: dict[int, int] = {}
+    stack: list[tuple[Any, bool]] = [(value, False)]
+    while stack:
+        v, done = stack.pop()
+        if not isinstance(v, list | dict) or isinstance(v, InstanceValue):
+            continue
+        children = list(v.values()) if isinstance(v, dict) else v
+        if done:
+            total = 1
+            for c in children:
+                total += memo.get(id(c), 1)
+                if total > limit:
+                    return limit + 1
+            memo[id(v)] = total
+        elif id(v) not in memo:
+            stack.append((v, True))
+            stack.extend((c, False) for c in children if isinstance(c, list | dict) and id(c) not in memo)
+    return memo.get(id(value), 1)
 
 
 def _representatives(values: list[Any], limit: int = 8) -> list[Any]:
@@ -492,6 +517,8 @@ class Evaluator:
             raise self.error(f"{name}: not available here", node.pos)
         try:
             return func(self.fctx, *args) if needs_ctx else func(*args)
+        except UnknownResult as err:
+            return Unknown(f"{name}(): {err}")
         except FunctionError as err:
             message = str(err)
             if not message.startswith(name + ":"):

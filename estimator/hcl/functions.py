@@ -28,6 +28,7 @@ import urllib.parse
 from collections.abc import Callable
 from typing import Any, Protocol
 
+import regex
 import yaml
 
 
@@ -333,9 +334,10 @@ def _go_repl(repl: str) -> str:
 def f_replace(text: Any, search: Any, repl: Any) -> str:
     text, search, repl = to_string(text), to_string(search), to_string(repl)
     if len(search) > 1 and search.startswith("/") and search.endswith("/"):
+        rx = _compile(search[1:-1])
         try:
-            return re.sub(_re2(search[1:-1]), _go_repl(repl), text)
-        except re.error as err:
+            return _timed(lambda: rx.sub(_go_repl(repl), text, timeout=REGEX_TIMEOUT))
+        except (re.error, regex.error) as err:
             raise FunctionError(f"replace: invalid regular expression: {err}") from None
     return text.replace(search, repl)
 
@@ -372,9 +374,16 @@ def f_substr(text: Any, offset: Any, length: Any) -> str:
     return text[off:] if ln < 0 else text[off : off + ln]
 
 
+class UnknownResult(Exception):  # noqa: N818 - a result, not a failure
+    """Raised by a function whose result cannot be computed offline: the call is Unknown."""
+
+
+REGEX_TIMEOUT = 2.0  # seconds; Python regexes backtrack where Terraform's RE2 runs in linear time
+
+
 def f_regex(pattern: Any, text: Any) -> Any:
     rx = _compile(pattern)
-    m = rx.search(to_string(text))
+    m = _timed(lambda: rx.search(to_string(text), timeout=REGEX_TIMEOUT))
     if m is None:
         raise FunctionError("regex: pattern did not match any part of the given string")
     return _match_value(rx, m)
@@ -382,17 +391,26 @@ def f_regex(pattern: Any, text: Any) -> Any:
 
 def f_regexall(pattern: Any, text: Any) -> list[Any]:
     rx = _compile(pattern)
-    return [_match_value(rx, m) for m in rx.finditer(to_string(text))]
+    return _timed(lambda: [_match_value(rx, m) for m in rx.finditer(to_string(text), timeout=REGEX_TIMEOUT)])
 
 
-def _compile(pattern: Any) -> re.Pattern[str]:
+def _timed(run: Callable[[], Any]) -> Any:
     try:
-        return re.compile(_re2(to_string(pattern)))
-    except re.error as err:
+        return run()
+    except TimeoutError:
+        raise UnknownResult("the regular expression backtracks too much to evaluate here "
+                            "(Terraform's RE2 engine runs it in linear time)") from None
+
+
+def _compile(pattern: Any) -> Any:
+    try:
+        re.compile(_re2(to_string(pattern)))  # Python's re syntax errors read better
+        return regex.compile(_re2(to_string(pattern)))
+    except (re.error, regex.error) as err:
         raise FunctionError(f"invalid regular expression: {err}") from None
 
 
-def _match_value(rx: re.Pattern[str], m: re.Match[str]) -> Any:
+def _match_value(rx: Any, m: Any) -> Any:
     if rx.groupindex:
         return {name: m.group(name) for name in rx.groupindex}
     if rx.groups == 0:
@@ -996,7 +1014,12 @@ def _go_duration(text: str) -> int:
 def f_timeadd(timestamp: Any, duration: Any) -> str:
     ts = _parse_timestamp("timeadd", timestamp)
     nanos = _go_duration(to_string(duration))
-    return _rfc3339(ts + datetime.timedelta(microseconds=nanos // 1000))
+    if abs(nanos) >= 2**63:  # Go's time.Duration is an int64 of nanoseconds (about 292 years)
+        raise FunctionError(f'timeadd: invalid duration "{to_string(duration)}": out of range')
+    try:
+        return _rfc3339(ts + datetime.timedelta(microseconds=nanos // 1000))
+    except OverflowError:
+        raise FunctionError("timeadd: the result is outside the years Terraform can represent") from None
 
 
 # ---- encodings -----------------------------------------------------------------------------

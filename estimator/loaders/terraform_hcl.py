@@ -22,6 +22,7 @@ from estimator.hcl.evaluator import (
     InstanceValue,
     Lookup,
     convert,
+    expanded_size,
     is_primitive_type,
     materialize,
     parse_type,
@@ -44,6 +45,7 @@ from estimator.model import (
 META_ARGUMENTS = {"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection"}
 IGNORED_BLOCKS = {"lifecycle", "provisioner", "connection", "precondition", "postcondition"}
 MAX_MODULE_DEPTH = 20
+MAX_VALUE_SIZE = 2_000_000  # values in one local, written out (shared parts counted each time)
 MAX_FILESET = 10_000  # files one fileset() call may return
 MAX_INSTANCES = 10_000  # per count/for_each: a bound on memory for hostile or mistaken input
 _LABELS = {"resource": "a type and a name", "data": "a type and a name", "variable": "one name",
@@ -587,6 +589,9 @@ class _ModuleInstance:
         self._in_progress.add(key)
         try:
             value = self.evaluator(lfile).value(attr.expr)
+            if isinstance(value, list | dict) and expanded_size(value, MAX_VALUE_SIZE) > MAX_VALUE_SIZE:
+                raise EvalError(f"local.{name} is too large: more than {MAX_VALUE_SIZE:,} values when written out",
+                                Location(lfile, attr.pos.line, attr.pos.column))
         except EvalError as err:
             self.loader.diag(err.message, err.location)
             value = Unknown(f"local.{name} could not be evaluated")
@@ -819,7 +824,8 @@ class _ModuleInstance:
                                      Location(item.file, attr.pos.line, attr.pos.column))
                     return ("count", [])
             if value > MAX_INSTANCES:
-                self.loader.diag(f"{what}: count {int(value)} is over the limit of {MAX_INSTANCES} instances",
+                shown = int(value) if value < 1e15 else f"{value:.3g}"
+                self.loader.diag(f"{what}: count {shown} is over the limit of {MAX_INSTANCES} instances",
                                  Location(item.file, attr.pos.line, attr.pos.column))
                 return ("count", [])
             return ("count", [(i, {"count": {"index": i}}) for i in range(int(value))])
