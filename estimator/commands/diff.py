@@ -73,11 +73,9 @@ def run(
     return code
 
 
-def _load_config(paths: list[str], explicit: str | None) -> Config | None:
-    try:
-        from estimator.config import load_config
-    except ImportError:  # the config module is not there yet: defaults everywhere
-        return None
+def _load_config(paths: list[str], explicit: str | None) -> Config:
+    from estimator.config import load_config
+
     return load_config(explicit, paths or ["."])
 
 
@@ -260,11 +258,9 @@ def _render(change: diffing.CostDiff, head_results: list[ProjectResult], specs: 
     return render_table(change)
 
 
-def _catalog() -> dict[str, str] | None:
-    try:
-        from estimator.pricing.catalog import catalog_as_of
-    except ImportError:
-        return None
+def _catalog() -> dict[str, str]:
+    from estimator.pricing.catalog import catalog_as_of
+
     return catalog_as_of()
 
 
