@@ -6,6 +6,7 @@ Registry modules are not available offline: they must be warnings, never errors 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,8 @@ ROOTS = {
     # autoscaling_config defaults to null, but the policy (no count) indexes the target [0]
     # and reads attributes of the null object: `terraform plan` fails the same way.
     "sagemaker_endpoint/examples/basic": ["invalid index"] * 3 + ["from a null value"] * 3,
+    "sagemaker_endpoint/examples/jumpstart_rte": ["invalid index"] * 3 + ["from a null value"] * 3,
+    "opensearch_serverless/examples/knowledge-base-config": [],
     "sagemaker_endpoint_autoscaling": [],
 }
 
@@ -138,6 +141,28 @@ def test_sagemaker_upstream_example_keeps_its_values() -> None:
     errors = [d for d in project.diagnostics if d.severity == "error"]
     assert {d.location.line for d in errors} == {158, 159, 160, 163, 164, 165}
     assert all(d.location.file == "../../main.tf" for d in errors)
+
+
+def test_sagemaker_jumpstart_example_values() -> None:
+    project = _load("sagemaker_endpoint/examples/jumpstart_rte")
+    res = _by_address(project)
+    cfg = res["module.sagemaker-endpoint.aws_sagemaker_endpoint_configuration.sagemaker_endpoint_config"]
+    variant = cfg.attributes["production_variants"][0]
+    assert (variant["instance_type"], variant["initial_instance_count"]) == ("ml.g5.2xlarge", 1)
+    assert variant["container_startup_health_check_timeout_in_seconds"] == 600
+    model = res["module.sagemaker-endpoint.aws_sagemaker_model.sagemaker_model"]
+    assert model.attributes["enable_network_isolation"] is True
+    assert model.attributes["primary_container"][0]["image"] is None  # only model_package_name given
+    assert "image_config" not in model.attributes["primary_container"][0]
+
+
+def test_opensearch_knowledge_base_mapping_heredoc() -> None:
+    project = _load("opensearch_serverless/examples/knowledge-base-config")
+    index = _by_address(project)["module.oss-for-knowledgebase.opensearch_index.vector_index[0]"]
+    mappings = json.loads(index.attributes["mappings"])
+    vector = mappings["properties"]["bedrock-knowledge-base-default-vector"]
+    assert vector["dimension"] == 1536 and vector["method"]["engine"] == "faiss"
+    assert index.attributes["mappings"].startswith("{\n\"properties\"")  # <<- strips the common indent
 
 
 def test_opensearch_serverless_vector_index() -> None:
