@@ -341,6 +341,12 @@ class CostDiff:
     existing_findings: list[Finding] = field(default_factory=list)
     resolved_findings: list[Finding] = field(default_factory=list)
     budget_findings: list[Finding] = field(default_factory=list)
+    budget_usd: Decimal | None = None  # budgets.monthly_increase_usd, as judged
+    budget_percent: Decimal | None = None  # budgets.monthly_increase_percent
+
+    @property
+    def budget_configured(self) -> bool:
+        return self.budget_usd is not None or self.budget_percent is not None
 
     @property
     def base_cost(self) -> Decimal:
@@ -395,6 +401,8 @@ class CostDiff:
             },
             "budget": {
                 "exceeded": self.budget_exceeded,
+                "monthly_increase_usd": money(self.budget_usd),
+                "monthly_increase_percent": decimal_text(self.budget_percent),
                 "findings": [f.to_json() for f in self.budget_findings],
             },
         }
@@ -525,6 +533,9 @@ def apply_budget(diff: CostDiff, config: Any) -> None:
     if config is None:
         return
     from policies.engine import check_change
+
+    diff.budget_usd = config.budgets.monthly_increase_usd
+    diff.budget_percent = config.budgets.monthly_increase_percent
 
     findings: list[Finding] = []
     for project in diff.projects:

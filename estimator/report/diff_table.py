@@ -52,5 +52,5 @@ def render_table(diff: CostDiff) -> str:
             lines.append(f"{title}: {len(items)}")
             lines += [_finding_line(f, len(diff.projects) > 1) for f in items]
     if not diff.budget_findings:
-        lines.append("Budget: within the configured monthly increase (or none configured)")
+        lines.append("Budget: within the monthly increase budget" if diff.budget_configured else "Budget: none configured")
     return "\n".join(lines) + "\n"

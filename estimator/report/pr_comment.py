@@ -300,8 +300,16 @@ def _findings_section(diff: CostDiff, file_url: FileUrl | None, limits: _Limits)
 
 def _budget_section(diff: CostDiff) -> list[str]:
     out = ["", "#### Budget"]
+    limits = []
+    if diff.budget_usd is not None:
+        limits.append(f"+{usd(diff.budget_usd)}")
+    if diff.budget_percent is not None:
+        limits.append(f"+{diff.budget_percent.normalize():f}%")
     if not diff.budget_findings:
-        out += ["", "✅ Within the configured monthly increase budget (CR-BUD-002), or no budget is configured."]
+        if limits:
+            out += ["", f"✅ Within the monthly increase budget ({' or '.join(limits)} a month, CR-BUD-002)."]
+        else:
+            out += ["", "No monthly increase budget configured (`budgets.monthly_increase_usd` / `_percent`)."]
         return out
     out.append("")
     for f in diff.budget_findings:

@@ -207,3 +207,19 @@ def test_nothing_read_changed_needs_no_checkout(repo: Path, tmp_path: Path, monk
     (repo / "stacks" / "app" / "extra.tf").write_text("# comment only\n")
     with pytest.raises(AssertionError, match="should not be checked out"):
         run(["diff", "stacks/app", "--base-ref", "HEAD"], repo, monkeypatch)
+
+
+def test_markdown_golden_end_to_end(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole comment of the two-commit repo, real prices; the catalog's dates line is masked
+    (it changes with every catalog refresh, which has its own tests)."""
+    import os
+    import re
+
+    monkeypatch.setenv("COSTRAIL_LINK_BASE", "https://github.com/o/r/blob/HEADSHA")
+    out = tmp_path / "comment.md"
+    run(["diff", "stacks/app", "--base-ref", "HEAD~1", "--format", "markdown", "--out-file", str(out)], repo, monkeypatch)
+    body = re.sub(r"as of: .*?\. Costs", "as of: <catalog dates>. Costs", out.read_text())
+    golden = FIXTURES / "e2e_comment.golden.md"
+    if os.environ.get("COSTRAIL_UPDATE_GOLDEN") == "1":
+        golden.write_text(body, encoding="utf-8")
+    assert body == golden.read_text(encoding="utf-8")

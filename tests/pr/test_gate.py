@@ -35,7 +35,12 @@ def test_absolute_budget_per_project_and_total() -> None:
         ("CR-BUD-002", "(all projects)", "mandatory"),
     ]
     assert diff.budget_exceeded
-    assert diff.to_json()["budget"]["exceeded"] is True
+    budget = diff.to_json()["budget"]
+    assert (budget["exceeded"], budget["monthly_increase_usd"], budget["monthly_increase_percent"]) == (
+        True,
+        "500.00",
+        None,
+    )
 
 
 def test_percent_budget() -> None:

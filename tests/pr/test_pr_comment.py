@@ -26,6 +26,8 @@ def load(name: str) -> list[diffing.ProjectCost]:
 
 def sample_diff() -> diffing.CostDiff:
     change = diffing.compute_diff(load("base.json"), load("head.json"))
+    change.budget_usd = Decimal(500)
+    change.budget_percent = Decimal(25)
     change.budget_findings = [
         Finding(
             "CR-BUD-002",
@@ -139,3 +141,10 @@ def test_renamed_line() -> None:
     )
     assert renamed("Storage (gp2)", "Storage (gp3)") == "Storage (gp2 → gp3)"
     assert renamed("A", "B") == "A → B"
+
+
+def test_budget_lines() -> None:
+    change = diffing.compute_diff(load("head.json"), load("head.json"))
+    assert "No monthly increase budget configured" in render_comment(change)
+    change.budget_usd = Decimal(5000)
+    assert "✅ Within the monthly increase budget (+$5,000.00 a month, CR-BUD-002)." in render_comment(change)
