@@ -68,11 +68,16 @@ def renamed(before: str, after: str, arrow: str = "→") -> str:
     if b_stem != a_stem or not b_detail.endswith(")") or not a_detail.endswith(")"):
         return f"{before} {arrow} {after}"
     b_parts, a_parts = b_detail[:-1].split(", "), a_detail[:-1].split(", ")
-    common = 0
-    while common < min(len(b_parts), len(a_parts)) - 1 and b_parts[common] == a_parts[common]:
-        common += 1
-    changed = f"{', '.join(b_parts[common:])} {arrow} {', '.join(a_parts[common:])}"
-    return f"{a_stem} ({', '.join([*a_parts[:common], changed])})"
+    shortest = min(len(b_parts), len(a_parts))
+    head = 0
+    while head < shortest - 1 and b_parts[head] == a_parts[head]:
+        head += 1
+    tail = 0
+    while tail < shortest - head - 1 and b_parts[-1 - tail] == a_parts[-1 - tail]:
+        tail += 1
+    b_mid, a_mid = b_parts[head : len(b_parts) - tail], a_parts[head : len(a_parts) - tail]
+    changed = f"{', '.join(b_mid)} {arrow} {', '.join(a_mid)}"
+    return f"{a_stem} ({', '.join([*a_parts[:head], changed, *a_parts[len(a_parts) - tail :]])})"
 
 
 def parse_state(body: str) -> tuple[Decimal, int] | None:

@@ -140,6 +140,11 @@ def test_renamed_line() -> None:
         "Instance usage (Linux/UNIX, on-demand, g5.xlarge → g5.2xlarge)"
     )
     assert renamed("Storage (gp2)", "Storage (gp3)") == "Storage (gp2 → gp3)"
+    assert renamed("Hosting instance (ml.g5.2xlarge, variant primary)", "Hosting instance (ml.g5.4xlarge, variant primary)") == (
+        "Hosting instance (ml.g5.2xlarge → ml.g5.4xlarge, variant primary)"
+    )
+    assert renamed("X (a, b, c)", "X (a, d, c)") == "X (a, b → d, c)"
+    assert renamed("X (a, b)", "X (a, b, c)") == "X (a, b → b, c)"
     assert renamed("A", "B") == "A → B"
 
 
