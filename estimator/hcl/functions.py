@@ -20,6 +20,7 @@ import gzip
 import hashlib
 import io
 import ipaddress
+import itertools
 import json
 import math
 import os
@@ -1022,6 +1023,59 @@ def f_timeadd(timestamp: Any, duration: Any) -> str:
         raise FunctionError("timeadd: the result is outside the years Terraform can represent") from None
 
 
+def f_timecmp(a: Any, b: Any) -> int:
+    ta, tb = _parse_timestamp("timecmp", a), _parse_timestamp("timecmp", b)
+    return (ta > tb) - (ta < tb)
+
+
+# ---- encodings -----------------------------------------------------------------------------
+
+def f_textencodebase64(text: Any, encoding: Any) -> str:
+    try:
+        return base64.b64encode(to_string(text).encode(to_string(encoding))).decode("ascii")
+    except LookupError:
+        raise FunctionError(f'textencodebase64: "{to_string(encoding)}" is not a supported IANA encoding name') from None
+    except UnicodeEncodeError as err:
+        raise FunctionError(f"textencodebase64: the given string contains characters that cannot be "
+                            f"represented in {to_string(encoding)}: {err}") from None
+
+
+def f_textdecodebase64(text: Any, encoding: Any) -> str:
+    try:
+        return base64.b64decode(to_string(text), validate=True).decode(to_string(encoding))
+    except LookupError:
+        raise FunctionError(f'textdecodebase64: "{to_string(encoding)}" is not a supported IANA encoding name') from None
+    except (ValueError, UnicodeDecodeError) as err:
+        raise FunctionError(f"textdecodebase64: {err}") from None
+
+
+def f_setproduct(*sets: Any) -> list[Any]:
+    """All combinations, one element from each argument; a set result if every argument is a set."""
+    if not sets:
+        raise FunctionError("setproduct: at least one argument is required")
+    lists = [to_list(s) for s in sets]
+    total = 1
+    for lst in lists:
+        total *= len(lst)
+    if total > 100_000:
+        raise FunctionError(f"setproduct: the product has {total} elements, over the limit of 100000")
+    combos = [list(c) for c in itertools.product(*lists)]
+    return make_set(combos) if all(isinstance(s, TfSet) for s in sets) else combos
+
+
+def _removed(name: str, instead: str) -> Callable[..., Any]:
+    def call(*args: Any) -> Any:
+        raise FunctionError(f'the "{name}" function was deprecated in Terraform v0.12 and is no longer '
+                            f"available; use {instead} instead")
+    return call
+
+
+def _unknown_result(name: str, why: str) -> Callable[..., Any]:
+    def call(*args: Any) -> Any:
+        raise UnknownResult(why)
+    return call
+
+
 # ---- encodings -----------------------------------------------------------------------------
 
 def f_base64gzip(text: Any) -> str:
@@ -1050,6 +1104,13 @@ def f_fileset(ctx: FunctionContext, path: Any, pattern: Any) -> TfSet:
 
 def f_templatestring(ctx: FunctionContext, template: Any, variables: Any) -> Any:
     return ctx.render_template(to_string(template), to_map(variables), "")
+
+
+def _file_hash(name: str, encode: str = "hex") -> Callable[[FunctionContext, Any], str]:
+    def digest(ctx: FunctionContext, path: Any) -> str:
+        h = hashlib.new(name, ctx.read_bytes(to_string(path)))
+        return h.hexdigest() if encode == "hex" else base64.b64encode(h.digest()).decode("ascii")
+    return digest
 
 
 def f_templatefile(ctx: FunctionContext, path: Any, variables: Any) -> Any:
@@ -1120,7 +1181,13 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "yamldecode": f_yamldecode, "base64encode": f_base64encode, "base64decode": f_base64decode,
     "cidrsubnet": f_cidrsubnet, "cidrhost": f_cidrhost, "cidrsubnets": f_cidrsubnets,
     "cidrnetmask": f_cidrnetmask, "formatdate": f_formatdate, "timeadd": f_timeadd,
-    "base64gzip": f_base64gzip,
+    "base64gzip": f_base64gzip, "timecmp": f_timecmp, "setproduct": f_setproduct,
+    "textencodebase64": f_textencodebase64, "textdecodebase64": f_textdecodebase64,
+    "abspath": lambda p: os.path.abspath(to_string(p)).replace(os.sep, "/"),
+    "pathexpand": lambda p: os.path.expanduser(to_string(p)),
+    "ephemeralasnull": lambda v: v,  # no value read here is ephemeral
+    "rsadecrypt": _unknown_result("rsadecrypt", "rsadecrypt() needs the private key; not evaluated offline"),
+    "list": _removed("list", "tolist([...])"), "map": _removed("map", "tomap({...})"),
     "basename": lambda p: os.path.basename(to_string(p)), "dirname": lambda p: os.path.dirname(to_string(p)),
     "md5": _hash("md5"), "sha1": _hash("sha1"), "sha256": _hash("sha256"), "sha512": _hash("sha512"),
     "base64sha256": _hash("sha256", "base64"), "base64sha512": _hash("sha512", "base64"),
@@ -1132,6 +1199,9 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
 CONTEXT_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "file": f_file, "fileexists": f_fileexists, "templatefile": f_templatefile,
     "filebase64": f_filebase64, "fileset": f_fileset, "templatestring": f_templatestring,
+    "filemd5": _file_hash("md5"), "filesha1": _file_hash("sha1"), "filesha256": _file_hash("sha256"),
+    "filesha512": _file_hash("sha512"), "filebase64sha256": _file_hash("sha256", "base64"),
+    "filebase64sha512": _file_hash("sha512", "base64"),
 }
 
 # Functions that only move values around: nested unknowns pass through them untouched.

@@ -250,6 +250,8 @@ class _Loader:
                 src.providers.append(item)
             elif kind in ("terraform", "moved", "import", "removed", "check"):
                 continue
+            elif kind == "ephemeral" and len(labels) == 2:
+                continue  # ephemeral resources (Terraform 1.10) are never stored: nothing to price
             elif kind in _LABELS:
                 self.diag(f"a {kind} block needs {_LABELS[kind]}, found {len(labels)} label(s)", loc)
             else:
@@ -447,6 +449,8 @@ class _ModuleInstance:
             return {"module": self.rel_dir, "root": ".", "cwd": str(self.loader.root)}
         if name == "terraform":
             return {"workspace": "default"}
+        if name == "ephemeral":
+            return Unknown("ephemeral resources are opened during plan and apply; their values are unknown")
         if name in ("each", "count", "self"):
             raise self._err(f'"{name}" is not available here (only inside a block with count/for_each)', pos, file)
         if name == "data":

@@ -36,6 +36,7 @@ def test_functions_resolve_through_the_loader() -> None:
     assert outputs["templatestring"] == "model=llama"
     assert outputs["subnets"] == ["10.0.0.0/20", "10.0.16.0/20", "10.0.32.0/24"]
     assert outputs["later"] == "2024-02-01"
+    assert outputs["hashes"][0] == "0cc175b9c0f1b6a831c399e269772661"  # md5("a")
 
 
 @pytest.mark.terraform
@@ -101,3 +102,25 @@ def test_provider_function_is_unknown_with_a_warning() -> None:
     assert isinstance(outputs["arn"], Unknown)
     warnings = [d for d in project.diagnostics if d.severity == "warning" and "provider::aws::arn_parse" in d.message]
     assert len(warnings) == 1 and warnings[0].location.line == 26
+
+
+def test_modern_blocks_are_accepted() -> None:
+    # moved/import/removed/check/ephemeral blocks, backend, lifecycle conditions, provisioners,
+    # terraform_remote_state: Terraform 1.5-1.11 accepts all of them; none is an error or warning.
+    project = load(str(GAPS / "blocks"), LoadOptions())
+    assert not project.diagnostics, project.diagnostics
+    res = {r.address: r for r in project.resources}
+    assert set(res) == {"data.terraform_remote_state.net", "aws_instance.gpu", "aws_instance.uses_ephemeral"}
+    gpu = res["aws_instance.gpu"]
+    assert gpu.attributes["instance_type"] == "g5.xlarge"
+    assert isinstance(gpu.attributes["subnet_id"], Unknown)
+    assert gpu.attributes["tags"] == {"ws": "default", "root": "."}
+    assert isinstance(res["aws_instance.uses_ephemeral"].attributes["user_data"], Unknown)
+
+
+def test_removed_functions_are_errors_like_terraform(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text('locals {\n  l = list("a")\n  m = map("a", 1)\n}\n'
+                                      'resource "aws_instance" "a" {\n  tags = { n = length(local.l) }\n}\n')
+    project = load(str(tmp_path), LoadOptions())
+    messages = [d.message for d in project.diagnostics if d.severity == "error"]
+    assert any('"list" function was deprecated' in m and "tolist" in m for m in messages), messages
