@@ -515,19 +515,66 @@ class _Converter:
         first_nl = raw.index("\n")
         body = raw[first_nl + 1 :]
         body = body[: body.rstrip().rfind("\n") + 1] if "\n" in body.rstrip() else ""
-        lines = body.split("\n")
+        flat = scan_template(body, self.path, p.line + 1, per_line=True)
+        apply_strip_markers(flat)
         if trim:
-            indents = [len(ln) - len(ln.lstrip(" \t")) for ln in lines[:-1] if ln.strip()]
-            cut = min(indents) if indents else 0
-            lines = [ln[cut:] for ln in lines]
-            body = "\n".join(lines)
-        flat = scan_template(body, self.path, p.line + 1)
+            flush_heredoc(flat)
         return assemble_template(flat, p, self.path)
 
 
-def scan_template(text: str, path: str, line: int) -> list[Any]:
-    """Split heredoc text into literal chunks, ``${}`` expressions and ``%{}`` directives."""
+def apply_strip_markers(items: list[Any]) -> None:
+    """A directive's left ``~`` trims the literal before it, a right ``~`` the literal after it.
+    In a heredoc the literals are one line each, so a marker never reaches past a line end."""
+    for idx, item in enumerate(items):
+        if isinstance(item, tuple) and item[0] == "dir":
+            if item[2] and idx > 0 and isinstance(items[idx - 1], str):
+                items[idx - 1] = items[idx - 1].rstrip(" \t\r\n")
+            if item[3] and idx + 1 < len(items) and isinstance(items[idx + 1], str):
+                items[idx + 1] = items[idx + 1].lstrip(" \t\r\n")
+        elif (isinstance(item, tuple) and item[0] == "expr" and len(item) > 2 and item[2]
+              and idx + 1 < len(items) and isinstance(items[idx + 1], str)):
+            items[idx + 1] = items[idx + 1].lstrip(" \t\r\n")
+
+
+def flush_heredoc(items: list[Any]) -> None:
+    """``<<-`` indentation removal as HCL does it, after strip markers: the smallest indent of
+    the line-starting pieces (a line starting with ``${``/``%{``, or emptied by a strip marker,
+    counts as 0; blank lines do not count) is cut from every line-starting literal."""
+    smallest: int | None = None
+    adjust: list[int] = []
+    newline = True
+    for idx, item in enumerate(items):
+        if newline:
+            newline = False
+            if isinstance(item, str):
+                trimmed = item.lstrip(" \t\r\n\v\f")
+                if not trimmed and item.endswith("\n"):
+                    spaces = None  # a blank line
+                else:
+                    spaces = len(item) - len(trimmed)
+                    adjust.append(idx)
+            else:
+                spaces = 0
+            if spaces is not None and (smallest is None or spaces < smallest):
+                smallest = spaces
+        if isinstance(item, str) and item.endswith("\n"):
+            newline = True
+    if smallest:
+        for idx in adjust:
+            items[idx] = items[idx][smallest:]
+
+
+def scan_template(text: str, path: str, line: int, per_line: bool = False) -> list[Any]:
+    """Split heredoc text into literal chunks, ``${}`` expressions and ``%{}`` directives.
+    ``per_line``: one literal per line, as HCL's heredoc scanner yields them."""
     flat: list[Any] = []
+
+    def literal(chunk: str) -> None:
+        if per_line:
+            flat.extend(piece for piece in chunk.splitlines(keepends=True))
+        else:
+            flat.append(chunk)
+
     i = 0
     buf: list[str] = []
     n = len(text)
@@ -542,7 +589,7 @@ def scan_template(text: str, path: str, line: int) -> list[Any]:
                 ln = line + text.count("\n", 0, i)
                 raise InputError("unterminated template sequence (missing '}')", Location(path, ln, 1))
             if buf:
-                flat.append("".join(buf))
+                literal("".join(buf))
                 buf = []
             inner = text[i + 2 : end]
             ln = line + text.count("\n", 0, i)
@@ -561,7 +608,7 @@ def scan_template(text: str, path: str, line: int) -> list[Any]:
         buf.append(text[i])
         i += 1
     if buf:
-        flat.append("".join(buf))
+        literal("".join(buf))
     return flat
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from estimator.loaders import LoadOptions
+from estimator.hcl.functions import jsonencode
 from estimator.loaders.terraform_hcl import load, root_outputs
 from estimator.model import Unknown
 from tests.conftest import FIXTURES
@@ -124,3 +125,22 @@ def test_removed_functions_are_errors_like_terraform(tmp_path: Path) -> None:
     project = load(str(tmp_path), LoadOptions())
     messages = [d.message for d in project.diagnostics if d.severity == "error"]
     assert any('"list" function was deprecated' in m and "tolist" in m for m in messages), messages
+
+
+@pytest.mark.terraform
+@pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed")
+def test_real_world_idioms_match_terraform(tmp_path: Path) -> None:
+    # optional() defaults in nested objects, grouping for, flatten/range fan-out, regex filters,
+    # heredoc directives with strip markers, conditional merges, jsonencode/yamlencode.
+    src = FIXTURES / "hcl" / "idioms"
+    for name in ("main.tf", "variables.tf"):
+        shutil.copy(src / name, tmp_path / name)
+    env = {**os.environ, "TF_CLI_CONFIG_FILE": "/dev/null"}
+    proc = subprocess.run(["terraform", "console"], input="jsonencode(local.all)\n", capture_output=True,
+                          text=True, cwd=tmp_path, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    expected = json.loads(json.loads(proc.stdout))
+    outputs, project = root_outputs(str(src), LoadOptions())
+    assert not project.diagnostics
+    ours = json.loads(jsonencode(outputs["all"]))
+    assert ours == expected
