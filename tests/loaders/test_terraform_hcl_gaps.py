@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from estimator.loaders import LoadOptions
 from estimator.hcl.functions import jsonencode
+from estimator.loaders import LoadOptions
 from estimator.loaders.terraform_hcl import load, root_outputs
 from estimator.model import Unknown
 from tests.conftest import FIXTURES
