@@ -515,11 +515,18 @@ class _Converter:
         first_nl = raw.index("\n")
         body = raw[first_nl + 1 :]
         body = body[: body.rstrip().rfind("\n") + 1] if "\n" in body.rstrip() else ""
-        flat = scan_template(body, self.path, p.line + 1, per_line=True)
-        apply_strip_markers(flat)
-        if trim:
-            flush_heredoc(flat)
-        return assemble_template(flat, p, self.path)
+        return assemble_template(heredoc_parts(body, trim, self.path, p.line + 1), p, self.path)
+
+
+def heredoc_parts(body: str, trim: bool, path: str, line: int) -> list[Any]:
+    """A heredoc body as template parts, with HCL's heredoc rules: one literal per line, strip
+    markers that stop at the line end, then ``<<-`` indentation removal (a front-end that
+    scans templates itself should produce these same parts)."""
+    flat = scan_template(body, path, line, per_line=True)
+    apply_strip_markers(flat)
+    if trim:
+        flush_heredoc(flat)
+    return flat
 
 
 def apply_strip_markers(items: list[Any]) -> None:
