@@ -32,7 +32,7 @@ demo: setup
 	$(COSTRAIL) check $(STACKS); code=$$?; test $$code -le 1
 
 test: setup checkov-setup
-	COSTRAIL_CHECKOV_VENV=$(CHECKOV_VENV) $(PY) -m pytest
+	COSTRAIL_CHECKOV_VENV=$(abspath $(CHECKOV_VENV)) $(PY) -m pytest
 
 lint: setup
 	$(VENV)/bin/ruff check .

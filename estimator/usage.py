@@ -30,6 +30,7 @@ class UsageFile:
     resource_usage: dict[str, dict[str, Any]] = field(default_factory=dict)
     type_defaults: dict[str, dict[str, Any]] = field(default_factory=dict)
     llm_usage: list[dict[str, Any]] = field(default_factory=list)
+    llm_usage_lines: list[int] = field(default_factory=list)  # line of each llm_usage entry
     _patterns: list[tuple[re.Pattern[str], dict[str, Any]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -121,6 +122,7 @@ def parse_usage(text: str, path: str = "costrail-usage.yml") -> UsageFile:
                 if "model" not in entry:
                     raise ConfigError("llm_usage entry needs 'model'", _loc(path, item))
                 usage.llm_usage.append(entry)
+                usage.llm_usage_lines.append(_loc(path, item).line)
     usage.resource_usage = resource_usage
     usage.__post_init__()
     return usage

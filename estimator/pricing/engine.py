@@ -8,6 +8,8 @@ sources are skipped; free types are ``free``; the rest are ``unsupported`` (neve
 
 from __future__ import annotations
 
+import os
+
 from estimator.cost_model import CostedResource
 from estimator.model import Location, Project, Resource
 from estimator.resources.aws import REGISTRY, is_free
@@ -48,6 +50,17 @@ def price_project(project: Project, usage: UsageFile | None, *, include_llm_usag
             name = str(entry.get("name") or model)
             res = Resource(address=f"llm_usage[{i}]", type="bedrock_llm_usage", name=name,
                            attributes={"model": model}, region=None,
-                           location=Location(usage.path, 0) if usage.path else None)
+                           location=_usage_location(usage, i))
             out.append(finish(res, Priced(llm_usage_lines(entry))))
     return out
+
+
+def _usage_location(usage: UsageFile, index: int) -> Location | None:
+    """Where an ``llm_usage`` entry is written: the usage file (relative to the cwd when inside it)."""
+    if not usage.path:
+        return None
+    path = os.path.relpath(usage.path) if os.path.isabs(usage.path) else usage.path
+    if path.startswith(".."):
+        path = usage.path
+    line = usage.llm_usage_lines[index] if index < len(usage.llm_usage_lines) else 0
+    return Location(path, line)

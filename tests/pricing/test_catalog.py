@@ -46,6 +46,8 @@ def test_a_miss_is_none_never_zero() -> None:
 def test_suspect_elasticache_rows_are_not_used() -> None:
     import csv
 
+    if not (SHARED / "pricing" / "elasticache.csv").exists():
+        pytest.skip("../shared/pricing not beside this checkout")
     with (SHARED / "pricing" / "elasticache.csv").open() as fh:
         suspect = [r for r in csv.DictReader(fh) if r["check"].startswith("suspect")]
     assert suspect

@@ -38,7 +38,8 @@ def _render(family: str, fmt: str) -> str:
 
 @pytest.mark.parametrize("fmt,suffix", [("table", "table.golden"), ("json", "json.golden")])
 @pytest.mark.parametrize("family", FAMILIES)
-def test_golden(family: str, fmt: str, suffix: str) -> None:
+def test_golden(family: str, fmt: str, suffix: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(FIXTURES.parents[2])  # paths in reports are relative to where costrail runs
     golden = FIXTURES / family / suffix
     got = _render(family, fmt)
     if UPDATE:
