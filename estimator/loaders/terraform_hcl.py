@@ -28,7 +28,7 @@ from estimator.hcl.evaluator import (
     parse_type,
 )
 from estimator.hcl.frontend import MAX_FILE_BYTES, parse_file, require_frontend
-from estimator.hcl.functions import FunctionError, TfSet, to_string, type_name
+from estimator.hcl.functions import FunctionError, TfSet, to_bool, to_string, type_name
 from estimator.hcl.hcl2_frontend import assemble_template, parse_expression, scan_template
 from estimator.loaders import LoadOptions
 from estimator.model import (
@@ -514,8 +514,15 @@ class _ModuleInstance:
                         except InputError as err:
                             self.loader.diag(f'invalid value for variable "{name}": {err.message}', raw.where or loc)
                             return Unknown(f"var.{name} has an invalid value")
-                    return convert(value, spec, ev)
-                return convert(raw, spec, ev) if not isinstance(raw, Unknown) else raw
+                    value = convert(value, spec, ev)
+                else:
+                    value = convert(raw, spec, ev) if not isinstance(raw, Unknown) else raw
+                if value is not None or self._nullable(item):
+                    return value
+                if default_attr is None:  # nullable = false: null means "use the default"
+                    self.loader.diag(f'invalid value for variable "{name}": the given value is null, but the '
+                                     "variable has nullable = false and no default", loc)
+                    return Unknown(f"var.{name} has an invalid value")
             if default_attr is not None:
                 return convert(ev.value(default_attr.expr), spec, ev)
         except FunctionError as err:
@@ -528,6 +535,15 @@ class _ModuleInstance:
         self.loader.diag(f'variable "{name}" is required but has no value (no default, tfvars, -var or '
                          f'TF_VAR_{name}); its uses are unknown', loc, "warning")
         return Unknown(f"var.{name} has no value")
+
+    def _nullable(self, item: _Item) -> bool:
+        attr = item.block.body.attributes.get("nullable")
+        if attr is None:
+            return True
+        try:
+            return to_bool(Evaluator(_NoScope(), item.file).value(attr.expr))
+        except (EvalError, FunctionError):
+            return True
 
     def var_default_refs(self, name: str) -> tuple[DefaultRef, ...]:
         """The defaults that could feed ``var.name``: its own, and the caller's expression's."""

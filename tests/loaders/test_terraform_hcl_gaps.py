@@ -144,3 +144,28 @@ def test_real_world_idioms_match_terraform(tmp_path: Path) -> None:
     assert not project.diagnostics
     ours = json.loads(jsonencode(outputs["all"]))
     assert ours == expected
+
+
+def test_nullable_false_variable_takes_its_default_for_null() -> None:
+    outputs, project = root_outputs(str(GAPS / "nullable"), LoadOptions())
+    assert not project.diagnostics
+    assert outputs["o"]["a"] == "dflt"  # nullable = false: null input -> default
+    assert outputs["o"]["b"] is None  # nullable (default true): null stays null
+    assert outputs["o"]["c"] == {"x": 5, "y": None}
+    assert outputs["o"]["d"] == {"x": {"size": 10}, "y": {"size": 10}}
+
+
+@pytest.mark.terraform
+@pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed")
+def test_nullable_and_optional_defaults_match_terraform(tmp_path: Path) -> None:
+    work = tmp_path / "nullable"
+    shutil.copytree(GAPS / "nullable", work)
+    env = {**os.environ, "TF_CLI_CONFIG_FILE": "/dev/null"}
+    init = subprocess.run(["terraform", "init", "-backend=false", "-input=false"], capture_output=True, text=True,
+                          cwd=work, env=env, timeout=120)  # local module only: no network
+    assert init.returncode == 0, init.stderr
+    proc = subprocess.run(["terraform", "console"], input="jsonencode(module.m.o)\n", capture_output=True,
+                          text=True, cwd=work, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    outputs, _ = root_outputs(str(GAPS / "nullable"), LoadOptions())
+    assert json.loads(jsonencode(outputs["o"])) == json.loads(json.loads(proc.stdout))
