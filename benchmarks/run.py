@@ -102,13 +102,10 @@ def bench_size(files: int, repeat: int, work: Path, with_checkov: bool, parser: 
     base_json = work / f"base{files}.json"
     parser_opt = ["--parser", parser] if parser else []
     cli = costrail()
-    # base report for diff --compare-to, which also warms the cache with every base file
-    subprocess.run([*cli, "breakdown", str(base), "--format", "json", "--out-file", str(base_json),
-                    "--cache-dir", str(warm), *parser_opt], capture_output=True)
-    if not base_json.exists():
-        with base_json.open("w") as fh:
-            subprocess.run([*cli, "breakdown", str(base), "--format", "json", "--cache-dir", str(warm), *parser_opt],
-                           stdout=fh, stderr=subprocess.DEVNULL)
+    if not only or any("diff" in w for w in only):
+        # base report for diff --compare-to, which also warms the cache with every base file
+        subprocess.run([*cli, "breakdown", str(base), "--format", "json", "--out-file", str(base_json),
+                        "--cache-dir", str(warm), *parser_opt], capture_output=True)
 
     tf_env = {**os.environ, "TF_CLI_CONFIG_FILE": "/dev/null"}
     commands: dict[str, tuple[list[str], Path | None, dict | None, bool]] = {}  # name -> argv, cwd, env, cold
