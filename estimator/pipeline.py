@@ -66,16 +66,22 @@ def run(
     pack: str | None = None,
 ) -> list[ProjectResult]:
     results = []
-    llm_usage_owner: set[str] = set()
-    for spec in specs:
-        # LLM API spend in a usage file is counted once, on the first project given that file.
-        key = str(Path(spec.usage_file).resolve()) if spec.usage_file else ""
-        include_llm = bool(key) and key not in llm_usage_owner
-        llm_usage_owner.add(key)
+    for spec, include_llm in zip(specs, llm_usage_owners(specs), strict=True):
         results.append(
             run_one(spec, options, config=config, price=price, check=check, pack=pack, include_llm_usage=include_llm)
         )
     return results
+
+
+def llm_usage_owners(specs: list[ProjectSpec]) -> list[bool]:
+    """LLM API spend in a usage file is counted once: on the first project given that file."""
+    seen: set[str] = set()
+    owners = []
+    for spec in specs:
+        key = str(Path(spec.usage_file).resolve()) if spec.usage_file else ""
+        owners.append(bool(key) and key not in seen)
+        seen.add(key)
+    return owners
 
 
 def run_one(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
+from pathlib import Path
 
 from estimator.loaders import LoadOptions
 from estimator.pipeline import ProjectSpec, run
@@ -29,3 +31,28 @@ def test_a_missing_project_fails_alone() -> None:
     bad, good = run([ProjectSpec(str(PIPE / "nope")), ProjectSpec(str(PIPE / "a"))], LoadOptions())
     assert bad.failed and "no such file" in str(bad.error)
     assert not good.failed and good.monthly_cost == Decimal("0.045") * 730
+
+
+def test_diff_counts_shared_llm_usage_once_on_both_sides(tmp_path: Path) -> None:
+    """Base and head both carry the usage file's API spend once: the delta is the resource change only."""
+    import shutil
+    import subprocess
+    import sys
+
+    for name in ("a", "b"):
+        shutil.copytree(PIPE / name, tmp_path / name)
+    shutil.copy(PIPE / "usage.yml", tmp_path / "usage.yml")
+    git = ["git", "-C", str(tmp_path), "-c", "user.email=t@example.com", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    main_tf = tmp_path / "b" / "main.tf"
+    main_tf.write_text(main_tf.read_text() + '\nresource "aws_eip" "extra" {\n  domain = "vpc"\n}\n')
+    out = subprocess.run(
+        [sys.executable, "-m", "estimator", "diff", str(tmp_path / "a"), str(tmp_path / "b"),
+         "--base-ref", "HEAD", "--usage-file", str(tmp_path / "usage.yml"), "--format", "json"],
+        capture_output=True, text=True, check=False,
+    )
+    assert out.returncode in (0, 1), out.stderr
+    diff = json.loads(out.stdout)["diff"]
+    assert Decimal(diff["delta_monthly_cost"]) == Decimal("0.005") * 730  # the new public IPv4 address

@@ -126,7 +126,7 @@ def _against_ref(
         roots = (tree.top, tree.root)
         all_dirs = [_rel(s.path, *roots) for s in [*present, *base_specs]]
         base_projects = []
-        for spec in base_specs:
+        for spec, include_llm in zip(base_specs, pipeline.llm_usage_owners(base_specs), strict=True):
             name = spec.name or spec.path
             if not Path(spec.path).exists():
                 continue  # only in head
@@ -134,7 +134,9 @@ def _against_ref(
             if reused and not reused.failed and _unchanged(roots, reused.spec, changed, all_dirs):
                 base_projects.append(diffing.project_from_result(reused))
                 continue
-            result = pipeline.run_one(spec, options, config=config, price=True, check=True)
+            result = pipeline.run_one(
+                spec, options, config=config, price=True, check=True, include_llm_usage=include_llm
+            )
             _warn_base(result, tree)
             base_projects.append(diffing.project_from_result(result, name))
     return head_results, base_projects
