@@ -4,12 +4,14 @@
 
 In-process, files already read: this isolates the parser and the conversion to our ``ast``
 from the evaluator and from process start. Also times the parsed-file cache (cold: parse +
-store; warm: load the pickled trees). Prints a Markdown table.
+store; warm: load the pickled trees), with the cyclic GC off as in the CLI (``--gc`` to keep
+it on). Prints a Markdown table.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import shutil
 import statistics
 import sys
@@ -40,7 +42,10 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-hcl2", action="store_true", help="python-hcl2 takes several seconds on 300 files")
+    parser.add_argument("--gc", action="store_true", help="keep the cyclic GC on (the CLI turns it off)")
     args = parser.parse_args()
+    if not args.gc:
+        gc.disable()
     work = Path(tempfile.mkdtemp(prefix="costrail-fe-"))
     try:
         stats = generate(work / "tree", args.files)
