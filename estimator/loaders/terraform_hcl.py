@@ -485,7 +485,35 @@ class _ModuleInstance:
         self._vars[name] = Unknown(f"var.{name} is being evaluated")
         value = self._compute_var(name, item)
         self._vars[name] = value
+        self._validate_var(name, item)
         return value
+
+    def _validate_var(self, name: str, item: _Item) -> None:
+        """Terraform fails the plan when a validation condition is false: so does the reader
+        (unknown conditions pass, as Terraform defers them to apply)."""
+        for block in item.block.body.blocks:
+            if block.type != "validation" or "condition" not in block.body.attributes:
+                continue
+            cond = block.body.attributes["condition"]
+            ev = self.evaluator(item.file)
+            try:
+                ok = ev.value(cond.expr)
+                if isinstance(ok, Unknown) or ok is None or to_bool(ok):
+                    continue
+                msg_attr = block.body.attributes.get("error_message")
+                message = to_string(ev.value(msg_attr.expr)) if msg_attr is not None else "validation failed"
+            except (EvalError, FunctionError):
+                continue  # a condition that cannot be evaluated here is not reported as failing
+            if isinstance(message, Unknown):
+                message = "validation failed"
+            self.loader.diag(f'invalid value for variable "{name}": {message} (validation at '
+                             f"{item.file}:{block.pos.line})", self._var_location(name, item))
+
+    def _var_location(self, name: str, item: _Item) -> Location:
+        given = self.inputs.get(name)
+        if given is not None and isinstance(given.value, _Given) and given.value.where is not None:
+            return given.value.where
+        return Location(item.file, item.block.pos.line)
 
     def _var_type(self, item: _Item) -> Any:
         type_attr = item.block.body.attributes.get("type")

@@ -7,6 +7,7 @@ Registry modules are not available offline: they must be warnings, never errors 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -181,3 +182,15 @@ def test_opensearch_serverless_vector_index() -> None:
 def test_corpus_dirs_are_all_covered() -> None:
     roots = {Path(r).parts[0] for r in ROOTS}
     assert roots == {p.name for p in REAL.iterdir() if p.is_dir()}
+
+
+def test_upstream_variable_validation_runs(tmp_path: Path) -> None:
+    # terraform-aws-sagemaker-endpoint validates each container's mode: a bad one fails the plan.
+    (tmp_path / "main.tf").write_text(
+        f'module "ep" {{\n  source = "{os.path.relpath(REAL / "sagemaker_endpoint", tmp_path)}"\n'
+        '  containers = [{ image_uri = "x", mode = "Batch" }]\n'
+        '  autoscaling_config = { max_capacity = 2, target_value = 1, scale_in_cooldown = 1, scale_out_cooldown = 1 }\n'
+        "}\n", encoding="utf-8")
+    project = load_project(str(tmp_path), LoadOptions())
+    errors = _errors(project)
+    assert len(errors) == 1 and "must be either 'SingleModel' or 'MultiModel'" in errors[0], errors

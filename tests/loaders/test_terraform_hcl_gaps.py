@@ -169,3 +169,26 @@ def test_nullable_and_optional_defaults_match_terraform(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     outputs, _ = root_outputs(str(GAPS / "nullable"), LoadOptions())
     assert json.loads(jsonencode(outputs["o"])) == json.loads(json.loads(proc.stdout))
+
+
+def test_failing_variable_validation_is_an_error_like_terraform_plan() -> None:
+    project = load(str(GAPS / "validation"), LoadOptions())
+    errors = [d for d in project.diagnostics if d.severity == "error"]
+    assert len(errors) == 1 and errors[0].location.line == 1
+    assert "Only g5/g6 instances are allowed, got p5.48xlarge." in errors[0].message
+    assert "validation at main.tf:4" in errors[0].message
+    ok = load(str(GAPS / "validation"), LoadOptions(vars={"instance_type": "g5.xlarge"}))
+    assert not ok.diagnostics
+
+
+@pytest.mark.terraform
+@pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed")
+def test_variable_validation_matches_terraform_plan(tmp_path: Path) -> None:
+    shutil.copy(GAPS / "validation" / "main.tf", tmp_path / "main.tf")
+    env = {**os.environ, "TF_CLI_CONFIG_FILE": "/dev/null", "TF_IN_AUTOMATION": "1"}
+    bad = subprocess.run(["terraform", "plan", "-no-color", "-input=false"], capture_output=True, text=True,
+                         cwd=tmp_path, env=env, timeout=120)  # no providers: plans offline
+    assert bad.returncode == 1 and "Only g5/g6 instances are allowed, got p5.48xlarge." in bad.stderr
+    good = subprocess.run(["terraform", "plan", "-no-color", "-input=false", "-var=instance_type=g5.xlarge"],
+                          capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
+    assert good.returncode == 0, good.stderr
