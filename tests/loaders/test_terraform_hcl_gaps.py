@@ -192,3 +192,27 @@ def test_variable_validation_matches_terraform_plan(tmp_path: Path) -> None:
     good = subprocess.run(["terraform", "plan", "-no-color", "-input=false", "-var=instance_type=g5.xlarge"],
                           capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
     assert good.returncode == 0, good.stderr
+
+
+@pytest.mark.terraform
+@pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed")
+def test_for_each_errors_match_terraform_validate(tmp_path: Path) -> None:
+    # The same file with the built-in terraform_data resource (no provider to download).
+    work = tmp_path / "fl"
+    shutil.copytree(GAPS / "foreach_list", work)
+    text = (work / "main.tf").read_text(encoding="utf-8")
+    text = text.replace('resource "aws_instance"', 'resource "terraform_data"').replace('instance_type = "t3.micro"', "")
+    text = text[: text.index('output "arn"')]  # provider functions need the aws provider
+    (work / "main.tf").write_text(text, encoding="utf-8")
+    env = {**os.environ, "TF_CLI_CONFIG_FILE": "/dev/null"}
+    init = subprocess.run(["terraform", "init", "-backend=false", "-input=false"], capture_output=True, text=True,
+                          cwd=work, env=env, timeout=120)
+    assert init.returncode == 0, init.stderr
+    proc = subprocess.run(["terraform", "validate", "-json"], capture_output=True, text=True, cwd=work, env=env,
+                          timeout=120)
+    report = json.loads(proc.stdout)
+    theirs = sorted((d["range"]["start"]["line"], d["detail"].split(":")[0]) for d in report["diagnostics"]
+                    if d["severity"] == "error")
+    project = load(str(GAPS / "foreach_list"), LoadOptions())
+    ours = sorted(d.location.line for d in project.diagnostics if d.severity == "error")
+    assert [line for line, _ in theirs] == ours == [6, 11, 16, 22]
