@@ -20,8 +20,10 @@ from estimator.hcl import ast
 from estimator.hcl.hcl2_frontend import (
     MAX_NESTING,
     _matching_brace,
+    apply_strip_markers,
     assemble_template,
     decode_escapes,
+    flush_heredoc,
     rewrite_strip_interpolations,
 )
 from estimator.model import Location
@@ -496,20 +498,24 @@ class _Converter:
         first_nl = raw.index("\n")
         body = raw[first_nl + 1 :]
         body = body[: body.rstrip().rfind("\n") + 1] if "\n" in body.rstrip() else ""
-        lines = body.split("\n")
+        flat = scan_template(body, self.path, p.line + 1)  # python-hcl2's heredoc_parts, our parser
+        apply_strip_markers(flat)
         if trim:
-            indents = [len(ln) - len(ln.lstrip(" \t")) for ln in lines[:-1] if ln.strip()]
-            cut = min(indents) if indents else 0
-            body = "\n".join(ln[cut:] for ln in lines)
-        flat = scan_template(body, self.path, p.line + 1)
+            flush_heredoc(flat)
         return assemble_template(flat, p, self.path)
 
 
 def scan_template(text: str, path: str, line: int) -> list[Any]:
-    """Split heredoc text into literal chunks, ``${}`` expressions and ``%{}`` directives."""
+    """Heredoc text as one literal per line, ``${}`` expressions and ``%{}`` directives.
+
+    ``hcl2_frontend.scan_template(per_line=True)`` with tree-sitter parsing the expressions.
+    """
     if "${" not in text and "%{" not in text:
-        return [text] if text else []
+        return text.splitlines(keepends=True)
     flat: list[Any] = []
+
+    def literal(chunk: str) -> None:
+        flat.extend(chunk.splitlines(keepends=True))
     i = 0
     buf: list[str] = []
     n = len(text)
@@ -524,7 +530,7 @@ def scan_template(text: str, path: str, line: int) -> list[Any]:
                 ln = line + text.count("\n", 0, i)
                 raise InputError("unterminated template sequence (missing '}')", Location(path, ln, 1))
             if buf:
-                flat.append("".join(buf))
+                literal("".join(buf))
                 buf = []
             inner = text[i + 2 : end]
             ln = line + text.count("\n", 0, i)
@@ -543,7 +549,7 @@ def scan_template(text: str, path: str, line: int) -> list[Any]:
         buf.append(text[i])
         i += 1
     if buf:
-        flat.append("".join(buf))
+        literal("".join(buf))
     return flat
 
 
