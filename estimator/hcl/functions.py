@@ -347,8 +347,18 @@ def _re2(pattern: str) -> str:
     return pattern.replace("(?P<", "(?P<").replace("\\z", "\\Z")
 
 
+def _case(text: str, change: Callable[[str], str]) -> str:
+    """Go's per-rune case mapping: a rune whose full mapping is several runes ("ß" -> "SS")
+    stays as it is, except the dotted capital I, which Go lowers to a plain "i"."""
+    out = []
+    for ch in text:
+        mapped = change(ch)
+        out.append(mapped if len(mapped) == 1 else ("i" if ch == "\u0130" else ch))
+    return "".join(out)
+
+
 def f_title(text: Any) -> str:
-    return re.sub(r"(^|[^\w])([^\W\d_])", lambda m: m.group(1) + m.group(2).upper(), to_string(text))
+    return re.sub(r"(^|[^\w])([^\W\d_])", lambda m: m.group(1) + _case(m.group(2), str.upper), to_string(text))
 
 
 def f_trim(text: Any, cutset: Any) -> str:
@@ -494,11 +504,11 @@ def f_flatten(lst: Any) -> list[Any]:
 
 
 def f_distinct(lst: Any) -> list[Any]:
-    out: list[Any] = []
-    for item in to_list(lst):
-        if not any(values_equal(item, seen) for seen in out):
-            out.append(item)
-    return out
+    """First occurrences in order, after unifying the elements to one type (linear time)."""
+    unique: dict[tuple, Any] = {}
+    for item in _unify(to_list(lst)):
+        unique.setdefault(_identity(item), item)
+    return list(unique.values())
 
 
 def f_compact(lst: Any) -> list[str]:
@@ -729,6 +739,40 @@ class _YamlLoader(yaml.SafeLoader):
     """YAML 1.1 as Terraform's decoder reads it: ``y``/``n`` are booleans too."""
 
 
+# Numbers follow YAML 1.2's core schema as Terraform's decoder does: "010" is 10, "0o10" is 8,
+# "1_000", "0b101" and "1:30" stay strings (PyYAML's 1.1 resolvers would read 8, 1000, 5, 90).
+_YamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_YamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), list("-+0123456789"))
+_YamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    list("-+.0123456789"))
+
+
+def _yaml_int(loader: yaml.SafeLoader, node: yaml.Node) -> int:
+    text = loader.construct_scalar(node)
+    if text.startswith("0o"):
+        return int(text[2:], 8)
+    if text.startswith("0x"):
+        return int(text[2:], 16)
+    return int(text, 10)
+
+
+def _yaml_float(loader: yaml.SafeLoader, node: yaml.Node) -> float:
+    text = loader.construct_scalar(node).lower()
+    if text.endswith(".nan"):
+        raise FunctionError("yamldecode: floating point NaN is not supported")
+    if text.endswith(".inf"):
+        return float("-inf") if text.startswith("-") else float("inf")
+    return float(text)
+
+
+_YamlLoader.add_constructor("tag:yaml.org,2002:int", _yaml_int)
+_YamlLoader.add_constructor("tag:yaml.org,2002:float", _yaml_float)
 _YamlLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:y|Y|n|N)$"), list("yYnN"))
 _YamlLoader.add_constructor(
@@ -1153,7 +1197,7 @@ def f_matchkeys(values: Any, keys: Any, search: Any) -> list[Any]:
 
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "format": f_format, "formatlist": f_formatlist, "join": f_join, "split": f_split,
-    "replace": f_replace, "lower": lambda s: to_string(s).lower(), "upper": lambda s: to_string(s).upper(),
+    "replace": f_replace, "lower": lambda s: _case(to_string(s), str.lower), "upper": lambda s: _case(to_string(s), str.upper),
     "title": f_title, "trimspace": lambda s: to_string(s).strip(), "trim": f_trim,
     "trimprefix": f_trimprefix, "trimsuffix": f_trimsuffix, "substr": f_substr,
     "strrev": lambda s: to_string(s)[::-1], "chomp": lambda s: re.sub(r"[\r\n]+$", "", to_string(s)),
