@@ -604,14 +604,14 @@ def f_setunion(*sets: Any) -> list[Any]:
 def f_setintersection(first: Any, *rest: Any) -> list[Any]:
     items = make_set(to_list(first))
     for other in rest:
-        o = to_list(other)
-        items = TfSet(x for x in items if any(values_equal(x, y) for y in o))
+        o = {_identity(y) for y in to_list(other)}
+        items = TfSet(x for x in items if _identity(x) in o)
     return items
 
 
 def f_setsubtract(a: Any, b: Any) -> list[Any]:
-    o = to_list(b)
-    return TfSet(x for x in make_set(to_list(a)) if not any(values_equal(x, y) for y in o))
+    o = {_identity(y) for y in to_list(b)}
+    return TfSet(x for x in make_set(to_list(a)) if _identity(x) not in o)
 
 
 def f_chunklist(lst: Any, size: Any) -> list[list[Any]]:

@@ -151,3 +151,14 @@ def test_binary_file_is_an_error_not_a_crash(tmp_path: Path) -> None:
     project = _load(tmp_path)
     assert any("main.tf" in e for e in _errors(project))
     assert [r.address for r in project.resources] == ["aws_instance.a"]
+
+
+def test_set_functions_on_large_lists_are_linear(tmp_path: Path) -> None:
+    # setintersection/setsubtract/distinct used to compare every pair: 20k x 20k would not finish.
+    root = _write(tmp_path, {"main.tf": 'locals {\n  xs = [for i in range(1000) : tostring(i)]\n'
+                                        "  big = flatten([for j in range(20) : [for x in local.xs : \"${j}-${x}\"]])\n}\n"
+                                        'output "n" {\n  value = [length(setintersection(local.big, local.big)), '
+                                        "length(setsubtract(local.big, local.xs)), length(distinct(concat(local.big, local.big)))]\n}\n"})
+    outputs, project = root_outputs(str(root), LoadOptions(environ={}))
+    assert not _errors(project)
+    assert outputs["n"] == [20_000, 20_000, 20_000]
