@@ -1192,7 +1192,8 @@ def f_matchkeys(values: Any, keys: Any, search: Any) -> list[Any]:
     vals, ks, wanted = to_list(values), to_list(keys), to_list(search)
     if len(vals) != len(ks):
         raise FunctionError("matchkeys: length of keys and values should be equal")
-    return [v for v, k in zip(vals, ks, strict=True) if any(values_equal(k, w) for w in wanted)]
+    found = {_identity(w) for w in wanted}
+    return [v for v, k in zip(vals, ks, strict=True) if _identity(k) in found]
 
 
 FUNCTIONS: dict[str, Callable[..., Any]] = {
