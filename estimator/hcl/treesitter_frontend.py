@@ -1,11 +1,16 @@
-"""tree-sitter-hcl front-end: the fast default parser, producing the same ``ast`` as python-hcl2.
+"""tree-sitter-hcl front-end: the fast parser, producing the same ``ast`` as python-hcl2.
 
-python-hcl2 parses ~0.08 MB/s (Lark plus its transformer); tree-sitter parses in C at several
-MB/s, so the Python cost left is one walk over the concrete tree. The conventions (positions,
-number text, escape decoding, heredoc stripping, strip markers) are python-hcl2's, so the two
-front-ends yield identical trees; ``tests/perf/test_differential.py`` holds them to that.
-Heredoc bodies and template assembly reuse ``hcl2_frontend``'s pure-Python helpers so their
-semantics cannot drift apart.
+python-hcl2 parses ~0.3 MB/s here (Lark plus its transformer); tree-sitter parses in C, so
+the Python cost left is one walk over the concrete tree (~2 MB/s in all). The conventions
+(positions, number text, escape decoding, heredoc stripping, strip markers) are python-hcl2's,
+so the two front-ends yield identical trees; ``tests/perf/test_differential.py`` holds them to
+that. Template assembly and heredoc rules reuse ``hcl2_frontend``'s pure-Python helpers so
+their semantics cannot drift apart.
+
+When tree-sitter rejects a file, the reference front-end decides: tree-sitter-hcl 1.2 lacks a
+few rare forms (``1e3``), so a file python-hcl2 accepts is never an error here, and a file
+both reject gets python-hcl2's message, the same whichever ``--parser`` was chosen. That costs
+a python-hcl2 import on the error path only.
 """
 
 from __future__ import annotations
@@ -31,7 +36,6 @@ from estimator.model import Location
 NAME = "tree-sitter"
 _RECURSION_LIMIT = 20000
 _local = threading.local()
-_SKIP = frozenset({"comment"})
 _BINARY_OPS = frozenset({"+", "-", "*", "/", "%", "==", "!=", "<", ">", "<=", ">=", "&&", "||"})
 _TOKEN = re.compile(r"([\w.-]+|\S)?")
 _ESCAPED = re.compile(r"\$\$\{|%%\{")
@@ -51,10 +55,27 @@ def _parser() -> Any:
 
 def parse(path: str, text: str) -> ast.File:
     """Parse a whole file (text already checked for size/encoding by the registry)."""
+    try:
+        return _parse(path, text)
+    except InputError as err:
+        return _reference(path, text, err)
+
+
+def _reference(path: str, text: str, err: InputError) -> ast.File:
+    """python-hcl2's tree when it accepts what tree-sitter rejected, else its error."""
+    try:
+        from estimator.hcl import hcl2_frontend
+
+        return hcl2_frontend.parse_text(path, text)
+    except ImportError:
+        raise err from None
+
+
+def _parse(path: str, text: str) -> ast.File:
     if "~}" in text or "${~" in text:
         text = rewrite_strip_interpolations(text)  # python-hcl2's convention, so the trees match
     conv = _Converter(path, text, 0)
-    root = conv.tree(text)
+    root = conv.tree()
     conv.collect_comments(root)
     body_node = None
     for child in conv.kids(root):
@@ -77,7 +98,7 @@ def parse_expression(path: str, text: str, line: int = 1, column: int = 1) -> An
     """One expression (a heredoc interpolation), positioned as python-hcl2 positions it."""
     source = "x = " + text.strip()
     conv = _Converter(path, source, line - 1)
-    root = conv.tree(source)
+    root = conv.tree()
     body = ast.Body()
     for child in conv.kids(root):
         if child.type == "body":
@@ -124,7 +145,7 @@ class _Converter:
         self.ascii = text.isascii()
         self._lines: list[bytes] | None = None
 
-    def tree(self, text: str) -> Any:
+    def tree(self) -> Any:
         tree = _parser().parse(self.data)
         root = tree.root_node
         if root.has_error:

@@ -133,3 +133,30 @@ def test_mutated_inputs_never_crash_and_agree_when_both_accept() -> None:
             both += 1
             assert fast == reference, text
     assert both > 20  # the comparison really happened
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "line"),
+    [
+        ('a = "abc\nb = 1\n', "unterminated string", 1),
+        ('resource "a" "b" {\n  x = 1\n', "unexpected end of file", 3),
+        ("a = 1 @ 2\n", "unexpected character '@'", 1),
+        ("a = <<EOT\nfoo\n", "unterminated heredoc", 1),
+        ("x = {\n", "unexpected end of file", 2),
+    ],
+)
+def test_tree_sitter_own_errors_are_worded_like_the_reference(text: str, message: str, line: int) -> None:
+    """Where python-hcl2 is absent (checkov's venv) tree-sitter's own message is the one shown."""
+    with pytest.raises(InputError) as info:
+        treesitter_frontend._parse("bad.tf", text)
+    assert message in info.value.message
+    assert info.value.location.line == line
+
+
+def test_forms_tree_sitter_hcl_lacks_fall_back_to_the_reference() -> None:
+    text = "x = 1e3\ny = 2.5e-1\n"
+    with pytest.raises(InputError):
+        treesitter_frontend._parse("n.tf", text)  # tree-sitter-hcl 1.2 has no exponent without a fraction
+    tree = parse("n.tf", text, "tree-sitter")
+    assert tree == hcl2_frontend.parse_text("n.tf", text)
+    assert tree.body.attributes["x"].expr.value == 1000
