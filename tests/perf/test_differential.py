@@ -160,3 +160,21 @@ def test_forms_tree_sitter_hcl_lacks_fall_back_to_the_reference() -> None:
     tree = parse("n.tf", text, "tree-sitter")
     assert tree == hcl2_frontend.parse_text("n.tf", text)
     assert tree.body.attributes["x"].expr.value == 1000
+
+
+ROOTS = sorted({p.parent for p in CORPUS})
+
+
+@pytest.mark.parametrize("root", ROOTS, ids=lambda p: str(p.relative_to(REPO)))
+def test_same_model_or_error_for_every_fixture_directory(root: Path) -> None:
+    """Each directory holding .tf files, loaded as a root: same resources and diagnostics."""
+    from estimator.errors import CostrailError
+
+    out = []
+    for parser in ("python-hcl2", "tree-sitter"):
+        try:
+            project = load_project(str(root), LoadOptions(parser=parser, environ={}))
+            out.append((project.resources, [str(d) for d in project.diagnostics]))
+        except CostrailError as err:
+            out.append(("error", str(err)))
+    assert out[1] == out[0]
