@@ -63,6 +63,10 @@ class PriceContext:
     usage_file: UsageFile | None = None
     _by_type: dict[str, list[Resource]] = field(default_factory=dict)
     _by_address: dict[str, Resource] = field(default_factory=dict)
+    _link_indexes: dict[tuple[tuple[str, ...], str], tuple[list[Resource], dict[str, Resource], dict[str, Resource]]] = (
+        field(default_factory=dict)
+    )
+    memo: dict[str, Any] = field(default_factory=dict)  # per-project derived maps, built once
 
     def __post_init__(self) -> None:
         for res in self.project.resources:
@@ -78,20 +82,42 @@ class PriceContext:
         return self.usage_file.for_resource(resource.address, resource.type) if self.usage_file else {}
 
     def link(self, value: Any, types: tuple[str, ...], name_attr: str = "name") -> Resource | None:
-        """The resource a reference points at: by ``Unknown.ref``, else literal name, else the only one."""
-        candidates = self.of_type(*types)
+        """The resource a reference points at: by ``Unknown.ref``, else literal name, else the only one.
+
+        Indexed once per (types, name_attr): linking every group to its template stays linear.
+        """
+        candidates, by_ref, by_name = self._link_index(types, name_attr)
         if isinstance(value, Unknown) and value.ref:
-            ref = value.ref
-            for cand in candidates:
-                if cand.address == ref or cand.address.startswith(ref + "[") or _strip_index(cand.address) == ref:
-                    return cand
+            found = by_ref.get(value.ref)
+            if found is not None:
+                return found
         if isinstance(value, str) and value:
-            for cand in candidates:
-                if cand.get(name_attr) == value or cand.get("name") == value or cand.address == value:
-                    return cand
+            found = by_name.get(value)
+            if found is not None:
+                return found
         if len(candidates) == 1:
             return candidates[0]
         return None
+
+    def _link_index(
+        self, types: tuple[str, ...], name_attr: str
+    ) -> tuple[list[Resource], dict[str, Resource], dict[str, Resource]]:
+        key = (types, name_attr)
+        index = self._link_indexes.get(key)
+        if index is None:
+            candidates = self.of_type(*types)
+            by_ref: dict[str, Resource] = {}
+            by_name: dict[str, Resource] = {}
+            for cand in candidates:
+                # A ref names the instance (`x[0]`) or the whole resource (`x`, any of its instances).
+                by_ref.setdefault(cand.address, cand)
+                by_ref.setdefault(_strip_index(cand.address), cand)
+                for name in (cand.get(name_attr), cand.get("name"), cand.address):
+                    if isinstance(name, str) and name:
+                        by_name.setdefault(name, cand)
+            index = (candidates, by_ref, by_name)
+            self._link_indexes[key] = index
+        return index
 
 
 def _strip_index(address: str) -> str:

@@ -104,10 +104,23 @@ def _price_endpoint(res: Resource, ctx: PriceContext) -> Priced:
 
 
 def _price_config(res: Resource, ctx: PriceContext) -> Priced:
-    users = [e.address for e in ctx.of_type("aws_sagemaker_endpoint") if _safe_config(e, ctx) is res]
+    users = _config_users(ctx).get(res.address, [])
     note = (f"instances billed on {', '.join(users)}" if users
             else "no endpoint in this project deploys this configuration")
     return Priced(status="free", reason=note)
+
+
+def _config_users(ctx: PriceContext) -> dict[str, list[str]]:
+    """Endpoint addresses by the configuration they deploy, built once per project."""
+    users = ctx.memo.get("sagemaker_config_users")
+    if users is None:
+        users = {}
+        for endpoint in ctx.of_type("aws_sagemaker_endpoint"):
+            config = _safe_config(endpoint, ctx)
+            if config is not None:
+                users.setdefault(config.address, []).append(endpoint.address)
+        ctx.memo["sagemaker_config_users"] = users
+    return users
 
 
 def _safe_config(endpoint: Resource, ctx: PriceContext) -> Resource | None:
