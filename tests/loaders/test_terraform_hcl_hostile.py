@@ -162,3 +162,31 @@ def test_set_functions_on_large_lists_are_linear(tmp_path: Path) -> None:
     outputs, project = root_outputs(str(root), LoadOptions(environ={}))
     assert not _errors(project)
     assert outputs["n"] == [20_000, 20_000, 20_000]
+
+
+def _random_value(rng: random.Random, depth: int = 0) -> str:
+    roll = rng.random()
+    if depth > 3 or roll < 0.35:
+        return rng.choice(['"x"', "1", "0", "-2.5", "true", "false", "null", '"g5.xlarge"', '""', '"10.0.0.0/16"'])
+    if roll < 0.65:
+        return "[" + ", ".join(_random_value(rng, depth + 1) for _ in range(rng.randrange(0, 4))) + "]"
+    keys = ["instance_types", "min_size", "max_size", "taints", "disk", "labels", "name", "az", "cidr", "tier",
+            "instance", "count", "enabled", "key", "value", "size"]
+    return "{" + ", ".join(f"{rng.choice(keys)} = {_random_value(rng, depth + 1)}"
+                           for _ in range(rng.randrange(0, 4))) + "}"
+
+
+@pytest.mark.parametrize(("root", "names"), [
+    ("hcl/idioms", ["node_groups", "subnets", "models", "enable_nat", "env"]),
+    ("realistic/eks_managed_node_group", ["eks_managed_node_groups", "eks_managed_node_group_defaults"]),
+])
+def test_values_of_the_wrong_type_never_crash(root: str, names: list[str]) -> None:
+    # -var values of random shapes into typed variables and the modules that consume them.
+    rng = random.Random(root)
+    for _ in range(25):
+        given = {n: _random_value(rng) for n in names if rng.random() < 0.7}
+        try:
+            project = load(str(FIXTURES / root), LoadOptions(environ={}, vars=given))
+        except InputError:
+            continue
+        assert all(str(d) for d in project.diagnostics)
