@@ -216,3 +216,24 @@ def test_for_each_errors_match_terraform_validate(tmp_path: Path) -> None:
     project = load(str(GAPS / "foreach_list"), LoadOptions())
     ours = sorted(d.location.line for d in project.diagnostics if d.severity == "error")
     assert [line for line, _ in theirs] == ours == [6, 11, 16, 22]
+
+
+@pytest.mark.terraform
+@pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed")
+def test_set_valued_for_each_matches_terraform_plan(tmp_path: Path) -> None:
+    # Sets must stay sets through variables (any, set(string), object attributes), module outputs,
+    # conditionals, try() and set functions, or for_each would wrongly be refused as a list.
+    work = tmp_path / "sets"
+    shutil.copytree(GAPS / "sets", work)
+    env = {**os.environ, "TF_CLI_CONFIG_FILE": "/dev/null", "TF_IN_AUTOMATION": "1"}
+    init = subprocess.run(["terraform", "init", "-backend=false", "-input=false"], capture_output=True, text=True,
+                          cwd=work, env=env, timeout=120)
+    assert init.returncode == 0, init.stderr
+    plan = subprocess.run(["terraform", "plan", "-no-color", "-input=false"], capture_output=True, text=True,
+                          cwd=work, env=env, timeout=120)  # terraform_data only: plans offline
+    assert plan.returncode == 0, plan.stderr
+    theirs = sorted(re.findall(r"# (\S+) will be created", plan.stdout))
+    project = load(str(GAPS / "sets"), LoadOptions())
+    assert not project.diagnostics
+    assert sorted(r.address for r in project.resources) == theirs
+    assert len(theirs) == 21
