@@ -14,7 +14,7 @@ from estimator.errors import InputError
 from estimator.hcl import ast
 from estimator.model import Location
 
-DEFAULT_PARSER = "python-hcl2"
+DEFAULT_PARSER = "tree-sitter"
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
 # name -> module that defines ``parse_text(path, text) -> ast.File`` (or ``parse``)

@@ -130,6 +130,10 @@ def test_comments_are_collected_with_lines_but_not_from_strings() -> None:
 
 
 def test_comment_merged_into_an_operator_reports_the_operator() -> None:
+    """python-hcl2 (the reference front-end) rejects this; Terraform and tree-sitter accept it (= 3)."""
+    text = "b = (1\n  # inside\n  + 2)\n"
     with pytest.raises(InputError) as info:
-        parse("t.tf", "b = (1\n  # inside\n  + 2)\n")
+        parse("t.tf", text, parser="python-hcl2")
     assert str(info.value) == "t.tf:3:3: unexpected token '+'"
+    attr = parse("t.tf", text, parser="tree-sitter").body.attributes["b"]
+    assert isinstance(attr.expr, ast.Parens) and isinstance(attr.expr.expr, ast.BinaryOp)
