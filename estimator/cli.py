@@ -177,7 +177,8 @@ def _run(command: Callable[..., int], paths: list[str], **kwargs: Any) -> None:
 def main() -> None:
     # One short batch run builds ~10^6 small acyclic objects (syntax trees, models); the cyclic
     # GC rescanning them cost ~25% of a 300-file run and freed nothing (issue 6, benchmarks/README.md).
-    gc.disable()
+    # A high threshold keeps that saving while still collecting should a run ever build cycles.
+    gc.set_threshold(200_000, 50, 1000)
     cli(prog_name="costrail")
 
 
