@@ -11,6 +11,7 @@ reported afresh with the current path.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -32,10 +33,21 @@ def default_dir() -> str:
     return os.path.join(base, "costrail")
 
 
+@functools.lru_cache(maxsize=1)
+def _code_fingerprint() -> bytes:
+    """The front-end code itself: an edited parser must never be served its old trees."""
+    h = hashlib.blake2b(digest_size=16)
+    here = Path(__file__).resolve().parent
+    for name in ("ast.py", "frontend.py", "hcl2_frontend.py", "treesitter_frontend.py"):
+        with suppress(OSError):
+            h.update((here / name).read_bytes())
+    return h.digest()
+
+
 def cache_key(data: bytes, parser: str) -> str:
     h = hashlib.blake2b(digest_size=20)
     h.update(data)
-    h.update(b"\0" + parser.encode() + b"\0" + __version__.encode())
+    h.update(b"\0" + parser.encode() + b"\0" + __version__.encode() + b"\0" + _code_fingerprint())
     return h.hexdigest()
 
 

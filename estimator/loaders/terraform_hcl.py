@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from estimator.errors import InputError
-from estimator.hcl import ast
+from estimator.hcl import ast, cache
 from estimator.hcl.evaluator import (
     EvalError,
     Evaluator,
@@ -184,7 +184,7 @@ class _Loader:
                 if f.name.endswith(".tf.json"):
                     parsed = _parse_json_file(f, shown)
                 else:
-                    parsed = parse_file(str(f), shown, self.options.parser, MAX_FILE_BYTES)
+                    parsed = cache.parse_file(str(f), shown, self.options.parser, self.options.cache_dir, MAX_FILE_BYTES)
             except InputError as err:
                 self.diag(err.message, err.location or Location(shown, 1))
                 continue
