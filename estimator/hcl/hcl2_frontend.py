@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from estimator.errors import InputError
@@ -518,11 +519,12 @@ class _Converter:
         return assemble_template(heredoc_parts(body, trim, self.path, p.line + 1), p, self.path)
 
 
-def heredoc_parts(body: str, trim: bool, path: str, line: int) -> list[Any]:
+def heredoc_parts(body: str, trim: bool, path: str, line: int,
+                  scan: Callable[[str, str, int], list[Any]] | None = None) -> list[Any]:
     """A heredoc body as template parts, with HCL's heredoc rules: one literal per line, strip
-    markers that stop at the line end, then ``<<-`` indentation removal (a front-end that
-    scans templates itself should produce these same parts)."""
-    flat = scan_template(body, path, line, per_line=True)
+    markers that stop at the line end, then ``<<-`` indentation removal. ``scan`` lets another
+    front-end split the text with its own expression parser (same parts, one set of rules)."""
+    flat = scan(body, path, line) if scan else scan_template(body, path, line, per_line=True)
     apply_strip_markers(flat)
     if trim:
         flush_heredoc(flat)

@@ -25,10 +25,9 @@ from estimator.hcl import ast
 from estimator.hcl.hcl2_frontend import (
     MAX_NESTING,
     _matching_brace,
-    apply_strip_markers,
     assemble_template,
     decode_escapes,
-    flush_heredoc,
+    heredoc_parts,
     rewrite_strip_interpolations,
 )
 from estimator.model import Location
@@ -519,10 +518,7 @@ class _Converter:
         first_nl = raw.index("\n")
         body = raw[first_nl + 1 :]
         body = body[: body.rstrip().rfind("\n") + 1] if "\n" in body.rstrip() else ""
-        flat = scan_template(body, self.path, p.line + 1)  # python-hcl2's heredoc_parts, our parser
-        apply_strip_markers(flat)
-        if trim:
-            flush_heredoc(flat)
+        flat = heredoc_parts(body, trim, self.path, p.line + 1, scan=scan_template)
         return assemble_template(flat, p, self.path)
 
 
