@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -89,7 +88,10 @@ def _all_findings(results: list[ProjectResult]) -> list[Finding]:
 
 
 def dumps(doc: dict[str, Any]) -> str:
-    return json.dumps(doc, indent=2, sort_keys=False, default=_default) + "\n"
+    """``json.dumps(doc, indent=2, default=_default)`` text, via the faster writer (same bytes)."""
+    from estimator.report.json_text import dumps_indented
+
+    return dumps_indented(doc, _default) + "\n"
 
 
 def _default(value: Any) -> Any:
