@@ -11,14 +11,12 @@ reported afresh with the current path.
 
 from __future__ import annotations
 
-import atexit
 import functools
 import hashlib
 import os
 import pickle
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from pathlib import Path
 
 from estimator import __version__
@@ -27,10 +25,6 @@ from estimator.hcl import ast
 MAX_BYTES = 256 * 1024 * 1024
 _SUBDIR = "hcl-ast-v1"
 _pruned: set[str] = set()  # directories already size-checked by this process
-FORK_MIN = 32  # fewer pending entries than this are written inline (a fork costs ~5 ms)
-_deferring = 0  # depth of ``deferred_writes`` blocks
-_pending: list[tuple[Path, Path, ast.File]] = []
-_writers: list[int] = []  # forked writer processes not yet reaped
 
 
 def default_dir() -> str:
@@ -70,72 +64,12 @@ def load_or_parse(path: str, text: str | bytes, parser: str | None, cache_dir: s
     directory = Path(cache_dir or default_dir()) / _SUBDIR
     entry = directory / cache_key(data, name)
     cached = _read(entry)
-    if cached is None and _writers:
-        _reap()  # a writer of this process may be storing it right now
-        cached = _read(entry)
     if cached is not None:
         cached.path = path
         return cached
     parsed = frontend.parse(path, text, name)
-    if _deferring:
-        _pending.append((directory, entry, parsed))
-    else:
-        _write(directory, entry, parsed)
+    _write(directory, entry, parsed)
     return parsed
-
-
-@contextmanager
-def deferred_writes() -> Iterator[None]:
-    """Queue the cache writes of the parses inside; write them on the way out.
-
-    Pickling and writing 300 trees costs ~0.2 s, a quarter of a cold run's parse time. Where
-    ``os.fork`` exists and many entries are queued, a child process writes them while this
-    one goes on evaluating (the writer is reaped at exit, or before this process reads the
-    cache again); otherwise they are written inline. Entries are atomic either way.
-    """
-    global _deferring
-    _deferring += 1
-    try:
-        yield
-    finally:
-        _deferring -= 1
-        if not _deferring:
-            flush()
-
-
-def flush() -> None:
-    """Write the queued entries (see ``deferred_writes``)."""
-    items = _pending[:]
-    _pending.clear()
-    if not items:
-        return
-    if len(items) >= FORK_MIN and hasattr(os, "fork"):
-        try:
-            pid = os.fork()
-        except OSError:
-            pid = -1
-        if pid == 0:  # the writer: never returns into the caller's code
-            try:
-                for directory, entry, parsed in items:
-                    _write(directory, entry, parsed)
-            finally:
-                os._exit(0)
-        if pid > 0:
-            _writers.append(pid)
-            return
-    for directory, entry, parsed in items:
-        _write(directory, entry, parsed)
-
-
-def _reap() -> None:
-    """Wait for this process's writers, so the cache is complete when it is next read."""
-    while _writers:
-        pid = _writers.pop()
-        with suppress(ChildProcessError, OSError):
-            os.waitpid(pid, 0)
-
-
-atexit.register(_reap)
 
 
 def parse_file(path: str, display: str | None = None, parser: str | None = None, cache_dir: str | None = None,

@@ -178,22 +178,20 @@ class _Loader:
             files = only
         overrides = [f for f in files if f.name in ("override.tf", "override.tf.json")
                      or f.name.endswith(("_override.tf", "_override.tf.json"))]
-        with cache.deferred_writes():  # cache writes overlap the evaluation (see cache.py)
-            for f in [f for f in files if f not in overrides] + overrides:
-                shown = self.display(f)
-                try:
-                    if f.name.endswith(".tf.json"):
-                        parsed = _parse_json_file(f, shown)
-                    else:
-                        parsed = cache.parse_file(str(f), shown, self.options.parser, self.options.cache_dir,
-                                                  MAX_FILE_BYTES)
-                except InputError as err:
-                    self.diag(err.message, err.location or Location(shown, 1))
-                    continue
-                if f in overrides:
-                    self._override(src, parsed, shown)
+        for f in [f for f in files if f not in overrides] + overrides:
+            shown = self.display(f)
+            try:
+                if f.name.endswith(".tf.json"):
+                    parsed = _parse_json_file(f, shown)
                 else:
-                    self._collect(src, parsed, shown)
+                    parsed = cache.parse_file(str(f), shown, self.options.parser, self.options.cache_dir, MAX_FILE_BYTES)
+            except InputError as err:
+                self.diag(err.message, err.location or Location(shown, 1))
+                continue
+            if f in overrides:
+                self._override(src, parsed, shown)
+            else:
+                self._collect(src, parsed, shown)
         return src
 
     def _override(self, src: _Source, parsed: ast.File, shown: str) -> None:

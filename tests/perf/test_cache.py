@@ -90,39 +90,3 @@ def test_parse_file_matches_the_registry_and_fills_the_cache(tmp_path: Path) -> 
     assert info.value.location.file == "missing.tf"
     with pytest.raises(InputError, match="limit"):
         cache.parse_file(str(src), "main.tf", "tree-sitter", str(cache_dir), limit=10)
-
-
-def _texts(n: int) -> list[str]:
-    return [f'resource "aws_instance" "a{i}" {{\n  instance_type = "t3.micro"\n}}\n' for i in range(n)]
-
-
-def test_deferred_writes_are_written_by_a_forked_writer_and_reread(tmp_path: Path, monkeypatch) -> None:
-    texts = _texts(cache.FORK_MIN + 3)
-    with cache.deferred_writes():
-        firsts = [cache.load_or_parse(f"m{i}.tf", t, "tree-sitter", str(tmp_path)) for i, t in enumerate(texts)]
-        assert _entries(tmp_path) == []  # queued, not written, inside the block
-    if hasattr(os, "fork"):
-        assert cache._writers  # a child writes them
-    monkeypatch.setattr(frontend, "parse", lambda *a, **k: (_ for _ in ()).throw(AssertionError("parsed again")))
-    again = [cache.load_or_parse(f"n{i}.tf", t, "tree-sitter", str(tmp_path)) for i, t in enumerate(texts)]
-    assert not cache._writers  # the first miss waited for the writer
-    assert [a.body for a in again] == [f.body for f in firsts]
-    assert len(_entries(tmp_path)) == len(texts)
-    assert not list((tmp_path / "hcl-ast-v1").glob(".tmp-*"))
-
-
-def test_few_deferred_writes_are_written_inline(tmp_path: Path) -> None:
-    with cache.deferred_writes():
-        with cache.deferred_writes():  # nested: written once, by the outermost block
-            for i, text in enumerate(_texts(3)):
-                cache.load_or_parse(f"m{i}.tf", text, "tree-sitter", str(tmp_path))
-        assert _entries(tmp_path) == []
-    assert not cache._writers
-    assert len(_entries(tmp_path)) == 3
-
-
-def test_deferred_writes_are_flushed_when_the_block_raises(tmp_path: Path) -> None:
-    with pytest.raises(RuntimeError), cache.deferred_writes():
-        cache.load_or_parse("m.tf", TEXT, "tree-sitter", str(tmp_path))
-        raise RuntimeError("loader failed after parsing")
-    assert len(_entries(tmp_path)) == 1
