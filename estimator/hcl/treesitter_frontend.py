@@ -15,6 +15,7 @@ a python-hcl2 import on the error path only.
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 import threading
@@ -118,6 +119,15 @@ def _query_cursor() -> Any:
     return cursor
 
 
+@functools.lru_cache(maxsize=1)
+def _comment_id() -> int:
+    """The grammar's symbol id of ``comment`` (an int compare is cheaper than ``node.type``)."""
+    import tree_sitter_hcl
+    from tree_sitter import Language
+
+    return Language(tree_sitter_hcl.language()).id_for_node_kind("comment", True)
+
+
 def _first_error(node: Any) -> Any:
     """The first ERROR or MISSING node in document order."""
     if node.type == "ERROR" or node.is_missing:
@@ -190,7 +200,8 @@ class _Converter:
 
     def kids(self, node: Any) -> list[Any]:
         """Children without comments (comments are collected once per file by ``collect_comments``)."""
-        return [c for c in node.children if c.type != "comment"]
+        comment = _comment_id()
+        return [c for c in node.children if c.kind_id != comment]
 
     def collect_comments(self, root: Any) -> None:
         """All comments in one C-side query, in python-hcl2's (line, text) format."""
@@ -265,11 +276,11 @@ class _Converter:
     def expr(self, node: Any) -> Any:
         kind = node.type
         if kind == "expression":
-            return self.expression(node)
-        handler = getattr(self, "x_" + kind, None)
+            return self.sequence(self.kids(node))
+        handler = _HANDLERS.get(kind)
         if handler is None:
             raise self.error(f"unsupported syntax ({kind})", node)
-        return handler(node)
+        return handler(self, node)
 
     def expression(self, node: Any) -> Any:
         return self.sequence(self.kids(node))
@@ -449,8 +460,14 @@ class _Converter:
     # ---- templates ---------------------------------------------------------------------
     def quoted(self, node: Any) -> Any:
         """A quoted string or template: flat parts, then python-hcl2's assembly into if/for."""
-        flat: list[Any] = []
         parts = self.kids(node)
+        if len(parts) <= 3 and (len(parts) < 3 or parts[1].type == "template_literal"):
+            # a plain string (most of them): its text, without the flat-parts round trip
+            end = parts[-1]
+            start = parts[0].end_byte
+            raw = self.data[start : end.start_byte].decode("utf-8") if end.start_byte > start else ""
+            return ast.Literal(self.literal_chunk(raw, end) if raw else "", self.pos(node))
+        flat: list[Any] = []
         outer = self.cursor  # a template nested in an interpolation must not move ours
         self.cursor = parts[0].end_byte  # after the opening quote
         for part in parts[1:-1]:
@@ -522,6 +539,9 @@ class _Converter:
         return assemble_template(flat, p, self.path)
 
 
+_SIGIL = re.compile(r"[$%]")
+
+
 def scan_template(text: str, path: str, line: int) -> list[Any]:
     """Heredoc text as one literal per line, ``${}`` expressions and ``%{}`` directives.
 
@@ -537,6 +557,13 @@ def scan_template(text: str, path: str, line: int) -> list[Any]:
     buf: list[str] = []
     n = len(text)
     while i < n:
+        sigil = _SIGIL.search(text, i)  # text without $ or % is literal: copy it in one slice
+        if sigil is None:
+            buf.append(text[i:])
+            break
+        if sigil.start() > i:
+            buf.append(text[i : sigil.start()])
+            i = sigil.start()
         if text.startswith("$${", i) or text.startswith("%%{", i):
             buf.append(text[i + 1 : i + 3])
             i += 3
@@ -584,3 +611,7 @@ def _directive(inner: str, strip_left: bool, strip_right: bool, path: str, line:
     if inner in ("else", "endif", "endfor"):
         return ("dir", inner, strip_left, strip_right, None, p)
     raise InputError(f"invalid template directive %{{{inner}}}", Location(path, line, 1))
+
+
+# ``expr`` dispatch: node type -> converter method (built once, not ``getattr`` per node).
+_HANDLERS: dict[str, Any] = {name[2:]: fn for name, fn in vars(_Converter).items() if name.startswith("x_")}
