@@ -6,11 +6,13 @@ that ``costrail --version`` starts fast. User mistakes become one line on stderr
 
 from __future__ import annotations
 
+import atexit
 import functools
 import gc
+import os
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -181,7 +183,39 @@ def main() -> None:
     # 1,000,000: a 300-file breakdown nets ~410k tracked objects, so it never collects; at 200k
     # it paid two ~90 ms young-generation scans that freed nothing (0.18 s of a 1.5 s run).
     gc.set_threshold(1_000_000, 50, 1000)
-    cli(prog_name="costrail")
+    if not _is_process_entry():
+        cli(prog_name="costrail")
+        return
+    try:
+        cli(prog_name="costrail")
+    except SystemExit as done:
+        _exit_now(done.code)
+    _exit_now(0)
+
+
+def _is_process_entry() -> bool:
+    """True when this process is the ``costrail`` command itself (not a test calling ``main``)."""
+    entry = sys.modules.get("__main__")
+    spec = getattr(entry, "__spec__", None)
+    if spec is not None and spec.name == "estimator.__main__":
+        return True
+    return os.path.basename(getattr(entry, "__file__", "") or "").startswith("costrail")
+
+
+def _exit_now(code: object) -> NoReturn:
+    """Exit without freeing the heap object by object: interpreter teardown of a 300-file run's
+    ~10^6 objects took 0.35 s, a quarter of the run, and the OS reclaims it at once. Exit
+    handlers still run and output is flushed; if flushing fails, the normal exit reports it."""
+    status = 0 if code is None else code if isinstance(code, int) else 1
+    if not isinstance(code, (int, type(None))):
+        print(code, file=sys.stderr)
+    atexit._run_exitfuncs()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except Exception:  # noqa: BLE001 - e.g. a closed pipe: let the interpreter report it as usual
+        raise SystemExit(status) from None
+    os._exit(status)
 
 
 if __name__ == "__main__":
