@@ -98,6 +98,7 @@ def run_one(
     opts = _options_for(spec, options, config)
     try:
         result.project = load_project(spec.path, opts)
+        _warn_if_empty(result.project, spec.path)
         if spec.name:
             result.project.path = spec.name
         if price or check:
@@ -113,6 +114,18 @@ def run_one(
     except CostrailError as err:
         result.error = err
     return result
+
+
+def _warn_if_empty(project: Project, path: str) -> None:
+    """A PATH with nothing to price is reported (exit 0, as infracost/checkov do), so a typo is noticed."""
+    if project.resources or project.diagnostics:
+        return
+    project.diagnostics.append(
+        Diagnostic(
+            message=f"no resources found in {path} (no .tf files, plan or Pulumi program with resources)",
+            severity="warning",
+        )
+    )
 
 
 def _options_for(spec: ProjectSpec, options: LoadOptions, config: Config | None) -> LoadOptions:

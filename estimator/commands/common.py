@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from estimator.loaders import LoadOptions
+from estimator.model import Diagnostic
 from estimator.pipeline import ProjectResult, ProjectSpec, specs_from
 
 if TYPE_CHECKING:
@@ -41,11 +43,23 @@ def report_diagnostics(results: list[ProjectResult]) -> bool:
     for result in results:
         for diag in result.diagnostics:
             prefix = "warning: " if diag.severity == "warning" else ""
-            print(f"{prefix}{diag}", file=sys.stderr)
+            print(f"{prefix}{_from_cwd(diag, result.spec.path)}", file=sys.stderr)
         if result.error is not None:
             print(str(result.error), file=sys.stderr)
         failed = failed or result.failed
     return failed
+
+
+def _from_cwd(diag: Diagnostic, project_path: str) -> str:
+    """The diagnostic with its file named from the working directory, so with several PATHs it is clear which."""
+    loc = diag.location
+    root = Path(project_path)
+    if loc is None or Path(loc.file).is_absolute() or not root.is_dir() or str(root) in ("", "."):
+        return str(diag)
+    candidate = root / loc.file
+    if not candidate.is_file():
+        return str(diag)
+    return str(replace(diag, location=replace(loc, file=str(candidate))))
 
 
 def emit(text: str, out_file: str | None) -> None:

@@ -36,6 +36,8 @@ def project_json(result: ProjectResult) -> dict[str, Any]:
     if project is not None and not result.costed:
         # Pricing did not run: still list what was read, with no cost claimed.
         for resource in project.resources:
+            if resource.mode == "data":
+                continue  # data sources are read, not bought: never a resource with no price
             item = resource.to_json()
             item.update({"monthly_cost": None, "priced": False, "components": []})
             data["resources"].append(item)
