@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from estimator.model import Resource
+from estimator.model import Resource, is_unknown
 from estimator.pricing import catalog
 
 from ._base import NotPriceable, PriceContext, Priced, ResourceSpec, hourly, missing_price, number, region_of
@@ -32,7 +32,10 @@ def _price_service(res: Resource, ctx: PriceContext) -> Priced:
     memory = number(task.get("memory"))
     if cpu is None or memory is None:
         raise NotPriceable("task definition cpu/memory not known")
-    count = number(res.get("desired_count"), Decimal(0)) or Decimal(0)
+    desired = res.get("desired_count")
+    if is_unknown(desired):
+        raise NotPriceable("desired_count is known only after apply")
+    count = number(desired, Decimal(0)) or Decimal(0)  # not set: Terraform's default is 0 tasks
     vcpu = cpu / 1024 * count
     gb = memory / 1024 * count
     return Priced([

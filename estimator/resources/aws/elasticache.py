@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from estimator.model import Resource
+from estimator.model import Resource, is_unknown
 from estimator.pricing import catalog
 
 from ._base import NotPriceable, PriceContext, Priced, ResourceSpec, hourly, known_str, missing_price, number, region_of
@@ -27,6 +27,8 @@ def _price_cluster(res: Resource, ctx: PriceContext) -> Priced:
     region = region_of(res)
     if res.get("replication_group_id") and not res.get("node_type"):
         return Priced(status="free", reason="nodes billed on its replication group")
+    if is_unknown(res.get("num_cache_nodes")):
+        raise NotPriceable("num_cache_nodes is known only after apply")
     count = number(res.get("num_cache_nodes"), Decimal(1))
     return _nodes(res, region, count or Decimal(1), str(res.get("engine") or "redis"))
 
@@ -35,6 +37,8 @@ def _price_group(res: Resource, ctx: PriceContext) -> Priced:
     region = region_of(res)
     clusters = number(res.get("num_cache_clusters"))
     groups = number(res.get("num_node_groups"))
+    if is_unknown(res.get("replicas_per_node_group")):
+        raise NotPriceable("replicas_per_node_group is known only after apply")
     replicas = number(res.get("replicas_per_node_group"), Decimal(0))
     if groups is not None:
         count = groups * (1 + (replicas or 0))
