@@ -17,6 +17,8 @@ def test_unknown_counts_are_unpriced_with_the_attribute_named() -> None:
         "aws_ecs_service.api": "desired_count",
         "aws_elasticache_cluster.cache": "num_cache_nodes",
         "aws_elasticache_replication_group.sharded": "replicas_per_node_group",
+        "aws_opensearch_domain.vectors": "cluster_config.instance_count",
+        "aws_lambda_function.embed": "memory_size",
     }
     for address, attribute in expected.items():
         item = costed[address]

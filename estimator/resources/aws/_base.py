@@ -182,6 +182,14 @@ def known_str(resource: Resource, path: str, what: str | None = None, default: s
     return str(value)
 
 
+def known_number(resource: Resource, path: str, default: Decimal) -> Decimal:
+    """A count or size with a provider default when not set; known only after apply is NotPriceable, never a guess."""
+    value = resource.get(path)
+    if is_unknown(value):
+        raise NotPriceable(f"{path} is known only after apply")
+    return number(value, default) or default
+
+
 def missing_price(what: str, region: str) -> str:
     return f"no {region} price for {what}"
 

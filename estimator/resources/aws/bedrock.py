@@ -11,7 +11,18 @@ from estimator.cost_model import CostComponent
 from estimator.model import Resource
 from estimator.pricing import catalog
 
-from ._base import PriceContext, Priced, ResourceSpec, hourly, known_str, line, number, region_of, unknown_line
+from ._base import (
+    PriceContext,
+    Priced,
+    ResourceSpec,
+    hourly,
+    known_number,
+    known_str,
+    line,
+    number,
+    region_of,
+    unknown_line,
+)
 
 COMMITMENTS = {"OneMonth": "1-month", "SixMonths": "6-month"}
 
@@ -19,7 +30,7 @@ COMMITMENTS = {"OneMonth": "1-month", "SixMonths": "6-month"}
 def _price_pt(res: Resource, ctx: PriceContext) -> Priced:
     region = region_of(res)
     model_arn = known_str(res, "model_arn")
-    units = number(res.get("model_units"), Decimal(1)) or Decimal(1)
+    units = known_number(res, "model_units", Decimal(1))
     commitment = COMMITMENTS.get(str(res.get("commitment_duration") or ""), "no-commit")
     model = model_arn.rsplit("/", 1)[-1]
     price = catalog.lookup("bedrock_pt", f"{region}|{model}|{commitment}")

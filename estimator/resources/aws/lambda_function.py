@@ -12,7 +12,7 @@ from estimator.cost_model import CostComponent
 from estimator.model import Resource
 from estimator.pricing import catalog
 
-from ._base import PriceContext, Priced, ResourceSpec, UsageKey, line, missing_price, number, region_of
+from ._base import PriceContext, Priced, ResourceSpec, UsageKey, known_number, line, missing_price, number, region_of
 
 TIERS = {
     "x86": ((Decimal(6_000_000_000), "first 6B"), (Decimal(9_000_000_000), "next 9B"), (None, "over 15B")),
@@ -26,7 +26,7 @@ def _price_lambda(res: Resource, ctx: PriceContext) -> Priced:
     arch = "arm64" if "arm64" in (res.get("architectures") or []) else "x86"
     requests = number(usage.get("monthly_requests"))
     duration_ms = number(usage.get("request_duration_ms"))
-    memory = number(res.get("memory_size"), Decimal(128)) or Decimal(128)
+    memory = known_number(res, "memory_size", Decimal(128))
     lines: list[CostComponent] = [
         line("Requests", "1M requests", None if requests is None else requests / 1_000_000,
              catalog.service("lambda_1m_requests", region), usage_based=True,

@@ -7,7 +7,7 @@ from decimal import Decimal
 from estimator.model import Resource
 from estimator.pricing import catalog
 
-from ._base import PriceContext, Priced, ResourceSpec, hourly, line, missing_price, number, region_of
+from ._base import PriceContext, Priced, ResourceSpec, hourly, known_number, line, missing_price, number, region_of
 
 
 def _node(label: str, itype: object, count: Decimal, region: str):
@@ -18,15 +18,15 @@ def _node(label: str, itype: object, count: Decimal, region: str):
 def _price_domain(res: Resource, ctx: PriceContext) -> Priced:
     region = region_of(res)
     itype = res.get("cluster_config.instance_type") or "m4.large.search"
-    count = number(res.get("cluster_config.instance_count"), Decimal(1)) or Decimal(1)
+    count = known_number(res, "cluster_config.instance_count", Decimal(1))
     lines = [_node("Instance", itype, count, region)]
     if res.get("cluster_config.dedicated_master_enabled"):
         mtype = res.get("cluster_config.dedicated_master_type") or itype
-        mcount = number(res.get("cluster_config.dedicated_master_count"), Decimal(3)) or Decimal(3)
+        mcount = known_number(res, "cluster_config.dedicated_master_count", Decimal(3))
         lines.append(_node("Dedicated master", mtype, mcount, region))
     if res.get("cluster_config.warm_enabled"):
         wtype = res.get("cluster_config.warm_type") or "ultrawarm1.medium.search"
-        wcount = number(res.get("cluster_config.warm_count"), Decimal(2)) or Decimal(2)
+        wcount = known_number(res, "cluster_config.warm_count", Decimal(2))
         lines.append(_node("UltraWarm", wtype, wcount, region))
     if res.get("ebs_options.ebs_enabled") in (True, None) and res.get("ebs_options.volume_size") is not None:
         size = number(res.get("ebs_options.volume_size"))
