@@ -1329,13 +1329,20 @@ def _references(expr: Any) -> list[tuple[str, str, str | None]]:
         if isinstance(node, (list, tuple)):
             stack.extend(node)
             continue
-        if hasattr(node, "__dataclass_fields__"):
-            for fname in node.__dataclass_fields__:
-                if fname != "pos":
-                    value = getattr(node, fname)
-                    if isinstance(value, (list, tuple)) or hasattr(value, "__dataclass_fields__"):
-                        stack.append(value)
+        cls = type(node)
+        if cls is ast.Literal:
+            continue  # a leaf (its value is a scalar)
+        fields = _FIELDS.get(cls)
+        if fields is None:
+            fields = _FIELDS[cls] = tuple(f for f in getattr(cls, "__dataclass_fields__", ()) if f != "pos")
+        for fname in fields:
+            value = getattr(node, fname)
+            if isinstance(value, (list, tuple)) or hasattr(value, "__dataclass_fields__"):
+                stack.append(value)
     return found
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}  # syntax node class -> fields that may hold sub-expressions
 
 
 def _dedupe(refs: Any) -> tuple[DefaultRef, ...]:
