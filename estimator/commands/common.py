@@ -59,7 +59,12 @@ def _from_cwd(diag: Diagnostic, project_path: str) -> str:
     candidate = root / loc.file
     if not candidate.is_file():
         return str(diag)
-    return str(replace(diag, location=replace(loc, file=str(candidate))))
+    full = candidate.resolve()
+    try:
+        shown = str(full.relative_to(Path.cwd().resolve()))
+    except ValueError:  # outside the working directory (a var file in /tmp): the absolute path
+        shown = str(full)
+    return str(replace(diag, location=replace(loc, file=shown)))
 
 
 def emit(text: str, out_file: str | None) -> None:

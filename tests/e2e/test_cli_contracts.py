@@ -393,3 +393,12 @@ def test_check_sarif_on_multi_project_run() -> None:
             assert not uri.startswith("/") and loc["physicalLocation"]["region"]["startLine"] >= 1
     uris = {loc["physicalLocation"]["artifactLocation"]["uri"] for r in results for loc in r.get("locations", [])}
     assert any("suppress" in u for u in uris), uris  # two main.tf files must be told apart
+
+
+def test_var_file_error_names_the_var_file_as_given(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.tfvars"
+    bad.write_text("itype = \n")
+    proc = run("breakdown", str(GPU), "--var-file", str(bad))
+    assert proc.returncode == 2
+    (line,) = proc.stderr.strip().splitlines()
+    assert line.startswith(f"{bad}:1:") and DIAG_LINE.match(line), line
