@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 
 from estimator.cost_model import CostedResource
-from estimator.model import Location, Project, Resource
+from estimator.model import Diagnostic, Location, Project, Resource
 from estimator.resources.aws import REGISTRY, is_free
 from estimator.resources.aws._base import NotPriceable, PriceContext, Priced, finish, number
 from estimator.resources.aws.bedrock import llm_usage_lines
@@ -44,6 +44,8 @@ def price_project(project: Project, usage: UsageFile | None, *, include_llm_usag
     """``include_llm_usage=False`` when another project already carries this usage file's API spend."""
     ctx = PriceContext(project, usage)
     out = [price_resource(res, ctx) for res in project.resources if res.mode == "managed"]
+    if usage is not None:
+        _warn_unknown_usage_keys(project, ctx, usage)
     if usage is not None and include_llm_usage:
         for i, entry in enumerate(usage.llm_usage):
             model = str(entry.get("model"))
@@ -53,6 +55,26 @@ def price_project(project: Project, usage: UsageFile | None, *, include_llm_usag
                            location=_usage_location(usage, i))
             out.append(finish(res, Priced(llm_usage_lines(entry))))
     return out
+
+
+def _warn_unknown_usage_keys(project: Project, ctx: PriceContext, usage: UsageFile) -> None:
+    """A misspelt usage key (``monthly_hourz``) would silently price at the default: say so, once per type and key."""
+    seen: set[tuple[str, str]] = set()
+    for res in project.resources:
+        spec = REGISTRY.get(res.type) if res.mode == "managed" else None
+        if spec is None or not spec.usage_keys:
+            continue
+        known = {k.name.split(".", 1)[0] for k in spec.usage_keys}
+        for key in ctx.usage(res):
+            if key in known or (res.type, key) in seen:
+                continue
+            seen.add((res.type, key))
+            names = ", ".join(sorted(known))
+            project.diagnostics.append(Diagnostic(
+                message=f"{usage.path or 'usage file'}: {key!r} is not a usage key of {res.type} "
+                        f"(known: {names}); it is ignored",
+                severity="warning",
+            ))
 
 
 def _usage_location(usage: UsageFile, index: int) -> Location | None:

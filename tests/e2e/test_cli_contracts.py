@@ -402,3 +402,13 @@ def test_var_file_error_names_the_var_file_as_given(tmp_path: Path) -> None:
     assert proc.returncode == 2
     (line,) = proc.stderr.strip().splitlines()
     assert line.startswith(f"{bad}:1:") and DIAG_LINE.match(line), line
+
+
+def test_misspelt_usage_key_is_a_warning_not_silence(tmp_path: Path) -> None:
+    usage = tmp_path / "costrail-usage.yml"
+    usage.write_text("version: 0.1\nresource_usage:\n  aws_instance.embedder[*]: {monthly_hourz: 100}\n")
+    code, doc, err = run_json("breakdown", str(GPU), "--usage-file", str(usage))
+    assert code == 0
+    assert "'monthly_hourz' is not a usage key of aws_instance" in err
+    assert any("monthly_hourz" in w for w in doc["projects"][0]["warnings"])
+    assert resources(doc)["aws_instance.embedder[0]"]["components"][0]["quantity"] == "730"
