@@ -41,7 +41,9 @@ def _uri(finding: Finding, roots: dict[str, str]) -> str | None:
     try:
         rel = os.path.relpath(path, Path.cwd())
     except ValueError:
-        rel = str(path)
+        rel = ".."
+    if rel == ".." or rel.startswith("../") or rel.startswith("..\\"):
+        return path.resolve().as_uri()  # outside the working directory: an absolute file:// URI, not ../../
     return Path(rel).as_posix()
 
 

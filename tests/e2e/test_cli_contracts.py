@@ -428,3 +428,30 @@ def test_diff_says_when_base_is_unpriced(tmp_path: Path) -> None:
     assert flagged, res
     table = run("diff", str(GPU), "--compare-to", str(tmp_path / "base.json")).stdout
     assert "unpriced" in table.lower() or "not priced" in table.lower()
+
+
+def test_config_projects_without_paths_and_sarif_uris_outside_cwd(tmp_path: Path) -> None:
+    stack = tmp_path / "stacks" / "rag"
+    shutil.copytree(GPU, stack)
+    (stack / "prod.tfvars").write_text('itype = "g5.2xlarge"\n')
+    (tmp_path / ".costrail.yml").write_text(
+        "version: 1\nprojects:\n"
+        "  - {path: stacks/rag, var_files: [prod.tfvars], usage_file: stacks/rag/costrail-usage.yml}\n"
+        f"  - {{path: {FIX / 'suppress'}}}\n"
+    )
+    code, doc, err = run_json("breakdown", cwd=tmp_path)
+    assert code == 0, err
+    assert [p["path"] for p in doc["projects"]] == ["stacks/rag", str(FIX / "suppress")]
+    rag = resources(doc)
+    assert "g5.2xlarge" in rag["aws_instance.gpu"]["components"][0]["name"]
+    assert rag["aws_instance.embedder[0]"]["components"][0]["quantity"] == "100"
+    proc = run("check", "--format", "sarif", cwd=tmp_path)
+    assert proc.returncode == 1
+    uris = {
+        loc["physicalLocation"]["artifactLocation"]["uri"]
+        for run_ in json.loads(proc.stdout)["runs"]
+        for r in run_["results"]
+        for loc in r.get("locations", [])
+    }
+    assert (FIX / "suppress" / "main.tf").as_uri() in uris
+    assert not any(u.startswith("..") for u in uris), uris
