@@ -455,3 +455,23 @@ def test_config_projects_without_paths_and_sarif_uris_outside_cwd(tmp_path: Path
     }
     assert (FIX / "suppress" / "main.tf").as_uri() in uris
     assert not any(u.startswith("..") for u in uris), uris
+
+
+def test_plan_with_values_known_only_after_apply_is_unpriced_not_zero() -> None:
+    code, doc, _ = run_json("breakdown", str(FIX / "unknown.plan.json"))
+    assert code == 0
+    res = resources(doc)
+    assert res["aws_instance.gpu"]["monthly_cost"] is None and res["aws_ecs_service.s"]["monthly_cost"] is None
+    reasons = {u["address"]: u["reason"] for u in doc["projects"][0]["unpriced"]}
+    assert reasons["aws_instance.gpu"] == "instance_type is known only after apply"
+    assert "aws_ecs_service.s" in reasons
+    assert doc["monthly_cost"] == "0.00"
+
+
+def test_usage_init_prints_only_to_stderr_and_never_overwrites(tmp_path: Path) -> None:
+    project = tmp_path / "stack"
+    shutil.copytree(GPU, project)
+    init = run("usage", "init", str(project))
+    assert init.returncode == 2 and init.stdout == "" and "exists" in init.stderr
+    to_stdout = run("usage", "init", str(project), "--out-file", "-")
+    assert to_stdout.returncode == 0 and to_stdout.stdout.startswith("# costrail usage file")
