@@ -475,3 +475,14 @@ def test_usage_init_prints_only_to_stderr_and_never_overwrites(tmp_path: Path) -
     assert init.returncode == 2 and init.stdout == "" and "exists" in init.stderr
     to_stdout = run("usage", "init", str(project), "--out-file", "-")
     assert to_stdout.returncode == 0 and to_stdout.stdout.startswith("# costrail usage file")
+
+
+@pytest.mark.parametrize("config, expected", [("budget-100.yml", 1), ("budget-1000.yml", 0)])
+def test_diff_budget_gates_with_exit_1(config: str, expected: int, tmp_path: Path) -> None:
+    base = run("breakdown", str(GPU), "--format", "json")
+    (tmp_path / "base.json").write_text(base.stdout)
+    args = ("diff", str(GPU), "--var", "itype=g5.2xlarge", "--compare-to", str(tmp_path / "base.json"))
+    code, doc, err = run_json(*args, "--config", str(FIX / "configs" / config))
+    assert code == expected, err
+    bud = [f for f in doc["findings"] if f["rule"] == "CR-BUD-002"]
+    assert bool(bud) == (expected == 1)
