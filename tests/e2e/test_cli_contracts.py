@@ -486,3 +486,15 @@ def test_diff_budget_gates_with_exit_1(config: str, expected: int, tmp_path: Pat
     assert code == expected, err
     bud = [f for f in doc["findings"] if f["rule"] == "CR-BUD-002"]
     assert bool(bud) == (expected == 1)
+
+
+def test_policy_enforcement_override_and_disable() -> None:
+    code, doc, _ = run_json("check", str(FIX / "gp2"))
+    assert code == 0
+    ebs = {f["rule"]: f for f in doc["findings"]}
+    assert ebs["CR-EBS-001"]["enforcement"] == "advisory" and ebs["CR-EBS-001"]["monthly_saving"] == "10.00"
+    assert "CR-LOG-001" in ebs
+    code, doc, _ = run_json("check", str(FIX / "gp2"), "--config", str(FIX / "configs" / "enforce-ebs.yml"))
+    assert code == 1
+    rules = {f["rule"]: f["enforcement"] for f in doc["findings"]}
+    assert rules == {"CR-EBS-001": "mandatory"}
