@@ -45,7 +45,8 @@ def report_diagnostics(results: list[ProjectResult]) -> bool:
             prefix = "warning: " if diag.severity == "warning" else ""
             print(f"{prefix}{_from_cwd(diag, result.spec.path)}", file=sys.stderr)
         if result.error is not None:
-            print(str(result.error), file=sys.stderr)
+            err = result.error
+            print(_from_cwd(Diagnostic(err.message, err.location), result.spec.path), file=sys.stderr)
         failed = failed or result.failed
     return failed
 
@@ -54,6 +55,8 @@ def _from_cwd(diag: Diagnostic, project_path: str) -> str:
     """The diagnostic with its file named from the working directory, so with several PATHs it is clear which."""
     loc = diag.location
     root = Path(project_path)
+    if root.is_file():  # a plan JSON: its locations are relative to its directory
+        root = root.parent
     if loc is None or Path(loc.file).is_absolute() or not root.is_dir() or str(root) in ("", "."):
         return str(diag)
     candidate = root / loc.file

@@ -498,3 +498,13 @@ def test_policy_enforcement_override_and_disable() -> None:
     assert code == 1
     rules = {f["rule"]: f["enforcement"] for f in doc["findings"]}
     assert rules == {"CR-EBS-001": "mandatory"}
+
+
+def test_bad_plan_json_error_names_the_plan_file(tmp_path: Path) -> None:
+    plan = tmp_path / "tfplan.json"
+    plan.write_text('{"format_version": "1.2", "planned_values": {\n')
+    proc = run("breakdown", str(plan), str(GPU))
+    assert proc.returncode == 2
+    (line,) = proc.stderr.strip().splitlines()
+    assert line.startswith(f"{plan}:2:") and DIAG_LINE.match(line), line
+    assert "aws_instance.gpu" in proc.stdout
