@@ -508,3 +508,23 @@ def test_bad_plan_json_error_names_the_plan_file(tmp_path: Path) -> None:
     (line,) = proc.stderr.strip().splitlines()
     assert line.startswith(f"{plan}:2:") and DIAG_LINE.match(line), line
     assert "aws_instance.gpu" in proc.stdout
+
+
+def test_diff_base_ref_where_the_project_is_new(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "README.md").write_text("x\n")
+    _git(repo, "init", "-q")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "base")
+    (repo / "infra").mkdir()
+    shutil.copy(GPU / "main.tf", repo / "infra" / "main.tf")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "add infra")
+    code, doc, err = run_json("diff", "infra", "--base-ref", "HEAD~1", cwd=repo)
+    assert code == 0, err
+    diff = doc["diff"]
+    assert diff["base_monthly_cost"] == "0.00" and Decimal(diff["delta_monthly_cost"]) == Decimal(
+        diff["head_monthly_cost"]
+    )
+    assert {r["change"] for r in diff["resources"]} == {"added"} and len(diff["resources"]) == 4
