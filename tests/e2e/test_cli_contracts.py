@@ -528,3 +528,11 @@ def test_diff_base_ref_where_the_project_is_new(tmp_path: Path) -> None:
         diff["head_monthly_cost"]
     )
     assert {r["change"] for r in diff["resources"]} == {"added"} and len(diff["resources"]) == 4
+
+
+def test_check_input_error_exit_2_wins_over_a_mandatory_finding() -> None:
+    code, doc, err = run_json("check", str(FIX / "suppress"), str(FIX / "broken"))
+    assert code == 2
+    assert "broken/main.tf:9:1:" in err
+    assert "diff" not in doc
+    assert any(f["rule"] == "CR-TAG-001" and not f.get("suppressed") for f in doc["findings"])
