@@ -35,6 +35,12 @@ class ComponentCost:
     unit_price: Decimal | None
     monthly_cost: Decimal | None
     group: str | None = None
+    usage_based: bool = False
+
+    @property
+    def missing_price(self) -> bool:
+        """A line with no cost that is not merely waiting for usage quantities."""
+        return self.monthly_cost is None and not self.usage_based
 
     @property
     def key(self) -> tuple[str, str]:
@@ -60,6 +66,11 @@ class ResourceCost:
         if self.monthly_cost is None or not self.monthly_requests:
             return None
         return self.monthly_cost / self.monthly_requests * 1000
+
+    @property
+    def fully_priced(self) -> bool:
+        """False when a price is missing: its cost is then a lower bound, never a number to diff."""
+        return self.status != "unpriced" and not any(c.missing_price for c in self.components)
 
     def same_cost_as(self, other: ResourceCost) -> bool:
         """Equal bill: same status and the same lines with the same quantities, prices and costs."""
@@ -95,7 +106,8 @@ def resource_from_costed(costed: CostedResource) -> ResourceCost:
         monthly_cost=costed.monthly_cost,
         status=costed.status,
         components=[
-            ComponentCost(c.name, c.unit, c.quantity, c.unit_price, c.monthly_cost, c.group) for c in costed.components
+            ComponentCost(c.name, c.unit, c.quantity, c.unit_price, c.monthly_cost, c.group, c.usage_based)
+            for c in costed.components
         ],
         tags={k: v for k, v in res.tag_values.items() if isinstance(v, (str, int, float, bool))},
         location=res.location,
@@ -162,6 +174,7 @@ def projects_from_json(doc: Any, source_name: str) -> list[ProjectCost]:
                     unit_price=_dec(c.get("unit_price"), rwhere),
                     monthly_cost=_dec(c.get("monthly_cost"), rwhere),
                     group=c.get("group"),
+                    usage_based=bool(c.get("usage_based")),
                 )
                 for c in rdata.get("components") or []
                 if isinstance(c, dict)
@@ -269,7 +282,15 @@ class ResourceDelta:
         return self.head.monthly_cost if self.head else ZERO
 
     @property
+    def unpriced_sides(self) -> list[str]:
+        """``base`` / ``head`` where a price is missing (the cost shown is only what could be priced)."""
+        return [name for name, side in (("base", self.base), ("head", self.head)) if side and not side.fully_priced]
+
+    @property
     def delta(self) -> Decimal | None:
+        """None when either side is not fully priced: a missing price is never a saving or an increase."""
+        if self.unpriced_sides:
+            return None
         return _sub(self.head_cost, self.base_cost)
 
     def to_json(self) -> dict[str, Any]:
@@ -280,6 +301,9 @@ class ResourceDelta:
             "base_monthly_cost": money(self.base_cost),
             "head_monthly_cost": money(self.head_cost),
             "delta_monthly_cost": money(self.delta),
+            "base_status": self.base.status if self.base else None,
+            "head_status": self.head.status if self.head else None,
+            "unpriced": self.unpriced_sides,
             "project": self.project,
             "type": self.type,
             "location": side.location.to_json() if side and side.location else None,
@@ -313,12 +337,27 @@ class ProjectDelta:
         return self.head.monthly_cost if self.head else ZERO
 
     @property
+    def unpriced_changes(self) -> list[ResourceDelta]:
+        """Changed resources with a missing price on a side: left out of the delta and said so."""
+        return [r for r in self.resources if r.delta is None]
+
+    @property
+    def comparable_costs(self) -> tuple[Decimal, Decimal]:
+        """Base and head totals without the resources whose change cannot be priced."""
+        unknown = self.unpriced_changes
+        base = self.base_cost - sum((r.base_cost or ZERO for r in unknown), ZERO)
+        head = self.head_cost - sum((r.head_cost or ZERO for r in unknown), ZERO)
+        return base, head
+
+    @property
     def delta(self) -> Decimal:
-        return self.head_cost - self.base_cost
+        base, head = self.comparable_costs
+        return head - base
 
     @property
     def percent(self) -> Decimal | None:
-        return percent(self.base_cost, self.head_cost)
+        base, _ = self.comparable_costs
+        return percent(base, base + self.delta)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -358,11 +397,17 @@ class CostDiff:
 
     @property
     def delta(self) -> Decimal:
-        return self.head_cost - self.base_cost
+        """Sum of the projects' priced changes (a missing price is never counted as $0)."""
+        return sum((p.delta for p in self.projects), ZERO)
 
     @property
     def percent(self) -> Decimal | None:
-        return percent(self.base_cost, self.head_cost)
+        base = sum((p.comparable_costs[0] for p in self.projects), ZERO)
+        return percent(base, base + self.delta)
+
+    @property
+    def unpriced_changes(self) -> list[ResourceDelta]:
+        return [r for p in self.projects for r in p.unpriced_changes]
 
     @property
     def resources(self) -> list[ResourceDelta]:
@@ -393,6 +438,7 @@ class CostDiff:
             "delta_monthly_cost": money(self.delta),
             "delta_percent": _pct_text(self.percent),
             "resources": [r.to_json() for r in self.resources],
+            "unpriced_changes": [r.address for r in self.unpriced_changes],
             "projects": [p.to_json() for p in self.projects],
             "findings": {
                 "new": [f.to_json() for f in self.new_findings],
@@ -539,9 +585,10 @@ def apply_budget(diff: CostDiff, config: Any) -> None:
 
     findings: list[Finding] = []
     for project in diff.projects:
-        findings.extend(check_change(project.path, project.base_cost, project.head_cost, config))
+        findings.extend(check_change(project.path, *project.comparable_costs, config))
     if len(diff.projects) > 1:
-        findings.extend(check_change("(all projects)", diff.base_cost, diff.head_cost, config))
+        base = sum((p.comparable_costs[0] for p in diff.projects), ZERO)
+        findings.extend(check_change("(all projects)", base, base + diff.delta, config))
     diff.budget_findings = findings
 
 

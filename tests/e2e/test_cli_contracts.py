@@ -362,11 +362,6 @@ def test_diff_base_ref_in_a_git_repo(git_repo: Path) -> None:
     assert [r["address"] for r in doc["diff"]["resources"]] == ["aws_instance.gpu"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="estimator/diff.py (owned by PR-workflow engineer): a head resource that "
-    "lost its price is diffed as a real saving; the diff does not say it is unpriced",
-)
 def test_diff_says_when_head_is_unpriced(git_repo: Path) -> None:
     main = git_repo / "infra" / "main.tf"
     main.write_text(main.read_text().replace("g5.xlarge", "zz9.mega"))
@@ -414,11 +409,6 @@ def test_misspelt_usage_key_is_a_warning_not_silence(tmp_path: Path) -> None:
     assert resources(doc)["aws_instance.embedder[0]"]["components"][0]["quantity"] == "730"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="estimator/diff.py (owned by PR-workflow engineer): a base resource that had no price is diffed "
-    "as if it cost only its priced lines, so the whole head price shows as a real increase",
-)
 def test_diff_says_when_base_is_unpriced(tmp_path: Path) -> None:
     base = run("breakdown", str(GPU), "--var", "itype=zz9.mega", "--format", "json")
     (tmp_path / "base.json").write_text(base.stdout)
