@@ -573,14 +573,27 @@ def flush_heredoc(items: list[Any]) -> None:
             items[idx] = items[idx][smallest:]
 
 
-def scan_template(text: str, path: str, line: int, per_line: bool = False) -> list[Any]:
+_SIGIL = re.compile(r"[$%]")
+_FOR = re.compile(r"for\s+([A-Za-z_][\w-]*)\s*(?:,\s*([A-Za-z_][\w-]*)\s*)?in\s+(.*)$", re.S)
+
+
+def scan_template(
+    text: str, path: str, line: int, per_line: bool = False, parse: Callable[..., Any] | None = None
+) -> list[Any]:
     """Split heredoc text into literal chunks, ``${}`` expressions and ``%{}`` directives.
-    ``per_line``: one literal per line, as HCL's heredoc scanner yields them."""
+
+    ``per_line``: one literal per line, as HCL's heredoc scanner yields them. ``parse`` parses
+    one embedded expression (default: python-hcl2's; the tree-sitter front-end passes its own),
+    so both front-ends share this one scanner and cannot drift apart.
+    """
+    parse = parse or parse_expression
+    if per_line and "${" not in text and "%{" not in text:
+        return text.splitlines(keepends=True)
     flat: list[Any] = []
 
     def literal(chunk: str) -> None:
         if per_line:
-            flat.extend(piece for piece in chunk.splitlines(keepends=True))
+            flat.extend(chunk.splitlines(keepends=True))
         else:
             flat.append(chunk)
 
@@ -588,6 +601,13 @@ def scan_template(text: str, path: str, line: int, per_line: bool = False) -> li
     buf: list[str] = []
     n = len(text)
     while i < n:
+        sigil = _SIGIL.search(text, i)  # text without $ or % is literal: copy it in one slice
+        if sigil is None:
+            buf.append(text[i:])
+            break
+        if sigil.start() > i:
+            buf.append(text[i : sigil.start()])
+            i = sigil.start()
         if text.startswith("$${", i) or text.startswith("%%{", i):
             buf.append(text[i + 1 : i + 3])
             i += 3
@@ -606,12 +626,12 @@ def scan_template(text: str, path: str, line: int, per_line: bool = False) -> li
             strip_right = inner.endswith("~")
             inner = inner[1 if strip_left else 0 : len(inner) - (1 if strip_right else 0)]
             if text[i] == "$":
-                expr = parse_expression(path, inner, ln)
+                expr = parse(path, inner, ln)
                 if strip_left and flat and isinstance(flat[-1], str):
                     flat[-1] = flat[-1].rstrip()
                 flat.append(("expr", expr, strip_right))
             else:
-                flat.append(_directive(inner.strip(), strip_left, strip_right, path, ln))
+                flat.append(_directive(inner.strip(), strip_left, strip_right, path, ln, parse))
             i = end + 1
             continue
         buf.append(text[i])
@@ -621,14 +641,16 @@ def scan_template(text: str, path: str, line: int, per_line: bool = False) -> li
     return flat
 
 
-def _directive(inner: str, strip_left: bool, strip_right: bool, path: str, line: int) -> tuple:
+def _directive(
+    inner: str, strip_left: bool, strip_right: bool, path: str, line: int, parse: Callable[..., Any]
+) -> tuple:
     p = ast.Pos(line, 1)
     if inner.startswith("if ") or inner.startswith("if("):
-        return ("dir", "if", strip_left, strip_right, parse_expression(path, inner[2:], line), p)
-    m = re.match(r"for\s+([A-Za-z_][\w-]*)\s*(?:,\s*([A-Za-z_][\w-]*)\s*)?in\s+(.*)$", inner, re.S)
+        return ("dir", "if", strip_left, strip_right, parse(path, inner[2:], line), p)
+    m = _FOR.match(inner)
     if m:
         names = [m.group(1)] + ([m.group(2)] if m.group(2) else [])
-        return ("dir", "for", strip_left, strip_right, (names, parse_expression(path, m.group(3), line)), p)
+        return ("dir", "for", strip_left, strip_right, (names, parse(path, m.group(3), line)), p)
     if inner in ("else", "endif", "endfor"):
         return ("dir", inner, strip_left, strip_right, None, p)
     raise InputError(f"invalid template directive %{{{inner}}}", Location(path, line, 1))

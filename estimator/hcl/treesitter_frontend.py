@@ -25,12 +25,12 @@ from estimator.errors import InputError
 from estimator.hcl import ast
 from estimator.hcl.hcl2_frontend import (
     MAX_NESTING,
-    _matching_brace,
     assemble_template,
     decode_escapes,
     heredoc_parts,
     rewrite_strip_interpolations,
 )
+from estimator.hcl.hcl2_frontend import scan_template as _scan_template
 from estimator.model import Location
 
 NAME = "tree-sitter"
@@ -539,78 +539,10 @@ class _Converter:
         return assemble_template(flat, p, self.path)
 
 
-_SIGIL = re.compile(r"[$%]")
-
-
 def scan_template(text: str, path: str, line: int) -> list[Any]:
-    """Heredoc text as one literal per line, ``${}`` expressions and ``%{}`` directives.
-
-    ``hcl2_frontend.scan_template(per_line=True)`` with tree-sitter parsing the expressions.
-    """
-    if "${" not in text and "%{" not in text:
-        return text.splitlines(keepends=True)
-    flat: list[Any] = []
-
-    def literal(chunk: str) -> None:
-        flat.extend(chunk.splitlines(keepends=True))
-    i = 0
-    buf: list[str] = []
-    n = len(text)
-    while i < n:
-        sigil = _SIGIL.search(text, i)  # text without $ or % is literal: copy it in one slice
-        if sigil is None:
-            buf.append(text[i:])
-            break
-        if sigil.start() > i:
-            buf.append(text[i : sigil.start()])
-            i = sigil.start()
-        if text.startswith("$${", i) or text.startswith("%%{", i):
-            buf.append(text[i + 1 : i + 3])
-            i += 3
-            continue
-        if text.startswith("${", i) or text.startswith("%{", i):
-            end = _matching_brace(text, i + 2)
-            if end < 0:
-                ln = line + text.count("\n", 0, i)
-                raise InputError("unterminated template sequence (missing '}')", Location(path, ln, 1))
-            if buf:
-                literal("".join(buf))
-                buf = []
-            inner = text[i + 2 : end]
-            ln = line + text.count("\n", 0, i)
-            strip_left = inner.startswith("~")
-            strip_right = inner.endswith("~")
-            inner = inner[1 if strip_left else 0 : len(inner) - (1 if strip_right else 0)]
-            if text[i] == "$":
-                expr = parse_expression(path, inner, ln)
-                if strip_left and flat and isinstance(flat[-1], str):
-                    flat[-1] = flat[-1].rstrip()
-                flat.append(("expr", expr, strip_right))
-            else:
-                flat.append(_directive(inner.strip(), strip_left, strip_right, path, ln))
-            i = end + 1
-            continue
-        buf.append(text[i])
-        i += 1
-    if buf:
-        literal("".join(buf))
-    return flat
-
-
-_FOR = re.compile(r"for\s+([A-Za-z_][\w-]*)\s*(?:,\s*([A-Za-z_][\w-]*)\s*)?in\s+(.*)$", re.S)
-
-
-def _directive(inner: str, strip_left: bool, strip_right: bool, path: str, line: int) -> tuple:
-    p = ast.Pos(line, 1)
-    if inner.startswith("if ") or inner.startswith("if("):
-        return ("dir", "if", strip_left, strip_right, parse_expression(path, inner[2:], line), p)
-    m = _FOR.match(inner)
-    if m:
-        names = [m.group(1)] + ([m.group(2)] if m.group(2) else [])
-        return ("dir", "for", strip_left, strip_right, (names, parse_expression(path, m.group(3), line)), p)
-    if inner in ("else", "endif", "endfor"):
-        return ("dir", inner, strip_left, strip_right, None, p)
-    raise InputError(f"invalid template directive %{{{inner}}}", Location(path, line, 1))
+    """Heredoc text as one literal per line, ``${}`` expressions and ``%{}`` directives: the
+    shared scanner of ``hcl2_frontend``, with tree-sitter parsing the embedded expressions."""
+    return _scan_template(text, path, line, per_line=True, parse=parse_expression)
 
 
 # ``expr`` dispatch: node type -> converter method (built once, not ``getattr`` per node).
