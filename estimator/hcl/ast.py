@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pos:
     line: int
     column: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Literal:
     """A number, bool, null or a string with no interpolation."""
 
@@ -28,7 +28,7 @@ class Literal:
     text: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Template:
     """A quoted string or heredoc with interpolations and directives.
 
@@ -40,7 +40,7 @@ class Template:
     pos: Pos
 
 
-@dataclass
+@dataclass(slots=True)
 class TemplateIf:
     condition: Any
     then_parts: list[Any]
@@ -48,7 +48,7 @@ class TemplateIf:
     pos: Pos
 
 
-@dataclass
+@dataclass(slots=True)
 class TemplateFor:
     key_var: str | None
     value_var: str
@@ -57,7 +57,7 @@ class TemplateFor:
     pos: Pos
 
 
-@dataclass
+@dataclass(slots=True)
 class Variable:
     """A root name: ``var``, ``local``, ``module``, ``each``, ``count``, ``aws_instance``..."""
 
@@ -65,28 +65,28 @@ class Variable:
     pos: Pos
 
 
-@dataclass
+@dataclass(slots=True)
 class GetAttr:
     obj: Any
     name: str
     pos: Pos
 
 
-@dataclass
+@dataclass(slots=True)
 class Index:
     obj: Any
     key: Any
     pos: Pos
 
 
-@dataclass
+@dataclass(slots=True)
 class SplatItem:
     """The element placeholder inside ``Splat.each``."""
 
     pos: Pos
 
 
-@dataclass
+@dataclass(slots=True)
 class Splat:
     """``source[*].a.b`` (full) or ``source.*.a`` (attribute-only): ``each`` uses SplatItem."""
 
@@ -96,7 +96,7 @@ class Splat:
     pos: Pos
 
 
-@dataclass
+@dataclass(slots=True)
 class Call:
     name: str
     args: list[Any]
@@ -104,7 +104,7 @@ class Call:
     pos: Pos
 
 
-@dataclass
+@dataclass(slots=True)
 class Conditional:
     condition: Any
     true_expr: Any
@@ -112,7 +112,7 @@ class Conditional:
     pos: Pos
 
 
-@dataclass
+@dataclass(slots=True)
 class BinaryOp:
     op: str  # + - * / % == != < > <= >= && ||
     left: Any
@@ -120,20 +120,20 @@ class BinaryOp:
     pos: Pos
 
 
-@dataclass
+@dataclass(slots=True)
 class UnaryOp:
     op: str  # - !
     operand: Any
     pos: Pos
 
 
-@dataclass
+@dataclass(slots=True)
 class TupleExpr:
     items: list[Any]
     pos: Pos
 
 
-@dataclass
+@dataclass(slots=True)
 class ObjectExpr:
     """``{ key = value }``; a bare identifier key arrives as ``Literal`` string."""
 
@@ -141,7 +141,7 @@ class ObjectExpr:
     pos: Pos
 
 
-@dataclass
+@dataclass(slots=True)
 class ForExpr:
     key_var: str | None
     value_var: str
@@ -153,7 +153,7 @@ class ForExpr:
     pos: Pos
 
 
-@dataclass
+@dataclass(slots=True)
 class Parens:
     """Kept so templates and the differential tests can round-trip; evaluates to ``expr``."""
 
@@ -167,14 +167,14 @@ Expression = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Attribute:
     name: str
     expr: Any
     pos: Pos
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     type: str
     labels: list[str]
@@ -182,13 +182,13 @@ class Block:
     pos: Pos
 
 
-@dataclass
+@dataclass(slots=True)
 class Body:
     attributes: dict[str, Attribute] = field(default_factory=dict)
     blocks: list[Block] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class File:
     """One parsed ``.tf`` file: ``path`` as given to the front-end."""
 
