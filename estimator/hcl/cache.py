@@ -75,20 +75,11 @@ def load_or_parse(path: str, text: str | bytes, parser: str | None, cache_dir: s
 def parse_file(path: str, display: str | None = None, parser: str | None = None, cache_dir: str | None = None,
                limit: int | None = None) -> ast.File:
     """``frontend.parse_file`` through the cache: same arguments, same errors, plus ``cache_dir``."""
-    from estimator.errors import InputError
     from estimator.hcl import frontend
-    from estimator.model import Location
 
     shown = display or path
     limit = frontend.MAX_FILE_BYTES if limit is None else limit
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(limit + 1)
-    except OSError as err:
-        raise InputError(f"cannot read: {err.strerror}", Location(shown, 1)) from err
-    if len(data) > limit:
-        return frontend.parse_file(path, display, parser, limit)  # the registry words the size error
-    return load_or_parse(shown, data, parser, cache_dir)
+    return load_or_parse(shown, frontend.read_source(path, shown, limit), parser, cache_dir)
 
 
 def _read(entry: Path) -> ast.File | None:

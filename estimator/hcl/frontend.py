@@ -87,10 +87,8 @@ def parse(path: str, text: str | bytes, parser: str | None = None) -> ast.File:
     return _frontend(parser or DEFAULT_PARSER)(path, checked)
 
 
-def parse_file(path: str, display: str | None = None, parser: str | None = None,
-               limit: int = MAX_FILE_BYTES) -> ast.File:
-    """Read and parse; ``display`` is the path used in messages (relative to the project)."""
-    shown = display or path
+def read_source(path: str, shown: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The file's bytes, refusing (with its size) a file over ``limit``; ``shown`` names it in errors."""
     try:
         with open(path, "rb") as fh:
             data = fh.read(limit + 1)
@@ -104,4 +102,11 @@ def parse_file(path: str, display: str | None = None, parser: str | None = None,
             f"file is {size / 1048576:.1f} MB, over the {limit / 1048576:g} MB limit for one HCL file",
             Location(shown, 1, 1),
         )
-    return parse(shown, data, parser)
+    return data
+
+
+def parse_file(path: str, display: str | None = None, parser: str | None = None,
+               limit: int = MAX_FILE_BYTES) -> ast.File:
+    """Read and parse; ``display`` is the path used in messages (relative to the project)."""
+    shown = display or path
+    return parse(shown, read_source(path, shown, limit), parser)

@@ -688,16 +688,7 @@ def _matching_brace(text: str, start: int) -> int:
 def assemble_template(flat: list[Any], pos: ast.Pos, path: str) -> Any:
     """Apply strip markers and nest if/for directives; a plain string becomes a Literal."""
     items = list(flat)
-    # strip markers: a directive's left ~ trims the literal before, right ~ the literal after
-    for idx, item in enumerate(items):
-        if isinstance(item, tuple) and item[0] == "dir":
-            if item[2] and idx > 0 and isinstance(items[idx - 1], str):
-                items[idx - 1] = items[idx - 1].rstrip(" \t\r\n")
-            if item[3] and idx + 1 < len(items) and isinstance(items[idx + 1], str):
-                items[idx + 1] = items[idx + 1].lstrip(" \t\r\n")
-        elif (isinstance(item, tuple) and item[0] == "expr" and len(item) > 2 and item[2]
-              and idx + 1 < len(items) and isinstance(items[idx + 1], str)):
-            items[idx + 1] = items[idx + 1].lstrip(" \t\r\n")
+    apply_strip_markers(items)
 
     root: list[Any] = []
     stack: list[tuple[str, Any, list[Any]]] = []  # (kind, node, current parts list)
