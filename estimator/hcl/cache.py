@@ -15,16 +15,17 @@ import functools
 import hashlib
 import os
 import pickle
-import tempfile
 from contextlib import suppress
 from pathlib import Path
 
 from estimator import __version__
+from estimator.errors import InputError
 from estimator.hcl import ast
 
 MAX_BYTES = 256 * 1024 * 1024
 _SUBDIR = "hcl-ast-v1"
 _pruned: set[str] = set()  # directories already size-checked by this process
+_made: set[str] = set()  # directories this process has already created or found
 
 
 def default_dir() -> str:
@@ -82,6 +83,134 @@ def parse_file(path: str, display: str | None = None, parser: str | None = None,
     return load_or_parse(shown, frontend.read_source(path, shown, limit), parser, cache_dir)
 
 
+def parse_files(paths: list[tuple[str, str]], parser: str | None = None, cache_dir: str | None = None,
+                limit: int | None = None) -> list[ast.File | InputError]:
+    """``parse_file`` for a module directory's files, in order; errors are returned, not raised.
+
+    Cached files are read; when many are missing (a cold run) they are split between this
+    process and forked workers, one per spare core. A worker parses its share into the cache
+    and exits; this process then reads those entries. Anything a worker did not deliver (a
+    syntax error, an unwritable cache, a crash) is parsed here, so errors and their messages
+    are exactly the serial ones.
+    """
+    from estimator.hcl import frontend
+
+    name = parser or frontend.DEFAULT_PARSER
+    limit = frontend.MAX_FILE_BYTES if limit is None else limit
+    directory = Path(cache_dir or default_dir()) / _SUBDIR
+    results: list[ast.File | InputError | None] = []
+    missing: list[tuple[int, str, bytes, Path]] = []  # (position, shown path, text, cache entry)
+    for path, shown in paths:
+        try:
+            data = frontend.read_source(path, shown, limit)
+        except InputError as err:
+            results.append(err)
+            continue
+        raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+        entry = directory / cache_key(raw, name)
+        cached = _read(entry)
+        if cached is not None:
+            cached.path = shown
+        else:
+            missing.append((len(results), shown, raw, entry))
+        results.append(cached)
+    delegated: list[tuple[int, str, bytes, Path]] = []
+    workers: list[int] = []
+    if len(missing) >= PARALLEL_MIN_FILES and sum(len(m[2]) for m in missing) >= PARALLEL_MIN_BYTES:
+        shares = _split(missing, _spare_cores() + 1)
+        missing = shares[0]
+        for share in shares[1:]:
+            pid = _fork_worker(share, name, directory)
+            if pid:
+                workers.append(pid)
+                delegated.extend(share)
+            else:
+                missing.extend(share)
+    for index, shown, raw, entry in missing:
+        results[index] = _parse_and_store(shown, raw, name, directory, entry)
+    for pid in workers:
+        with suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+    for index, shown, raw, entry in delegated:
+        cached = _read(entry)
+        if cached is not None:
+            cached.path = shown
+            results[index] = cached
+        else:
+            results[index] = _parse_and_store(shown, raw, name, directory, entry)
+    return [r for r in results if r is not None]
+
+
+PARALLEL_MIN_FILES = 16  # below this (or PARALLEL_MIN_BYTES), a fork costs more than it saves
+PARALLEL_MIN_BYTES = 128 * 1024
+MAX_WORKERS = 4
+
+
+def _spare_cores() -> int:
+    if not hasattr(os, "fork") or os.environ.get("COSTRAIL_PARSE_WORKERS") == "0":
+        return 0
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(0, min(cores, MAX_WORKERS + 1) - 1)
+
+
+def _split(items: list[tuple[int, str, bytes, Path]], parts: int) -> list[list[tuple[int, str, bytes, Path]]]:
+    """Shares of about equal bytes; the first (this process's) is a little smaller, since it
+    also reads the workers' entries back."""
+    if parts <= 1:
+        return [items]
+    total = sum(len(m[2]) for m in items)
+    first = total / parts * 0.85
+    rest = (total - first) / (parts - 1)
+    shares: list[list[tuple[int, str, bytes, Path]]] = [[] for _ in range(parts)]
+    current, filled = 0, 0.0
+    for item in items:
+        bound = first + rest * current
+        if filled >= bound and current < parts - 1:
+            current += 1
+        shares[current].append(item)
+        filled += len(item[2])
+    return shares
+
+
+def _fork_worker(share: list[tuple[int, str, bytes, Path]], name: str, directory: Path) -> int:
+    """Fork a process that parses ``share`` into the cache; its pid, or 0 when fork failed."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        pid = os.fork()
+    except OSError:
+        return 0
+    if pid:
+        return pid
+    status = 0
+    try:  # the worker: never returns, never runs the parent's exit handlers or flushes its buffers
+        from estimator.hcl import frontend
+
+        for _index, shown, raw, entry in share:
+            try:
+                parsed = frontend.parse(shown, raw, name)
+            except Exception:  # noqa: BLE001 - the parent parses it again and reports the error
+                continue
+            _write(directory, entry, parsed)
+    except BaseException:  # noqa: BLE001
+        status = 1
+    finally:
+        os._exit(status)
+
+
+def _parse_and_store(shown: str, raw: bytes, name: str, directory: Path, entry: Path) -> ast.File | InputError:
+    from estimator.hcl import frontend
+
+    try:
+        parsed = frontend.parse(shown, raw, name)
+    except InputError as err:
+        return err
+    _write(directory, entry, parsed)
+    return parsed
+
+
 def _read(entry: Path) -> ast.File | None:
     try:
         with entry.open("rb") as fh:
@@ -95,11 +224,16 @@ def _read(entry: Path) -> ast.File | None:
 
 def _write(directory: Path, entry: Path, parsed: ast.File) -> None:
     """Atomic write (temp file + rename); a cache that cannot be written is silently skipped."""
+    key = str(directory)
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-")
+        if key not in _made:
+            directory.mkdir(parents=True, exist_ok=True)
+            _made.add(key)
+        # a per-process temporary name (O_EXCL) instead of mkstemp's random one: same safety,
+        # a fraction of the cost when a cold run writes hundreds of entries
+        tmp = f"{entry}.{os.getpid()}.tmp"
         try:
-            with os.fdopen(fd, "wb") as fh:
+            with open(tmp, "xb") as fh:
                 pickle.dump(parsed, fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, entry)
         except BaseException:
@@ -108,7 +242,6 @@ def _write(directory: Path, entry: Path, parsed: ast.File) -> None:
             raise
     except OSError:
         return
-    key = str(directory)
     if key not in _pruned:
         _pruned.add(key)
         prune(directory, MAX_BYTES)

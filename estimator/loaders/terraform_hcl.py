@@ -178,13 +178,18 @@ class _Loader:
             files = only
         overrides = [f for f in files if f.name in ("override.tf", "override.tf.json")
                      or f.name.endswith(("_override.tf", "_override.tf.json"))]
-        for f in [f for f in files if f not in overrides] + overrides:
-            shown = self.display(f)
+        ordered = [f for f in files if f not in overrides] + overrides
+        shown_of = {f: self.display(f) for f in ordered}
+        native = [f for f in ordered if not f.name.endswith(".tf.json")]
+        # one batch per directory, so a cold run can parse on every core
+        batch = dict(zip(native, cache.parse_files([(str(f), shown_of[f]) for f in native], self.options.parser,
+                                                   self.options.cache_dir, MAX_FILE_BYTES), strict=True))
+        for f in ordered:
+            shown = shown_of[f]
             try:
-                if f.name.endswith(".tf.json"):
-                    parsed = _parse_json_file(f, shown)
-                else:
-                    parsed = cache.parse_file(str(f), shown, self.options.parser, self.options.cache_dir, MAX_FILE_BYTES)
+                parsed = _parse_json_file(f, shown) if f.name.endswith(".tf.json") else batch[f]
+                if isinstance(parsed, InputError):
+                    raise parsed
             except InputError as err:
                 self.diag(err.message, err.location or Location(shown, 1))
                 continue
@@ -425,6 +430,7 @@ class _ModuleInstance:
         self._module_blocks = {item.block.labels[0]: item for item in src.modules}
         self._modules: dict[str, Any] = {}  # name -> _ModuleInstance | list | dict | None
         self._dep_memo: dict[str, tuple[DefaultRef, ...]] = {}
+        self._defaults_memo: dict[int, dict[str, tuple[DefaultRef, ...]]] = {}  # id(_Item) -> per-argument refs
         self.rel_dir = os.path.relpath(src.dir, loader.root) if src.dir != loader.root else "."
         self.fctx = _FileContext(self)
         self.providers = self._providers(provider_map)
@@ -1091,6 +1097,18 @@ class _ModuleInstance:
             for k, v in own.items():
                 tags[k] = Tag(_tag_value(v), "resource", where, None)
         taggable = True if mode == "managed" and (tags_attr is not None or rtype in TAGGABLE_TYPES) else None
+        return Resource(
+            address=address, type=rtype, name=rname, attributes=attrs, region=region, tags=tags,
+            location=Location(item.file, item.block.pos.line), origin=SOURCE_TERRAFORM_HCL, mode=mode,
+            module=self.module_path, index=index, provider=provider.address, defaults=self._block_defaults(item),
+            taggable=taggable,
+        )
+
+    def _block_defaults(self, item: _Item) -> dict[str, tuple[DefaultRef, ...]]:
+        """Per argument, the variable defaults it depends on: one walk per block, not per instance."""
+        memo = self._defaults_memo.get(id(item))
+        if memo is not None:
+            return dict(memo)
         defaults: dict[str, tuple[DefaultRef, ...]] = {}
         body = item.block.body
         for name, attr in body.attributes.items():
@@ -1106,11 +1124,8 @@ class _ModuleInstance:
             refs = _dedupe(r for expr in _block_exprs(block.body) for r in self.expr_defaults(expr))
             if refs:
                 defaults[name] = _dedupe(defaults.get(name, ()) + refs)
-        return Resource(
-            address=address, type=rtype, name=rname, attributes=attrs, region=region, tags=tags,
-            location=Location(item.file, item.block.pos.line), origin=SOURCE_TERRAFORM_HCL, mode=mode,
-            module=self.module_path, index=index, provider=provider.address, defaults=defaults, taggable=taggable,
-        )
+        self._defaults_memo[id(item)] = defaults
+        return dict(defaults)
 
 
 class _InstanceScope:

@@ -1,0 +1,101 @@
+"""Batch parsing (``cache.parse_files``): forked workers change nothing but the wall time."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+
+from estimator.errors import InputError
+from estimator.hcl import ast, cache, frontend
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked")
+
+
+def _tree(root: Path, files: int) -> list[tuple[str, str]]:
+    paths = []
+    for i in range(files):
+        text = (
+            f'resource "aws_instance" "r{i}" {{\n  instance_type = "t3.{"large" if i % 2 else "micro"}"\n'
+            f'  tags = merge(local.tags, {{ Name = "r{i}-${{var.env}}" }})\n}}\n'
+        )
+        if i == 7:
+            text = "locals {\n  broken = [1, 2\n}\n"  # a syntax error in the middle of the batch
+        path = root / f"f{i:02d}.tf"
+        path.write_text(text)
+        paths.append((str(path), f"f{i:02d}.tf"))
+    return paths
+
+
+def _shape(result: ast.File | InputError) -> object:
+    if isinstance(result, InputError):
+        return ("error", str(result))
+    return (result.path, result.body)
+
+
+@pytest.fixture
+def force_parallel(monkeypatch):
+    monkeypatch.setattr(cache, "PARALLEL_MIN_FILES", 2)
+    monkeypatch.setattr(cache, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(cache, "_spare_cores", lambda: 2)
+
+
+def test_parallel_batch_equals_serial_parsing_in_order_with_errors(tmp_path: Path, force_parallel) -> None:
+    paths = _tree(tmp_path, 24)
+    parallel = cache.parse_files(paths, "tree-sitter", str(tmp_path / "cache"))
+    serial = []
+    for path, shown in paths:
+        try:
+            serial.append(frontend.parse_file(path, shown, "tree-sitter"))
+        except InputError as err:
+            serial.append(err)
+    assert [_shape(r) for r in parallel] == [_shape(r) for r in serial]
+    assert isinstance(parallel[7], InputError) and parallel[7].location.file == "f07.tf"
+    entries = list((tmp_path / "cache" / cache._SUBDIR).iterdir())
+    assert len(entries) == 23  # every good file cached (workers' shares too), no error, no temp file left
+
+
+def test_second_batch_is_read_from_the_cache_without_parsing(tmp_path: Path, force_parallel, monkeypatch) -> None:
+    paths = _tree(tmp_path, 24)
+    first = cache.parse_files(paths, "tree-sitter", str(tmp_path / "cache"))
+    calls: list[str] = []
+    real_parse = frontend.parse
+
+    def counting_parse(path: str, text: object, parser: str | None = None) -> ast.File:
+        calls.append(path)
+        return real_parse(path, text, parser)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(frontend, "parse", counting_parse)
+    second = cache.parse_files(paths, "tree-sitter", str(tmp_path / "cache"))
+    assert calls == ["f07.tf"]  # only the file with the error, which is never cached
+    assert [_shape(r) for r in second] == [_shape(r) for r in first]
+
+
+def test_unwritable_cache_falls_back_to_parsing_here(tmp_path: Path, force_parallel) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the cache directory would be")
+    paths = _tree(tmp_path, 24)
+    results = cache.parse_files(paths, "tree-sitter", str(blocker))
+    assert sum(isinstance(r, ast.File) for r in results) == 23
+    assert [r.path for r in results if isinstance(r, ast.File)][:3] == ["f00.tf", "f01.tf", "f02.tf"]
+
+
+def test_split_keeps_every_item_once_in_order() -> None:
+    items = [(i, f"f{i}", b"x" * (100 + i * 7), Path(f"e{i}")) for i in range(37)]
+    shares = cache._split(items, 3)
+    assert len(shares) == 3 and all(shares)
+    assert [item for share in shares for item in share] == items
+
+
+def test_every_syntax_node_pickles_through_its_fields() -> None:
+    """The fast ``__reduce__`` covers every node class and round-trips (the cache relies on it)."""
+    nodes = [obj for obj in vars(ast).values()
+             if isinstance(obj, type) and obj.__module__ == ast.__name__ and hasattr(obj, "__dataclass_fields__")]
+    assert len(nodes) >= 20
+    for cls in nodes:
+        assert cls.__reduce__ is not object.__reduce__, cls.__name__
+    parsed = frontend.parse("m.tf", 'locals {\n  a = { for k, v in var.m : k => v.x... if v != null }\n'
+                            '  b = "${x ? 1 : -2}%{for i in y}${i[*].z}%{endfor}"\n  c = z.*.w[0]\n}\n', "tree-sitter")
+    assert pickle.loads(pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)) == parsed
