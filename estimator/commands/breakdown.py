@@ -6,6 +6,7 @@ from typing import Any
 
 from estimator import pipeline
 from estimator.commands.common import emit, load_config_for, load_options, project_specs, report_diagnostics
+from estimator.report.streamed import Streamed
 
 
 def run(paths: list[str], *, fmt: str = "table", out_file: str | None = None, **opts: Any) -> int:
@@ -17,11 +18,11 @@ def run(paths: list[str], *, fmt: str = "table", out_file: str | None = None, **
     return 2 if failed else 0
 
 
-def render(results: list[pipeline.ProjectResult], fmt: str) -> str:
+def render(results: list[pipeline.ProjectResult], fmt: str) -> str | Streamed:
     if fmt == "json":
-        from estimator.report.json_report import dumps, report_json
+        from estimator.report.json_report import report_json, streamed
 
-        return dumps(report_json(results, findings=[]))
+        return streamed(report_json(results, findings=[]))
     if fmt == "markdown":
         from estimator.report.markdown import render_breakdown
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from estimator import pipeline
 from estimator.commands.common import emit, load_config_for, load_options, project_specs, report_diagnostics
+from estimator.report.streamed import Streamed
 from policies.finding import Finding
 
 
@@ -50,11 +51,11 @@ def _run_pipeline(specs: list[pipeline.ProjectSpec], options: Any, config: Any, 
 
 
 def render(results: list[pipeline.ProjectResult], findings: list[Finding], fmt: str, pack: str | None,
-           config: Any) -> str:
+           config: Any) -> str | Streamed:
     if fmt == "json":
-        from estimator.report.json_report import dumps, report_json
+        from estimator.report.json_report import report_json, streamed
 
-        return dumps(report_json(results))
+        return streamed(report_json(results))
     if fmt == "sarif":
         from policies.output.sarif import dumps_sarif
 

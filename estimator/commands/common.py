@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from estimator.loaders import LoadOptions
 from estimator.model import Diagnostic
 from estimator.pipeline import ProjectResult, ProjectSpec, specs_from
+from estimator.report.streamed import Streamed
 
 if TYPE_CHECKING:
     from estimator.config import Config
@@ -70,8 +71,15 @@ def _from_cwd(diag: Diagnostic, project_path: str) -> str:
     return str(replace(diag, location=replace(loc, file=shown)))
 
 
-def emit(text: str, out_file: str | None) -> None:
-    if out_file:
+def emit(text: str | Streamed, out_file: str | None) -> None:
+    """The report to ``out_file`` or stdout; streamed reports (JSON) are written piece by piece."""
+    if isinstance(text, Streamed):
+        if out_file:
+            with open(out_file, "w", encoding="utf-8") as fh:
+                text.write_to(fh.write)
+        else:
+            text.write_to(sys.stdout.write)
+    elif out_file:
         Path(out_file).write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")

@@ -31,6 +31,7 @@ from estimator import pipeline
 from estimator.commands.common import emit, load_options, project_specs, report_diagnostics
 from estimator.errors import CostrailError, InputError, UsageError
 from estimator.pipeline import ProjectResult, ProjectSpec
+from estimator.report.streamed import Streamed
 
 if TYPE_CHECKING:
     from estimator.config import Config
@@ -246,11 +247,11 @@ def _warn_base(result: ProjectResult, tree: Worktree) -> None:
 # --- output ------------------------------------------------------------------------------------
 
 
-def _render(change: diffing.CostDiff, head_results: list[ProjectResult], specs: list[ProjectSpec], fmt: str) -> str:
+def _render(change: diffing.CostDiff, head_results: list[ProjectResult], specs: list[ProjectSpec], fmt: str) -> str | Streamed:
     if fmt == "json":
-        from estimator.report.json_report import dumps, report_json
+        from estimator.report.json_report import report_json, streamed
 
-        return dumps(report_json(head_results, findings=change.gate_findings, diff=change.to_json()))
+        return streamed(report_json(head_results, findings=change.gate_findings, diff=change.to_json()))
     if fmt == "markdown":
         from estimator.report.pr_comment import render_comment
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from estimator.cost_model import money
 from estimator.pipeline import ProjectResult
+from estimator.report.streamed import Streamed
 
 if TYPE_CHECKING:
     from policies.finding import Finding
@@ -91,9 +93,18 @@ def _all_findings(results: list[ProjectResult]) -> list[Finding]:
 
 def dumps(doc: dict[str, Any]) -> str:
     """``json.dumps(doc, indent=2, default=_default)`` text, via the faster writer (same bytes)."""
-    from estimator.report.json_text import dumps_indented
+    return str(streamed(doc))
 
-    return dumps_indented(doc, _default) + "\n"
+
+def streamed(doc: dict[str, Any]) -> Streamed:
+    """The same text as ``dumps``, written in pieces by ``emit`` (never one huge string)."""
+    from estimator.report.json_text import write_indented
+
+    def write_to(sink: Callable[[str], object]) -> None:
+        write_indented(doc, _default, sink)
+        sink("\n")
+
+    return Streamed(write_to)
 
 
 def _default(value: Any) -> Any:

@@ -73,3 +73,26 @@ def test_unsupported_key_type_raises_like_json() -> None:
         json.dumps({(1, 2): 1}, indent=2)
     with pytest.raises(TypeError):
         dumps_indented({(1, 2): 1}, _default)
+
+
+def test_large_documents_reach_the_sink_in_bounded_pieces() -> None:
+    """A big report is handed over in several pieces (never one huge string) that join to the same text."""
+    from estimator.report.json_text import FLUSH_PIECES, write_indented
+
+    doc = {"resources": [{"address": f"aws_instance.r[{i}]", "tags": {"team": "ml", "n": i}} for i in range(5000)]}
+    pieces: list[str] = []
+    write_indented(doc, _default, pieces.append)
+    assert len(pieces) >= 4
+    assert max(len(p) for p in pieces) < FLUSH_PIECES * 64
+    assert "".join(pieces) == json.dumps(doc, indent=2, default=_default)
+
+
+def test_emit_streams_json_to_a_file_with_the_same_bytes(tmp_path) -> None:
+    from estimator.commands.common import emit
+    from estimator.report.json_report import streamed
+
+    doc = {"schema": "costrail/v1", "items": list(range(40000)), "money": Decimal("1.5")}
+    out = tmp_path / "report.json"
+    emit(streamed(doc), str(out))
+    assert out.read_text(encoding="utf-8") == dumps(doc)
+    assert json.loads(out.read_text(encoding="utf-8"))["money"] == "1.50"
