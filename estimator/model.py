@@ -5,7 +5,7 @@ Kept free of third-party imports (checkov imports this module from its own venv)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,6 +107,38 @@ class DefaultRef:
     kind: str = "terraform-variable"  # or "pulumi-config"
 
 
+class LazyDefaults(Mapping[str, tuple[DefaultRef, ...]]):
+    """``Resource.defaults`` worked out on first read: only a few policies ask, for a few
+    resources, and walking every argument of every block for them was a fifth of evaluation."""
+
+    __slots__ = ("_compute", "_value")
+
+    def __init__(self, compute: Callable[[], dict[str, tuple[DefaultRef, ...]]]) -> None:
+        self._compute: Callable[[], dict[str, tuple[DefaultRef, ...]]] | None = compute
+        self._value: dict[str, tuple[DefaultRef, ...]] | None = None
+
+    def _get(self) -> dict[str, tuple[DefaultRef, ...]]:
+        if self._value is None:
+            assert self._compute is not None
+            self._value, self._compute = self._compute(), None
+        return self._value
+
+    def __getitem__(self, key: str) -> tuple[DefaultRef, ...]:
+        return self._get()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+    def __repr__(self) -> str:
+        return repr(self._get())
+
+    def __reduce__(self) -> tuple[type, tuple[dict[str, tuple[DefaultRef, ...]]]]:
+        return dict, (dict(self._get()),)  # pickles (and copies) as the plain dict it stands for
+
+
 @dataclass
 class Resource:
     """One planned resource instance, whatever it was read from."""
@@ -123,7 +155,7 @@ class Resource:
     module: str = ""  # "module.a.module.b", "" at the root
     index: Any = None  # count index (int) or for_each key (str)
     provider: str = "aws"  # provider config address, e.g. "aws" or "aws.west"
-    defaults: dict[str, tuple[DefaultRef, ...]] = field(default_factory=dict)
+    defaults: Mapping[str, tuple[DefaultRef, ...]] = field(default_factory=dict)  # a dict or LazyDefaults
     actions: tuple[str, ...] = ()  # plan actions, e.g. ("create",); empty for HCL
     source_type: str | None = None  # the type as written at the source (a Pulumi token)
     parent: str | None = None  # Pulumi parent address

@@ -68,3 +68,25 @@ def test_unpriced_component_never_counts_as_zero() -> None:
     priced = CostedResource(res, [CostComponent("Instance usage", "hours", Decimal(730), Decimal("0.096"))])
     assert priced.monthly_cost == Decimal("70.080")
     assert priced.to_json()["components"][0]["monthly_cost"] == "70.08"
+
+
+def test_lazy_defaults_compute_once_on_first_read_and_act_as_the_dict() -> None:
+    import pickle
+
+    from estimator.model import DefaultRef, LazyDefaults
+
+    calls: list[int] = []
+    ref = (DefaultRef("var.size", "g5.12xlarge", None),)
+
+    def compute() -> dict[str, tuple[DefaultRef, ...]]:
+        calls.append(1)
+        return {"instance_type": ref}
+
+    lazy = LazyDefaults(compute)
+    assert calls == []
+    assert lazy.get("instance_type") == ref and lazy.get("ami", ()) == ()
+    assert lazy == {"instance_type": ref} and {"instance_type": ref} == lazy
+    assert list(lazy) == ["instance_type"] and len(lazy) == 1
+    assert calls == [1]
+    restored = pickle.loads(pickle.dumps(lazy))
+    assert type(restored) is dict and restored == {"instance_type": ref}

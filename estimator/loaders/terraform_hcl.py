@@ -7,6 +7,7 @@ expression become diagnostics; the rest of the directory is still read.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -35,6 +36,7 @@ from estimator.model import (
     SOURCE_TERRAFORM_HCL,
     DefaultRef,
     Diagnostic,
+    LazyDefaults,
     Location,
     Project,
     Resource,
@@ -1100,7 +1102,8 @@ class _ModuleInstance:
         return Resource(
             address=address, type=rtype, name=rname, attributes=attrs, region=region, tags=tags,
             location=Location(item.file, item.block.pos.line), origin=SOURCE_TERRAFORM_HCL, mode=mode,
-            module=self.module_path, index=index, provider=provider.address, defaults=self._block_defaults(item),
+            module=self.module_path, index=index, provider=provider.address,
+            defaults=LazyDefaults(functools.partial(self._block_defaults, item)),
             taggable=taggable,
         )
 
