@@ -108,35 +108,40 @@ class DefaultRef:
 
 
 class LazyDefaults(Mapping[str, tuple[DefaultRef, ...]]):
-    """``Resource.defaults`` worked out on first read: only a few policies ask, for a few
-    resources, and walking every argument of every block for them was a fifth of evaluation."""
+    """``Resource.defaults`` worked out per argument on first read: policies ask about a few
+    arguments (the instance types), and walking every argument of every block for them was a
+    fifth of evaluation. Arguments that no default feeds are absent, as in the plain dict."""
 
-    __slots__ = ("_compute", "_value")
+    __slots__ = ("_compute", "_names", "_known")
 
-    def __init__(self, compute: Callable[[], dict[str, tuple[DefaultRef, ...]]]) -> None:
-        self._compute: Callable[[], dict[str, tuple[DefaultRef, ...]]] | None = compute
-        self._value: dict[str, tuple[DefaultRef, ...]] | None = None
+    def __init__(self, compute: Callable[[str], tuple[DefaultRef, ...]], names: tuple[str, ...]) -> None:
+        self._compute = compute
+        self._names = names
+        self._known: dict[str, tuple[DefaultRef, ...]] = {}
 
-    def _get(self) -> dict[str, tuple[DefaultRef, ...]]:
-        if self._value is None:
-            assert self._compute is not None
-            self._value, self._compute = self._compute(), None
-        return self._value
+    def _refs(self, name: str) -> tuple[DefaultRef, ...]:
+        refs = self._known.get(name)
+        if refs is None:
+            refs = self._known[name] = self._compute(name) if name in self._names else ()
+        return refs
 
     def __getitem__(self, key: str) -> tuple[DefaultRef, ...]:
-        return self._get()[key]
+        refs = self._refs(key)
+        if not refs:
+            raise KeyError(key)
+        return refs
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._get())
+        return iter([name for name in self._names if self._refs(name)])
 
     def __len__(self) -> int:
-        return len(self._get())
+        return sum(1 for _ in self)
 
     def __repr__(self) -> str:
-        return repr(self._get())
+        return repr(dict(self))
 
     def __reduce__(self) -> tuple[type, tuple[dict[str, tuple[DefaultRef, ...]]]]:
-        return dict, (dict(self._get()),)  # pickles (and copies) as the plain dict it stands for
+        return dict, (dict(self),)  # pickles (and copies) as the plain dict it stands for
 
 
 @dataclass

@@ -70,23 +70,25 @@ def test_unpriced_component_never_counts_as_zero() -> None:
     assert priced.to_json()["components"][0]["monthly_cost"] == "70.08"
 
 
-def test_lazy_defaults_compute_once_on_first_read_and_act_as_the_dict() -> None:
+def test_lazy_defaults_compute_each_argument_once_on_first_read_and_act_as_the_dict() -> None:
     import pickle
 
     from estimator.model import DefaultRef, LazyDefaults
 
-    calls: list[int] = []
+    calls: list[str] = []
     ref = (DefaultRef("var.size", "g5.12xlarge", None),)
 
-    def compute() -> dict[str, tuple[DefaultRef, ...]]:
-        calls.append(1)
-        return {"instance_type": ref}
+    def compute(name: str) -> tuple[DefaultRef, ...]:
+        calls.append(name)
+        return ref if name == "instance_type" else ()
 
-    lazy = LazyDefaults(compute)
+    lazy = LazyDefaults(compute, ("ami", "instance_type", "tags"))
     assert calls == []
-    assert lazy.get("instance_type") == ref and lazy.get("ami", ()) == ()
+    assert lazy.get("instance_type") == ref and lazy.get("instance_type") == ref
+    assert calls == ["instance_type"]  # only the argument asked for, once
+    assert lazy.get("ami", ()) == () and lazy.get("not_an_argument", ()) == ()
+    assert calls == ["instance_type", "ami"]
     assert lazy == {"instance_type": ref} and {"instance_type": ref} == lazy
     assert list(lazy) == ["instance_type"] and len(lazy) == 1
-    assert calls == [1]
     restored = pickle.loads(pickle.dumps(lazy))
     assert type(restored) is dict and restored == {"instance_type": ref}

@@ -432,7 +432,7 @@ class _ModuleInstance:
         self._module_blocks = {item.block.labels[0]: item for item in src.modules}
         self._modules: dict[str, Any] = {}  # name -> _ModuleInstance | list | dict | None
         self._dep_memo: dict[str, tuple[DefaultRef, ...]] = {}
-        self._defaults_memo: dict[int, dict[str, tuple[DefaultRef, ...]]] = {}  # id(_Item) -> per-argument refs
+        self._defaults_memo: dict[tuple[int, str], tuple[DefaultRef, ...]] = {}  # (id(_Item), argument) -> refs
         self.rel_dir = os.path.relpath(src.dir, loader.root) if src.dir != loader.root else "."
         self.fctx = _FileContext(self)
         self.providers = self._providers(provider_map)
@@ -1103,32 +1103,39 @@ class _ModuleInstance:
             address=address, type=rtype, name=rname, attributes=attrs, region=region, tags=tags,
             location=Location(item.file, item.block.pos.line), origin=SOURCE_TERRAFORM_HCL, mode=mode,
             module=self.module_path, index=index, provider=provider.address,
-            defaults=LazyDefaults(functools.partial(self._block_defaults, item)),
+            defaults=LazyDefaults(functools.partial(self._argument_defaults, item), self._argument_names(item)),
             taggable=taggable,
         )
 
-    def _block_defaults(self, item: _Item) -> dict[str, tuple[DefaultRef, ...]]:
-        """Per argument, the variable defaults it depends on: one walk per block, not per instance."""
-        memo = self._defaults_memo.get(id(item))
-        if memo is not None:
-            return dict(memo)
-        defaults: dict[str, tuple[DefaultRef, ...]] = {}
+    def _argument_names(self, item: _Item) -> tuple[str, ...]:
         body = item.block.body
-        for name, attr in body.attributes.items():
-            if name in META_ARGUMENTS:
-                continue
+        names = [name for name in body.attributes if name not in META_ARGUMENTS]
+        for block in body.blocks:
+            if block.type not in IGNORED_BLOCKS:
+                names.append(block.labels[0] if block.type == "dynamic" and block.labels else block.type)
+        return tuple(dict.fromkeys(names))
+
+    def _argument_defaults(self, item: _Item, name: str) -> tuple[DefaultRef, ...]:
+        """The variable defaults one argument (attribute or nested blocks) depends on; once per block."""
+        key = (id(item), name)
+        memo = self._defaults_memo.get(key)
+        if memo is not None:
+            return memo
+        body = item.block.body
+        refs: tuple[DefaultRef, ...] = ()
+        attr = body.attributes.get(name)
+        if attr is not None and name not in META_ARGUMENTS:
             refs = self.expr_defaults(attr.expr)
-            if refs:
-                defaults[name] = refs
         for block in body.blocks:
             if block.type in IGNORED_BLOCKS:
                 continue
-            name = block.labels[0] if block.type == "dynamic" and block.labels else block.type
-            refs = _dedupe(r for expr in _block_exprs(block.body) for r in self.expr_defaults(expr))
-            if refs:
-                defaults[name] = _dedupe(defaults.get(name, ()) + refs)
-        self._defaults_memo[id(item)] = defaults
-        return dict(defaults)
+            if (block.labels[0] if block.type == "dynamic" and block.labels else block.type) != name:
+                continue
+            block_refs = _dedupe(r for expr in _block_exprs(block.body) for r in self.expr_defaults(expr))
+            if block_refs:
+                refs = _dedupe(refs + block_refs)
+        self._defaults_memo[key] = refs
+        return refs
 
 
 class _InstanceScope:
