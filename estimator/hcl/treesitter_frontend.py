@@ -15,6 +15,7 @@ a python-hcl2 import on the error path only.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import sys
@@ -148,6 +149,7 @@ class _Converter:
         self.path = path
         self.line_offset = line_offset
         self.comments: list[tuple[int, str]] = []
+        self.comment_starts: list[int] | None = None  # byte offsets, for ``kids`` (None: not collected)
         self.level = 0
         self.cursor = 0
         self.data = text.encode("utf-8")
@@ -199,16 +201,25 @@ class _Converter:
         return self.data[node.start_byte : node.end_byte].decode("utf-8")
 
     def kids(self, node: Any) -> list[Any]:
-        """Children without comments (comments are collected once per file by ``collect_comments``)."""
+        """Children without comments (comments are collected once per file by ``collect_comments``);
+        only a node whose span holds a comment is filtered."""
+        starts = self.comment_starts
+        if starts is not None:
+            i = bisect.bisect_left(starts, node.start_byte)
+            if i == len(starts) or starts[i] >= node.end_byte:
+                return node.children
         comment = _comment_id()
         return [c for c in node.children if c.kind_id != comment]
 
     def collect_comments(self, root: Any) -> None:
         """All comments in one C-side query, in python-hcl2's (line, text) format."""
         if b"#" not in self.data and b"//" not in self.data and b"/*" not in self.data:
+            self.comment_starts = []
             return
-        for node in _query_cursor().captures(root).get("c", []):
+        nodes = _query_cursor().captures(root).get("c", [])
+        for node in nodes:
             self.comment(node)
+        self.comment_starts = sorted(node.start_byte for node in nodes)
 
     def comment(self, node: Any) -> None:
         raw = self.text(node)
