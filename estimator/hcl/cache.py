@@ -147,7 +147,11 @@ MAX_WORKERS = 4
 
 
 def _spare_cores() -> int:
-    if not hasattr(os, "fork") or os.environ.get("COSTRAIL_PARSE_WORKERS") == "0":
+    """Cores a fork can use: none where fork is missing or unsafe (other threads running, as
+    when costrail is used as a library), or when ``COSTRAIL_PARSE_WORKERS=0``."""
+    import threading
+
+    if not hasattr(os, "fork") or os.environ.get("COSTRAIL_PARSE_WORKERS") == "0" or threading.active_count() > 1:
         return 0
     try:
         cores = len(os.sched_getaffinity(0))

@@ -99,3 +99,20 @@ def test_every_syntax_node_pickles_through_its_fields() -> None:
     parsed = frontend.parse("m.tf", 'locals {\n  a = { for k, v in var.m : k => v.x... if v != null }\n'
                             '  b = "${x ? 1 : -2}%{for i in y}${i[*].z}%{endfor}"\n  c = z.*.w[0]\n}\n', "tree-sitter")
     assert pickle.loads(pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)) == parsed
+
+
+def test_no_fork_while_other_threads_run(monkeypatch) -> None:
+    import threading
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    assert cache._spare_cores() == 3
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert cache._spare_cores() == 0
+    finally:
+        stop.set()
+        thread.join()
+    monkeypatch.setenv("COSTRAIL_PARSE_WORKERS", "0")
+    assert cache._spare_cores() == 0
