@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -75,6 +76,16 @@ def run_once(argv: list[str], cwd: Path | None = None, env: dict[str, str] | Non
     return seconds, int(usage.ru_maxrss), proc.returncode, last
 
 
+CHECKOV_OWN = "checkov -d, costrail's rules only"
+
+
+def adapted_rule_ids() -> list[str]:
+    """The rule ids the checkov adapter registers (read from its source: checkov is not importable here)."""
+    text = (REPO / "policies" / "checkov" / "costrail_checks.py").read_text(encoding="utf-8")
+    block = text.split("ADAPTED", 1)[1].split("}", 1)[0]
+    return re.findall(r'"(CR-[A-Z]+-\d+)":', block)
+
+
 def checkov_bin() -> str | None:
     for venv in (os.environ.get("COSTRAIL_CHECKOV_VENV"), str(REPO / ".venv-checkov")):
         if venv and (Path(venv) / "bin" / "checkov").exists():
@@ -122,6 +133,10 @@ def bench_size(files: int, repeat: int, work: Path, with_checkov: bool, parser: 
     if checkov:
         commands["checkov -d"] = ([checkov, "-d", str(base), "--framework", "terraform", "--quiet", "--compact",
                                    "--skip-download"], None, None, False)
+        # the same work as `costrail check`: costrail's rules as checkov external checks, and only them
+        commands[CHECKOV_OWN] = ([checkov, "-d", str(base), "--framework", "terraform", "--external-checks-dir",
+                                  str(REPO / "policies" / "checkov"), "--check", ",".join(adapted_rule_ids()),
+                                  "--quiet", "--compact", "--skip-download"], None, None, False)
 
     if only:
         commands = {k: v for k, v in commands.items() if any(word in k for word in only)}
@@ -129,7 +144,7 @@ def bench_size(files: int, repeat: int, work: Path, with_checkov: bool, parser: 
     env_base = {**os.environ, "PYTHONPATH": str(REPO)}
     for round_no in range(repeat):
         for name, (argv, cwd, env, cold) in commands.items():
-            if name == "checkov -d" and round_no >= checkov_repeat:
+            if name.startswith("checkov") and round_no >= checkov_repeat:
                 continue
             cache_dir = None
             call = list(argv)
@@ -144,7 +159,7 @@ def bench_size(files: int, repeat: int, work: Path, with_checkov: bool, parser: 
                 shutil.rmtree(cache_dir, ignore_errors=True)
             s = samples[name]
             s.codes.add(code)
-            kind = name.split(" ")[1] if name.startswith("costrail") else name
+            kind = name.split(" ")[1] if name.startswith("costrail") else name.split(",")[0]
             if code not in OK_CODES.get(kind, (0,)) or err.startswith("traceback:"):
                 s.error = s.error or f"exit {code}: {err[:120]}"
                 continue
@@ -180,6 +195,9 @@ def render(results: list[dict], repeat: int) -> str:
                 note = "target ≤ 1.5× fmt"
             elif name.startswith("costrail check") and checkov and checkov.seconds:
                 note = f"checkov / check = {checkov.median / s.median:.1f}× (target ≥ 30)"
+                own = samples.get(CHECKOV_OWN)
+                if own and own.seconds:
+                    note += f"; checkov with costrail's rules only / check = {own.median / s.median:.1f}×"
             lines.append(f"| {res['files']} | {res['bytes'] / 1e6:.2f} | {res['resources']} | {name} | "
                          f"{s.median:.2f} | {ratio} | {max(s.rss_kb) / 1024:.0f} | {note} |")
     return "\n".join(lines)
