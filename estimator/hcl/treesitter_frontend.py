@@ -495,7 +495,8 @@ class _Converter:
 
     def literal_chunk(self, raw: str, node: Any) -> str:
         if "$${" not in raw and "%%{" not in raw:
-            return decode_escapes(raw, self.path, self.pos(node))
+            # the position is only for an invalid escape's message: skip making it when there is none
+            return decode_escapes(raw, self.path, self.pos(node)) if "\\" in raw else raw
         out: list[str] = []
         last = 0
         for m in _ESCAPED.finditer(raw):
