@@ -138,6 +138,15 @@ class _Provider:
     default_tags: dict[str, Any]
     tags_location: Location | None
     location: Location | None
+    _tag_objects: dict[str, Tag] | None = field(default=None, repr=False, compare=False)
+
+    def default_tag_objects(self) -> dict[str, Tag]:
+        """The default tags as ``Tag``s, made once: every resource of the provider shares them
+        (``Tag`` is frozen), instead of building ~10 per resource."""
+        if self._tag_objects is None:
+            self._tag_objects = {k: Tag(_tag_value(v), "default_tags", self.tags_location, self.address)
+                                 for k, v in self.default_tags.items()}
+        return self._tag_objects
 
 
 class _Loader:
@@ -1085,10 +1094,7 @@ class _ModuleInstance:
                              Location(item.file, provider_ref.pos.line, provider_ref.pos.column))
             provider = self.providers["aws"]
         region = provider.region if provider.region is not None else self.loader.options.default_region
-        tags: dict[str, Tag] = {}
-        if is_aws:
-            for k, v in provider.default_tags.items():
-                tags[k] = Tag(_tag_value(v), "default_tags", provider.tags_location, provider.address)
+        tags: dict[str, Tag] = dict(provider.default_tag_objects()) if is_aws else {}
         own = attrs.get("tags")
         tags_attr = item.block.body.attributes.get("tags")
         if isinstance(own, list) and all(
