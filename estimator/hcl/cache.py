@@ -64,13 +64,10 @@ def load_or_parse(path: str, text: str | bytes, parser: str | None, cache_dir: s
     data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
     directory = Path(cache_dir or default_dir()) / _SUBDIR
     entry = directory / cache_key(data, name)
-    cached = _read(entry)
-    if cached is not None:
-        cached.path = path
-        return cached
-    parsed = frontend.parse(path, text, name)
-    _write(directory, entry, parsed)
-    return parsed
+    result = _cached(entry, path) or _parse_and_store(path, text, name, directory, entry)
+    if isinstance(result, InputError):
+        raise result
+    return result
 
 
 def parse_file(path: str, display: str | None = None, parser: str | None = None, cache_dir: str | None = None,
@@ -102,16 +99,13 @@ def parse_files(paths: list[tuple[str, str]], parser: str | None = None, cache_d
     missing: list[tuple[int, str, bytes, Path]] = []  # (position, shown path, text, cache entry)
     for path, shown in paths:
         try:
-            data = frontend.read_source(path, shown, limit)
+            raw = frontend.read_source(path, shown, limit)
         except InputError as err:
             results.append(err)
             continue
-        raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
         entry = directory / cache_key(raw, name)
-        cached = _read(entry)
-        if cached is not None:
-            cached.path = shown
-        else:
+        cached = _cached(entry, shown)
+        if cached is None:
             missing.append((len(results), shown, raw, entry))
         results.append(cached)
     delegated: list[tuple[int, str, bytes, Path]] = []
@@ -132,12 +126,7 @@ def parse_files(paths: list[tuple[str, str]], parser: str | None = None, cache_d
         with suppress(ChildProcessError):
             os.waitpid(pid, 0)
     for index, shown, raw, entry in delegated:
-        cached = _read(entry)
-        if cached is not None:
-            cached.path = shown
-            results[index] = cached
-        else:
-            results[index] = _parse_and_store(shown, raw, name, directory, entry)
+        results[index] = _cached(entry, shown) or _parse_and_store(shown, raw, name, directory, entry)
     return [r for r in results if r is not None]
 
 
@@ -203,11 +192,19 @@ def _fork_worker(share: list[tuple[int, str, bytes, Path]], name: str, directory
         os._exit(status)
 
 
-def _parse_and_store(shown: str, raw: bytes, name: str, directory: Path, entry: Path) -> ast.File | InputError:
+def _cached(entry: Path, shown: str) -> ast.File | None:
+    """The cached tree, under the caller's path; None on a miss."""
+    cached = _read(entry)
+    if cached is not None:
+        cached.path = shown
+    return cached
+
+
+def _parse_and_store(shown: str, text: str | bytes, name: str, directory: Path, entry: Path) -> ast.File | InputError:
     from estimator.hcl import frontend
 
     try:
-        parsed = frontend.parse(shown, raw, name)
+        parsed = frontend.parse(shown, text, name)
     except InputError as err:
         return err
     _write(directory, entry, parsed)
