@@ -247,7 +247,9 @@ def _warn_base(result: ProjectResult, tree: Worktree) -> None:
 # --- output ------------------------------------------------------------------------------------
 
 
-def _render(change: diffing.CostDiff, head_results: list[ProjectResult], specs: list[ProjectSpec], fmt: str) -> str | Streamed:
+def _render(
+    change: diffing.CostDiff, head_results: list[ProjectResult], specs: list[ProjectSpec], fmt: str
+) -> str | Streamed:
     if fmt == "json":
         from estimator.report.json_report import report_json, streamed
 

@@ -1116,9 +1116,7 @@ class _ModuleInstance:
     def _argument_names(self, item: _Item) -> tuple[str, ...]:
         body = item.block.body
         names = [name for name in body.attributes if name not in META_ARGUMENTS]
-        for block in body.blocks:
-            if block.type not in IGNORED_BLOCKS:
-                names.append(block.labels[0] if block.type == "dynamic" and block.labels else block.type)
+        names.extend(_argument_name(block) for block in body.blocks if block.type not in IGNORED_BLOCKS)
         return tuple(dict.fromkeys(names))
 
     def _argument_defaults(self, item: _Item, name: str) -> tuple[DefaultRef, ...]:
@@ -1133,9 +1131,7 @@ class _ModuleInstance:
         if attr is not None and name not in META_ARGUMENTS:
             refs = self.expr_defaults(attr.expr)
         for block in body.blocks:
-            if block.type in IGNORED_BLOCKS:
-                continue
-            if (block.labels[0] if block.type == "dynamic" and block.labels else block.type) != name:
+            if block.type in IGNORED_BLOCKS or _argument_name(block) != name:
                 continue
             block_refs = _dedupe(r for expr in _block_exprs(block.body) for r in self.expr_defaults(expr))
             if block_refs:
@@ -1326,6 +1322,11 @@ def _traversal_text(node: Any) -> str | None:
     if isinstance(node, ast.Literal) and isinstance(node.value, str):
         return node.value
     return None
+
+
+def _argument_name(block: ast.Block) -> str:
+    """The argument a nested block sets: its type, or a ``dynamic`` block's label."""
+    return block.labels[0] if block.type == "dynamic" and block.labels else block.type
 
 
 def _block_exprs(body: ast.Body) -> list[Any]:
