@@ -1,8 +1,8 @@
 """The `.costrail.yml` org config (DESIGN.md contract): parsed strictly, with key and line.
 
 An unknown key or a wrong type is a ``ConfigError`` that names the key and its line, never
-silently ignored: a typo in a budget must not turn a mandatory gate off. Lines come from
-``yaml.compose`` node marks. ``Config()`` with no arguments is the all-defaults config.
+silently ignored: a typo in a budget must not turn a mandatory gate off. The YAML is read by
+``estimator.config_file``. ``Config()`` with no arguments is the all-defaults config.
 """
 
 from __future__ import annotations
@@ -10,11 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from estimator.errors import ConfigError
 from estimator.model import Location
@@ -23,13 +20,6 @@ CONFIG_NAMES = (".costrail.yml", ".costrail.yaml")
 ENFORCEMENTS = ("advisory", "mandatory", "disabled")
 TAG_SCOPES = ("costed", "all")
 RULE_ID = re.compile(r"^CR-[A-Z]{3}-\d{3}$")
-
-_INT = "tag:yaml.org,2002:int"
-_FLOAT = "tag:yaml.org,2002:float"
-_STR = "tag:yaml.org,2002:str"
-_BOOL = "tag:yaml.org,2002:bool"
-_NULL = "tag:yaml.org,2002:null"
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
 @dataclass
@@ -156,266 +146,7 @@ def parse_config_file(path: Path) -> Config:
 
 
 def parse_config_text(text: str, filename: str = ".costrail.yml") -> Config:
-    """Parse and validate; every error names the key and line."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        loc = Location(filename, mark.line + 1) if mark is not None else None
-        problem = getattr(err, "problem", None) or str(err)
-        raise ConfigError(f"invalid YAML: {problem}", loc) from err
-    return _Parser(filename).config(root)
+    """Parse and validate; every error names the key and line (``config_file`` reads the YAML)."""
+    from estimator.config_file import parse_config_text as parse
 
-
-# ---------------------------------------------------------------- validation
-
-
-class _Parser:
-    def __init__(self, filename: str) -> None:
-        self.filename = filename
-
-    def loc(self, node: yaml.Node) -> Location:
-        return Location(self.filename, node.start_mark.line + 1)
-
-    def error(self, key: str, node: yaml.Node, message: str) -> ConfigError:
-        return ConfigError(f"{key}: {message}", self.loc(node))
-
-    # -- node helpers
-    def mapping(self, key: str, node: yaml.Node) -> list[tuple[str, yaml.Node, yaml.Node]]:
-        if not isinstance(node, yaml.MappingNode):
-            raise self.error(key, node, "expected a mapping")
-        items = []
-        seen: set[str] = set()
-        for knode, vnode in node.value:
-            if not isinstance(knode, yaml.ScalarNode):
-                raise self.error(key, knode, "keys must be plain strings")
-            name = str(knode.value)
-            full = f"{key}.{name}" if key else name
-            if name in seen:
-                raise self.error(full, knode, "duplicate key")
-            seen.add(name)
-            items.append((name, knode, vnode))
-        return items
-
-    def string(self, key: str, node: yaml.Node, *, allow_null: bool = False) -> str | None:
-        if isinstance(node, yaml.ScalarNode) and node.tag == _NULL and allow_null:
-            return None
-        if not isinstance(node, yaml.ScalarNode) or node.tag not in (_STR, _INT, _FLOAT, _TIMESTAMP):
-            raise self.error(key, node, "expected a string")
-        if node.tag != _STR:
-            # e.g. `env: 2024` — a tag value written unquoted; keep the text as written.
-            return str(node.value)
-        return str(node.value)
-
-    def string_list(self, key: str, node: yaml.Node) -> list[str]:
-        if not isinstance(node, yaml.SequenceNode):
-            raise self.error(key, node, "expected a list of strings")
-        return [self.string(f"{key}[{i}]", item) or "" for i, item in enumerate(node.value)]
-
-    def integer(self, key: str, node: yaml.Node, *, minimum: int = 0) -> int:
-        if not isinstance(node, yaml.ScalarNode) or node.tag != _INT:
-            raise self.error(key, node, "expected an integer")
-        value = int(str(node.value).replace("_", ""), 0)
-        if value < minimum:
-            raise self.error(key, node, f"must be at least {minimum}")
-        return value
-
-    def number(self, key: str, node: yaml.Node, *, allow_null: bool = False) -> Decimal | None:
-        if isinstance(node, yaml.ScalarNode) and node.tag == _NULL and allow_null:
-            return None
-        if not isinstance(node, yaml.ScalarNode) or node.tag not in (_INT, _FLOAT):
-            raise self.error(key, node, "expected a number")
-        try:
-            value = Decimal(str(node.value).replace("_", ""))
-        except InvalidOperation as err:
-            raise self.error(key, node, "expected a number") from err
-        if not value.is_finite() or value < 0:
-            raise self.error(key, node, "must be a non-negative number")
-        return value
-
-    def date(self, key: str, node: yaml.Node) -> dt.date | None:
-        if isinstance(node, yaml.ScalarNode) and node.tag == _NULL:
-            return None
-        if isinstance(node, yaml.ScalarNode) and node.tag in (_TIMESTAMP, _STR):
-            try:
-                return dt.date.fromisoformat(str(node.value).strip()[:10])
-            except ValueError:
-                pass
-        raise self.error(key, node, "expected a date YYYY-MM-DD")
-
-    # -- sections
-    def config(self, root: yaml.Node | None) -> Config:
-        cfg = Config()
-        if root is None:
-            return cfg
-        handlers = {
-            "version": self._version,
-            "region": self._region,
-            "environment_tag": self._environment_tag,
-            "required_tags": self._required_tags,
-            "allowed_tag_values": self._allowed_tag_values,
-            "ai_tags": self._ai_tags,
-            "gpu": self._gpu,
-            "budgets": self._budgets,
-            "policies": self._policies,
-            "packs": self._packs,
-            "suppressions": self._suppressions,
-            "projects": self._projects,
-        }
-        for name, knode, vnode in self.mapping("", root):
-            handler = handlers.get(name)
-            if handler is None:
-                raise self.error(name, knode, f"unknown key (expected one of {', '.join(handlers)})")
-            handler(cfg, vnode)
-        return cfg
-
-    def _version(self, cfg: Config, node: yaml.Node) -> None:
-        cfg.version = self.integer("version", node)
-        if cfg.version != 1:
-            raise self.error("version", node, "only version 1 is supported")
-
-    def _region(self, cfg: Config, node: yaml.Node) -> None:
-        cfg.region = self.string("region", node, allow_null=True)
-
-    def _environment_tag(self, cfg: Config, node: yaml.Node) -> None:
-        cfg.environment_tag = self.string("environment_tag", node) or "env"
-
-    def _required_tags(self, cfg: Config, node: yaml.Node) -> None:
-        if isinstance(node, yaml.SequenceNode):
-            cfg.required_tags = self.string_list("required_tags", node)
-            return
-        for name, knode, vnode in self.mapping("required_tags", node):
-            key = f"required_tags.{name}"
-            if name == "tags":
-                cfg.required_tags = self.string_list(key, vnode)
-            elif name == "scope":
-                scope = self.string(key, vnode)
-                if scope not in TAG_SCOPES:
-                    raise self.error(key, vnode, f"expected one of {', '.join(TAG_SCOPES)}")
-                cfg.required_tags_scope = scope
-            else:
-                raise self.error(key, knode, "unknown key (expected tags or scope)")
-
-    def _allowed_tag_values(self, cfg: Config, node: yaml.Node) -> None:
-        for name, _knode, vnode in self.mapping("allowed_tag_values", node):
-            key = f"allowed_tag_values.{name}"
-            if isinstance(vnode, yaml.SequenceNode):
-                cfg.allowed_tag_values[name] = self.string_list(key, vnode)
-            else:
-                pattern = self.string(key, vnode) or ""
-                try:
-                    re.compile(pattern)
-                except re.error as err:
-                    raise self.error(key, vnode, f"invalid regular expression: {err}") from err
-                cfg.allowed_tag_values[name] = pattern
-
-    def _ai_tags(self, cfg: Config, node: yaml.Node) -> None:
-        cfg.ai_tags = self.string_list("ai_tags", node)
-
-    def _gpu(self, cfg: Config, node: yaml.Node) -> None:
-        for name, knode, vnode in self.mapping("gpu", node):
-            key = f"gpu.{name}"
-            if name == "default_max_gpus":
-                cfg.gpu.default_max_gpus = self.integer(key, vnode)
-            elif name == "max_gpus":
-                values = {env: self.integer(f"{key}.{env}", v) for env, _k, v in self.mapping(key, vnode)}
-                cfg.gpu.max_gpus = {"default": 8, **values}
-            elif name == "max_hourly_usd":
-                cfg.gpu.max_hourly_usd = {
-                    env: self.number(f"{key}.{env}", v) or Decimal(0) for env, _k, v in self.mapping(key, vnode)
-                }
-            else:
-                raise self.error(key, knode, "unknown key (expected default_max_gpus, max_gpus or max_hourly_usd)")
-
-    def _budgets(self, cfg: Config, node: yaml.Node) -> None:
-        names = ("max_exposure_usd", "monthly_increase_usd", "monthly_increase_percent")
-        for name, knode, vnode in self.mapping("budgets", node):
-            key = f"budgets.{name}"
-            if name not in names:
-                raise self.error(key, knode, f"unknown key (expected one of {', '.join(names)})")
-            setattr(cfg.budgets, name, self.number(key, vnode, allow_null=True))
-
-    def _policies(self, cfg: Config, node: yaml.Node) -> None:
-        for name, knode, vnode in self.mapping("policies", node):
-            key = f"policies.{name}"
-            if not RULE_ID.match(name):
-                raise self.error(key, knode, "not a rule id (CR-XXX-NNN)")
-            known = _known_rule_ids()
-            if known and name not in known:
-                raise self.error(key, knode, "unknown rule id")
-            value = self.string(key, vnode)
-            if value not in ENFORCEMENTS:
-                raise self.error(key, vnode, f"expected one of {', '.join(ENFORCEMENTS)}")
-            cfg.policies[name] = value
-
-    def _packs(self, cfg: Config, node: yaml.Node) -> None:
-        cfg.packs = self.string_list("packs", node)
-        known = _known_packs()
-        for i, (name, item) in enumerate(zip(cfg.packs, node.value, strict=True)):
-            if known and name not in known:
-                raise self.error(f"packs[{i}]", item, f"unknown pack {name!r} (known: {', '.join(sorted(known))})")
-
-    def _suppressions(self, cfg: Config, node: yaml.Node) -> None:
-        if not isinstance(node, yaml.SequenceNode):
-            raise self.error("suppressions", node, "expected a list")
-        for i, item in enumerate(node.value):
-            key = f"suppressions[{i}]"
-            fields: dict[str, Any] = {}
-            for name, knode, vnode in self.mapping(key, item):
-                sub = f"{key}.{name}"
-                if name in ("rule", "address", "reason"):
-                    fields[name] = self.string(sub, vnode)
-                elif name == "expires":
-                    fields[name] = self.date(sub, vnode)
-                else:
-                    raise self.error(sub, knode, "unknown key (expected rule, address, reason, expires)")
-            if not fields.get("rule"):
-                raise self.error(f"{key}.rule", item, "required")
-            rule = fields["rule"]
-            if rule != "*" and not RULE_ID.match(rule):
-                raise self.error(f"{key}.rule", item, f"not a rule id: {rule}")
-            if not fields.get("reason"):
-                raise self.error(f"{key}.reason", item, "required: say why it is suppressed")
-            cfg.suppressions.append(Suppression(location=self.loc(item), address=fields.get("address") or "*", **{
-                k: v for k, v in fields.items() if k != "address"
-            }))
-
-    def _projects(self, cfg: Config, node: yaml.Node) -> None:
-        if not isinstance(node, yaml.SequenceNode):
-            raise self.error("projects", node, "expected a list")
-        for i, item in enumerate(node.value):
-            key = f"projects[{i}]"
-            project = ProjectConfig(path="", location=self.loc(item))
-            for name, knode, vnode in self.mapping(key, item):
-                sub = f"{key}.{name}"
-                if name == "path":
-                    project.path = self.string(sub, vnode) or ""
-                elif name == "var_files":
-                    project.var_files = self.string_list(sub, vnode)
-                elif name == "usage_file":
-                    project.usage_file = self.string(sub, vnode, allow_null=True)
-                elif name == "stack":
-                    project.stack = self.string(sub, vnode, allow_null=True)
-                else:
-                    raise self.error(sub, knode, "unknown key (expected path, var_files, usage_file, stack)")
-            if not project.path:
-                raise self.error(f"{key}.path", item, "required")
-            cfg.projects.append(project)
-
-
-def _known_packs() -> frozenset[str]:
-    """Names of the bundled packs; empty if the policies package cannot be imported."""
-    try:
-        from policies.pack import pack_names
-    except ImportError:
-        return frozenset()
-    return frozenset(pack_names())
-
-
-def _known_rule_ids() -> frozenset[str]:
-    """The rule ids of the registry; empty if the policies package cannot be imported."""
-    try:
-        from policies.rules import RULES
-    except ImportError:
-        return frozenset()
-    return frozenset(rule.ID for rule in RULES)
+    return parse(text, filename)

@@ -103,9 +103,12 @@ def run_one(
             result.project.path = spec.name
         if price or check:
             from estimator.pricing.engine import price_project
-            from estimator.usage import load_usage
 
-            usage = load_usage(spec.usage_file) if spec.usage_file else None
+            usage = None
+            if spec.usage_file:
+                from estimator.usage import load_usage  # (PyYAML) only when there is a usage file
+
+                usage = load_usage(spec.usage_file)
             result.costed = price_project(result.project, usage, include_llm_usage=include_llm_usage)
         if check:
             from policies.engine import check_project

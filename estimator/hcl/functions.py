@@ -16,6 +16,7 @@ import base64
 import csv
 import datetime
 import decimal
+import functools
 import gzip
 import hashlib
 import io
@@ -27,9 +28,10 @@ import os
 import re
 import urllib.parse
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
 
 class FunctionError(Exception):
@@ -738,22 +740,35 @@ def f_jsondecode(text: Any) -> Any:
         raise FunctionError(f"jsondecode: {err}") from None
 
 
-class _YamlLoader(yaml.SafeLoader):
-    """YAML 1.1 as Terraform's decoder reads it: ``y``/``n`` are booleans too."""
+@functools.lru_cache(maxsize=1)
+def _yaml_loader() -> type:
+    """YAML 1.1 as Terraform's decoder reads it (``y``/``n`` are booleans too); built on first
+    use, so that runs without ``yamldecode`` never import PyYAML."""
+    import yaml
 
+    class YamlLoader(yaml.SafeLoader):
+        pass
 
-# Numbers follow YAML 1.2's core schema as Terraform's decoder does: "010" is 10, "0o10" is 8,
-# "1_000", "0b101" and "1:30" stay strings (PyYAML's 1.1 resolvers would read 8, 1000, 5, 90).
-_YamlLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_YamlLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), list("-+0123456789"))
-_YamlLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
-    list("-+.0123456789"))
+    # Numbers follow YAML 1.2's core schema as Terraform's decoder does: "010" is 10, "0o10" is 8,
+    # "1_000", "0b101" and "1:30" stay strings (PyYAML's 1.1 resolvers would read 8, 1000, 5, 90).
+    YamlLoader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    YamlLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), list("-+0123456789"))
+    YamlLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+        list("-+.0123456789"))
+    YamlLoader.add_constructor("tag:yaml.org,2002:int", _yaml_int)
+    YamlLoader.add_constructor("tag:yaml.org,2002:float", _yaml_float)
+    YamlLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", re.compile(r"^(?:y|Y|n|N)$"), list("yYnN"))
+    YamlLoader.add_constructor(
+        "tag:yaml.org,2002:bool",
+        lambda loader, node: loader.construct_scalar(node).lower() in ("y", "yes", "true", "on"))
+    return YamlLoader
 
 
 def _yaml_int(loader: yaml.SafeLoader, node: yaml.Node) -> int:
@@ -774,18 +789,11 @@ def _yaml_float(loader: yaml.SafeLoader, node: yaml.Node) -> float:
     return float(text)
 
 
-_YamlLoader.add_constructor("tag:yaml.org,2002:int", _yaml_int)
-_YamlLoader.add_constructor("tag:yaml.org,2002:float", _yaml_float)
-_YamlLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:y|Y|n|N)$"), list("yYnN"))
-_YamlLoader.add_constructor(
-    "tag:yaml.org,2002:bool",
-    lambda loader, node: loader.construct_scalar(node).lower() in ("y", "yes", "true", "on"))
-
-
 def f_yamldecode(text: Any) -> Any:
+    import yaml
+
     try:
-        return _from_json(_yaml_plain(yaml.load(to_string(text), Loader=_YamlLoader)))  # noqa: S506
+        return _from_json(_yaml_plain(yaml.load(to_string(text), Loader=_yaml_loader())))  # noqa: S506
     except yaml.YAMLError as err:
         raise FunctionError(f"yamldecode: {str(err).splitlines()[0]}") from None
 

@@ -9,13 +9,16 @@ sources are skipped; free types are ``free``; the rest are ``unsupported`` (neve
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from estimator.cost_model import CostedResource
 from estimator.model import Diagnostic, Location, Project, Resource
 from estimator.resources.aws import REGISTRY, is_free
 from estimator.resources.aws._base import NotPriceable, PriceContext, Priced, finish, number
 from estimator.resources.aws.bedrock import llm_usage_lines
-from estimator.usage import UsageFile
+
+if TYPE_CHECKING:
+    from estimator.usage import UsageFile  # (PyYAML) imported by the pipeline only with a usage file
 
 REQUEST_TYPES = ("aws_sagemaker_endpoint", "aws_apigatewayv2_api", "aws_api_gateway_rest_api", "aws_lambda_function")
 
