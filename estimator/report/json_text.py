@@ -102,9 +102,16 @@ def write_indented(obj: Any, default: Callable[[Any], Any], sink: Callable[[str]
             append("{")
             first = True
             for key, item in value.items():
-                append((inner if first else "," + inner) + esc(_key(key)) + ": ")
+                lead = (inner if first else "," + inner) + esc(key if type(key) is str else _key(key)) + ": "
                 first = False
-                write(item, level + 1)
+                kind = type(item)  # exact str/int inline (most values): one piece, no call
+                if kind is str:
+                    append(lead + esc(item))
+                elif kind is int:
+                    append(lead + int.__repr__(item))
+                else:
+                    append(lead)
+                    write(item, level + 1)
             append(newline(level) + "}")
         else:
             write(default(value), level)

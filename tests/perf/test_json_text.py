@@ -79,7 +79,7 @@ def test_large_documents_reach_the_sink_in_bounded_pieces() -> None:
     """A big report is handed over in several pieces (never one huge string) that join to the same text."""
     from estimator.report.json_text import FLUSH_PIECES, write_indented
 
-    doc = {"resources": [{"address": f"aws_instance.r[{i}]", "tags": {"team": "ml", "n": i}} for i in range(5000)]}
+    doc = {"resources": [{"address": f"aws_instance.r[{i}]", "tags": {"team": "ml", "n": i}} for i in range(20000)]}
     pieces: list[str] = []
     write_indented(doc, _default, pieces.append)
     assert len(pieces) >= 4
