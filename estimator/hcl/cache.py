@@ -18,7 +18,7 @@ import pickle
 from contextlib import suppress
 from pathlib import Path
 
-from estimator import __version__
+from estimator import __version__, forking
 from estimator.errors import InputError
 from estimator.hcl import ast
 
@@ -111,7 +111,7 @@ def parse_files(paths: list[tuple[str, str]], parser: str | None = None, cache_d
     delegated: list[tuple[int, str, bytes, Path]] = []
     workers: list[int] = []
     if len(missing) >= PARALLEL_MIN_FILES and sum(len(m[2]) for m in missing) >= PARALLEL_MIN_BYTES:
-        shares = _split(missing, _spare_cores() + 1)
+        shares = _split(missing, forking.spare_cores() + 1)
         missing = shares[0]
         for share in shares[1:]:
             pid = _fork_worker(share, name, directory)
@@ -123,8 +123,7 @@ def parse_files(paths: list[tuple[str, str]], parser: str | None = None, cache_d
     for index, shown, raw, entry in missing:
         results[index] = _parse_and_store(shown, raw, name, directory, entry)
     for pid in workers:
-        with suppress(ChildProcessError):
-            os.waitpid(pid, 0)
+        forking.wait(pid)
     for index, shown, raw, entry in delegated:
         results[index] = _cached(entry, shown) or _parse_and_store(shown, raw, name, directory, entry)
     return [r for r in results if r is not None]
@@ -132,21 +131,6 @@ def parse_files(paths: list[tuple[str, str]], parser: str | None = None, cache_d
 
 PARALLEL_MIN_FILES = 16  # below this (or PARALLEL_MIN_BYTES), a fork costs more than it saves
 PARALLEL_MIN_BYTES = 128 * 1024
-MAX_WORKERS = 4
-
-
-def _spare_cores() -> int:
-    """Cores a fork can use: none where fork is missing or unsafe (other threads running, as
-    when costrail is used as a library), or when ``COSTRAIL_PARSE_WORKERS=0``."""
-    import threading
-
-    if not hasattr(os, "fork") or os.environ.get("COSTRAIL_PARSE_WORKERS") == "0" or threading.active_count() > 1:
-        return 0
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
-    return max(0, min(cores, MAX_WORKERS + 1) - 1)
 
 
 def _split(items: list[tuple[int, str, bytes, Path]], parts: int) -> list[list[tuple[int, str, bytes, Path]]]:
@@ -168,28 +152,22 @@ def _split(items: list[tuple[int, str, bytes, Path]], parts: int) -> list[list[t
 
 
 def _fork_worker(share: list[tuple[int, str, bytes, Path]], name: str, directory: Path) -> int:
-    """Fork a process that parses ``share`` into the cache; its pid, or 0 when fork failed."""
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        pid = os.fork()
-    except OSError:
-        return 0
-    if pid:
-        return pid
-    status = 0
-    try:  # the worker: never returns, never runs the parent's exit handlers or flushes its buffers
-        from estimator.hcl import frontend
+    """Fork a process that parses ``share`` into the cache; its pid, or 0 when it could not."""
+    from estimator.hcl import frontend
 
+    def work() -> None:
         for _index, shown, raw, entry in share:
             try:
                 parsed = frontend.parse(shown, raw, name)
             except Exception:  # noqa: BLE001 - the parent parses it again and reports the error
                 continue
             _write(directory, entry, parsed)
-    except BaseException:  # noqa: BLE001
-        status = 1
-    finally:
-        os._exit(status)
+
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return 0
+    return forking.run_detached(work)
 
 
 def _cached(entry: Path, shown: str) -> ast.File | None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from estimator import forking
 from estimator.errors import InputError
 from estimator.hcl import ast, cache, frontend
 
@@ -39,7 +40,7 @@ def _shape(result: ast.File | InputError) -> object:
 def force_parallel(monkeypatch):
     monkeypatch.setattr(cache, "PARALLEL_MIN_FILES", 2)
     monkeypatch.setattr(cache, "PARALLEL_MIN_BYTES", 1)
-    monkeypatch.setattr(cache, "_spare_cores", lambda: 2)
+    monkeypatch.setattr(forking, "spare_cores", lambda: 2)
 
 
 def test_parallel_batch_equals_serial_parsing_in_order_with_errors(tmp_path: Path, force_parallel) -> None:
@@ -105,14 +106,14 @@ def test_no_fork_while_other_threads_run(monkeypatch) -> None:
     import threading
 
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
-    assert cache._spare_cores() == 3
+    assert forking.spare_cores() == 3
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
     try:
-        assert cache._spare_cores() == 0
+        assert forking.spare_cores() == 0
     finally:
         stop.set()
         thread.join()
-    monkeypatch.setenv("COSTRAIL_PARSE_WORKERS", "0")
-    assert cache._spare_cores() == 0
+    monkeypatch.setenv("COSTRAIL_WORKERS", "0")
+    assert forking.spare_cores() == 0
