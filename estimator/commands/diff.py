@@ -106,41 +106,89 @@ def _against_ref(
     config: Config | None,
     kwargs: dict[str, Any],
 ) -> tuple[list[ProjectResult], list[diffing.ProjectCost]]:
-    from estimator import worktree
+    from estimator import forking, worktree
 
     anchor = paths[0] if paths else (str(Path(config.source).parent) if config and config.source else ".")
     top = worktree.toplevel(anchor)
     commit = worktree.resolve_commit(top, ref)
     changed = worktree.changed_files(top, commit)
     present = [s for s in specs if Path(s.path).exists()]
-    head_results = pipeline.run(present, options, config=config, price=True, check=True)
     head_dirs = [_rel(s.path, top) for s in present]
-    if len(present) == len(specs) and all(
-        not r.failed and _unchanged((top,), r.spec, changed, head_dirs) for r in head_results
-    ):
+    head_results: list[ProjectResult] | None = None
+    if len(present) == len(specs) and all(_unchanged((top,), s, changed, head_dirs) for s in present):
         # Nothing any project reads changed (a change to the config is a change outside every
         # project): the base is the head, no checkout needed.
-        return head_results, [diffing.project_from_result(r) for r in head_results]
+        head_results = pipeline.run(present, options, config=config, price=True, check=True)
+        if not any(r.failed for r in head_results):
+            return head_results, [diffing.project_from_result(r) for r in head_results]
     with worktree.checkout(top, commit) as tree:
-        base_specs = _base_specs(paths, specs, config, tree, kwargs)
+        base = _Base(_base_specs(paths, specs, config, tree, kwargs), present, changed, options, config, tree)
+        done: dict[int, tuple[diffing.ProjectCost, list[str]]] = {}
+        if head_results is None:
+            # Head first, so that a fork reading the changed base projects on a spare core
+            # finds every file the two share already parsed; what it does not deliver is read
+            # here afterwards, so the result is the serial one.
+            loaded = [pipeline.load_one(spec, options, config=config) for spec in present]
+            ahead = base.changed_projects()
+            future = forking.Future(lambda: {i: base.read(i) for i in ahead}) if ahead else None
+            head_results = [
+                pipeline.finish_one(result, config=config, price=True, check=True, include_llm_usage=owner)
+                for result, owner in zip(loaded, pipeline.llm_usage_owners(present), strict=True)
+            ]
+            if future is not None:
+                ok, value = future.result()
+                done = value if ok else {}
+        return head_results, base.projects(head_results, done)
+
+
+class _Base:
+    """The base side of ``--base-ref``: which projects must be read, reading one, and the list."""
+
+    def __init__(self, specs: list[ProjectSpec], present: list[ProjectSpec], changed: list[str],
+                 options: LoadOptions, config: Config | None, tree: Worktree) -> None:
+        self.specs = specs
+        self.changed = changed
+        self.options = options
+        self.config = config
+        self.tree = tree
+        self.roots = (tree.top, tree.root)
+        self.all_dirs = [_rel(s.path, *self.roots) for s in [*present, *specs]]
+        self.head_specs = {s.name or s.path: s for s in present}
+        self.owners = pipeline.llm_usage_owners(specs)
+
+    def _same_as_head(self, head_spec: ProjectSpec | None) -> bool:
+        return head_spec is not None and _unchanged(self.roots, head_spec, self.changed, self.all_dirs)
+
+    def changed_projects(self) -> list[int]:
+        """Indexes of the base projects to read: in the base, and not the same as in the head."""
+        return [i for i, spec in enumerate(self.specs)
+                if Path(spec.path).exists() and not self._same_as_head(self.head_specs.get(spec.name or spec.path))]
+
+    def read(self, index: int) -> tuple[diffing.ProjectCost, list[str]]:
+        """One base project's costs and findings, with the warnings its errors become."""
+        spec = self.specs[index]
+        result = pipeline.run_one(spec, self.options, config=self.config, price=True, check=True,
+                                  include_llm_usage=self.owners[index])
+        return diffing.project_from_result(result, spec.name or spec.path), _base_warnings(result, self.tree)
+
+    def projects(self, head_results: list[ProjectResult],
+                 done: dict[int, tuple[diffing.ProjectCost, list[str]]]) -> list[diffing.ProjectCost]:
+        """Each base project: the head's where none of its inputs changed (and the head read it),
+        else ``done``'s (read ahead), else read now; base warnings go to stderr in order."""
         head_by_name = {r.path: r for r in head_results}
-        roots = (tree.top, tree.root)
-        all_dirs = [_rel(s.path, *roots) for s in [*present, *base_specs]]
-        base_projects = []
-        for spec, include_llm in zip(base_specs, pipeline.llm_usage_owners(base_specs), strict=True):
-            name = spec.name or spec.path
+        out = []
+        for i, spec in enumerate(self.specs):
             if not Path(spec.path).exists():
                 continue  # only in head
-            reused = head_by_name.get(name)
-            if reused and not reused.failed and _unchanged(roots, reused.spec, changed, all_dirs):
-                base_projects.append(diffing.project_from_result(reused))
+            reused = head_by_name.get(spec.name or spec.path)
+            if reused and not reused.failed and self._same_as_head(reused.spec):
+                out.append(diffing.project_from_result(reused))
                 continue
-            result = pipeline.run_one(
-                spec, options, config=config, price=True, check=True, include_llm_usage=include_llm
-            )
-            _warn_base(result, tree)
-            base_projects.append(diffing.project_from_result(result, name))
-    return head_results, base_projects
+            project, warnings = done[i] if i in done else self.read(i)
+            for line in warnings:
+                print(line, file=sys.stderr)
+            out.append(project)
+        return out
 
 
 def _base_specs(
@@ -236,12 +284,12 @@ def _unchanged(
     return True
 
 
-def _warn_base(result: ProjectResult, tree: Worktree) -> None:
-    for diag in result.diagnostics:
-        if diag.severity == "error":
-            print(f"warning: base ({ref_name(tree)}): {diag}", file=sys.stderr)
+def _base_warnings(result: ProjectResult, tree: Worktree) -> list[str]:
+    """A base that cannot be read is a warning, not a failure: the head is what is judged."""
+    lines = [f"warning: base ({ref_name(tree)}): {diag}" for diag in result.diagnostics if diag.severity == "error"]
     if result.error is not None:
-        print(f"warning: base ({ref_name(tree)}): {result.error}", file=sys.stderr)
+        lines.append(f"warning: base ({ref_name(tree)}): {result.error}")
+    return lines
 
 
 # --- output ------------------------------------------------------------------------------------

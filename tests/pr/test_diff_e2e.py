@@ -223,3 +223,63 @@ def test_markdown_golden_end_to_end(repo: Path, tmp_path: Path, monkeypatch: pyt
     if os.environ.get("COSTRAIL_UPDATE_GOLDEN") == "1":
         golden.write_text(body, encoding="utf-8")
     assert body == golden.read_text(encoding="utf-8")
+
+
+def test_base_read_in_a_fork_gives_the_serial_result(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """The changed base is read on a spare core while the head is read: same report, same base
+    warnings, as when everything runs in one process (``COSTRAIL_WORKERS=0``)."""
+    import subprocess
+    import sys
+
+    broken = repo / "stacks" / "other"
+    broken.mkdir()
+    (broken / "main.tf").write_text('resource "aws_instance" "x" {\n  instance_type = var.nope\n}\n')
+    gitrepo.git(repo, "add", "-A")
+    gitrepo.commit(repo, "a base with an error")
+    # the working tree: the error fixed, and the app back at its base version, so both projects
+    # differ from HEAD and both bases are read in the fork
+    (broken / "main.tf").write_text('resource "aws_instance" "x" {\n  instance_type = "m5.large"\n}\n')
+    gitrepo.copy_tree(FIXTURES / "stack_base", repo / "stacks" / "app")
+    outputs = []
+    for workers in ("2", "0"):
+        out = tmp_path / f"diff-{workers}.json"
+        proc = subprocess.run(
+            [sys.executable, "-m", "estimator", "diff", "stacks/app", "stacks/other", "--base-ref", "HEAD",
+             "--format", "json", "--out-file", str(out), "--cache-dir", str(tmp_path / f"cache-{workers}")],
+            cwd=repo, capture_output=True, text=True, env={**__import__("os").environ, "COSTRAIL_WORKERS": workers},
+            check=False,
+        )
+        assert proc.returncode in (0, 1), proc.stderr
+        outputs.append((out.read_text(), proc.stderr))
+    (forked, forked_err), (serial, serial_err) = outputs
+    assert forked == serial
+    assert forked_err == serial_err
+    assert "warning: base (" in serial_err and "nope" in serial_err
+    assert json.loads(serial)["diff"]["delta_monthly_cost"] != "0.00"
+
+
+def test_the_base_really_comes_from_the_fork(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from estimator import forking
+
+    delivered: list[bool] = []
+    real_result = forking.Future.result
+
+    def recording_result(self: forking.Future) -> tuple[bool, object]:
+        ok, value = real_result(self)
+        delivered.append(ok)
+        return ok, value
+
+    monkeypatch.setattr(forking, "spare_cores", lambda: 1)
+    monkeypatch.setattr(forking.Future, "result", recording_result)
+    forked_out, serial_out = tmp_path / "forked.json", tmp_path / "serial.json"
+    run(["diff", "stacks/app", "--base-ref", "HEAD~1", "--format", "json", "--out-file", str(forked_out)], repo,
+        monkeypatch)
+    assert delivered == [True]
+    monkeypatch.setattr(forking, "spare_cores", lambda: 0)
+    run(["diff", "stacks/app", "--base-ref", "HEAD~1", "--format", "json", "--out-file", str(serial_out)], repo,
+        monkeypatch)
+    assert delivered == [True, False]  # no fork: the base was read here
+    assert forked_out.read_text() == serial_out.read_text()
+    assert diff_json(repo, forked_out)["diff"]["delta_monthly_cost"] == EXPECTED_DELTA
