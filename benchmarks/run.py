@@ -98,6 +98,18 @@ def costrail() -> list[str]:
     return [str(exe)] if exe.exists() else [PY, "-m", "estimator"]
 
 
+def _git_repo(base: Path, repo: Path, changed: Path) -> Path:
+    """A git repository holding the base tree in HEAD and the changed file in its working tree."""
+    shutil.rmtree(repo, ignore_errors=True)
+    tree = repo / "infra"
+    shutil.copytree(base, tree)
+    git = ["git", "-C", str(repo), "-c", "user.email=bench@example.com", "-c", "user.name=bench"]
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "base"]):
+        subprocess.run([*git, *args], check=True, capture_output=True)
+    shutil.copy(changed, tree / changed.name)
+    return tree
+
+
 def bench_size(files: int, repeat: int, work: Path, with_checkov: bool, parser: str | None,
                checkov_repeat: int = 1, only: list[str] | None = None) -> dict:
     base = work / f"tree{files}"
@@ -118,6 +130,9 @@ def bench_size(files: int, repeat: int, work: Path, with_checkov: bool, parser: 
         subprocess.run([*cli, "breakdown", str(base), "--format", "json", "--out-file", str(base_json),
                         "--cache-dir", str(warm), *parser_opt], capture_output=True)
 
+    repo = work / f"repo{files}"
+    if not only or any("base-ref" in w or w == "diff" for w in only):
+        repo_tree = _git_repo(base, repo, changed)
     tf_env = {**os.environ, "TF_CLI_CONFIG_FILE": "/dev/null"}
     commands: dict[str, tuple[list[str], Path | None, dict | None, bool]] = {}  # name -> argv, cwd, env, cold
     if shutil.which("terraform"):
@@ -128,6 +143,12 @@ def bench_size(files: int, repeat: int, work: Path, with_checkov: bool, parser: 
     commands["costrail diff, 1 file changed"] = (
         [*cli, "diff", str(head), "--compare-to", str(base_json), "--format", "json", "--cache-dir", str(warm),
          *parser_opt], None, None, False)
+    if not only or any("base-ref" in w or w == "diff" for w in only):
+        # the pull-request job: base read from git (a worktree), head with one file changed
+        base_ref = [*cli, "diff", str(repo_tree), "--base-ref", "HEAD", "--format", "json", *parser_opt]
+        commands["costrail diff --base-ref, 1 file changed (cold)"] = (base_ref, None, None, True)
+        commands["costrail diff --base-ref, 1 file changed (warm)"] = (
+            [*base_ref, "--cache-dir", str(work / f"cache{files}-repo")], None, None, False)
     commands["load only (parse+evaluate, cold)"] = ([PY, "-c", LOAD_ONLY, str(base), parser or ""], None, None, True)
     checkov = checkov_bin() if with_checkov else None
     if checkov:
@@ -140,6 +161,9 @@ def bench_size(files: int, repeat: int, work: Path, with_checkov: bool, parser: 
 
     if only:
         commands = {k: v for k, v in commands.items() if any(word in k for word in only)}
+    for name, (argv, _cwd, _env, _cold) in commands.items():
+        if name.endswith("(warm)"):
+            subprocess.run(argv, capture_output=True)  # fills its cache: later runs measure it warm
     samples = {name: Sample() for name in commands}
     env_base = {**os.environ, "PYTHONPATH": str(REPO)}
     for round_no in range(repeat):
@@ -189,7 +213,11 @@ def render(results: list[dict], repeat: int) -> str:
                 continue
             ratio = f"{s.median / fmt_median:.2f}" if fmt_median else "–"
             note = ""
-            if name.startswith("costrail diff") and cold and cold.seconds:
+            if name.startswith("costrail diff --base-ref"):
+                cold_ref = samples.get("costrail diff --base-ref, 1 file changed (cold)")
+                if name.endswith("(warm)") and cold_ref and cold_ref.seconds:
+                    note = f"{s.median / cold_ref.median:.2f}× the cold --base-ref diff"
+            elif name.startswith("costrail diff") and cold and cold.seconds:
                 note = f"{s.median / cold.median:.2f}× cold breakdown (target ≤ 0.3)"
             elif name.startswith("costrail breakdown") and fmt_median:
                 note = "target ≤ 1.5× fmt"
