@@ -80,6 +80,9 @@ def parse_file(path: str, display: str | None = None, parser: str | None = None,
     return load_or_parse(shown, frontend.read_source(path, shown, limit), parser, cache_dir)
 
 
+_Missing = tuple[int, str, bytes, Path]  # (position in the caller's list, shown path, text, cache entry)
+
+
 def parse_files(paths: list[tuple[str, str]], parser: str | None = None, cache_dir: str | None = None,
                 limit: int | None = None) -> list[ast.File | InputError]:
     """``parse_file`` for a module directory's files, in order; errors are returned, not raised.
@@ -96,7 +99,7 @@ def parse_files(paths: list[tuple[str, str]], parser: str | None = None, cache_d
     limit = frontend.MAX_FILE_BYTES if limit is None else limit
     directory = Path(cache_dir or default_dir()) / _SUBDIR
     results: list[ast.File | InputError | None] = []
-    missing: list[tuple[int, str, bytes, Path]] = []  # (position, shown path, text, cache entry)
+    missing: list[_Missing] = []
     for path, shown in paths:
         try:
             raw = frontend.read_source(path, shown, limit)
@@ -108,7 +111,39 @@ def parse_files(paths: list[tuple[str, str]], parser: str | None = None, cache_d
         if cached is None:
             missing.append((len(results), shown, raw, entry))
         results.append(cached)
-    delegated: list[tuple[int, str, bytes, Path]] = []
+    for index, result in _parse_missing(missing, name, directory).items():
+        results[index] = result
+    return [r for r in results if r is not None]
+
+
+def warm(paths: list[str], parser: str | None = None, cache_dir: str | None = None, limit: int | None = None) -> None:
+    """Parse into the cache whichever of ``paths`` it lacks (on every core), reading no hit back:
+    so that processes forked next (a diff's base) find every file they share already parsed.
+    Unreadable files and syntax errors are left for the real read to report."""
+    from estimator.hcl import frontend
+
+    name = parser or frontend.DEFAULT_PARSER
+    limit = frontend.MAX_FILE_BYTES if limit is None else limit
+    directory = Path(cache_dir or default_dir()) / _SUBDIR
+    missing: list[_Missing] = []
+    for path in paths:
+        try:
+            raw = frontend.read_source(path, path, limit)
+        except InputError:
+            continue
+        entry = directory / cache_key(raw, name)
+        if not entry.exists():
+            missing.append((len(missing), path, raw, entry))
+    _parse_missing(missing, name, directory, read_back=False)
+
+
+def _parse_missing(missing: list[_Missing], name: str, directory: Path,
+                   read_back: bool = True) -> dict[int, ast.File | InputError]:
+    """Parse and store ``missing``: many of them on every core (forked workers parse their shares
+    into the cache, this process reads them back unless ``read_back`` is off), anything a worker
+    did not deliver here."""
+    results: dict[int, ast.File | InputError] = {}
+    delegated: list[_Missing] = []
     workers: list[int] = []
     if len(missing) >= PARALLEL_MIN_FILES and sum(len(m[2]) for m in missing) >= PARALLEL_MIN_BYTES:
         shares = _split(missing, forking.spare_cores() + 1)
@@ -125,22 +160,25 @@ def parse_files(paths: list[tuple[str, str]], parser: str | None = None, cache_d
     for pid in workers:
         forking.wait(pid)
     for index, shown, raw, entry in delegated:
-        results[index] = _cached(entry, shown) or _parse_and_store(shown, raw, name, directory, entry)
-    return [r for r in results if r is not None]
+        if read_back:
+            results[index] = _cached(entry, shown) or _parse_and_store(shown, raw, name, directory, entry)
+        elif not entry.exists():
+            _parse_and_store(shown, raw, name, directory, entry)
+    return results
 
 
 PARALLEL_MIN_FILES = 16  # below this (or PARALLEL_MIN_BYTES), a fork costs more than it saves
 PARALLEL_MIN_BYTES = 128 * 1024
 
 
-def _split(items: list[tuple[int, str, bytes, Path]], parts: int) -> list[list[tuple[int, str, bytes, Path]]]:
+def _split(items: list[_Missing], parts: int) -> list[list[_Missing]]:
     """Shares of about equal bytes, in file order. A smaller share for this process (which also
     reads the workers' entries back) measured slower: forked workers pay copy-on-write faults."""
     if parts <= 1:
         return [items]
     total = sum(len(m[2]) for m in items)
     each = total / parts
-    shares: list[list[tuple[int, str, bytes, Path]]] = [[] for _ in range(parts)]
+    shares: list[list[_Missing]] = [[] for _ in range(parts)]
     current, filled = 0, 0.0
     for item in items:
         bound = each * (current + 1)
@@ -151,7 +189,7 @@ def _split(items: list[tuple[int, str, bytes, Path]], parts: int) -> list[list[t
     return shares
 
 
-def _fork_worker(share: list[tuple[int, str, bytes, Path]], name: str, directory: Path) -> int:
+def _fork_worker(share: list[_Missing], name: str, directory: Path) -> int:
     """Fork a process that parses ``share`` into the cache; its pid, or 0 when it could not."""
     from estimator.hcl import frontend
 

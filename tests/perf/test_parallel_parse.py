@@ -117,3 +117,30 @@ def test_no_fork_while_other_threads_run(monkeypatch) -> None:
         thread.join()
     monkeypatch.setenv("COSTRAIL_WORKERS", "0")
     assert forking.spare_cores() == 0
+
+
+def test_warm_parses_only_what_the_cache_lacks_and_leaves_errors(tmp_path: Path, force_parallel, monkeypatch) -> None:
+    paths = _tree(tmp_path, 24)
+    cache_dir = str(tmp_path / "cache")
+    cache.parse_files(paths[:5], "tree-sitter", cache_dir)  # five already cached
+    calls: list[str] = []
+    real_parse = frontend.parse
+
+    def counting_parse(path: str, text: object, parser: str | None = None) -> ast.File:
+        calls.append(path)
+        return real_parse(path, text, parser)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(frontend, "parse", counting_parse)
+    monkeypatch.setattr(forking, "spare_cores", lambda: 0)  # in this process, so the calls are seen
+    cache.warm([p for p, _ in paths], "tree-sitter", cache_dir)
+    assert len(calls) == 19 and not any(c.endswith(("f00.tf", "f04.tf")) for c in calls)
+    assert len(list((tmp_path / "cache" / cache._SUBDIR).iterdir())) == 23  # the syntax error is not cached
+    calls.clear()
+    results = cache.parse_files(paths, "tree-sitter", cache_dir)
+    assert calls == [paths[7][1]] and isinstance(results[7], InputError)  # only the error is parsed again
+
+
+def test_warm_with_workers_fills_the_cache(tmp_path: Path, force_parallel) -> None:
+    paths = _tree(tmp_path, 24)
+    cache.warm([p for p, _ in paths], "tree-sitter", str(tmp_path / "cache"))
+    assert len(list((tmp_path / "cache" / cache._SUBDIR).iterdir())) == 23
