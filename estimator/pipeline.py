@@ -94,12 +94,6 @@ def run_one(
     pack: str | None = None,
     include_llm_usage: bool = True,
 ) -> ProjectResult:
-    return finish_one(load_one(spec, options, config=config), config=config, price=price, check=check, pack=pack,
-                      include_llm_usage=include_llm_usage)
-
-
-def load_one(spec: ProjectSpec, options: LoadOptions, *, config: Config | None = None) -> ProjectResult:
-    """The first half of ``run_one``: the project read (parsed and evaluated), not yet priced."""
     result = ProjectResult(spec=spec)
     opts = _options_for(spec, options, config)
     try:
@@ -107,25 +101,6 @@ def load_one(spec: ProjectSpec, options: LoadOptions, *, config: Config | None =
         _warn_if_empty(result.project, spec.path)
         if spec.name:
             result.project.path = spec.name
-    except CostrailError as err:
-        result.error = err
-    return result
-
-
-def finish_one(
-    result: ProjectResult,
-    *,
-    config: Config | None = None,
-    price: bool = True,
-    check: bool = False,
-    pack: str | None = None,
-    include_llm_usage: bool = True,
-) -> ProjectResult:
-    """The second half of ``run_one``: price and check a project ``load_one`` read."""
-    if result.error is not None or result.project is None:
-        return result
-    spec = result.spec
-    try:
         if price or check:
             from estimator.pricing.engine import price_project
 

@@ -125,20 +125,30 @@ def _against_ref(
         base = _Base(_base_specs(paths, specs, config, tree, kwargs), present, changed, options, config, tree)
         done: dict[int, tuple[diffing.ProjectCost, list[str]]] = {}
         if head_results is None:
-            # Head first, so that a fork reading the changed base projects on a spare core
-            # finds every file the two share already parsed; what it does not deliver is read
-            # here afterwards, so the result is the serial one.
-            loaded = [pipeline.load_one(spec, options, config=config) for spec in present]
+            # The changed base projects are read in a fork on a spare core while this process
+            # reads the head; the head's files are parsed into the cache first, so the fork
+            # finds every file the two share already parsed. What the fork does not deliver is
+            # read here afterwards, so the result is the serial one.
             ahead = base.changed_projects()
-            future = forking.Future(lambda: {i: base.read(i) for i in ahead}) if ahead else None
-            head_results = [
-                pipeline.finish_one(result, config=config, price=True, check=True, include_llm_usage=owner)
-                for result, owner in zip(loaded, pipeline.llm_usage_owners(present), strict=True)
-            ]
+            future = None
+            if ahead:
+                _warm_parse_cache(present, options)
+                future = forking.Future(lambda: {i: base.read(i) for i in ahead})
+            head_results = pipeline.run(present, options, config=config, price=True, check=True)
             if future is not None:
                 ok, value = future.result()
                 done = value if ok else {}
         return head_results, base.projects(head_results, done)
+
+
+def _warm_parse_cache(specs: list[ProjectSpec], options: LoadOptions) -> None:
+    """Every ``.tf`` file of these (head) project directories parsed into the cache."""
+    from estimator.hcl import cache
+
+    files = [str(f) for spec in specs if Path(spec.path).is_dir() for f in sorted(Path(spec.path).glob("*.tf"))
+             if f.is_file()]
+    if files:
+        cache.warm(files, options.parser, options.cache_dir)
 
 
 class _Base:
