@@ -163,6 +163,8 @@ class Evaluator:
     # ---- entry points -------------------------------------------------------------------
     def value(self, node: Any, local: dict[str, Any] | None = None) -> Any:
         """Evaluate to a plain value (Lookups materialized)."""
+        if type(node) is ast.Literal:
+            return node.value  # the most common node: no dispatch, nothing to materialize
         return materialize(self.eval(node, local or {}))
 
     def eval(self, node: Any, local: dict[str, Any]) -> Any:
@@ -269,7 +271,7 @@ class Evaluator:
                 return Unknown("object key is known only after apply")
             if key is None or isinstance(key, (list, dict)):
                 raise self.error(f"object key must be a string, got {type_name(key)}", key_node.pos)
-            out[to_string(key)] = self.value(value_node, local)
+            out[key if type(key) is str else to_string(key)] = self.value(value_node, local)
         return out
 
     def _conditional(self, node: ast.Conditional, local: dict[str, Any]) -> Any:
