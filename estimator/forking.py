@@ -12,7 +12,9 @@ import os
 import pickle
 from collections.abc import Callable
 from contextlib import suppress
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 MAX_WORKERS = 4
 
@@ -101,3 +103,21 @@ class Future:
         with suppress(Exception):
             return True, pickle.loads(data)
         return False, None
+
+
+def run_all(jobs: list[Callable[[], T]]) -> list[T]:
+    """Every job's result, in order: this process runs one job of each batch while forks run
+    the others on spare cores. A job a fork did not deliver (it failed, or its result does not
+    pickle) is run here, so a failure surfaces exactly as it would in one process."""
+    spare = spare_cores()
+    if spare < 1 or len(jobs) < 2:
+        return [job() for job in jobs]
+    results: list[Any] = [None] * len(jobs)
+    for start in range(0, len(jobs), spare + 1):
+        batch = jobs[start : start + spare + 1]
+        futures = [Future(job) for job in batch[1:]]
+        results[start] = batch[0]()
+        for offset, (job, future) in enumerate(zip(batch[1:], futures, strict=True), start + 1):
+            ok, value = future.result()
+            results[offset] = value if ok else job()
+    return results

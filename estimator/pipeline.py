@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -65,12 +66,14 @@ def run(
     check: bool = False,
     pack: str | None = None,
 ) -> list[ProjectResult]:
-    results = []
-    for spec, include_llm in zip(specs, llm_usage_owners(specs), strict=True):
-        results.append(
-            run_one(spec, options, config=config, price=price, check=check, pack=pack, include_llm_usage=include_llm)
-        )
-    return results
+    from estimator import forking
+
+    # projects are independent: on spare cores, forks read some while this process reads others
+    return forking.run_all([
+        functools.partial(run_one, spec, options, config=config, price=price, check=check, pack=pack,
+                          include_llm_usage=include_llm)
+        for spec, include_llm in zip(specs, llm_usage_owners(specs), strict=True)
+    ])
 
 
 def llm_usage_owners(specs: list[ProjectSpec]) -> list[bool]:

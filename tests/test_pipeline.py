@@ -56,3 +56,25 @@ def test_diff_counts_shared_llm_usage_once_on_both_sides(tmp_path: Path) -> None
     assert out.returncode in (0, 1), out.stderr
     diff = json.loads(out.stdout)["diff"]
     assert Decimal(diff["delta_monthly_cost"]) == Decimal("0.005") * 730  # the new public IPv4 address
+
+
+def test_projects_read_in_forks_give_the_one_process_result(monkeypatch) -> None:
+    """Several PATHs: forks on spare cores read some projects; the results are the serial ones."""
+    import pickle
+
+    from estimator import forking
+    from estimator.loaders import LoadOptions
+    from estimator.pipeline import ProjectSpec, run
+
+    stacks = Path(__file__).resolve().parents[1] / "stacks"
+    specs = [ProjectSpec(path=str(stacks / name)) for name in ("rag-inference", "gpu-training-eks")]
+    monkeypatch.setattr(forking, "spare_cores", lambda: 0)
+    serial = run(specs, LoadOptions(environ={}), price=True, check=True)
+    monkeypatch.setattr(forking, "spare_cores", lambda: 1)
+    forked = run(specs, LoadOptions(environ={}), price=True, check=True)
+    for a, b in zip(serial, forked, strict=True):
+        assert a.monthly_cost == b.monthly_cost and a.monthly_cost > 0
+        assert [f.to_json() for f in a.findings] == [f.to_json() for f in b.findings]
+        assert [c.to_json() for c in a.costed] == [c.to_json() for c in b.costed]
+        assert [str(d) for d in a.diagnostics] == [str(d) for d in b.diagnostics]
+        assert pickle.loads(pickle.dumps(a.project)).resources == b.project.resources

@@ -45,3 +45,31 @@ def test_no_spare_core_means_no_child(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_run_detached_status(two_cores: None) -> None:
     assert forking.wait(forking.run_detached(lambda: None))
     assert not forking.wait(forking.run_detached(lambda: 1 / 0))
+
+
+def test_run_all_keeps_order_and_redoes_what_a_fork_did_not_deliver(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(forking, "spare_cores", lambda: 2)
+    parent = os.getpid()
+    ran_here: list[int] = []
+
+    def job(i: int):  # noqa: ANN202
+        def run() -> object:
+            if os.getpid() == parent:
+                ran_here.append(i)
+            if i == 4 and os.getpid() != parent:
+                raise RuntimeError("only in a fork")  # the parent redoes it, and there it works
+            if i == 5:
+                return (lambda: i) if os.getpid() != parent else "five"  # unpicklable from a fork
+            return i * 10
+        return run
+
+    assert forking.run_all([job(i) for i in range(7)]) == [0, 10, 20, 30, 40, "five", 60]
+    assert 0 in ran_here and 4 in ran_here and 5 in ran_here
+    assert len(ran_here) < 7  # the others came from forks
+
+
+def test_run_all_without_spare_cores_runs_in_order_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COSTRAIL_WORKERS", "0")
+    seen: list[int] = []
+    assert forking.run_all([lambda i=i: seen.append(i) or i for i in range(4)]) == [0, 1, 2, 3]
+    assert seen == [0, 1, 2, 3]
