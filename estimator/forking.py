@@ -1,4 +1,4 @@
-"""Forked helpers for work that runs side by side on spare cores (cold parses, a diff's base).
+"""Forked helpers for work that runs side by side on spare cores (cold parses, projects, a diff's base).
 
 Fork, not a process pool: the child starts with everything already imported and loaded, so
 there is no start-up to pay and nothing to pickle on the way in. Nothing here is ever
