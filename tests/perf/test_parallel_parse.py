@@ -36,6 +36,19 @@ def _shape(result: ast.File | InputError) -> object:
     return (result.path, result.body)
 
 
+def _count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths this process parses from now on (forked workers' parses are not seen)."""
+    calls: list[str] = []
+    real_parse = frontend.parse
+
+    def counting_parse(path: str, text: object, parser: str | None = None) -> ast.File:
+        calls.append(path)
+        return real_parse(path, text, parser)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(frontend, "parse", counting_parse)
+    return calls
+
+
 @pytest.fixture
 def force_parallel(monkeypatch):
     monkeypatch.setattr(cache, "PARALLEL_MIN_FILES", 2)
@@ -61,14 +74,7 @@ def test_parallel_batch_equals_serial_parsing_in_order_with_errors(tmp_path: Pat
 def test_second_batch_is_read_from_the_cache_without_parsing(tmp_path: Path, force_parallel, monkeypatch) -> None:
     paths = _tree(tmp_path, 24)
     first = cache.parse_files(paths, "tree-sitter", str(tmp_path / "cache"))
-    calls: list[str] = []
-    real_parse = frontend.parse
-
-    def counting_parse(path: str, text: object, parser: str | None = None) -> ast.File:
-        calls.append(path)
-        return real_parse(path, text, parser)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(frontend, "parse", counting_parse)
+    calls = _count_parses(monkeypatch)
     second = cache.parse_files(paths, "tree-sitter", str(tmp_path / "cache"))
     assert calls == ["f07.tf"]  # only the file with the error, which is never cached
     assert [_shape(r) for r in second] == [_shape(r) for r in first]
@@ -123,14 +129,7 @@ def test_warm_parses_only_what_the_cache_lacks_and_leaves_errors(tmp_path: Path,
     paths = _tree(tmp_path, 24)
     cache_dir = str(tmp_path / "cache")
     cache.parse_files(paths[:5], "tree-sitter", cache_dir)  # five already cached
-    calls: list[str] = []
-    real_parse = frontend.parse
-
-    def counting_parse(path: str, text: object, parser: str | None = None) -> ast.File:
-        calls.append(path)
-        return real_parse(path, text, parser)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(frontend, "parse", counting_parse)
+    calls = _count_parses(monkeypatch)
     monkeypatch.setattr(forking, "spare_cores", lambda: 0)  # in this process, so the calls are seen
     cache.warm([p for p, _ in paths], "tree-sitter", cache_dir)
     assert len(calls) == 19 and not any(c.endswith(("f00.tf", "f04.tf")) for c in calls)
