@@ -20,11 +20,14 @@ MAX_WORKERS = 4
 
 
 def spare_cores() -> int:
-    """Cores a fork can use besides this process: none where fork is missing or unsafe (other
-    threads running, as when costrail is used as a library), or with ``COSTRAIL_WORKERS=0``."""
+    """Cores a fork can use besides this process: none where fork is missing or unsafe (macOS,
+    where system libraries may not survive a fork, as CPython's own ``multiprocessing`` holds;
+    other threads running, as when costrail is used as a library), or with ``COSTRAIL_WORKERS=0``."""
+    import sys
     import threading
 
-    if not hasattr(os, "fork") or os.environ.get("COSTRAIL_WORKERS") == "0" or threading.active_count() > 1:
+    if (not hasattr(os, "fork") or sys.platform == "darwin" or os.environ.get("COSTRAIL_WORKERS") == "0"
+            or threading.active_count() > 1):
         return 0
     try:
         cores = len(os.sched_getaffinity(0))

@@ -73,3 +73,13 @@ def test_run_all_without_spare_cores_runs_in_order_here(monkeypatch: pytest.Monk
     seen: list[int] = []
     assert forking.run_all([lambda i=i: seen.append(i) or i for i in range(4)]) == [0, 1, 2, 3]
     assert seen == [0, 1, 2, 3]
+
+
+def test_no_fork_on_macos(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert forking.spare_cores() == 1
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert forking.spare_cores() == 0
