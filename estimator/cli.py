@@ -182,7 +182,11 @@ def main() -> None:
     # A high threshold keeps that saving while still collecting should a run ever build cycles.
     # 1,000,000: a 300-file breakdown nets ~410k tracked objects, so it never collects; at 200k
     # it paid two ~90 ms young-generation scans that freed nothing (0.18 s of a 1.5 s run).
+    # A 3,000-file run (2.3 M objects) paid two 0.3 s scans that freed nothing: a scan that frees
+    # almost nothing now quadruples the threshold (``_grow_gc_threshold``).
     gc.set_threshold(1_000_000, 50, 1000)
+    if _grow_gc_threshold not in gc.callbacks:
+        gc.callbacks.append(_grow_gc_threshold)
     if not _is_process_entry():
         cli(prog_name="costrail")
         return
@@ -191,6 +195,17 @@ def main() -> None:
     except SystemExit as done:
         _exit_now(done.code)
     _exit_now(0)
+
+
+def _grow_gc_threshold(phase: str, info: dict[str, int]) -> None:
+    """After a young-generation collection that freed under 1% of what it scanned, scan four
+    times less often (up to 64 M objects): the data is live, and rescanning it is pure cost.
+    Cyclic garbage, should a run ever make much, still triggers collections, only later."""
+    if phase != "stop" or info.get("generation") != 0:
+        return
+    young, middle, old = gc.get_threshold()
+    if info.get("collected", 0) < young // 100 and young < 64_000_000:
+        gc.set_threshold(young * 4, middle, old)
 
 
 def _is_process_entry() -> bool:

@@ -59,3 +59,25 @@ def test_breakdown_process_output_is_complete(tmp_path: Path) -> None:
 
 def test_not_the_process_entry_under_pytest() -> None:
     assert not cli._is_process_entry()
+
+
+def test_gc_scans_less_often_after_a_collection_that_freed_nothing() -> None:
+    import gc
+
+    from estimator.cli import _grow_gc_threshold
+
+    saved = gc.get_threshold()
+    try:
+        gc.set_threshold(1_000_000, 50, 1000)
+        _grow_gc_threshold("start", {"generation": 0, "collected": 0})
+        _grow_gc_threshold("stop", {"generation": 1, "collected": 0})
+        assert gc.get_threshold() == (1_000_000, 50, 1000)  # only a finished young collection counts
+        _grow_gc_threshold("stop", {"generation": 0, "collected": 50_000})
+        assert gc.get_threshold() == (1_000_000, 50, 1000)  # it freed 5%: cycles exist, keep scanning
+        _grow_gc_threshold("stop", {"generation": 0, "collected": 3})
+        assert gc.get_threshold() == (4_000_000, 50, 1000)
+        for _ in range(10):
+            _grow_gc_threshold("stop", {"generation": 0, "collected": 0})
+        assert gc.get_threshold()[0] == 64_000_000  # bounded
+    finally:
+        gc.set_threshold(*saved)
