@@ -108,19 +108,24 @@ class Future:
         return False, None
 
 
-def run_all(jobs: list[Callable[[], T]]) -> list[T]:
-    """Every job's result, in order: this process runs one job of each batch while forks run
-    the others on spare cores. A job a fork did not deliver (it failed, or its result does not
-    pickle) is run here, so a failure surfaces exactly as it would in one process."""
+def run_all(jobs: list[Callable[[], T]], forkable: list[bool] | None = None) -> list[T]:
+    """Every job's result, in order. Each round, this process runs one job (a job that is not
+    ``forkable`` first) while forks run up to one forkable job per spare core. A job a fork did
+    not deliver (it failed, or its result does not pickle) is run here, so a failure surfaces
+    exactly as it would in one process."""
     spare = spare_cores()
-    if spare < 1 or len(jobs) < 2:
+    allowed = forkable if forkable is not None else [True] * len(jobs)
+    ahead = [i for i, ok in enumerate(allowed) if ok]
+    here = [i for i, ok in enumerate(allowed) if not ok]
+    if spare < 1 or len(jobs) < 2 or not ahead:
         return [job() for job in jobs]
     results: list[Any] = [None] * len(jobs)
-    for start in range(0, len(jobs), spare + 1):
-        batch = jobs[start : start + spare + 1]
-        futures = [Future(job) for job in batch[1:]]
-        results[start] = batch[0]()
-        for offset, (job, future) in enumerate(zip(batch[1:], futures, strict=True), start + 1):
+    while ahead or here:
+        mine = here.pop(0) if here else ahead.pop(0)
+        batch, ahead = ahead[:spare], ahead[spare:]
+        futures = [(i, Future(jobs[i])) for i in batch]
+        results[mine] = jobs[mine]()
+        for i, future in futures:
             ok, value = future.result()
-            results[offset] = value if ok else job()
+            results[i] = value if ok else jobs[i]()
     return results

@@ -69,11 +69,25 @@ def run(
     from estimator import forking
 
     # projects are independent: on spare cores, forks read some while this process reads others
-    return forking.run_all([
-        functools.partial(run_one, spec, options, config=config, price=price, check=check, pack=pack,
-                          include_llm_usage=include_llm)
-        for spec, include_llm in zip(specs, llm_usage_owners(specs), strict=True)
-    ])
+    # (a Pulumi program is read here: its runs already occupy the cores)
+    return forking.run_all(
+        [functools.partial(run_one, spec, options, config=config, price=price, check=check, pack=pack,
+                           include_llm_usage=include_llm)
+         for spec, include_llm in zip(specs, llm_usage_owners(specs), strict=True)],
+        [not is_pulumi_program(spec.path) for spec in specs],
+    )
+
+
+def is_pulumi_program(path: str) -> bool:
+    """A Pulumi program already runs on every core (its config and default runs side by side);
+    reading one in a fork too measured slower (a diff of the example stack: 2.25 vs 2.1 s)."""
+    from estimator.loaders import detect_source
+    from estimator.model import SOURCE_PULUMI_PROGRAM
+
+    try:
+        return detect_source(path) == SOURCE_PULUMI_PROGRAM
+    except CostrailError:
+        return False
 
 
 def llm_usage_owners(specs: list[ProjectSpec]) -> list[bool]:

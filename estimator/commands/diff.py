@@ -131,7 +131,7 @@ def _against_ref(
             # read here afterwards, so the result is the serial one.
             ahead = base.changed_projects()
             future = None
-            if ahead:
+            if ahead and not any(pipeline.is_pulumi_program(base.specs[i].path) for i in ahead):
                 _warm_parse_cache(present, options)
                 future = forking.Future(lambda: {i: base.read(i) for i in ahead})
             head_results = pipeline.run(present, options, config=config, price=True, check=True)

@@ -83,3 +83,20 @@ def test_no_fork_on_macos(monkeypatch: pytest.MonkeyPatch) -> None:
     assert forking.spare_cores() == 1
     monkeypatch.setattr(sys, "platform", "darwin")
     assert forking.spare_cores() == 0
+
+
+def test_run_all_keeps_jobs_that_must_not_fork_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(forking, "spare_cores", lambda: 1)
+    parent = os.getpid()
+    where: dict[int, bool] = {}
+
+    def job(i: int):  # noqa: ANN202
+        def run() -> int:
+            if os.getpid() == parent:
+                where[i] = True
+            return i
+        return run
+
+    assert forking.run_all([job(i) for i in range(5)], [True, False, True, False, True]) == [0, 1, 2, 3, 4]
+    assert where.get(1) and where.get(3)  # the jobs that must not fork ran here
+    assert len(where) < 5  # and some of the others in forks
