@@ -225,7 +225,10 @@ def _pickle_by_fields(cls: type) -> None:
         cls.__reduce__ = reduce_many  # type: ignore[method-assign,assignment]
 
 
-for _node in (Pos, Literal, Template, TemplateIf, TemplateFor, Variable, GetAttr, Index, SplatItem, Splat, Call,
-              Conditional, BinaryOp, UnaryOp, TupleExpr, ObjectExpr, ForExpr, Parens, Attribute, Block, Body, File):
+NODE_TYPES: tuple[type, ...] = (Pos, Literal, Template, TemplateIf, TemplateFor, Variable, GetAttr, Index, SplatItem,
+                                 Splat, Call, Conditional, BinaryOp, UnaryOp, TupleExpr, ObjectExpr, ForExpr, Parens,
+                                 Attribute, Block, Body, File)
+
+for _node in NODE_TYPES:
     _pickle_by_fields(_node)
 del _node

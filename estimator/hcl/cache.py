@@ -3,8 +3,9 @@
 The key is blake2b(file bytes, front-end name, costrail version): base and head of a diff,
 and successive runs, share every unchanged file whatever directory it was checked out in
 (``ast.File.path`` is set to the caller's path on the way out). Entries are pickled
-``ast.File`` objects written atomically; a corrupt or unreadable entry is treated as a miss
-and rewritten. The directory is bounded: when it grows past ``MAX_BYTES`` the oldest entries
+``ast.File`` objects written atomically and read back through an unpickler that admits
+syntax-node classes only (so a planted entry cannot run code); a corrupt, unreadable or
+foreign entry is treated as a miss and rewritten. The directory is bounded: when it grows past ``MAX_BYTES`` the oldest entries
 (by access time) are removed. Only successful parses are cached, so errors are always
 reported afresh with the current path.
 """
@@ -17,6 +18,7 @@ import os
 import pickle
 from contextlib import suppress
 from pathlib import Path
+from typing import Any
 
 from estimator import __version__, forking
 from estimator.errors import InputError
@@ -227,10 +229,27 @@ def _parse_and_store(shown: str, text: str | bytes, name: str, directory: Path, 
     return parsed
 
 
+class _NodeUnpickler(pickle.Unpickler):
+    """Loads syntax nodes and plain data only: an entry may name no other class or function.
+
+    The cache directory is writable by anything running as the same user, a sandboxed Pulumi
+    program from a pull request included; with plain ``pickle.load`` a planted entry would run
+    its code in this process. Here it is a miss, and is rewritten."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        node = _NODE_CLASSES.get(name) if module == ast.__name__ else None
+        if node is None:
+            raise pickle.UnpicklingError(f"{module}.{name} is not a syntax node")
+        return node
+
+
+_NODE_CLASSES: dict[str, type] = {cls.__name__: cls for cls in ast.NODE_TYPES}
+
+
 def _read(entry: Path) -> ast.File | None:
     try:
         with entry.open("rb") as fh:
-            value = pickle.load(fh)
+            value = _NodeUnpickler(fh).load()
     except FileNotFoundError:
         return None
     except Exception:  # noqa: BLE001 - any corrupt/truncated/foreign entry is just a miss

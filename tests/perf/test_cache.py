@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import pickle
+import pickletools
 from pathlib import Path
 
 import pytest
@@ -45,6 +47,36 @@ def test_corrupt_entry_is_ignored_and_rewritten(tmp_path: Path) -> None:
     parsed = cache.load_or_parse("m.tf", TEXT, "tree-sitter", str(tmp_path))
     assert parsed.body.blocks[0].labels == ["aws_instance", "a"]
     assert entry.read_bytes() != b"not a pickle"
+
+
+class _Planted:
+    """A pickle that makes a directory when loaded: what a hostile program could plant."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return os.mkdir, (str(self.marker),)
+
+
+def test_a_planted_entry_runs_no_code_and_is_rewritten(tmp_path: Path) -> None:
+    cache.load_or_parse("m.tf", TEXT, "tree-sitter", str(tmp_path / "c"))
+    (entry,) = _entries(tmp_path / "c")
+    marker = tmp_path / "planted-code-ran"
+    entry.write_bytes(pickle.dumps(_Planted(marker)))
+    parsed = cache.load_or_parse("m.tf", TEXT, "tree-sitter", str(tmp_path / "c"))
+    assert not marker.exists()
+    assert parsed.body.blocks[0].labels == ["aws_instance", "a"]
+    assert pickle.loads(entry.read_bytes()).body == parsed.body
+
+
+def test_entries_name_syntax_node_classes_only(tmp_path: Path) -> None:
+    cache.load_or_parse("m.tf", 'x = merge(var.a, { k = [for v in local.l : v.id if v != null] })\n'
+                        'y = "${a.b[0]}-%{ if c }d%{ endif }"\n', "tree-sitter", str(tmp_path))
+    (entry,) = _entries(tmp_path)
+    names = {arg for op, arg, _ in pickletools.genops(entry.read_bytes()) if op.name == "SHORT_BINUNICODE"}
+    assert {"Call", "ForExpr", "TemplateIf", "File"} <= names
+    assert cache._read(entry) is not None
 
 
 def test_syntax_errors_are_not_cached(tmp_path: Path) -> None:
