@@ -140,8 +140,14 @@ def bench_size(files: int, repeat: int, work: Path, with_checkov: bool, parser: 
     commands["costrail breakdown (cold)"] = ([*cli, "breakdown", str(base), "--format", "json", *parser_opt],
                                              None, None, True)
     commands["costrail check (cold)"] = ([*cli, "check", str(base), "--format", "json", *parser_opt], None, None, True)
+    # each tool's default human output, as checkov's row below prints its own (no 4 MB JSON report)
+    commands["costrail check (cold, table output)"] = ([*cli, "check", str(base), *parser_opt], None, None, True)
     commands["costrail diff, 1 file changed"] = (
         [*cli, "diff", str(head), "--compare-to", str(base_json), "--format", "json", "--cache-dir", str(warm),
+         *parser_opt], None, None, False)
+    # what the pull-request job renders: the Markdown comment
+    commands["costrail diff, 1 file changed (markdown)"] = (
+        [*cli, "diff", str(head), "--compare-to", str(base_json), "--format", "markdown", "--cache-dir", str(warm),
          *parser_opt], None, None, False)
     if not only or any("base-ref" in w or w == "diff" for w in only):
         # the pull-request job: base read from git (a worktree), head with one file changed

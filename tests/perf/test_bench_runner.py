@@ -19,7 +19,8 @@ def test_runner_prints_a_table_with_every_command(tmp_path) -> None:
     assert "`costrail --version`:" in out
     rows = [line for line in out.splitlines() if line.startswith("| 3 |")]
     names = [row.split("|")[4].strip() for row in rows]
-    assert {"costrail breakdown (cold)", "costrail check (cold)", "costrail diff, 1 file changed",
+    assert {"costrail breakdown (cold)", "costrail check (cold)", "costrail check (cold, table output)",
+            "costrail diff, 1 file changed", "costrail diff, 1 file changed (markdown)",
             "costrail diff --base-ref, 1 file changed (cold)", "costrail diff --base-ref, 1 file changed (warm)",
             "load only (parse+evaluate, cold)"} <= set(names)
     for row in rows:
