@@ -245,28 +245,18 @@ def scrubbed_env(python: str, home: str) -> dict[str, str]:
 
 def run_programs(proj: PulumiProject, options: LoadOptions, configs: list[dict[str, str]]) -> list[dict[str, Any]]:
     """Run the program once per config, in parallel; each result is the runner's JSON."""
+    from estimator.loaders.write_confinement import WriteConfinement
+
     with tempfile.TemporaryDirectory(prefix="costrail-pulumi-") as tmp:
+        # untrusted code writes only beneath its own temporary directory (where Landlock exists)
+        confinement = WriteConfinement.create([tmp])
         procs = []
-        for i, config in enumerate(configs):
-            spec = {"project_dir": str(proj.root), "main": str(proj.main), "project": proj.name,
-                    "stack": proj.stack, "config": config,
-                    "secret_keys": [k for k in proj.secret_keys if k in config]}
-            spec_path = Path(tmp, f"spec{i}.json")
-            spec_path.write_text(json.dumps(spec), encoding="utf-8")
-            out_path = Path(tmp, f"out{i}.json")
-            home = Path(tmp, f"home{i}")
-            home.mkdir()
-            log = open(Path(tmp, f"log{i}.txt"), "wb")  # noqa: SIM115 - closed below
-            try:
-                proc = subprocess.Popen(
-                    [proj.python, "-I", "-B", "-u", str(RUNNER), str(spec_path), str(out_path)],
-                    cwd=proj.root, env=scrubbed_env(proj.python, str(home)), stdin=subprocess.DEVNULL,
-                    stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-            except OSError as err:
-                log.close()
-                _kill(procs)
-                raise InputError(f"cannot start {proj.python}: {err.strerror}", Location("Pulumi.yaml", 1)) from err
-            procs.append((proc, out_path, log))
+        try:
+            for i, config in enumerate(configs):
+                procs.append(_start(proj, config, Path(tmp), i, confinement))
+        finally:
+            if confinement:
+                confinement.close()  # the children hold their own copy
         results = []
         deadline = time.monotonic() + options.timeout
         try:
@@ -285,6 +275,29 @@ def run_programs(proj: PulumiProject, options: LoadOptions, configs: list[dict[s
             for _, _, log in procs:
                 log.close()
         return results
+
+
+def _start(proj: PulumiProject, config: dict[str, str], tmp: Path, i: int, confinement: Any
+           ) -> tuple[subprocess.Popen[bytes], Path, Any]:
+    """Start run ``i`` of the program (its spec, result, home and log under ``tmp``)."""
+    spec = {"project_dir": str(proj.root), "main": str(proj.main), "project": proj.name,
+            "stack": proj.stack, "config": config,
+            "secret_keys": [k for k in proj.secret_keys if k in config]}
+    spec_path = tmp / f"spec{i}.json"
+    spec_path.write_text(json.dumps(spec), encoding="utf-8")
+    home = tmp / f"home{i}"
+    home.mkdir()
+    log = open(tmp / f"log{i}.txt", "wb")  # noqa: SIM115 - closed by the caller
+    try:
+        proc = subprocess.Popen(
+            [proj.python, "-I", "-B", "-u", str(RUNNER), str(spec_path), str(tmp / f"out{i}.json")],
+            cwd=proj.root, env=scrubbed_env(proj.python, str(home)), stdin=subprocess.DEVNULL,
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            preexec_fn=confinement.apply if confinement else None)
+    except OSError as err:
+        log.close()
+        raise InputError(f"cannot start {proj.python}: {err.strerror}", Location("Pulumi.yaml", 1)) from err
+    return proc, tmp / f"out{i}.json", log
 
 
 def _kill(procs: list[tuple[subprocess.Popen[bytes], Path, Any]]) -> None:
