@@ -44,7 +44,32 @@ def _code_fingerprint() -> bytes:
     for name in ("ast.py", "frontend.py", "hcl2_frontend.py", "treesitter_frontend.py"):
         with suppress(OSError):
             h.update((here / name).read_bytes())
+    for package in _PARSER_PACKAGES:  # a grammar or parser upgrade must not be served the old trees
+        h.update(_installed(package).encode())
     return h.digest()
+
+
+_PARSER_PACKAGES = ("tree_sitter", "tree_sitter_hcl", "hcl2", "lark")
+
+
+def _installed(package: str) -> str:
+    """What identifies an installed package without importing it: its top files' names, sizes, times."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not spec.origin:
+        return f"{package}:absent;"
+    parts = [package]
+    with suppress(OSError), os.scandir(os.path.dirname(spec.origin)) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            with suppress(OSError):
+                if entry.is_file():
+                    st = entry.stat()
+                    parts.append(f"{entry.name}:{st.st_size}:{st.st_mtime_ns}")
+    return ";".join(parts) + ";"
 
 
 def cache_key(data: bytes, parser: str) -> str:

@@ -79,6 +79,18 @@ def test_entries_name_syntax_node_classes_only(tmp_path: Path) -> None:
     assert cache._read(entry) is not None
 
 
+def test_key_follows_the_installed_parser_packages(monkeypatch) -> None:
+    before = cache.cache_key(b"a", "tree-sitter")
+    cache._code_fingerprint.cache_clear()
+    real = cache._installed
+    monkeypatch.setattr(cache, "_installed", lambda p: real(p) + ("upgraded" if p == "tree_sitter_hcl" else ""))
+    try:
+        assert cache.cache_key(b"a", "tree-sitter") != before
+    finally:
+        cache._code_fingerprint.cache_clear()
+    assert "absent" in cache._installed("costrail_no_such_package")
+
+
 def test_syntax_errors_are_not_cached(tmp_path: Path) -> None:
     for _ in range(2):
         with pytest.raises(InputError) as info:
