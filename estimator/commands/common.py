@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from contextlib import suppress
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from estimator.errors import CostrailError
 from estimator.loaders import LoadOptions
 from estimator.model import Diagnostic
 from estimator.pipeline import ProjectResult, ProjectSpec, specs_from
@@ -72,14 +75,50 @@ def _from_cwd(diag: Diagnostic, project_path: str) -> str:
 
 
 def emit(text: str | Streamed, out_file: str | None) -> None:
-    """The report to ``out_file`` or stdout; streamed reports (JSON) are written piece by piece."""
+    """The report to ``out_file`` or stdout; streamed reports (JSON) are written piece by piece.
+
+    A report that cannot be written is an input error (exit 2, one line), never exit 1, which CI
+    reads as a failed policy; a regular ``out_file`` is replaced only once complete."""
     if isinstance(text, Streamed):
-        if out_file:
-            with open(out_file, "w", encoding="utf-8") as fh:
-                text.write_to(fh.write)
-        else:
-            text.write_to(sys.stdout.write)
-    elif out_file:
-        Path(out_file).write_text(text, encoding="utf-8")
+        write_to = text.write_to
     else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        whole = text if out_file or text.endswith("\n") else text + "\n"
+
+        def write_to(sink: Any) -> None:
+            sink(whole)
+
+    if out_file:
+        _write_file(write_to, out_file)
+        return
+    try:
+        write_to(sys.stdout.write)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise  # the reader closed the pipe (`| head`): its choice, handled quietly as usual
+    except OSError as err:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - drop the rest; exit must not retry it
+        raise CostrailError(f"cannot write the report to standard output: {err.strerror or err}") from None
+
+
+def _write_file(write_to: Any, out_file: str) -> None:
+    """Into a temporary file beside ``out_file``, renamed over it when complete: a full disk or a
+    failed run never leaves half a report that a later CI step would read. Devices, pipes and
+    symlinks (``/dev/stdout``) are written in place."""
+    target = Path(out_file)
+    in_place = target.is_symlink() or (target.exists() and not target.is_file())
+    tmp = Path(f"{out_file}.{os.getpid()}.tmp")
+    try:
+        if in_place:
+            with target.open("w", encoding="utf-8") as fh:
+                write_to(fh.write)
+            return
+        try:
+            with tmp.open("x", encoding="utf-8") as fh:
+                write_to(fh.write)
+            os.replace(tmp, target)
+        except BaseException:
+            with suppress(OSError):
+                tmp.unlink()
+            raise
+    except OSError as err:
+        raise CostrailError(f"cannot write {out_file}: {err.strerror or err}") from None

@@ -526,3 +526,30 @@ def test_check_input_error_exit_2_wins_over_a_mandatory_finding() -> None:
     assert "broken/main.tf:9:1:" in err
     assert "diff" not in doc
     assert any(f["rule"] == "CR-TAG-001" and not f.get("suppressed") for f in doc["findings"])
+
+
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_a_report_that_cannot_be_written_is_exit_2_in_one_line(fmt: str, tmp_path: Path) -> None:
+    for target in (tmp_path / "missing" / "r.out", tmp_path):
+        out = run("breakdown", str(GPU), "--format", fmt, "--out-file", str(target))
+        assert out.returncode == 2, out.stderr  # never 1: CI reads 1 as a failed policy
+        assert out.stderr.strip().splitlines() == [f"costrail: cannot write {target}: "
+                                                   f"{'No such file or directory' if target != tmp_path else 'Is a directory'}"]
+    if os.path.exists("/dev/full"):
+        with open("/dev/full", "w") as full:
+            out = subprocess.run([sys.executable, "-m", "estimator", "breakdown", str(GPU), "--format", fmt],
+                                 cwd=REPO, stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+        assert out.returncode == 2
+        assert out.stderr.strip() == "costrail: cannot write the report to standard output: No space left on device"
+
+
+def test_out_file_is_replaced_only_when_complete(tmp_path: Path) -> None:
+    report = tmp_path / "r.json"
+    report.write_text("previous report", encoding="utf-8")
+    assert run("breakdown", str(GPU), "--format", "json", "--out-file", str(report)).returncode == 0
+    assert json.loads(report.read_text(encoding="utf-8"))["schema"] == "costrail/v1"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json"]  # no temporary file left
+    link = tmp_path / "link.json"
+    link.symlink_to(report)
+    assert run("breakdown", str(GPU), "--format", "json", "--out-file", str(link)).returncode == 0
+    assert link.is_symlink()  # written through, not replaced
