@@ -63,6 +63,10 @@ def run(
         head_results = pipeline.run(specs, options, config=config, price=True, check=True)
     else:
         assert base_ref is not None
+        # --var-file files are inputs of every project: held by each spec, each side reads its
+        # own version of them (the base's from the checkout) and a change to one is a change
+        specs = [replace(s, var_files=[*s.var_files, *options.var_files]) for s in specs]
+        options = replace(options, var_files=[])
         head_results, base_projects = _against_ref(paths, specs, base_ref, options, config, kwargs)
 
     failed = report_diagnostics(head_results)

@@ -283,3 +283,32 @@ def test_the_base_really_comes_from_the_fork(repo: Path, tmp_path: Path, monkeyp
     assert delivered == [True, False]  # no fork: the base was read here
     assert forked_out.read_text() == serial_out.read_text()
     assert diff_json(repo, forked_out)["diff"]["delta_monthly_cost"] == EXPECTED_DELTA
+
+
+@pytest.mark.parametrize("var_file_inside", [True, False])
+def test_a_changed_var_file_from_the_command_line_is_read_from_each_side(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, var_file_inside: bool
+) -> None:
+    """`--var-file app/prod.tfvars`: the base reads the file as committed, the head as edited
+    (the base had read the head's copy, and 1 -> 3 m5.large showed as $0.00)."""
+    repo = gitrepo.init(tmp_path / "repo")
+    (repo / "app").mkdir()
+    (repo / "app" / "main.tf").write_text(
+        'variable "n" { type = number }\n'
+        'resource "aws_instance" "w" {\n  count = var.n\n  ami = "ami-1"\n  instance_type = "m5.large"\n'
+        '  root_block_device {\n    volume_size = 8\n  }\n}\n')
+    var_dir = repo if var_file_inside else tmp_path
+    (var_dir / "prod.tfvars").write_text("n = 1\n")
+    gitrepo.commit(repo, "base")
+    (var_dir / "prod.tfvars").write_text("n = 3\n")
+    out = tmp_path / "diff.json"
+    code, output = run(["diff", "app", "--var-file", str(var_dir / "prod.tfvars"), "--base-ref", "HEAD",
+                        "--format", "json", "--out-file", str(out)], repo, monkeypatch)
+    assert code in (0, 1), output
+    change = diff_json(repo, out)["diff"]
+    if var_file_inside:
+        assert Decimal(change["base_monthly_cost"]) > 70  # one m5.large ($70.08) and its root volume
+        assert Decimal(change["base_monthly_cost"]) * 3 == Decimal(change["head_monthly_cost"])
+        assert Decimal(change["delta_monthly_cost"]) == 2 * Decimal(change["base_monthly_cost"])
+    else:  # outside the repository there is no committed version: both sides read it as it is
+        assert change["delta_monthly_cost"] == "0.00"
