@@ -288,10 +288,31 @@ class ResourceDelta:
 
     @property
     def delta(self) -> Decimal | None:
-        """None when either side is not fully priced: a missing price is never a saving or an increase."""
-        if self.unpriced_sides:
+        """The change of the lines priced on both sides: a missing price is never a saving or an
+        increase, and never hides the priced rest (40 new GPU instances whose root volume size is
+        unknown still add their instance hours). None when a side has no price at all."""
+        if not self.unpriced_sides:
+            return _sub(self.head_cost, self.base_cost)
+        if any(side is not None and (side.status == "unpriced" or side.monthly_cost is None)
+               for side in (self.base, self.head)):
             return None
-        return _sub(self.head_cost, self.base_cost)
+        base, head = self.comparable_costs
+        return head - base
+
+    @property
+    def partial(self) -> bool:
+        """A side misses a price, and the delta counts only the lines priced on both sides."""
+        return bool(self.unpriced_sides) and self.delta is not None
+
+    @property
+    def comparable_costs(self) -> tuple[Decimal, Decimal]:
+        """Base and head cost without the changed lines that miss a price on either side."""
+        base, head = self.base_cost or ZERO, self.head_cost or ZERO
+        for line in self.components:
+            if line.delta is None:
+                base -= line.base_cost or ZERO
+                head -= line.head_cost or ZERO
+        return base, head
 
     def to_json(self) -> dict[str, Any]:
         side = self.head or self.base
@@ -338,15 +359,22 @@ class ProjectDelta:
 
     @property
     def unpriced_changes(self) -> list[ResourceDelta]:
-        """Changed resources with a missing price on a side: left out of the delta and said so."""
-        return [r for r in self.resources if r.delta is None]
+        """Changed resources with a missing price on a side: wholly or partly left out of the delta, and said so."""
+        return [r for r in self.resources if r.unpriced_sides]
 
     @property
     def comparable_costs(self) -> tuple[Decimal, Decimal]:
-        """Base and head totals without the resources whose change cannot be priced."""
-        unknown = self.unpriced_changes
-        base = self.base_cost - sum((r.base_cost or ZERO for r in unknown), ZERO)
-        head = self.head_cost - sum((r.head_cost or ZERO for r in unknown), ZERO)
+        """Base and head totals without what cannot be compared: resources with no price on a
+        side, and the lines of partly priced ones that miss a price on either side."""
+        base, head = self.base_cost, self.head_cost
+        for r in self.unpriced_changes:
+            if r.delta is None:
+                base -= r.base_cost or ZERO
+                head -= r.head_cost or ZERO
+            else:
+                comparable_base, comparable_head = r.comparable_costs
+                base -= (r.base_cost or ZERO) - comparable_base
+                head -= (r.head_cost or ZERO) - comparable_head
         return base, head
 
     @property

@@ -28,7 +28,10 @@ def render_table(diff: CostDiff) -> str:
                 f"  {_SIGN[r.change]} {r.address:<50} {usd(r.base_cost):>12} -> {usd(r.head_cost):>12}  "
                 f"{signed_usd(r.delta):>12}"
             )
-            if r.unpriced_sides:
+            if r.partial:
+                lines.append(f"      not fully priced in {' and '.join(r.unpriced_sides)}: "
+                             "only the lines priced on both sides are in the totals")
+            elif r.unpriced_sides:
                 lines.append(f"      not fully priced in {' and '.join(r.unpriced_sides)}: change unknown, left out of the totals")
             for c in r.components:
                 name = renamed(c.base.name, c.name, "->") if c.base is not None and c.head is not None else c.name
@@ -44,7 +47,7 @@ def render_table(diff: CostDiff) -> str:
     if diff.unpriced_changes:
         lines.append(
             f"Unpriced: {len(diff.unpriced_changes)} changed resource(s) miss a price on one side; "
-            "their change is unknown and not in the delta"
+            "what misses a price is not in the delta"
         )
     lines.append(
         f"Total monthly cost: {usd(diff.base_cost)} -> {usd(diff.head_cost)} ({signed_usd(diff.delta)}, {pct(diff.percent)})"

@@ -251,6 +251,9 @@ def _resource_rows(resource: ResourceDelta) -> list[str]:
     if resource.head is not None and resource.head.monthly_cost is None:
         reason = resource.head.reason or "no price found"
         rows.append(f"| | ↳ *not priced: {_cell(reason)}* | | | |")
+    elif resource.partial:
+        sides = " and ".join(resource.unpriced_sides)
+        rows.append(f"| | ↳ *not fully priced in {sides}: only the lines priced on both sides are in the totals* | | | |")
     elif resource.unpriced_sides:
         sides = " and ".join(resource.unpriced_sides)
         rows.append(f"| | ↳ *not fully priced in {sides}: change unknown, left out of the totals* | | | |")

@@ -187,3 +187,52 @@ def test_free_resources_are_not_cost_changes() -> None:
     head[0].resources["aws_route_table.private"] = diffing.ResourceCost("aws_route_table.private", "aws_route_table", Decimal(0), "free")
     base[0].resources["aws_subnet.old"] = diffing.ResourceCost("aws_subnet.old", "aws_subnet", Decimal(0), "free")
     assert diffing.compute_diff(base, head).resources == []
+
+
+def _instance(address: str, hours_cost: str | None, root_cost: str | None) -> diffing.ResourceCost:
+    """An instance whose root volume line misses a price when ``root_cost`` is None (size unknown)."""
+    lines = [diffing.ComponentCost("Instance usage (p4d.24xlarge)", "hours", Decimal(730),
+                                   Decimal("21.957642"), Decimal(hours_cost) if hours_cost else None),
+             diffing.ComponentCost("Root volume", "GB", None if root_cost is None else Decimal(8), Decimal("0.08"),
+                                   Decimal(root_cost) if root_cost else None)]
+    priced = [c.monthly_cost for c in lines if c.monthly_cost is not None]
+    full = all(c.monthly_cost is not None for c in lines)
+    return diffing.ResourceCost(address, "aws_instance", sum(priced, Decimal(0)) if priced else None,
+                                "priced" if full else ("partial" if priced else "unpriced"), lines)
+
+
+def _project(*resources: diffing.ResourceCost) -> list[diffing.ProjectCost]:
+    total = sum((r.monthly_cost or Decimal(0) for r in resources), Decimal(0))
+    return [diffing.ProjectCost("app", "terraform-hcl", total, {r.address: r for r in resources})]
+
+
+def test_partly_priced_additions_count_their_priced_lines() -> None:
+    """40 new GPU instances whose root volume size is unknown still add their instance hours:
+    the budget gate must see them (it saw $0.00)."""
+    base = _project(_instance("aws_instance.w[0]", "16029.08", None))
+    head = _project(*(_instance(f"aws_instance.w[{i}]", "16029.08", None) for i in range(40)))
+    change = diffing.compute_diff(base, head)
+    assert change.delta == Decimal("16029.08") * 39
+    added = [r for r in change.resources if r.change == "added"]
+    assert len(added) == 39 and all(r.partial and r.delta == Decimal("16029.08") for r in added)
+    assert len(change.unpriced_changes) == 39  # and they are still reported as not fully priced
+    assert change.to_json()["delta_monthly_cost"] == "625134.12"
+
+
+def test_a_line_priced_on_one_side_only_is_never_a_saving() -> None:
+    """Base knows the root volume ($0.64), head does not: the head's hours change counts, the
+    volume line is left out instead of reading as a -$0.64 saving."""
+    base = _project(_instance("aws_instance.w", "16029.08", "0.64"))
+    head = _project(_instance("aws_instance.w", "16100.00", None))
+    (r,) = diffing.compute_diff(base, head).resources
+    assert r.partial and r.delta == Decimal("70.92")
+    assert diffing.compute_diff(base, head).delta == Decimal("70.92")
+
+
+def test_a_side_with_no_price_at_all_keeps_the_change_unknown() -> None:
+    base = _project(_instance("aws_instance.w", "16029.08", "0.64"))
+    head = _project(_instance("aws_instance.w", None, None))
+    change = diffing.compute_diff(base, head)
+    (r,) = change.resources
+    assert r.delta is None and not r.partial
+    assert change.delta == 0 and change.unpriced_changes == [r]
