@@ -84,6 +84,36 @@ class Worktree:
     def changed_files(self) -> list[str]:
         return changed_files(self.top, self.commit)
 
+    def share_ignored_inputs(self, project_dirs: list[str]) -> list[str]:
+        """Link the working tree's git-ignored Terraform inputs of these project directories into
+        the checkout: ``.terraform`` (modules from ``terraform init``) and auto-loaded var files
+        such as ``local.auto.tfvars``. They are the user's environment, not part of the change:
+        without them the base would miss every remote module and show its resources as added.
+        (Both sides then read the head's downloaded module versions.) Returns what was linked."""
+        linked = []
+        for directory in project_dirs:
+            head_dir = Path(directory).resolve()
+            base_dir = self.map(head_dir)
+            if base_dir == head_dir or not head_dir.is_dir() or not base_dir.is_dir():
+                continue
+            candidates = [p for p in head_dir.iterdir() if p.name == ".terraform" or p.name.endswith(_AUTO_VARS)]
+            for path in candidates:
+                target = base_dir / path.name
+                if target.exists() or target.is_symlink() or not _ignored(self.top, path):
+                    continue
+                target.symlink_to(path, target_is_directory=path.is_dir())
+                linked.append(str(path))
+        return linked
+
+
+_AUTO_VARS = (".auto.tfvars", ".auto.tfvars.json", "terraform.tfvars", "terraform.tfvars.json")
+
+
+def _ignored(top: Path, path: Path) -> bool:
+    """``git check-ignore`` exits 0 when PATH is ignored."""
+    return subprocess.run(["git", "--no-optional-locks", "-C", str(top), "check-ignore", "-q", str(path)],
+                          env=_git_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
+
 
 def changed_files(top: Path, commit: str) -> list[str]:
     """Files of the user's working tree (tracked, staged or untracked) that differ from COMMIT."""

@@ -126,6 +126,7 @@ def _against_ref(
         if not any(r.failed for r in head_results):
             return head_results, [diffing.project_from_result(r) for r in head_results]
     with worktree.checkout(top, commit) as tree:
+        tree.share_ignored_inputs([s.path for s in present])
         base = _Base(_base_specs(paths, specs, config, tree, kwargs), present, changed, options, config, tree)
         done: dict[int, tuple[diffing.ProjectCost, list[str]]] = {}
         if head_results is None:

@@ -312,3 +312,36 @@ def test_a_changed_var_file_from_the_command_line_is_read_from_each_side(
         assert Decimal(change["delta_monthly_cost"]) == 2 * Decimal(change["base_monthly_cost"])
     else:  # outside the repository there is no committed version: both sides read it as it is
         assert change["delta_monthly_cost"] == "0.00"
+
+
+def test_the_base_shares_the_working_trees_ignored_inputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After `terraform init` the remote modules live in the ignored `.terraform/`, and a local
+    `*.auto.tfvars` is often ignored too: the base checkout has neither, and read without them
+    every module resource looked added. A comment-only change must cost $0.00."""
+    repo = gitrepo.init(tmp_path / "repo")
+    app = repo / "app"
+    (app / ".terraform" / "modules" / "gpu").mkdir(parents=True)
+    (app / "main.tf").write_text(
+        'variable "n" {\n  type    = number\n  default = 1\n}\n'
+        'module "gpu" {\n  source = "example/gpu/aws"\n  n      = var.n\n}\n')
+    (app / ".terraform" / "modules" / "modules.json").write_text(json.dumps({"Modules": [
+        {"Key": "", "Source": "", "Dir": "."},
+        {"Key": "gpu", "Source": "registry.terraform.io/example/gpu/aws", "Dir": ".terraform/modules/gpu"}]}))
+    (app / ".terraform" / "modules" / "gpu" / "main.tf").write_text(
+        'variable "n" { type = number }\n'
+        'resource "aws_instance" "w" {\n  count = var.n\n  ami = "ami-1"\n  instance_type = "m5.large"\n}\n')
+    (repo / ".gitignore").write_text(".terraform/\n*.auto.tfvars\n")
+    gitrepo.commit(repo, "base")
+    (app / "local.auto.tfvars").write_text("n = 3\n")
+    with (app / "main.tf").open("a") as fh:
+        fh.write("# a comment\n")
+    out = tmp_path / "diff.json"
+    code, output = run(["diff", "app", "--base-ref", "HEAD", "--format", "json", "--out-file", str(out)],
+                       repo, monkeypatch)
+    assert code in (0, 1), output
+    change = diff_json(repo, out)["diff"]
+    assert Decimal(change["base_monthly_cost"]) > 3 * Decimal("70.08") - 1  # 3 m5.large from the module
+    assert change["delta_monthly_cost"] == "0.00" and change["resources"] == []
+    assert "not installed" not in output
+    assert not any(p.is_symlink() for p in app.iterdir())  # nothing left in the user's tree
+    assert (app / ".terraform" / "modules" / "gpu" / "main.tf").is_file()  # the checkout's removal kept it
