@@ -257,6 +257,7 @@ def test_base_read_in_a_fork_gives_the_serial_result(
     assert forked == serial
     assert forked_err == serial_err
     assert "warning: base (" in serial_err and "nope" in serial_err
+    assert ": stacks/other/main.tf:2:" in serial_err  # named under the project, as the head's errors are
     assert json.loads(serial)["diff"]["delta_monthly_cost"] != "0.00"
 
 
