@@ -1094,7 +1094,15 @@ class _ModuleInstance:
                              Location(item.file, provider_ref.pos.line, provider_ref.pos.column))
             provider = self.providers["aws"]
         region = provider.region if provider.region is not None else self.loader.options.default_region
-        tags: dict[str, Tag] = dict(provider.default_tag_objects()) if is_aws else {}
+        # the AWS provider gives an Auto Scaling group no default_tags: its `tag` blocks are its tags
+        is_asg = rtype == "aws_autoscaling_group"
+        tags: dict[str, Tag] = dict(provider.default_tag_objects()) if is_aws and not is_asg else {}
+        if is_asg and isinstance(attrs.get("tag"), list):
+            first = next((b for b in item.block.body.blocks if b.type in ("tag", "dynamic")), None)
+            block_at = Location(item.file, (first or item.block).pos.line)
+            for block in attrs["tag"]:
+                if isinstance(block, dict) and isinstance(block.get("key"), str):
+                    tags[block["key"]] = Tag(_tag_value(block.get("value")), "resource", block_at, None)
         own = attrs.get("tags")
         tags_attr = item.block.body.attributes.get("tags")
         if isinstance(own, list) and all(

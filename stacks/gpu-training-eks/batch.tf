@@ -89,4 +89,14 @@ resource "aws_autoscaling_group" "batch_gpu" {
     value               = "batch"
     propagate_at_launch = true
   }
+
+  # provider default_tags do not reach an Auto Scaling group: its cost tags are set here
+  dynamic "tag" {
+    for_each = { cost-center = var.cost_center, team = var.team, env = var.environment }
+    content {
+      key                 = tag.key
+      value               = tag.value
+      propagate_at_launch = true
+    }
+  }
 }

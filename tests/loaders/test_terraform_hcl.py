@@ -334,3 +334,20 @@ def test_undeclared_module_reference_and_output_without_value(tmp_path: Path) ->
     project = load(str(tmp_path), LoadOptions(environ={}))
     assert messages(project) == ['main.tf:2:9: reference to undeclared module "nope"',
                                  'main.tf:5: output "o" has no value argument']
+
+
+def test_an_auto_scaling_group_has_its_tag_blocks_and_no_default_tags(tmp_path: Path) -> None:
+    """The AWS provider does not apply default_tags to aws_autoscaling_group (as the plan shows):
+    its `tag` blocks, static or dynamic, are its tags."""
+    (tmp_path / "main.tf").write_text(
+        'provider "aws" {\n  region = "us-east-1"\n  default_tags {\n    tags = { team = "ml" }\n  }\n}\n'
+        'resource "aws_autoscaling_group" "g" {\n  max_size = 2\n  min_size = 1\n'
+        '  tag {\n    key = "env"\n    value = "dev"\n    propagate_at_launch = true\n  }\n'
+        '  dynamic "tag" {\n    for_each = { cost-center = "cc-1234" }\n    content {\n'
+        '      key = tag.key\n      value = tag.value\n      propagate_at_launch = true\n    }\n  }\n}\n'
+        'resource "aws_instance" "i" {\n  ami = "ami-1"\n  instance_type = "m5.large"\n}\n')
+    project = load(str(tmp_path), LoadOptions())
+    asg, instance = project.resources
+    assert {k: t.value for k, t in asg.tags.items()} == {"env": "dev", "cost-center": "cc-1234"}
+    assert all(t.source == "resource" and t.location.line == 10 for t in asg.tags.values())
+    assert {k: t.value for k, t in instance.tags.items()} == {"team": "ml"}
