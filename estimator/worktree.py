@@ -96,7 +96,8 @@ class Worktree:
             base_dir = self.map(head_dir)
             if base_dir == head_dir or not head_dir.is_dir() or not base_dir.is_dir():
                 continue
-            candidates = [p for p in head_dir.iterdir() if p.name == ".terraform" or p.name.endswith(_AUTO_VARS)]
+            candidates = [p for p in head_dir.iterdir()
+                          if p.name in (".terraform", *_LOADED_VARS) or p.name.endswith(_AUTO_VARS)]
             for path in candidates:
                 target = base_dir / path.name
                 if target.exists() or target.is_symlink() or not _ignored(self.top, path):
@@ -106,7 +107,8 @@ class Worktree:
         return linked
 
 
-_AUTO_VARS = (".auto.tfvars", ".auto.tfvars.json", "terraform.tfvars", "terraform.tfvars.json")
+_AUTO_VARS = (".auto.tfvars", ".auto.tfvars.json")  # the var files Terraform loads by itself
+_LOADED_VARS = ("terraform.tfvars", "terraform.tfvars.json")
 
 
 def _ignored(top: Path, path: Path) -> bool:
