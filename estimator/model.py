@@ -92,6 +92,16 @@ class Tag:
     provider: str | None = None
 
 
+def tag_blocks(blocks: Any, location: Location | None,
+               value: Callable[[Any], Any] = lambda v: v) -> dict[str, Tag]:
+    """An Auto Scaling group's ``tag { key value propagate_at_launch }`` blocks as its tags: the
+    AWS provider gives ASGs no ``default_tags``, so these are all the tags the group carries."""
+    if not isinstance(blocks, list):
+        return {}
+    return {b["key"]: Tag(value(b.get("value")), "resource", location) for b in blocks
+            if isinstance(b, dict) and isinstance(b.get("key"), str)}
+
+
 @dataclass(frozen=True)
 class DefaultRef:
     """A default that fed an attribute: a Terraform variable default or a Pulumi code default.

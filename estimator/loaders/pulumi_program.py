@@ -47,6 +47,7 @@ from estimator.model import (
     Resource,
     Tag,
     Unknown,
+    tag_blocks,
 )
 from estimator.pulumi_types import snake_props, terraform_type
 
@@ -285,19 +286,20 @@ def _start(proj: PulumiProject, config: dict[str, str], tmp: Path, i: int, confi
             "secret_keys": [k for k in proj.secret_keys if k in config]}
     spec_path = tmp / f"spec{i}.json"
     spec_path.write_text(json.dumps(spec), encoding="utf-8")
+    out_path = tmp / f"out{i}.json"
     home = tmp / f"home{i}"
     home.mkdir()
     log = open(tmp / f"log{i}.txt", "wb")  # noqa: SIM115 - closed by the caller
     try:
         proc = subprocess.Popen(
-            [proj.python, "-I", "-B", "-u", str(RUNNER), str(spec_path), str(tmp / f"out{i}.json")],
+            [proj.python, "-I", "-B", "-u", str(RUNNER), str(spec_path), str(out_path)],
             cwd=proj.root, env=scrubbed_env(proj.python, str(home)), stdin=subprocess.DEVNULL,
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             preexec_fn=confinement.apply if confinement else None)
     except OSError as err:
         log.close()
         raise InputError(f"cannot start {proj.python}: {err.strerror}", Location("Pulumi.yaml", 1)) from err
-    return proc, tmp / f"out{i}.json", log
+    return proc, out_path, log
 
 
 def _kill(procs: list[tuple[subprocess.Popen[bytes], Path, Any]]) -> None:
@@ -453,9 +455,7 @@ def _provider_tags(raw: Any) -> dict[str, Any]:
 def _tags(tf_type: str, attrs: dict[str, Any], ptags: dict[str, Any], provider: str,
           location: Location | None) -> dict[str, Tag]:
     if tf_type == "aws_autoscaling_group":  # `tag` blocks; the provider gives ASGs no default tags
-        blocks = attrs.get("tag") if isinstance(attrs.get("tag"), list) else []
-        return {b["key"]: Tag(b.get("value"), "resource", location) for b in blocks
-                if isinstance(b, dict) and isinstance(b.get("key"), str)}
+        return tag_blocks(attrs.get("tag"), location)
     own = attrs.get("tags") if isinstance(attrs.get("tags"), dict) else {}
     tags = {k: Tag(v, "default_tags", None, provider) for k, v in ptags.items()}
     tags.update({k: Tag(v, "resource", location) for k, v in own.items()})

@@ -42,6 +42,7 @@ from estimator.model import (
     Resource,
     Tag,
     Unknown,
+    tag_blocks,
 )
 
 META_ARGUMENTS = {"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection"}
@@ -1097,12 +1098,9 @@ class _ModuleInstance:
         # the AWS provider gives an Auto Scaling group no default_tags: its `tag` blocks are its tags
         is_asg = rtype == "aws_autoscaling_group"
         tags: dict[str, Tag] = dict(provider.default_tag_objects()) if is_aws and not is_asg else {}
-        if is_asg and isinstance(attrs.get("tag"), list):
-            first = next((b for b in item.block.body.blocks if b.type in ("tag", "dynamic")), None)
-            block_at = Location(item.file, (first or item.block).pos.line)
-            for block in attrs["tag"]:
-                if isinstance(block, dict) and isinstance(block.get("key"), str):
-                    tags[block["key"]] = Tag(_tag_value(block.get("value")), "resource", block_at, None)
+        if is_asg:
+            first = next((b for b in item.block.body.blocks if b.type in ("tag", "dynamic")), item.block)
+            tags = tag_blocks(attrs.get("tag"), Location(item.file, first.pos.line), _tag_value)
         own = attrs.get("tags")
         tags_attr = item.block.body.attributes.get("tags")
         if isinstance(own, list) and all(

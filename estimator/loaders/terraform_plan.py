@@ -46,6 +46,7 @@ from estimator.model import (
     Resource,
     Tag,
     Unknown,
+    tag_blocks,
 )
 
 AFTER_APPLY = "known after apply"
@@ -272,7 +273,7 @@ class _PlanReader:
         tags: dict[str, Tag] = {}
         if not isinstance(all_tags, dict):  # unknown (older plans) or absent: rebuild it
             if isinstance(attrs.get("tag"), list):  # aws_autoscaling_group: `tag` blocks, no default_tags
-                return _tag_blocks(attrs["tag"], location)
+                return tag_blocks(attrs["tag"], location)
             if "tags" not in attrs and "tags_all" not in attrs:
                 return {}  # not a taggable type (data sources, policies, attachments)
             all_tags = {**self._default_tags(provider_key), **own}
@@ -340,19 +341,6 @@ def _list(value: Any) -> list[Any]:
 
 def _actions(rc: dict[str, Any]) -> tuple[str, ...]:
     return tuple(a for a in _list(_obj(rc.get("change")).get("actions")) if isinstance(a, str))
-
-
-def _tag_blocks(blocks: list[Any], location: Location) -> dict[str, Tag]:
-    """An Auto Scaling group's ``tag { key value propagate_at_launch }`` blocks as its tags.
-
-    The AWS provider does not apply provider ``default_tags`` to Auto Scaling groups, so
-    these blocks are all the tags the group (and, when propagated, its instances) carry.
-    """
-    tags: dict[str, Tag] = {}
-    for block in blocks:
-        if isinstance(block, dict) and isinstance(block.get("key"), str):
-            tags[block["key"]] = Tag(block.get("value"), "resource", location, None)
-    return tags
 
 
 def _walk_planned(module: dict[str, Any]) -> list[dict[str, Any]]:
