@@ -7,7 +7,7 @@ quantity is not known has ``monthly_cost = None`` and says why; it never counts 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from estimator.model import Resource
@@ -24,6 +24,14 @@ def money(value: Decimal | None) -> str | None:
     if isinstance(exponent, int) and exponent > -2:
         normalized = normalized.quantize(Decimal("0.01"))
     return format(normalized, "f")
+
+
+def round_per_1k(value: Decimal | None) -> Decimal | None:
+    """A quotient (cost per 1k requests) does not terminate: round it to a millionth of a dollar
+    for JSON, so it is a money string, not 28 digits of division noise."""
+    if value is None:
+        return None
+    return value.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
 
 
 def decimal_text(value: Decimal | None) -> str | None:
@@ -139,5 +147,5 @@ class CostedResource:
             data["max_monthly_cost"] = money(self.max_monthly_cost)
         if self.monthly_requests is not None:
             data["monthly_requests"] = decimal_text(self.monthly_requests)
-            data["cost_per_1k_requests"] = money(self.cost_per_1k_requests)
+            data["cost_per_1k_requests"] = money(round_per_1k(self.cost_per_1k_requests))
         return data

@@ -105,8 +105,32 @@ def test_node_group_defaults_to_t3_medium_and_reports_max() -> None:
 
 def test_usage_based_line_without_usage_says_depends_on_usage() -> None:
     got = price(res("aws_lambda_function.f"))["aws_lambda_function.f"]
-    assert got.status == "partial" and got.monthly_cost == 0
     assert got.components[0].unpriced_reason == "depends on usage: $0.2 per 1M requests"
+    assert got.components[0].usage_based and got.components[0].monthly_cost is None
+
+
+def test_only_usage_based_lines_without_usage_is_unpriced_never_zero() -> None:
+    """Nothing priced is no cost: null, ``priced: false``, as it is listed in ``unpriced`` (QA: "0.00", priced)."""
+    got = price(res("aws_apigatewayv2_api.chat", protocol_type="HTTP"))["aws_apigatewayv2_api.chat"]
+    assert got.status == "unpriced" and got.monthly_cost is None and not got.priced
+    assert got.reason == "depends on usage: $1 per 1M requests"
+    data = got.to_json()
+    assert data["monthly_cost"] is None and data["priced"] is False
+    assert data["components"][0]["usage_based"] is True and data["components"][0]["monthly_cost"] is None
+
+
+def test_usage_based_line_next_to_a_priced_line_is_partial() -> None:
+    got = price(res("aws_nat_gateway.n"))["aws_nat_gateway.n"]
+    assert got.status == "partial" and got.monthly_cost is not None and got.monthly_cost > 0
+
+
+def test_cost_per_1k_requests_is_rounded_in_json() -> None:
+    """A quotient that does not terminate is a money string, not 28 digits (QA usage_only_zero)."""
+    config = res("aws_sagemaker_endpoint_configuration.c", name="cfg",
+                 production_variants=[{"variant_name": "v", "instance_type": "ml.g5.xlarge", "initial_instance_count": 1}])
+    endpoint = res("aws_sagemaker_endpoint.e", name="ep", endpoint_config_name="cfg")
+    got = price(config, endpoint, usage="resource_usage:\n  aws_sagemaker_endpoint.e: {monthly_requests: 3000000}\n")
+    assert got["aws_sagemaker_endpoint.e"].to_json()["cost_per_1k_requests"] == "0.342711"
 
 
 def test_pulumi_float_numbers_are_coerced_exactly() -> None:

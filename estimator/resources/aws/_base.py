@@ -213,7 +213,9 @@ def finish(resource: Resource, priced: Priced, monthly_requests: Decimal | None 
         costed.status, costed.reason = "free", priced.reason
     elif all(c.unpriced_reason is None for c in lines):
         costed.status = "priced"
-    elif all(c.monthly_cost is None for c in lines) and any(not c.usage_based for c in lines):
+    elif all(c.monthly_cost is None for c in lines):
+        # Nothing priced, be it a missing price or usage-based lines with no usage given: the
+        # resource has no cost to show (null, listed in ``unpriced``), never $0.
         costed.status = "unpriced"
         costed.reason = "; ".join(dict.fromkeys(c.unpriced_reason for c in lines if c.unpriced_reason))
     else:
