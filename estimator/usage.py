@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ from estimator.model import Location
 
 TOP_KEYS = {"version", "resource_usage", "resource_type_default_usage", "llm_usage"}
 LLM_KEYS = {"model", "monthly_input_tokens", "monthly_output_tokens", "name"}
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
 @dataclass
@@ -58,21 +61,53 @@ def _scalar(path: str, node: yaml.Node, key: str) -> Any:
     if not isinstance(node, yaml.ScalarNode):
         raise ConfigError(f"usage key {key!r} must be a number or text", _loc(path, node))
     value = yaml.constructor.SafeConstructor().construct_object(node)
-    if isinstance(value, str) and re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", value.strip()):
+    if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
         return value.strip()  # PyYAML reads 3.0e9 as a string; Decimal(str) reads it exactly
     return value
 
 
-def _mapping(path: str, node: yaml.Node, key: str) -> dict[str, Any]:
+@cache
+def _numeric_keys() -> frozenset[str]:
+    """Usage keys costrail reads as quantities (leaf names): their values must be numbers."""
+    from estimator.resources.aws import REGISTRY  # the priced types declare their usage keys
+
+    names = {k.name.rsplit(".", 1)[-1] for spec in REGISTRY.values() for k in spec.usage_keys
+             if not isinstance(k.default, str) and not isinstance(k.example, str)}
+    return frozenset(names | {"monthly_input_tokens", "monthly_output_tokens"})
+
+
+def _check_quantity(path: str, node: yaml.Node, key: str, value: Any, numeric: frozenset[str]) -> None:
+    """A quantity is a number >= 0: text, a boolean or a negative number would price as nothing or
+    as a negative cost, so it is an error naming the key and line, never ignored."""
+    leaf = key.rsplit(".", 1)[-1]
+    if isinstance(value, bool) or value is None or (isinstance(value, str) and not _NUMBER.fullmatch(value)):
+        if leaf in numeric and value is not None:
+            raise ConfigError(f"usage key {key!r} must be a number, got {node.value!r}", _loc(path, node))
+        return
+    if isinstance(value, (int, float, str)):
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            return
+        if not number.is_finite():
+            raise ConfigError(f"usage key {key!r} must be a finite number, got {node.value!r}", _loc(path, node))
+        if number < 0:
+            raise ConfigError(f"usage key {key!r} must not be negative, got {node.value!r}", _loc(path, node))
+
+
+def _mapping(path: str, node: yaml.Node, key: str, numeric: frozenset[str] | None = None) -> dict[str, Any]:
+    """A mapping of usage keys; with ``numeric``, every quantity among them is checked."""
     if not isinstance(node, yaml.MappingNode):
         raise ConfigError(f"{key!r} must be a mapping", _loc(path, node))
     out: dict[str, Any] = {}
     for knode, vnode in node.value:
         name = str(knode.value)
         if isinstance(vnode, yaml.MappingNode):
-            out[name] = _mapping(path, vnode, f"{key}.{name}")
+            out[name] = _mapping(path, vnode, f"{key}.{name}", numeric)
         else:
             out[name] = _scalar(path, vnode, f"{key}.{name}")
+            if numeric is not None:
+                _check_quantity(path, vnode, f"{key}.{name}", out[name], numeric)
     return out
 
 
@@ -101,7 +136,7 @@ def parse_usage(text: str, path: str = "costrail-usage.yml") -> UsageFile:
         elif key in ("resource_usage", "resource_type_default_usage"):
             if isinstance(vnode, yaml.ScalarNode) and vnode.value in ("", "null", "~"):
                 continue
-            section = _mapping(path, vnode, key)
+            section = _mapping(path, vnode, key, _numeric_keys())
             for address, values in section.items():
                 if values is None:
                     section[address] = values = {}  # an address whose keys are all commented out
@@ -115,7 +150,7 @@ def parse_usage(text: str, path: str = "costrail-usage.yml") -> UsageFile:
             if not isinstance(vnode, yaml.SequenceNode):
                 raise ConfigError("'llm_usage' must be a list", _loc(path, vnode))
             for item in vnode.value:
-                entry = _mapping(path, item, "llm_usage[]")
+                entry = _mapping(path, item, "llm_usage[]", _numeric_keys())
                 unknown = set(entry) - LLM_KEYS
                 if unknown:
                     raise ConfigError(f"unknown llm_usage key {sorted(unknown)[0]!r}", _loc(path, item))

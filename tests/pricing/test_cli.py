@@ -81,6 +81,13 @@ def test_bad_usage_file_exits_2_naming_the_line(tmp_path: Path) -> None:
     assert "bad_top_key.yml:2" in messages and "resource_usages" in messages
 
 
+def test_non_numeric_usage_quantity_exits_2_naming_the_key_and_line() -> None:
+    code, _out, messages = invoke(["breakdown", str(FIXTURES / "cloudwatch"), "--usage-file",
+                                   str(FIXTURES / "usage" / "bad_text_quantity.yml")])
+    assert code == 2
+    assert "bad_text_quantity.yml:4" in messages and "monthly_data_ingested_gb' must be a number" in messages
+
+
 def test_usage_init_writes_a_template_that_loads(tmp_path: Path) -> None:
     target = tmp_path / "costrail-usage.yml"
     code, _out, messages = invoke(["usage", "init", str(FIXTURES / "lambda_function"), "--out-file", str(target)])

@@ -35,6 +35,11 @@ def test_exponent_token_counts_are_exact_decimals() -> None:
     ("bad_value.yml", 4, "monthly_requests"),
     ("bad_llm.yml", 3, "tokens_in"),
     ("bad_yaml.yml", 3, "not valid YAML"),
+    ("bad_text_quantity.yml", 4, "'resource_usage.aws_cloudwatch_log_group.a.monthly_data_ingested_gb' must be a number"),
+    ("bad_negative_quantity.yml", 6, "must not be negative, got '-50'"),
+    ("bad_bool_quantity.yml", 4, "monthly_requests' must be a number"),
+    ("bad_llm_tokens.yml", 5, "monthly_output_tokens' must be a number, got 'many'"),
+    ("bad_nested_negative.yml", 5, "standard.storage_gb' must not be negative"),
 ])
 def test_errors_name_the_key_and_line(name: str, line: int, words: str) -> None:
     with pytest.raises(ConfigError) as err:
@@ -51,3 +56,10 @@ def test_missing_file_is_a_config_error() -> None:
 def test_empty_file_is_no_usage() -> None:
     usage = parse_usage("")
     assert usage.for_resource("aws_instance.a", "aws_instance") == {}
+
+
+def test_text_is_accepted_where_costrail_reads_text_or_does_not_read_the_key() -> None:
+    usage = load_usage(str(FIXTURES / "text_values_ok.yml"))
+    assert usage.for_resource("aws_instance.a", "aws_instance") == {
+        "monthly_hours": 0, "reserved_instance_type": "standard", "operating_system": "linux"}
+    assert usage.for_resource("aws_s3_bucket.b", "aws_s3_bucket") == {"standard": {"storage_gb": "2.5e3"}}
