@@ -169,6 +169,10 @@ def policies_list(fmt: str, config_path: str | None) -> None:
 
 def _run(command: Callable[..., int], paths: list[str], **kwargs: Any) -> None:
     kwargs["vars_"] = _parse_vars(kwargs.get("vars_", ()))
+    if _is_process_entry():
+        from estimator.hcl.cache import defer_writes
+
+        defer_writes()  # this process exits through ``_exit_now``, which waits for the writers
     try:
         code = command(paths, **kwargs)
     except CostrailError as err:

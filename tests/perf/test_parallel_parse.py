@@ -143,3 +143,28 @@ def test_warm_with_workers_fills_the_cache(tmp_path: Path, force_parallel) -> No
     paths = _tree(tmp_path, 24)
     cache.warm([p for p, _ in paths], "tree-sitter", str(tmp_path / "cache"))
     assert len(list((tmp_path / "cache" / cache._SUBDIR).iterdir())) == 23
+
+
+def test_the_command_process_hands_its_own_writes_to_a_writer_it_waits_for(tmp_path: Path, force_parallel,
+                                                                          monkeypatch) -> None:
+    monkeypatch.setattr(cache, "_defer_owner", os.getpid())
+    monkeypatch.setattr(cache, "_writers", [])
+    paths = _tree(tmp_path, 24)
+    parallel = cache.parse_files(paths, "tree-sitter", str(tmp_path / "cache"))
+    assert len(cache._writers) == 1  # this process's share went to a background writer
+    cache.join_writers()
+    assert cache._writers == []
+    entries = list((tmp_path / "cache" / cache._SUBDIR).iterdir())
+    assert len(entries) == 23  # the same entries as writing in line: every good file, no temp file
+    calls = _count_parses(monkeypatch)
+    again = cache.parse_files(paths, "tree-sitter", str(tmp_path / "cache"))
+    assert calls == ["f07.tf"]
+    assert [_shape(r) for r in again] == [_shape(r) for r in parallel]
+
+
+def test_a_process_that_is_not_the_command_writes_in_line(tmp_path: Path, force_parallel, monkeypatch) -> None:
+    monkeypatch.setattr(cache, "_defer_owner", os.getpid() + 1)  # e.g. a diff's base, forked
+    monkeypatch.setattr(cache, "_writers", [])
+    cache.parse_files(_tree(tmp_path, 24), "tree-sitter", str(tmp_path / "cache"))
+    assert cache._writers == []
+    assert len(list((tmp_path / "cache" / cache._SUBDIR).iterdir())) == 23
