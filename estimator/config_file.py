@@ -77,11 +77,12 @@ class _Parser:
     def string(self, key: str, node: yaml.Node, *, allow_null: bool = False) -> str | None:
         if isinstance(node, yaml.ScalarNode) and node.tag == _NULL and allow_null:
             return None
-        if not isinstance(node, yaml.ScalarNode) or node.tag not in (_STR, _INT, _FLOAT, _TIMESTAMP):
+        if isinstance(node, yaml.ScalarNode) and node.tag in (_INT, _FLOAT, _BOOL, _TIMESTAMP):
+            # A wrong type is an error, never read as text (DESIGN): `5` as the regex "5" or the tag
+            # name "7" would silently judge every resource; quoting it says text is meant.
+            raise self.error(key, node, f'expected a string, got {node.value} (write "{node.value}" if text is meant)')
+        if not isinstance(node, yaml.ScalarNode) or node.tag != _STR:
             raise self.error(key, node, "expected a string")
-        if node.tag != _STR:
-            # e.g. `env: 2024` — a tag value written unquoted; keep the text as written.
-            return str(node.value)
         return str(node.value)
 
     def string_list(self, key: str, node: yaml.Node) -> list[str]:
@@ -179,6 +180,8 @@ class _Parser:
             if isinstance(vnode, yaml.SequenceNode):
                 cfg.allowed_tag_values[name] = self.string_list(key, vnode)
             else:
+                if not isinstance(vnode, yaml.ScalarNode) or vnode.tag != _STR:
+                    raise self.error(key, vnode, "expected a list of strings or a regex string")
                 pattern = self.string(key, vnode) or ""
                 try:
                     re.compile(pattern)

@@ -67,6 +67,11 @@ def test_required_tags_scope_all_form() -> None:
         ("unknown_rule.costrail.yml", "policies.CR-GPU-099", 4),
         ("unknown_pack.costrail.yml", "packs[1]", 3),
         ("suppression_no_reason.costrail.yml", "suppressions[0].reason", 2),
+        ("allowed_values_number.costrail.yml", "allowed_tag_values.env", 3),
+        ("allowed_values_mapping.costrail.yml", "allowed_tag_values.env", 3),
+        ("allowed_values_list_number.costrail.yml", "allowed_tag_values.env[1]", 3),
+        ("required_tags_number.costrail.yml", "required_tags[1]", 4),
+        ("suppression_reason_bool.costrail.yml", "suppressions[0].reason", 4),
     ],
 )
 def test_errors_name_key_and_line(name: str, key: str, line: int) -> None:
@@ -114,3 +119,13 @@ def test_invalid_yaml_has_a_line(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         parse_config_file(bad)
     assert info.value.location is not None
+
+
+def test_a_number_is_never_read_as_a_regex_or_a_tag_name() -> None:
+    """QA: `env: 5` was the regex "5" and `[team, 7]` required a tag named "7"; both are wrong types."""
+    with pytest.raises(ConfigError) as info:
+        parse_config_file(CONFIGS / "allowed_values_number.costrail.yml")
+    assert info.value.message == "allowed_tag_values.env: expected a list of strings or a regex string"
+    with pytest.raises(ConfigError) as info:
+        parse_config_file(CONFIGS / "required_tags_number.costrail.yml")
+    assert info.value.message == 'required_tags[1]: expected a string, got 7 (write "7" if text is meant)'
