@@ -93,6 +93,7 @@ class ProjectCost:
     resources: dict[str, ResourceCost] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     failed: bool = False
+    findings_checked: bool = True  # False: read from a ``breakdown`` report, where no policy ran
 
 
 # --- building snapshots -------------------------------------------------------------------------
@@ -199,6 +200,9 @@ def projects_from_json(doc: Any, source_name: str) -> list[ProjectCost]:
                 failed=bool(pdata.get("errors")),
             )
         )
+    if doc.get("policies_checked") is False:  # a breakdown report: its empty findings mean "not checked"
+        for project in projects:
+            project.findings_checked = False
     findings = doc.get("findings") or []
     single = projects[0].path if len(projects) == 1 else ""
     for fdata in findings:
@@ -410,6 +414,7 @@ class CostDiff:
     budget_findings: list[Finding] = field(default_factory=list)
     budget_usd: Decimal | None = None  # budgets.monthly_increase_usd, as judged
     budget_percent: Decimal | None = None  # budgets.monthly_increase_percent
+    base_findings_checked: bool = True  # False: the base is a ``breakdown`` report, "new" cannot be told
 
     @property
     def budget_configured(self) -> bool:
@@ -472,6 +477,7 @@ class CostDiff:
                 "new": [f.to_json() for f in self.new_findings],
                 "existing": [f.to_json() for f in self.existing_findings],
                 "resolved": [f.to_json() for f in self.resolved_findings],
+                "base_checked": self.base_findings_checked,
             },
             "budget": {
                 "exceeded": self.budget_exceeded,
@@ -599,7 +605,8 @@ def compute_diff(base: list[ProjectCost], head: list[ProjectCost]) -> CostDiff:
     base_findings = [f for p in base for f in p.findings]
     head_findings = [f for p in head for f in p.findings]
     new, existing, resolved = diff_findings(base_findings, head_findings)
-    return CostDiff(projects, new, existing, resolved)
+    checked = all(p.findings_checked for p in base)
+    return CostDiff(projects, new, existing, resolved, base_findings_checked=checked)
 
 
 def apply_budget(diff: CostDiff, config: Any) -> None:

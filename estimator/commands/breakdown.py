@@ -22,7 +22,7 @@ def render(results: list[pipeline.ProjectResult], fmt: str) -> str | Streamed:
     if fmt == "json":
         from estimator.report.json_report import report_json, streamed
 
-        return streamed(report_json(results, findings=[]))
+        return streamed(report_json(results, findings=[], policies_checked=False))
     if fmt == "markdown":
         from estimator.report.markdown import render_breakdown
 

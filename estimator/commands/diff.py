@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     from estimator.report.pr_comment import FileUrl
     from estimator.worktree import Worktree
 
+UNCHECKED_BASE = ("the base report was saved by `costrail breakdown`, which runs no policies: every finding "
+                  "is listed as new (save the base with `costrail check --format json`, or use --base-ref)")
 SOURCE_SUFFIXES = (".tf", ".tf.json", ".tfvars", ".tfvars.json", ".hcl", ".py", ".yaml", ".yml", ".json")
 
 
@@ -73,6 +75,8 @@ def run(
     head_projects = [diffing.project_from_result(r) for r in head_results]
     change = diffing.compute_diff(base_projects, head_projects)
     diffing.apply_budget(change, config)
+    if not change.base_findings_checked:
+        print(f"warning: {UNCHECKED_BASE}", file=sys.stderr)
     code = diffing.exit_code(change, failed)
     emit(_render(change, head_results, specs, fmt), out_file)
     return code

@@ -61,6 +61,9 @@ def render_table(diff: CostDiff) -> str:
         if items:
             lines.append(f"{title}: {len(items)}")
             lines += [_finding_line(f, len(diff.projects) > 1) for f in items]
+    if not diff.base_findings_checked:
+        lines.append("Findings: the base was saved by `costrail breakdown` (no policies ran), so every finding is "
+                     "listed as new")
     if not diff.budget_findings:
         lines.append("Budget: within the monthly increase budget" if diff.budget_configured else "Budget: none configured")
     return "\n".join(lines) + "\n"

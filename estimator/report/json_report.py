@@ -65,7 +65,11 @@ def report_json(
     findings: list[Finding] | None = None,
     diff: dict[str, Any] | None = None,
     extra: dict[str, Any] | None = None,
+    policies_checked: bool = True,
 ) -> dict[str, Any]:
+    """The costrail/v1 document. ``policies_checked`` False (a breakdown) says its empty ``findings``
+    mean "no policy ran", not "none found", so a later ``diff --compare-to`` does not call every
+    head finding new without saying so."""
     total = sum((r.monthly_cost for r in results), Decimal(0))
     doc: dict[str, Any] = {
         "schema": SCHEMA,
@@ -73,6 +77,7 @@ def report_json(
         "projects": [project_json(r) for r in results],
         "monthly_cost": money(total),
         "findings": [f.to_json() for f in (findings if findings is not None else _all_findings(results))],
+        "policies_checked": policies_checked,
     }
     try:
         from estimator.pricing.catalog import catalog_as_of

@@ -295,6 +295,9 @@ def _findings_section(diff: CostDiff, file_url: FileUrl | None, limits: _Limits)
             out.append(f"| | … {hidden} more not shown | | | | |")
     else:
         out += ["", "No new policy findings."]
+    if not diff.base_findings_checked:
+        out += ["", "_The base was saved by `costrail breakdown`, which runs no policies: every finding is "
+                "listed as new. Save the base with `costrail check --format json`, or use `--base-ref`._"]
     for label, items in (("already present", diff.existing_findings), ("resolved by this change", diff.resolved_findings)):
         if not items:
             continue

@@ -102,6 +102,35 @@ def test_compare_to_saved_breakdown(repo: Path, tmp_path: Path, monkeypatch: pyt
     assert diff_json(repo, out)["diff"]["delta_monthly_cost"] == EXPECTED_DELTA
 
 
+def test_a_saved_breakdown_says_no_policy_ran_and_a_saved_check_tells_existing_findings(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    head = repo / "stacks" / "app"
+    saved: dict[str, Path] = {}
+    for command in ("breakdown", "check"):
+        saved[command] = tmp_path / f"{command}.json"
+        run([command, str(head), "--format", "json", "--out-file", str(saved[command])], tmp_path, monkeypatch)
+    assert json.loads(saved["breakdown"].read_text())["policies_checked"] is False
+    assert json.loads(saved["check"].read_text())["policies_checked"] is True
+    docs = {}
+    for command, base in saved.items():
+        out = tmp_path / f"diff-{command}.json"
+        run(["diff", "stacks/app", "--compare-to", str(base), "--format", "json", "--out-file", str(out)], repo,
+            monkeypatch)
+        docs[command] = diff_json(repo, out)["diff"]["findings"]
+    # the same tree on both sides: against a check report every finding already exists...
+    assert docs["check"]["base_checked"] is True and docs["check"]["new"] == []
+    assert docs["check"]["existing"]
+    # ...against a breakdown report "new" cannot be told, and the report says so
+    assert docs["breakdown"]["base_checked"] is False
+    assert len(docs["breakdown"]["new"]) == len(docs["check"]["existing"])
+    monkeypatch.chdir(repo)
+    result = CliRunner().invoke(cli, ["diff", "stacks/app", "--compare-to", str(saved["breakdown"]),
+                                      "--format", "markdown"])
+    assert "saved by `costrail breakdown`, which runs no policies" in result.stdout
+    assert "warning: the base report was saved by `costrail breakdown`" in result.stderr
+
+
 def test_markdown_comment(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "comment.md"
     run(["diff", "stacks/app", "--base-ref", "HEAD~1", "--format", "markdown", "--out-file", str(out)], repo, monkeypatch)
