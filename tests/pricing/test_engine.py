@@ -158,3 +158,30 @@ def test_odd_shaped_attributes_are_unpriced_not_a_traceback() -> None:
     assert got["aws_eks_node_group.n"].status in ("priced", "unpriced")
     weird = price(res("aws_autoscaling_group.g", desired_capacity=1, mixed_instances_policy={"launch_template": 3}))
     assert weird["aws_autoscaling_group.g"].status == "unpriced"
+
+
+def test_multi_az_rds_storage_at_the_multi_az_rate() -> None:
+    """QA rds_multiaz_storage: Multi-AZ storage was priced at the Single-AZ rate (half the bill)."""
+    got = price(res("aws_db_instance.m", engine="mysql", instance_class="db.t3.large", multi_az=True,
+                    allocated_storage=50, storage_type="gp3"))["aws_db_instance.m"]
+    storage = got.components[1]
+    assert storage.name == "Storage (Multi-AZ, gp3)"
+    assert storage.unit_price == Decimal("0.23") and storage.monthly_cost == Decimal("11.50")
+    single = price(res("aws_db_instance.s", engine="mysql", instance_class="db.t3.large",
+                       allocated_storage=50, storage_type="gp3"))["aws_db_instance.s"]
+    assert single.components[1].unit_price == Decimal("0.115")
+
+
+def test_multi_az_rds_io1_has_no_rate_so_it_is_unpriced_not_single_az() -> None:
+    got = price(res("aws_db_instance.m", engine="postgres", instance_class="db.t3.large", multi_az=True,
+                    allocated_storage=100, storage_type="io1", iops=1000))["aws_db_instance.m"]
+    assert [c.monthly_cost for c in got.components] == [None, None, None]
+    assert got.components[1].unpriced_reason == "no us-east-1 price for RDS Multi-AZ io1 storage"
+    assert got.components[2].unpriced_reason == "no us-east-1 price for RDS Multi-AZ io1 IOPS"
+
+
+def test_rds_multi_az_known_only_after_apply_prices_neither_rate() -> None:
+    got = price(res("aws_db_instance.m", engine="postgres", instance_class="db.t3.large", multi_az=Unknown(),
+                    allocated_storage=20))["aws_db_instance.m"]
+    assert got.status == "unpriced" and got.monthly_cost is None
+    assert got.reason == "multi_az is known only after apply"
