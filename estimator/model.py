@@ -46,6 +46,33 @@ class Unknown:
 UNKNOWN = Unknown()
 
 
+class UnknownCount(Unknown):
+    """How many there are is known only after apply: a resource's or module's ``count``/``for_each``
+    (as ``Resource.index``) or a dynamic block's ``for_each`` (as that block's attribute value).
+
+    Pricing reports such a resource ``unpriced`` with this reason (docs/contracts.md "Unknown
+    quantities"): never a guessed count of 1, never dropped.
+    """
+
+    __slots__ = ()
+
+
+def unknown_quantity(resource: Resource) -> UnknownCount | None:
+    """Why the number of instances (or of a priced nested block) of this resource is not known, if so."""
+    if isinstance(resource.index, UnknownCount):
+        return resource.index
+    for value in resource.attributes.values():
+        if isinstance(value, UnknownCount):
+            return value
+        if isinstance(value, list):
+            for block in value:
+                if isinstance(block, dict):
+                    for inner in block.values():
+                        if isinstance(inner, UnknownCount):
+                            return inner
+    return None
+
+
 def is_unknown(value: object) -> bool:
     return isinstance(value, Unknown)
 

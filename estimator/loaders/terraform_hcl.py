@@ -42,6 +42,7 @@ from estimator.model import (
     Resource,
     Tag,
     Unknown,
+    UnknownCount,
     tag_blocks,
 )
 
@@ -415,8 +416,11 @@ class _Attrs(Lookup):
 class _ModuleInstance:
     def __init__(self, loader: _Loader, src: _Source, prefix: str, key_path: str, inputs: dict[str, Any],
                  parent: _ModuleInstance | None, provider_map: dict[str, _Provider] | None, depth: int,
-                 caller: _ModuleInstance | None = None, call_args: dict[str, ast.Attribute] | None = None) -> None:
+                 caller: _ModuleInstance | None = None, call_args: dict[str, ast.Attribute] | None = None,
+                 quantity: UnknownCount | None = None) -> None:
         self.loader = loader
+        # set when this module instance (or one it is in) has a count/for_each known only after apply
+        self.quantity = quantity if quantity is not None else parent.quantity if parent is not None else None
         self.src = src
         self.prefix = prefix  # "module.a[\"x\"]." or ""
         self.key_path = key_path  # "a.b" for modules.json
@@ -790,7 +794,8 @@ class _ModuleInstance:
                                                                                          a.pos.column))
         instances = self._instances(item, f"module.{name}")
 
-        def make(index: Any, local: dict[str, Any], suffix: str) -> _ModuleInstance:
+        def make(index: Any, local: dict[str, Any], suffix: str, quantity: UnknownCount | None = None
+                 ) -> _ModuleInstance:
             ev = self.evaluator(item.file)
             inputs: dict[str, _VarValue] = {}
             for k, a in args.items():
@@ -802,11 +807,15 @@ class _ModuleInstance:
                     self.loader.diag(err.message, err.location)
                     inputs[k] = _VarValue(Unknown(f"module input {k} could not be evaluated"))
             return _ModuleInstance(self.loader, src, f"{self.prefix}module.{name}{suffix}.", key_path, inputs,
-                                   self, provider_map, self.depth + 1, caller=self, call_args=args)
+                                   self, provider_map, self.depth + 1, caller=self, call_args=args,
+                                   quantity=quantity)
 
         if instances is None:
             return make(None, {}, "")
         kind, entries = instances
+        if kind == "unknown":
+            quantity, local = entries[0]
+            return make(quantity, local, "[*]", quantity)
         if kind == "count":
             return [make(i, local, f"[{i}]") for i, local in entries]
         return {k: make(k, local, f"[{json.dumps(k)}]") for k, local in entries}
@@ -833,6 +842,8 @@ class _ModuleInstance:
         value = self._module_instances(name)
         if value is None:
             return Unknown(f"module.{name} is not available (unresolved)")
+        if isinstance(value, _ModuleInstance) and value.quantity is not None and value.quantity is not self.quantity:
+            return Unknown(value.quantity.reason)
         if isinstance(value, list):
             return [_ModuleOutputs(v) for v in value]
         if isinstance(value, dict):
@@ -877,9 +888,8 @@ class _ModuleInstance:
                 self.loader.diag(err.message, err.location)
                 return ("count", [])
             if isinstance(value, Unknown):
-                self.loader.diag(f"{what}: count is not known before apply ({value.reason}); assuming 1",
-                                 Location(item.file, attr.pos.line, attr.pos.column), "warning")
-                return ("count", [(0, {"count": {"index": 0}})])
+                return self._unknown_instances(what, "count", value, Location(item.file, attr.pos.line,
+                                                                                attr.pos.column))
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or int(value) != value:
                 try:
                     value = int(to_string(value)) if isinstance(value, str) else None
@@ -904,9 +914,7 @@ class _ModuleInstance:
                 return ("for_each", [])
             loc = Location(item.file, attr.pos.line, attr.pos.column)
             if isinstance(value, Unknown):
-                self.loader.diag(f"{what}: for_each is not known before apply ({value.reason}); no instances",
-                                 loc, "warning")
-                return ("for_each", [])
+                return self._unknown_instances(what, "for_each", value, loc)
             if isinstance(value, (dict, list)) and len(value) > MAX_INSTANCES:
                 self.loader.diag(f"{what}: for_each has {len(value)} elements, over the limit of {MAX_INSTANCES}", loc)
                 return ("for_each", [])
@@ -915,15 +923,23 @@ class _ModuleInstance:
             problem = _for_each_problem(value)
             if problem is None:
                 if any(isinstance(v, Unknown) for v in value):
-                    self.loader.diag(f"{what}: for_each is not known before apply (a set element is unknown); "
-                                     "no instances", loc, "warning")
-                    return ("for_each", [])
+                    return self._unknown_instances(what, "for_each", Unknown("a set element is unknown"), loc)
                 keys = sorted(set(value))
                 return ("for_each", [(k, {"each": {"key": k, "value": k}}) for k in keys])
             self.loader.diag(f'{what}: invalid for_each argument: the given "for_each" argument value is '
                              f"unsuitable: {problem}", loc)
             return ("for_each", [])
         return None
+
+    def _unknown_instances(self, what: str, meta: str, value: Unknown, loc: Location
+                           ) -> tuple[str, list[tuple[Any, dict[str, Any]]]]:
+        """A count/for_each known only after apply: one stand-in instance ``[*]`` whose index says why,
+        so it is reported unpriced with that reason (never a guessed 1, never dropped)."""
+        reason = f"{what}: {meta} is known only after apply ({value.reason})"
+        self.loader.diag(f"{reason}; its instances are not priced", loc, "warning")
+        unknown = Unknown(f"{meta} of {what} is known only after apply")
+        local = {"count": {"index": unknown}} if meta == "count" else {"each": {"key": unknown, "value": unknown}}
+        return ("unknown", [(UnknownCount(reason), local)])
 
     # ---- resources -----------------------------------------------------------------------------------
     def resource_value(self, key: str, pos: ast.Pos | None, file: str) -> Any:
@@ -944,6 +960,9 @@ class _ModuleInstance:
         values = {idx: InstanceValue.make(addr, attrs, all_unknown=data) for idx, addr, attrs, _i in instances}
         if kind is None:
             return values[None]
+        if kind == "unknown":
+            index = instances[0][3]
+            return Unknown(index.reason, ref=self.prefix + key)
         if kind == "count":
             return [values[i] for i in sorted(values)]
         return {k: values[k] for k in sorted(values)}
@@ -980,7 +999,7 @@ class _ModuleInstance:
         else:
             kind = instances[0]
             for idx, local in instances[1]:
-                suffix = f"[{idx}]" if kind == "count" else f"[{json.dumps(idx)}]"
+                suffix = f"[{idx}]" if kind == "count" else "[*]" if kind == "unknown" else f"[{json.dumps(idx)}]"
                 out.append((idx, base + suffix, self._evaluate_body(item, local, base + suffix), idx))
         self._resources[key] = (kind, out)
         return self._resources[key]
@@ -1003,13 +1022,20 @@ class _ModuleInstance:
             if block.type in IGNORED_BLOCKS:
                 continue
             if block.type == "dynamic" and block.labels:
-                for name, content in self._dynamic(ev, block, local):
-                    out.setdefault(name, []).append(content)
+                dynamic = self._dynamic(ev, block, local)
+                if isinstance(dynamic, UnknownCount):
+                    out[block.labels[0]] = dynamic  # how many blocks is known only after apply
+                    continue
+                for name, content in dynamic:
+                    existing = out.setdefault(name, [])
+                    if isinstance(existing, list):
+                        existing.append(content)
                 continue
             out.setdefault(block.type, []).append(self._body_values(ev, block.body, local, top=False))
         return out
 
-    def _dynamic(self, ev: Evaluator, block: ast.Block, local: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    def _dynamic(self, ev: Evaluator, block: ast.Block, local: dict[str, Any]
+                 ) -> list[tuple[str, dict[str, Any]]] | UnknownCount:
         name = block.labels[0]
         body = block.body
         iterator = name
@@ -1027,9 +1053,13 @@ class _ModuleInstance:
             self.loader.diag(err.message, err.location)
             return []
         if isinstance(coll, Unknown):
-            self.loader.diag(f'dynamic "{name}": for_each is not known before apply; its blocks are omitted',
-                             loc, "warning")
-            return []
+            if name == "tag":  # an Auto Scaling group's tags: no bearing on its price
+                self.loader.diag(f'dynamic "{name}": for_each is known only after apply; its blocks are omitted',
+                                 loc, "warning")
+                return []
+            reason = f'dynamic "{name}": for_each is known only after apply ({coll.reason})'
+            self.loader.diag(f"{reason}; the resource is not priced", loc, "warning")
+            return UnknownCount(reason)
         if isinstance(coll, dict):
             pairs = [(k, coll[k]) for k in sorted(coll)]
         elif isinstance(coll, TfSet):  # a set iterates with key == value, as in for_each
@@ -1114,7 +1144,8 @@ class _ModuleInstance:
         return Resource(
             address=address, type=rtype, name=rname, attributes=attrs, region=region, tags=tags,
             location=Location(item.file, item.block.pos.line), origin=SOURCE_TERRAFORM_HCL, mode=mode,
-            module=self.module_path, index=index, provider=provider.address,
+            module=self.module_path, index=index if self.quantity is None else self.quantity,
+            provider=provider.address,
             defaults=LazyDefaults(functools.partial(self._argument_defaults, item), self._argument_names(item)),
             taggable=taggable,
         )

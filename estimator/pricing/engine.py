@@ -12,7 +12,7 @@ import os
 from typing import TYPE_CHECKING
 
 from estimator.cost_model import CostedResource
-from estimator.model import Diagnostic, Location, Project, Resource
+from estimator.model import Diagnostic, Location, Project, Resource, unknown_quantity
 from estimator.resources.aws import REGISTRY, is_free
 from estimator.resources.aws._base import NotPriceable, PriceContext, Priced, finish, number
 from estimator.resources.aws.bedrock import llm_usage_lines
@@ -29,6 +29,9 @@ def price_resource(resource: Resource, ctx: PriceContext) -> CostedResource:
         if is_free(resource.type):
             return CostedResource(resource=resource, status="free")
         return CostedResource(resource=resource, status="unsupported", reason=f"{resource.type} is not supported yet")
+    quantity = unknown_quantity(resource)
+    if quantity is not None:  # a count known only after apply: unpriced with why, never a guessed 1
+        return CostedResource(resource=resource, status="unpriced", reason=quantity.reason)
     try:
         priced = spec.price(resource, ctx)
     except NotPriceable as err:
