@@ -147,7 +147,7 @@ class RuleContext:
         return out
 
     def launch_template_of(self, res: Resource) -> Resource | None:
-        """The launch template an ASG (or node group) uses, by reference or by name/id."""
+        """The launch template an ASG, node group or instance uses, by reference or by name/id."""
         for path in ("launch_template", "mixed_instances_policy.launch_template.launch_template_specification"):
             block = res.get(path)
             if isinstance(block, list):
@@ -230,6 +230,22 @@ def scaling_gpu_types(ctx: RuleContext, res: Resource) -> list[tuple[str, str, G
     """GPU types an ASG or node group launches: its own, plus its launch template's."""
     types = ctx.gpu_types(res)
     template = ctx.launch_template_of(res)
+    if template is not None:
+        types = types + ctx.gpu_types(template)
+    return types
+
+
+def instance_template(ctx: RuleContext, res: Resource) -> Resource | None:
+    """The launch template an ``aws_instance`` without its own ``instance_type`` takes it from."""
+    if res.type != "aws_instance" or res.get("instance_type") is not None:
+        return None
+    return ctx.launch_template_of(res)
+
+
+def launched_gpu_types(ctx: RuleContext, res: Resource) -> list[tuple[str, str, GpuSpec]]:
+    """GPU types a resource runs: its own, or for an instance typed by its launch template, the template's."""
+    types = ctx.gpu_types(res)
+    template = instance_template(ctx, res)
     if template is not None:
         types = types + ctx.gpu_types(template)
     return types

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from policies.context import RuleContext, tag_value
+from policies.context import RuleContext, instance_template, launched_gpu_types, tag_value
 from policies.finding import Finding
 
 ID = "CR-GPU-002"
@@ -87,7 +87,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                                        f"{SAVING_NOTE}", saving_note=SAVING_NOTE)
             continue
         if res.type == "aws_instance":
+            template = instance_template(ctx, res)
+            gpu = launched_gpu_types(ctx, res)
             market = res.get("instance_market_options.market_type")
+            if market is None and template is not None:
+                market = template.get("instance_market_options.market_type")
             if gpu and _training(ctx, tag_value(res, "workload")) and market != "spot":
                 yield ctx.finding(res, f"{tag_value(res, 'workload')} instance {gpu[0][1]} is on-demand; "
                                        f"{SAVING_NOTE}", saving_note=SAVING_NOTE)

@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from estimator.model import Resource
-from policies.context import RuleContext, tag_keys
+from policies.context import RuleContext, launched_gpu_types, tag_keys
 from policies.finding import Finding
 
 ID = "CR-TAG-004"
@@ -54,7 +54,7 @@ SAGEMAKER_TYPES = (
 
 
 def is_ai_resource(ctx: RuleContext, res: Resource) -> bool:
-    return res.type in SAGEMAKER_TYPES or res.type.startswith("aws_bedrock") or bool(ctx.gpu_types(res))
+    return res.type in SAGEMAKER_TYPES or res.type.startswith("aws_bedrock") or bool(launched_gpu_types(ctx, res))
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:

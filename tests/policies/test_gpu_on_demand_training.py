@@ -12,6 +12,7 @@ def test_exactly_these_fail() -> None:
         ("aws_batch_compute_environment.fail_batch_ec2", "main.tf:46"),
         ("aws_instance.fail_finetune", "main.tf:72"),
         ("aws_autoscaling_group.fail_asg_train", "main.tf:90"),
+        ("aws_instance.fail_train_from_template", "main.tf:125"),  # type and market from its launch template
     }
     assert_pass_fail(load("CR-GPU-002")[0], findings)
     for finding in findings:

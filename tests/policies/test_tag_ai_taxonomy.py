@@ -10,6 +10,7 @@ def test_exactly_these_fail() -> None:
     assert where(findings) == {
         ("aws_sagemaker_endpoint_configuration.fail_no_model_tag", "main.tf:8"),
         ("aws_instance.fail_gpu_untagged", "main.tf:27"),
+        ("aws_instance.fail_gpu_from_template", "main.tf:47"),  # a GPU by its launch template's type
     }
     assert_pass_fail(load("CR-TAG-004")[0], findings)
     assert all(f.extra["missing_tags"] == ["model"] for f in findings)  # workload from default_tags

@@ -185,3 +185,42 @@ def test_rds_multi_az_known_only_after_apply_prices_neither_rate() -> None:
                     allocated_storage=20))["aws_db_instance.m"]
     assert got.status == "unpriced" and got.monthly_cost is None
     assert got.reason == "multi_az is known only after apply"
+
+
+def _lt(**attrs: object) -> Resource:
+    return res("aws_launch_template.lt", name="lt", **attrs)
+
+
+def test_instance_takes_type_market_and_disks_from_its_launch_template() -> None:
+    """QA instance_from_launch_template: the instance was unpriced ("instance_type is not set")."""
+    template = _lt(instance_type="g6.xlarge",
+                   block_device_mappings=[{"device_name": "/dev/xvda", "ebs": {"volume_size": 100, "volume_type": "gp3"}}])
+    inst = res("aws_instance.i", launch_template={"id": Unknown(ref="aws_launch_template.lt"), "version": "$Latest"})
+    got = price(template, inst)["aws_instance.i"]
+    assert got.status == "priced"
+    assert got.components[0].name == "Instance usage (Linux/UNIX, on-demand, g6.xlarge)"
+    assert got.monthly_cost == Decimal("0.8048") * 730 + 100 * Decimal("0.08")
+    spot = price(_lt(instance_type="g6.xlarge", instance_market_options={"market_type": "spot"}),
+                 res("aws_instance.i", launch_template={"name": "lt"}, root_block_device={"volume_size": 8}))
+    assert "spot" in spot["aws_instance.i"].components[0].name
+
+
+def test_instance_own_type_and_disks_win_over_its_template() -> None:
+    template = _lt(instance_type="g6.xlarge",
+                   block_device_mappings=[{"ebs": {"volume_size": 100, "volume_type": "gp3"}}])
+    inst = res("aws_instance.i", instance_type="t3.medium", launch_template={"name": "lt"},
+               root_block_device={"volume_size": 10, "volume_type": "gp3"})
+    got = price(template, inst)["aws_instance.i"]
+    assert got.components[0].name.endswith("t3.medium)")
+    assert [c.group for c in got.components[1:]] == ["root_block_device"]
+    lost = price(res("aws_instance.i", instance_type="t3.medium", launch_template={"id": Unknown()},
+                     root_block_device={"volume_size": 10}))["aws_instance.i"]
+    assert lost.status == "priced"  # its own type prices it even where the template cannot be found
+
+
+def test_instance_with_no_type_anywhere_is_unpriced_with_the_reason() -> None:
+    got = price(_lt(image_id="ami-1"), res("aws_instance.i", launch_template={"name": "lt"}))["aws_instance.i"]
+    assert got.status == "unpriced"
+    assert got.reason == "instance_type is set neither on the instance nor in aws_launch_template.lt"
+    unknown = price(_lt(instance_type=Unknown()), res("aws_instance.i", launch_template={"name": "lt"}))
+    assert unknown["aws_instance.i"].reason == "instance_type of aws_launch_template.lt is known only after apply"

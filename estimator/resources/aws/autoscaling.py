@@ -42,7 +42,12 @@ def template_lines(template: Resource, itype: str, region: str, count: Decimal, 
                    ) -> list[CostComponent]:
     market = template.get("instance_market_options.market_type")
     is_spot = spot if spot is not None else market == "spot"
-    lines = [instance_line(itype, region, spot=is_spot, count=count)]
+    return [instance_line(itype, region, spot=is_spot, count=count), *template_volume_lines(template, region, count)]
+
+
+def template_volume_lines(template: Resource, region: str, count: Decimal = Decimal(1)) -> list[CostComponent]:
+    """The EBS volumes of a launch template's ``block_device_mappings``, per instance × count."""
+    lines: list[CostComponent] = []
     mappings = template.get("block_device_mappings") or []
     for i, mapping in enumerate(mappings if isinstance(mappings, list) else []):
         volume = mapping.get("ebs") if isinstance(mapping, dict) else None

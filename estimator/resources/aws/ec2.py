@@ -61,10 +61,38 @@ def block_device_lines(attrs: Any, region: str, count: Decimal = Decimal(1), *, 
     return lines
 
 
+def _launch_template(res: Resource, ctx: PriceContext) -> Resource | None:
+    """The launch template an instance is launched from (``launch_template { id = ... }``), if any."""
+    spec = res.get("launch_template")
+    if not spec:
+        return None
+    from .autoscaling import template_of  # autoscaling prices instance lines with this module
+
+    try:
+        return template_of(spec, ctx)
+    except NotPriceable:
+        if res.get("instance_type") is not None:
+            return None  # its own type prices it; the template only adds what it cannot say
+        raise
+
+
+def _instance_type(res: Resource, template: Resource | None) -> str:
+    """The instance's own type, else its launch template's (as EC2 resolves it at launch)."""
+    if template is None or res.get("instance_type") is not None:
+        return known_str(res, "instance_type", "instance_type")
+    value = template.get("instance_type")
+    if is_unknown(value):
+        raise NotPriceable(f"instance_type of {template.address} is known only after apply")
+    if not value:
+        raise NotPriceable(f"instance_type is set neither on the instance nor in {template.address}")
+    return str(value)
+
+
 def _price_instance(res: Resource, ctx: PriceContext) -> Priced:
     region = region_of(res)
     usage = ctx.usage(res)
-    itype = known_str(res, "instance_type", "instance_type")
+    template = _launch_template(res, ctx)
+    itype = _instance_type(res, template)
     hours = number(usage.get("monthly_hours"), HOURS_PER_MONTH)
     lines: list[CostComponent] = []
     ri_payment = usage.get("reserved_instance_payment_option")
@@ -78,13 +106,20 @@ def _price_instance(res: Resource, ctx: PriceContext) -> Priced:
             lines.append(unknown_line(name, "hours", f"no reserved-instance prices in the catalog ({ri_payment})"))
     else:
         # A wholly computed block (plans: not configured) is on-demand; a configured unknown is not guessed.
-        block = res.get("instance_market_options")
-        market = None if is_unknown(block) else res.get("instance_market_options.market_type")
+        owner = res if template is None or res.get("instance_market_options") is not None else template
+        block = owner.get("instance_market_options")
+        market = None if is_unknown(block) else owner.get("instance_market_options.market_type")
         if is_unknown(market):
             raise NotPriceable("instance_market_options.market_type is known only after apply")
         spot = market == "spot"
         lines.append(instance_line(itype, region, spot=spot, hours=hours))
-    lines += block_device_lines(res.attributes, region)
+    own_disks = res.get("root_block_device") is not None or res.get("ebs_block_device")
+    template_disks: list[CostComponent] = []
+    if template is not None and not own_disks:
+        from .autoscaling import template_volume_lines
+
+        template_disks = template_volume_lines(template, region)
+    lines += template_disks or block_device_lines(res.attributes, region)
     return Priced(lines)
 
 
