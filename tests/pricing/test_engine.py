@@ -224,3 +224,18 @@ def test_instance_with_no_type_anywhere_is_unpriced_with_the_reason() -> None:
     assert got.reason == "instance_type is set neither on the instance nor in aws_launch_template.lt"
     unknown = price(_lt(instance_type=Unknown()), res("aws_instance.i", launch_template={"name": "lt"}))
     assert unknown["aws_instance.i"].reason == "instance_type of aws_launch_template.lt is known only after apply"
+
+
+def test_asg_launch_configuration_volumes_priced_like_template_mappings() -> None:
+    """QA asg_launch_configuration_volume: the launch configuration's root volume was not priced."""
+    config = res("aws_launch_configuration.lc", name="lc", instance_type="g5.xlarge",
+                 root_block_device=[{"volume_size": 40, "volume_type": "gp2"}])
+    group = res("aws_autoscaling_group.g", min_size=1, max_size=3,
+                launch_configuration=Unknown(ref="aws_launch_configuration.lc"))
+    got = price(config, group)["aws_autoscaling_group.g"]
+    assert [c.group for c in got.components] == [None, "root_block_device"]
+    assert got.monthly_cost == Decimal("738.380")
+    assert got.max_monthly_cost == 3 * Decimal("738.380")
+    spot = price(res("aws_launch_configuration.lc", instance_type="g5.xlarge", spot_price="0.5"),
+                 res("aws_autoscaling_group.g", min_size=1, launch_configuration="lc"))
+    assert "spot" in spot["aws_autoscaling_group.g"].components[0].name

@@ -18,7 +18,7 @@ from estimator.model import Resource, is_unknown
 
 from . import ebs
 from ._base import NotPriceable, PriceContext, Priced, ResourceSpec, number, region_of
-from .ec2 import instance_line
+from .ec2 import block_device_lines, instance_line
 
 TEMPLATE_TYPES = ("aws_launch_template",)
 
@@ -41,12 +41,17 @@ def template_of(spec: Any, ctx: PriceContext) -> Resource:
 def template_lines(template: Resource, itype: str, region: str, count: Decimal, *, spot: bool | None = None
                    ) -> list[CostComponent]:
     market = template.get("instance_market_options.market_type")
+    if template.type == "aws_launch_configuration" and template.get("spot_price"):
+        market = "spot"  # a launch configuration asks for spot by its spot_price
     is_spot = spot if spot is not None else market == "spot"
     return [instance_line(itype, region, spot=is_spot, count=count), *template_volume_lines(template, region, count)]
 
 
 def template_volume_lines(template: Resource, region: str, count: Decimal = Decimal(1)) -> list[CostComponent]:
-    """The EBS volumes of a launch template's ``block_device_mappings``, per instance × count."""
+    """The EBS volumes of a launch template's ``block_device_mappings`` (a launch configuration's
+    ``root_block_device`` / ``ebs_block_device``), per instance × count."""
+    if template.type == "aws_launch_configuration":
+        return block_device_lines(template.attributes, region, count, root_default=False)
     lines: list[CostComponent] = []
     mappings = template.get("block_device_mappings") or []
     for i, mapping in enumerate(mappings if isinstance(mappings, list) else []):
