@@ -239,3 +239,21 @@ def test_asg_launch_configuration_volumes_priced_like_template_mappings() -> Non
     spot = price(res("aws_launch_configuration.lc", instance_type="g5.xlarge", spot_price="0.5"),
                  res("aws_autoscaling_group.g", min_size=1, launch_configuration="lc"))
     assert "spot" in spot["aws_autoscaling_group.g"].components[0].name
+
+
+def test_bedrock_provisioned_throughput_context_variant_ids_are_priced() -> None:
+    """QA bedrock_pt_suffix: ``:2:100k`` / ``:1:200k`` ids (the only form AWS takes for PT) were unpriced."""
+    arn = "arn:aws:bedrock:us-east-1::foundation-model/"
+    got = price(
+        res("aws_bedrock_provisioned_model_throughput.ctx", model_arn=arn + "anthropic.claude-instant-v1:2:100k",
+            commitment_duration="OneMonth", model_units=2),
+        res("aws_bedrock_provisioned_model_throughput.v21", model_arn=arn + "anthropic.claude-v2:1:200k",
+            commitment_duration="SixMonths", model_units=1),
+        res("aws_bedrock_provisioned_model_throughput.v20", model_arn=arn + "anthropic.claude-v2:0:100k",
+            commitment_duration="SixMonths", model_units=1),
+    )
+    assert got["aws_bedrock_provisioned_model_throughput.ctx"].monthly_cost == 2 * 730 * Decimal("39.6")
+    assert got["aws_bedrock_provisioned_model_throughput.v21"].monthly_cost == 730 * Decimal("34.992")
+    v20 = got["aws_bedrock_provisioned_model_throughput.v20"]  # no price for claude-v2:0: never v2:1's
+    assert v20.status == "unpriced"
+    assert v20.reason == "no us-east-1 6-month provisioned-throughput price for anthropic.claude-v2:0:100k"

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -27,13 +28,35 @@ from ._base import (
 COMMITMENTS = {"OneMonth": "1-month", "SixMonths": "6-month"}
 
 
+_CONTEXT_SUFFIX = re.compile(r":\d+k$")
+_VERSION_SUFFIX = re.compile(r":\d+$")
+
+
+def pt_model_keys(model: str) -> list[str]:
+    """Catalog keys for a provisioned-throughput model id, most exact first.
+
+    AWS takes provisioned throughput only for a context variant, ``<model>:<version>:<context>``
+    (``anthropic.claude-instant-v1:2:100k``, ``anthropic.claude-v2:1:200k``); the price list names
+    the model (``anthropic.claude-v2:1``) or, where it has one version, the bare id
+    (``anthropic.claude-instant-v1``). The context suffix is dropped, then the version.
+    """
+    keys = [model]
+    if _CONTEXT_SUFFIX.search(model):
+        base = _CONTEXT_SUFFIX.sub("", model)
+        keys.append(base)
+        if _VERSION_SUFFIX.search(base):
+            keys.append(_VERSION_SUFFIX.sub("", base))
+    return keys
+
+
 def _price_pt(res: Resource, ctx: PriceContext) -> Priced:
     region = region_of(res)
     model_arn = known_str(res, "model_arn")
     units = known_number(res, "model_units", Decimal(1))
     commitment = COMMITMENTS.get(str(res.get("commitment_duration") or ""), "no-commit")
     model = model_arn.rsplit("/", 1)[-1]
-    price = catalog.lookup("bedrock_pt", f"{region}|{model}|{commitment}")
+    price = next((found for key in pt_model_keys(model)
+                  if (found := catalog.lookup("bedrock_pt", f"{region}|{key}|{commitment}")) is not None), None)
     return Priced([hourly(f"Provisioned throughput ({model}, {commitment}, {units} model units)", price, units,
                           missing=f"no {region} {commitment} provisioned-throughput price for {model}")])
 
