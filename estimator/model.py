@@ -88,6 +88,16 @@ def contains_unknown(value: object) -> bool:
     return False
 
 
+def unknown_tags(resource: Resource) -> Unknown | None:
+    """The resource's own tag map (``tags``, or an Auto Scaling group's ``tag`` blocks) known only after
+    apply: which keys it has is not known, so a required tag is unknown there, never "missing"."""
+    for name in ("tags", "tag"):
+        value = resource.attributes.get(name)
+        if isinstance(value, Unknown):
+            return value
+    return None
+
+
 @dataclass(frozen=True)
 class Location:
     """Where something is written: path relative to the project root where possible."""

@@ -1023,7 +1023,7 @@ class _ModuleInstance:
                 continue
             if block.type == "dynamic" and block.labels:
                 dynamic = self._dynamic(ev, block, local)
-                if isinstance(dynamic, UnknownCount):
+                if isinstance(dynamic, Unknown):
                     out[block.labels[0]] = dynamic  # how many blocks is known only after apply
                     continue
                 for name, content in dynamic:
@@ -1035,7 +1035,7 @@ class _ModuleInstance:
         return out
 
     def _dynamic(self, ev: Evaluator, block: ast.Block, local: dict[str, Any]
-                 ) -> list[tuple[str, dict[str, Any]]] | UnknownCount:
+                 ) -> list[tuple[str, dict[str, Any]]] | Unknown:
         name = block.labels[0]
         body = block.body
         iterator = name
@@ -1053,10 +1053,8 @@ class _ModuleInstance:
             self.loader.diag(err.message, err.location)
             return []
         if isinstance(coll, Unknown):
-            if name == "tag":  # an Auto Scaling group's tags: no bearing on its price
-                self.loader.diag(f'dynamic "{name}": for_each is known only after apply; its blocks are omitted',
-                                 loc, "warning")
-                return []
+            if name == "tag":  # an Auto Scaling group's tags: no bearing on its price, but not "none"
+                return Unknown(f'dynamic "tag": for_each is known only after apply ({coll.reason})')
             reason = f'dynamic "{name}": for_each is known only after apply ({coll.reason})'
             self.loader.diag(f"{reason}; the resource is not priced", loc, "warning")
             return UnknownCount(reason)

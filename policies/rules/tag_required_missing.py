@@ -4,7 +4,8 @@ Trigger: a managed resource that can be tagged (``taggable`` is not false) and c
 (priced, usage-priced or unpriced — not free or unsupported; ``required_tags: {scope: all}``
 drops that condition) whose *effective* tags — provider ``default_tags`` merged under its own
 — lack one of ``required_tags`` (default ``cost-center``, ``team``, ``env``). A tag whose
-value is only known after apply counts as present. One finding per resource, naming every
+value is only known after apply counts as present; so does every tag of a resource whose whole
+tag map is known only after apply (a plan's ``after_unknown.tags``). One finding per resource, naming every
 missing tag.
 
 Fails:
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from estimator.model import unknown_tags
 from policies.context import RuleContext, costs_money
 from policies.finding import Finding
 
@@ -58,6 +60,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if cfg.required_tags_scope != "all" and not costs_money(ctx, res):
             continue
         missing = [tag for tag in required if tag not in res.tags]
+        if missing and unknown_tags(res) is not None:
+            continue  # its tag map is known only after apply: which tags it has is unknown, not missing
         if missing:
             yield ctx.finding(res, f"missing required tag{'s' if len(missing) > 1 else ''}: {', '.join(missing)}",
                               missing_tags=missing)

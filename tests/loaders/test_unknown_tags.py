@@ -1,0 +1,63 @@
+"""A tag map known only after apply (a plan's ``after_unknown.tags``, an HCL map or dynamic ``tag``
+blocks over an unknown value) reads as unknown tags, never as "no tags" (a false CR-TAG-001)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from estimator.loaders import LoadOptions
+from estimator.loaders.terraform_hcl import load as load_hcl
+from estimator.loaders.terraform_plan import load as load_plan
+from estimator.model import Unknown, unknown_tags
+from estimator.pricing.engine import price_project
+from policies.engine import check_project
+from tests.conftest import FIXTURES
+
+
+def _tag001(project: object) -> list[str]:
+    findings = check_project(project, price_project(project, None), None)
+    return [f.address for f in findings if f.rule == "CR-TAG-001"]
+
+
+def test_plan_unknown_tag_map_is_not_missing_tags() -> None:
+    project = load_plan(str(FIXTURES / "plans" / "unknown_tag_value.plan.json"), LoadOptions(environ={}))
+    res = {r.address: r for r in project.resources}
+    assert isinstance(unknown_tags(res["aws_instance.u"]), Unknown)
+    assert unknown_tags(res["aws_instance.o"]) is None
+    assert _tag001(project) == []
+
+
+def test_hcl_unknown_tag_map_and_dynamic_tag_blocks(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text('''
+provider "aws" { region = "us-east-1" }
+data "aws_ami" "u" {}
+resource "aws_instance" "u" {
+  ami           = "ami-1"
+  instance_type = "t3.micro"
+  tags          = data.aws_ami.u.tags
+}
+resource "aws_instance" "bare" {
+  ami           = "ami-1"
+  instance_type = "t3.micro"
+}
+resource "aws_autoscaling_group" "g" {
+  min_size = 1
+  max_size = 2
+  launch_configuration = "lc"
+  dynamic "tag" {
+    for_each = data.aws_ami.u.tags
+    content {
+      key                 = tag.key
+      value               = tag.value
+      propagate_at_launch = true
+    }
+  }
+}
+''')
+    project = load_hcl(str(tmp_path), LoadOptions(environ={}))
+    res = {r.address: r for r in project.resources}
+    assert isinstance(unknown_tags(res["aws_instance.u"]), Unknown)
+    assert isinstance(unknown_tags(res["aws_autoscaling_group.g"]), Unknown)
+    assert _tag001(project) == ["aws_instance.bare"]
+    costed = {c.address: c for c in price_project(project, None)}
+    assert 'dynamic "tag"' not in (costed["aws_autoscaling_group.g"].reason or "")  # tags do not change its price
