@@ -275,6 +275,20 @@ class _Loader:
             else:
                 self.diag(f"unexpected block {kind!r} with {len(labels)} label(s)", loc, "warning")
 
+    @functools.cached_property
+    def workspace(self) -> str:
+        """``terraform.workspace`` as terraform has it: TF_WORKSPACE, else the data directory's
+        ``environment`` file (``terraform workspace select``), else "default"."""
+        name = self.options.environ.get("TF_WORKSPACE", "")
+        if name:
+            return name
+        data_dir = self.options.environ.get("TF_DATA_DIR") or ".terraform"
+        try:
+            name = (self.root / data_dir / "environment").read_bytes().strip().decode("utf-8", "replace")
+        except OSError:
+            name = ""
+        return name or "default"
+
     def modules_json(self) -> dict[str, str]:
         if self._modules_json is None:
             self._modules_json = {}
@@ -470,7 +484,7 @@ class _ModuleInstance:
         if name == "path":
             return {"module": self.rel_dir, "root": ".", "cwd": str(self.loader.root)}
         if name == "terraform":
-            return {"workspace": "default"}
+            return {"workspace": self.loader.workspace}
         if name == "ephemeral":
             return Unknown("ephemeral resources are opened during plan and apply; their values are unknown")
         if name in ("each", "count", "self"):
