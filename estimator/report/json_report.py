@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from estimator.cost_model import money
 from estimator.pipeline import ProjectResult
 from estimator.report.streamed import Streamed
+from estimator.report.table import usage_only
 
 if TYPE_CHECKING:
     from policies.finding import Finding
@@ -34,7 +35,10 @@ def project_json(result: ProjectResult) -> dict[str, Any]:
         if costed.status in ("unpriced", "partial"):
             reasons = [c.unpriced_reason for c in costed.components if c.unpriced_reason]
             reason = costed.reason or "; ".join(reasons) or "not all components could be priced"
-            data["unpriced"].append({"address": costed.address, "type": costed.resource.type, "reason": reason})
+            entry = {"address": costed.address, "type": costed.resource.type, "reason": reason}
+            if usage_only(costed):
+                entry["usage_based"] = True  # every line waits for usage: no price is missing
+            data["unpriced"].append(entry)
     if project is not None and not result.costed:
         # Pricing did not run: still list what was read, with no cost claimed.
         for resource in project.resources:

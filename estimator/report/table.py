@@ -98,6 +98,12 @@ def resource_lines(costed: CostedResource) -> list[str]:
     return [line.rstrip() for line in lines]
 
 
+def usage_only(costed: CostedResource) -> bool:
+    """Nothing priced because every line is usage-based and the usage file gives none."""
+    return costed.status == "unpriced" and bool(costed.components) and all(
+        c.usage_based and c.monthly_cost is None for c in costed.components)
+
+
 def summary_lines(costed: list[CostedResource]) -> list[str]:
     counts = Counter(c.status for c in costed)
     priced = counts["priced"] + counts["partial"]
@@ -105,7 +111,9 @@ def summary_lines(costed: list[CostedResource]) -> list[str]:
     out = [f"{len(costed)} resources: {priced} priced{partly}, {counts['free']} free, {counts['unpriced']} unpriced, "
            f"{counts['unsupported']} not supported yet"]
     for c in costed:
-        if c.status == "unpriced":
+        if c.status == "unpriced" and usage_only(c):
+            out.append(f"  usage-based, no usage given: {c.address}: {c.reason}")
+        elif c.status == "unpriced":
             out.append(f"  unpriced: {c.address}: {c.reason}")
         elif c.status == "partial":
             reasons = [x.unpriced_reason for x in c.components if x.unpriced_reason and not x.usage_based]
