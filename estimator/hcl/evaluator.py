@@ -246,6 +246,9 @@ class Evaluator:
         raise self.error(f"this value ({type_name(obj)}) does not have any indices", pos)
 
     def _splat(self, node: ast.Splat, local: dict[str, Any]) -> Any:
+        each = node.each
+        if not node.full and type(each) is not ast.SplatItem and type(getattr(each, "obj", None)) is not ast.SplatItem:
+            return self._legacy_splat(node, local)
         source = materialize(self.eval(node.source, local))
         if isinstance(source, Unknown):
             return Unknown(source.reason)
@@ -254,8 +257,31 @@ class Evaluator:
         items = source if isinstance(source, list) else [source]
         out = []
         for item in items:
-            out.append(self.eval(node.each, {**local, _SPLAT: item}))
+            out.append(self.eval(each, {**local, _SPLAT: item}))
         return out
+
+    def _legacy_splat(self, node: ast.Splat, local: dict[str, Any]) -> Any:
+        """``x.*.a.b[0].c``: an attribute-only splat covers only the ``.a.b`` right after it; the
+        rest (``[0].c``) applies to the resulting list, as in HCL (``aws_subnet.private.*.id[0]``)."""
+        chain: list[Any] = []  # from the outermost step in
+        step = node.each
+        while type(step) is ast.GetAttr or type(step) is ast.Index:
+            chain.append(step)
+            step = step.obj
+        if type(step) is not ast.SplatItem:  # not a plain traversal: as written
+            return self._splat(ast.Splat(node.source, node.each, True, node.pos), local)
+        chain.reverse()
+        attrs = 0
+        while attrs < len(chain) and type(chain[attrs]) is ast.GetAttr:
+            attrs += 1
+        inner = chain[attrs - 1] if attrs else step
+        result = self._splat(ast.Splat(node.source, inner, True, node.pos), local)
+        for outer in chain[attrs:]:
+            if type(outer) is ast.GetAttr:
+                result = self.get_attr(result, outer.name, outer.pos)
+            else:
+                result = self.index(result, self.value(outer.key, local), outer.pos)
+        return result
 
     def _splat_item(self, node: ast.SplatItem, local: dict[str, Any]) -> Any:
         return local[_SPLAT]

@@ -119,3 +119,11 @@ def test_type_conversion() -> None:
     with pytest.raises(FunctionError):
         convert("abc", type_of("list(string)"))
     assert isinstance(convert(Unknown(), type_of("number")), Unknown)
+
+
+def test_legacy_attribute_splat_then_index_indexes_the_result() -> None:
+    assert ev('[{ id = "a" }, { id = "b" }].*.id[0]') == "a"
+    assert ev("[{ a = [1, 2] }, { a = [3, 4] }].*.a[0]") == [1, 2]
+    assert ev("[{ a = [1, 2] }, { a = [3, 4] }][*].a[0]") == [1, 3]  # a full splat covers the index
+    assert ev("aws_launch_template.many.*.name[1]") == "n1"
+    assert isinstance(ev("var.unknown.*.id[0]"), Unknown)
