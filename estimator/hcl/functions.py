@@ -327,10 +327,60 @@ def f_split(sep: Any, text: Any) -> list[str]:
     return text.split(sep)
 
 
-def _go_repl(repl: str) -> str:
-    repl = repl.replace("\\", "\\\\")
-    repl = re.sub(r"\$\{(\w+)\}", r"\\g<\1>", repl)
-    return re.sub(r"\$(\d+)", r"\\g<\1>", repl)
+def _go_name(text: str) -> tuple[str, str] | None:
+    """Go's regexp ``extract``: the longest run of letters, digits and ``_`` (``{...}`` closed), and the rest."""
+    brace = text.startswith("{")
+    body = text[1:] if brace else text
+    i = 0
+    while i < len(body) and (body[i].isalpha() or body[i].isdecimal() or body[i] == "_"):
+        i += 1
+    if i == 0 or (brace and (i >= len(body) or body[i] != "}")):
+        return None
+    return body[:i], body[i + 1 if brace else i:]
+
+
+def _go_repl(repl: str) -> Callable[[Any], str]:
+    """Go's ``Regexp.Expand`` template (what terraform's replace() uses): ``$$`` is ``$``; ``$name``,
+    ``${name}``, ``$1`` take the longest name (``$1x`` is group "1x"); an unknown or unmatched group is
+    empty; a ``$`` not followed by a name stays as it is."""
+    parts: list[str | int] = []  # literal text, or a group (index or name) to insert
+    literal: list[str] = []
+    rest = repl
+    while True:
+        before, dollar, after = rest.partition("$")
+        literal.append(before)
+        if not dollar:
+            break
+        if after.startswith("$"):
+            literal.append("$")
+            rest = after[1:]
+            continue
+        found = _go_name(after)
+        if found is None:
+            literal.append("$")
+            rest = after
+            continue
+        name, rest = found
+        parts.append("".join(literal))
+        literal = []
+        number = int(name) if name.isascii() and name.isdigit() and (name == "0" or name[0] != "0") else -1
+        parts.append(number if 0 <= number < 10**8 else name)
+    parts.append("".join(literal))
+
+    def expand(match: Any) -> str:
+        out = []
+        for i, part in enumerate(parts):
+            if i % 2 == 0:
+                out.append(part)
+                continue
+            if isinstance(part, int):
+                group = match.group(part) if part <= match.re.groups else None
+            else:
+                group = match.group(part) if part in match.re.groupindex else None
+            out.append(group or "")
+        return "".join(out)
+
+    return expand
 
 
 def f_replace(text: Any, search: Any, repl: Any) -> str:

@@ -127,3 +127,13 @@ def test_legacy_attribute_splat_then_index_indexes_the_result() -> None:
     assert ev("[{ a = [1, 2] }, { a = [3, 4] }][*].a[0]") == [1, 3]  # a full splat covers the index
     assert ev("aws_launch_template.many.*.name[1]") == "n1"
     assert isinstance(ev("var.unknown.*.id[0]"), Unknown)
+
+
+@pytest.mark.parametrize(("template", "expected"), [
+    ("$$", "$$$"), ("[$g]", "[a][a][a]"), ("$1x", ""), ("${1}x", "axaxax"), ("${g", "${g${g${g"), ("$-", "$-$-$-"),
+])
+def test_replace_regex_template_is_go_expand(template: str, expected: str) -> None:
+    """terraform 1.11: replace("aaa", "/(?P<g>a)/", T) for each template T."""
+    from estimator.hcl.functions import f_replace
+
+    assert f_replace("aaa", "/(?P<g>a)/", template) == expected
