@@ -596,6 +596,8 @@ class _ModuleInstance:
         except EvalError as err:
             self.loader.diag(err.message, err.location)
             return Unknown(f"var.{name} has an invalid default")
+        if self.caller is not None:  # a module input: the call was reported as missing the argument
+            return Unknown(f"var.{name} has no value (module argument missing)")
         self.loader.diag(f'variable "{name}" is required but has no value (no default, tfvars, -var or '
                          f'TF_VAR_{name}); its uses are unknown', loc, "warning")
         return Unknown(f"var.{name} has no value")
@@ -806,6 +808,12 @@ class _ModuleInstance:
             if k not in src.variables:
                 self.loader.diag(f'module "{name}" has no variable named "{k}"', Location(item.file, a.pos.line,
                                                                                          a.pos.column))
+        for k, var_item in src.variables.items():
+            if k not in args and "default" not in var_item.block.body.attributes:
+                # as terraform's "Missing required argument": an error at the call; the rest is still read
+                self.loader.diag(f'module "{name}": missing required argument "{k}" (variable "{k}" in '
+                                 f"{var_item.file}:{var_item.block.pos.line} has no default)",
+                                 Location(item.file, item.block.pos.line))
         instances = self._instances(item, f"module.{name}")
 
         def make(index: Any, local: dict[str, Any], suffix: str, quantity: UnknownCount | None = None

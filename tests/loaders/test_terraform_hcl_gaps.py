@@ -237,3 +237,14 @@ def test_set_valued_for_each_matches_terraform_plan(tmp_path: Path) -> None:
     assert not project.diagnostics
     assert sorted(r.address for r in project.resources) == theirs
     assert len(theirs) == 21
+
+
+def test_module_call_missing_a_required_argument_is_an_error_at_the_call() -> None:
+    """terraform validate: 'Missing required argument ... on main.tf line 2, in module "m2"' for x only
+    (y is given, z has a default, even a null one); the rest of the configuration is still read."""
+    project = load(str(FIXTURES / "hcl" / "module_missing_arg"), LoadOptions(environ={}))
+    errors = [str(d) for d in project.errors]
+    assert errors == ['main.tf:2: module "m2": missing required argument "x" (variable "x" in mod/m.tf:1 '
+                      "has no default)"]
+    assert not any("TF_VAR_x" in str(d) for d in project.diagnostics)  # no tfvars hint for a module input
+    assert "aws_instance.other" in [r.address for r in project.resources]
