@@ -517,7 +517,7 @@ class Evaluator:
                 warn(f'provider function "{node.name}" is not evaluated offline; its result is unknown',
                      Location(self.path, node.pos.line, node.pos.column))
             return Unknown(f"{node.name}() is evaluated by the provider, known only after init")
-        if name in ("timestamp", "uuid", "plantimestamp", "bcrypt", "uuidv5"):
+        if name in ("timestamp", "uuid", "plantimestamp", "bcrypt"):
             for arg in node.args:
                 self.value(arg, local)
             return Unknown(f"{name}() is known only after apply")

@@ -120,8 +120,8 @@ def to_number(value: Any) -> int | float:
     if isinstance(value, (int, float)):
         return value
     if isinstance(value, str):
-        text = value.strip()
-        if re.fullmatch(r"-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", text):
+        text = value  # as cty's ParseNumberVal: a sign is allowed, spaces are not (tonumber(" 5") fails)
+        if re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", text):
             return norm_number(float(text)) if re.search(r"[.eE]", text) else int(text)
         raise FunctionError(f"cannot convert {value!r} to number")
     raise FunctionError(f"a number is required, got {type_name(value)}")
@@ -580,7 +580,8 @@ def f_zipmap(keys: Any, vals: Any) -> dict[str, Any]:
 def f_range(*args: Any) -> list[Any]:
     nums = [to_number(a) for a in args]
     if len(nums) == 1:
-        start, limit, step = 0, nums[0], 1
+        start, limit = 0, nums[0]
+        step = 1 if limit >= start else -1  # range(-3) is [0, -1, -2]
     elif len(nums) == 2:
         start, limit = nums
         step = 1 if limit >= start else -1
@@ -1257,6 +1258,20 @@ def f_matchkeys(values: Any, keys: Any, search: Any) -> list[Any]:
     return [v for v, k in zip(vals, ks, strict=True) if _identity(k) in found]
 
 
+def f_uuidv5(namespace: Any, name: Any) -> str:
+    """A name-based UUID: deterministic, so known here (unlike uuid())."""
+    import uuid
+
+    ns = to_string(namespace)
+    known = {"dns": uuid.NAMESPACE_DNS, "url": uuid.NAMESPACE_URL, "oid": uuid.NAMESPACE_OID,
+             "x500": uuid.NAMESPACE_X500}
+    try:
+        space = known[ns] if ns in known else uuid.UUID(ns)
+    except ValueError:
+        raise FunctionError(f"uuidv5: uuidv5() doesn't support namespace {ns}") from None
+    return str(uuid.uuid5(space, to_string(name)))
+
+
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "format": f_format, "formatlist": f_formatlist, "join": f_join, "split": f_split,
     "replace": f_replace, "lower": lambda s: _case(to_string(s), str.lower), "upper": lambda s: _case(to_string(s), str.upper),
@@ -1274,7 +1289,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "range": f_range, "sort": f_sort, "reverse": f_reverse, "slice": f_slice, "sum": f_sum,
     "one": f_one, "alltrue": f_alltrue, "anytrue": f_anytrue, "setunion": f_setunion,
     "setintersection": f_setintersection, "setsubtract": f_setsubtract, "chunklist": f_chunklist,
-    "coalesce": f_coalesce, "coalescelist": f_coalescelist,
+    "coalesce": f_coalesce, "coalescelist": f_coalescelist, "uuidv5": f_uuidv5,
     "min": f_min, "max": f_max, "ceil": lambda n: math.ceil(to_number(n)),
     "floor": lambda n: math.floor(to_number(n)), "abs": lambda n: abs(to_number(n)),
     "signum": lambda n: (to_number(n) > 0) - (to_number(n) < 0),
