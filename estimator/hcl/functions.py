@@ -523,6 +523,8 @@ def f_merge(*maps: Any) -> dict[str, Any]:
 def f_concat(*lists: Any) -> list[Any]:
     out: list[Any] = []
     for lst in lists:
+        if isinstance(lst, TfSet):  # terraform: "all arguments must be lists or tuples"
+            raise FunctionError("concat: all arguments must be lists or tuples, got set")
         out.extend(to_list(lst))
     return out
 
@@ -680,7 +682,7 @@ def f_chunklist(lst: Any, size: Any) -> list[list[Any]]:
 
 
 def f_coalesce(*args: Any) -> Any:
-    for a in args:
+    for a in _unify(list(args)):  # mixed primitives unify to string: coalesce(1, "a") is "1"
         if a is not None and a != "":
             return a
     raise FunctionError("coalesce: no non-null, non-empty-string arguments")
