@@ -68,9 +68,21 @@ class ResourceCost:
         return self.monthly_cost / self.monthly_requests * 1000
 
     @property
+    def usage_only(self) -> bool:
+        """Every line waits for usage quantities that were not given (an S3 bucket with no usage file):
+        what it costs depends on usage, and no price is missing."""
+        return bool(self.components) and all(c.usage_based and c.monthly_cost is None for c in self.components)
+
+    @property
+    def known_cost(self) -> Decimal | None:
+        """The cost before usage: the priced lines' sum, 0 when every line waits for usage; None
+        when a price is missing."""
+        return ZERO if self.monthly_cost is None and self.usage_only else self.monthly_cost
+
+    @property
     def fully_priced(self) -> bool:
         """False when a price is missing: its cost is then a lower bound, never a number to diff."""
-        return self.status != "unpriced" and not any(c.missing_price for c in self.components)
+        return (self.status != "unpriced" or self.usage_only) and not any(c.missing_price for c in self.components)
 
     def same_cost_as(self, other: ResourceCost) -> bool:
         """Equal bill: same status and the same lines with the same quantities, prices and costs."""
@@ -279,11 +291,11 @@ class ResourceDelta:
 
     @property
     def base_cost(self) -> Decimal | None:
-        return self.base.monthly_cost if self.base else ZERO
+        return self.base.known_cost if self.base else ZERO
 
     @property
     def head_cost(self) -> Decimal | None:
-        return self.head.monthly_cost if self.head else ZERO
+        return self.head.known_cost if self.head else ZERO
 
     @property
     def unpriced_sides(self) -> list[str]:
@@ -297,7 +309,7 @@ class ResourceDelta:
         unknown still add their instance hours). None when a side has no price at all."""
         if not self.unpriced_sides:
             return _sub(self.head_cost, self.base_cost)
-        if any(side is not None and (side.status == "unpriced" or side.monthly_cost is None)
+        if any(side is not None and not side.usage_only and (side.status == "unpriced" or side.monthly_cost is None)
                for side in (self.base, self.head)):
             return None
         base, head = self.comparable_costs

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from estimator.diff import CostDiff
-from estimator.report.pr_comment import pct, renamed, signed_usd, usd
+from estimator.report.pr_comment import line_change, line_cost, pct, renamed, resource_cost, signed_usd, usd
 from policies.finding import Finding
 
 _SIGN = {"added": "+", "removed": "-", "changed": "~"}
@@ -25,7 +25,8 @@ def render_table(diff: CostDiff) -> str:
             lines.append("  no resource cost changed")
         for r in project.resources:
             lines.append(
-                f"  {_SIGN[r.change]} {r.address:<50} {usd(r.base_cost):>12} -> {usd(r.head_cost):>12}  "
+                f"  {_SIGN[r.change]} {r.address:<50} {resource_cost(r.base, r.base_cost):>12} -> "
+                f"{resource_cost(r.head, r.head_cost):>12}  "
                 f"{signed_usd(r.delta):>12}"
             )
             if r.partial:
@@ -36,9 +37,9 @@ def render_table(diff: CostDiff) -> str:
             for c in r.components:
                 name = renamed(c.base.name, c.name, "->") if c.base is not None and c.head is not None else c.name
                 name = f"{c.group} > {name}" if c.group else name
-                before = "-" if c.base is None else usd(c.base_cost)
-                after = "-" if c.head is None else usd(c.head_cost)
-                lines.append(f"      {name:<60} {before:>12} -> {after:>12}  {signed_usd(c.delta):>12}")
+                before = "-" if c.base is None else line_cost(c.base, c.base_cost)
+                after = "-" if c.head is None else line_cost(c.head, c.head_cost)
+                lines.append(f"      {name:<60} {before:>12} -> {after:>12}  {line_change(c):>12}")
         lines.append(
             f"  monthly: {usd(project.base_cost)} -> {usd(project.head_cost)} "
             f"({signed_usd(project.delta)}, {pct(project.percent)})"

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from estimator.cost_model import money
-from estimator.diff import CostDiff, ProjectDelta, ResourceDelta
+from estimator.diff import ComponentCost, ComponentDelta, CostDiff, ProjectDelta, ResourceCost, ResourceDelta
 from estimator.model import Location
 from policies.finding import Finding
 
@@ -239,16 +239,19 @@ def _resources_section(diff: CostDiff, limits: _Limits) -> list[str]:
 def _resource_rows(resource: ResourceDelta) -> list[str]:
     sign = _CHANGE_SIGN[resource.change]
     rows = [
-        f"| {sign} | `{_cell(resource.address)}` | {usd(resource.base_cost)} | {usd(resource.head_cost)} | "
+        f"| {sign} | `{_cell(resource.address)}` | {resource_cost(resource.base, resource.base_cost)} | "
+        f"{resource_cost(resource.head, resource.head_cost)} | "
         f"{signed_usd(resource.delta)} |"
     ]
     for comp in resource.components:
         name = renamed(comp.base.name, comp.name) if comp.base is not None and comp.head is not None else comp.name
         name = f"{comp.group} › {name}" if comp.group else name
-        before = "–" if comp.base is None else usd(comp.base_cost)
-        after = "–" if comp.head is None else usd(comp.head_cost)
-        rows.append(f"| | ↳ {_cell(name)} | {before} | {after} | {signed_usd(comp.delta)} |")
-    if resource.head is not None and resource.head.monthly_cost is None:
+        before = "–" if comp.base is None else line_cost(comp.base, comp.base_cost)
+        after = "–" if comp.head is None else line_cost(comp.head, comp.head_cost)
+        rows.append(f"| | ↳ {_cell(name)} | {before} | {after} | {line_change(comp)} |")
+    if resource.head is not None and resource.head.usage_only:
+        rows.append(f"| | ↳ *{USAGE_BASED}, no usage given: {_cell(resource.head.reason or '')}* | | | |")
+    elif resource.head is not None and resource.head.monthly_cost is None:
         reason = resource.head.reason or "no price found"
         rows.append(f"| | ↳ *not priced: {_cell(reason)}* | | | |")
     elif resource.partial:
@@ -258,6 +261,24 @@ def _resource_rows(resource: ResourceDelta) -> list[str]:
         sides = " and ".join(resource.unpriced_sides)
         rows.append(f"| | ↳ *not fully priced in {sides}: change unknown, left out of the totals* | | | |")
     return rows
+
+
+USAGE_BASED = "usage-based"
+
+
+def line_cost(line: ComponentCost, cost: Decimal | None) -> str:
+    """A bill line's cost; a line waiting for usage quantities says so rather than "unknown"."""
+    return USAGE_BASED if line.usage_based and line.monthly_cost is None else usd(cost)
+
+
+def line_change(comp: ComponentDelta) -> str:
+    waits = any(side is not None and side.usage_based and side.monthly_cost is None for side in (comp.base, comp.head))
+    return USAGE_BASED if comp.delta is None and waits else signed_usd(comp.delta)
+
+
+def resource_cost(side: ResourceCost | None, cost: Decimal | None) -> str:
+    """A resource's cost on one side; one priced only by usage, with none given, says so (not $0.00)."""
+    return USAGE_BASED if side is not None and side.usage_only else usd(cost)
 
 
 def _where(finding: Finding, file_url: FileUrl | None) -> str:

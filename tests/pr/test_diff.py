@@ -236,3 +236,28 @@ def test_a_side_with_no_price_at_all_keeps_the_change_unknown() -> None:
     (r,) = change.resources
     assert r.delta is None and not r.partial
     assert change.delta == 0 and change.unpriced_changes == [r]
+
+
+def _bucket(address: str) -> diffing.ResourceCost:
+    """An S3 bucket with no usage file: every line waits for usage (the pricing engine calls it unpriced)."""
+    lines = [diffing.ComponentCost("Standard / Storage", "GB", None, Decimal("0.023"), None, usage_based=True),
+             diffing.ComponentCost("GET requests", "1k requests", None, Decimal("0.0004"), None, usage_based=True)]
+    return diffing.ResourceCost(address, "aws_s3_bucket", None, "unpriced", lines, reason="depends on usage")
+
+
+def test_a_resource_priced_only_by_usage_misses_no_price() -> None:
+    """Adding a bucket with no usage given changes the known cost by $0 and is not a missing price
+    (it was counted among the resources that "miss a price")."""
+    base = _project(_instance("aws_instance.w", "16029.08", "0.64"))
+    head = _project(_instance("aws_instance.w", "16029.08", "0.64"), _bucket("aws_s3_bucket.b"))
+    change = diffing.compute_diff(base, head)
+    (r,) = change.resources
+    assert r.change == "added" and r.delta == 0 and r.head_cost == 0 and not r.partial
+    assert change.unpriced_changes == [] and change.delta == 0
+    from estimator.report.diff_table import render_table
+    from estimator.report.pr_comment import render_comment
+
+    comment = render_comment(change)
+    assert "| + | `aws_s3_bucket.b` | $0.00 | usage-based | $0.00 |" in comment
+    assert "| | ↳ Standard / Storage | – | usage-based | usage-based |" in comment
+    assert "miss a price" not in render_table(change)
