@@ -13,10 +13,13 @@ import argparse
 import csv
 import json
 import re
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "estimator" / "pricing" / "data" / "catalog.json"
+sys.path.insert(0, str(ROOT))
+from estimator.pricing.catalog import summarize_as_of  # noqa: E402 - the package of this checkout
 
 # (service, item prefix) of aws_services_us_east_1.csv → catalog key
 SERVICE_KEYS = {
@@ -213,7 +216,10 @@ def build(src: Path) -> dict:
             continue  # "any"/"unspecified" rows are not region prices
         commitment = r["commitment"].split(" ")[0]
         b.put("bedrock_pt", f"{region}|{r['model']}|{commitment}", r["usd_per_unit"], r["source"], r["as_of"])
-    return {"format": 1, "sources": b.sources, "prices": b.data}
+    doc = {"format": 1, "sources": b.sources, "prices": b.data}
+    # stored, so a report need not walk every row for it; pairs, in report order (keys are sorted on write)
+    doc["as_of"] = [[label, text] for label, text in summarize_as_of(doc).items()]
+    return doc
 
 
 def main() -> None:

@@ -95,8 +95,17 @@ _LABELS = {
 
 @lru_cache(maxsize=1)
 def catalog_as_of() -> dict[str, str]:
-    """Dataset → as-of date(s) text, e.g. ``"2026-07-20 (us-east-1), 2024-04-04..2026-01-21 (other regions)"``."""
+    """Dataset → as-of date(s) text, e.g. ``"2026-07-20 (us-east-1), 2024-04-04..2026-01-21 (other regions)"``.
+
+    Summarised once, when the catalog is built: walking its ~9,000 rows took ~15 ms of every
+    JSON report and pull-request comment."""
     doc = _load()
+    stored = doc.get("as_of")  # [[label, text], ...]: a list, as the catalog is written with sorted keys
+    return {label: text for label, text in stored} if isinstance(stored, list) else summarize_as_of(doc)
+
+
+def summarize_as_of(doc: dict[str, Any]) -> dict[str, str]:
+    """The as-of summary of a catalog document (``scripts/build_catalog.py`` stores it in the catalog)."""
     out: dict[str, str] = {}
     for label, names in _LABELS.items():
         home: set[str] = set()

@@ -67,6 +67,13 @@ def test_bedrock_tokens_accept_bare_and_regional_ids() -> None:
     assert catalog.tokens("no-such-model") is None
 
 
+def test_the_stored_as_of_summary_is_the_summary_of_the_rows() -> None:
+    doc = catalog._load()
+    summary = catalog.summarize_as_of(doc)
+    assert dict(doc["as_of"]) == summary
+    assert list(catalog.catalog_as_of().items()) == list(summary.items())  # in report order
+
+
 def test_as_of_names_every_dataset() -> None:
     as_of = catalog.catalog_as_of()
     assert set(as_of) >= {"ec2", "ebs", "services", "sagemaker", "rds", "elasticache", "opensearch", "bedrock"}
