@@ -902,6 +902,11 @@ class _ModuleInstance:
         """None for a single instance; else ("count"|"for_each", [(key, local vars)])."""
         body = item.block.body
         ev = self.evaluator(item.file)
+        if "count" in body.attributes and "for_each" in body.attributes:
+            attr = body.attributes["for_each"]
+            self.loader.diag(f'{what}: invalid combination of "count" and "for_each": only one may be set',
+                             Location(item.file, attr.pos.line, attr.pos.column))
+            return ("count", [])
         if "count" in body.attributes:
             attr = body.attributes["count"]
             try:
@@ -1159,6 +1164,8 @@ class _ModuleInstance:
         if isinstance(own, dict):
             where = Location(item.file, tags_attr.pos.line) if tags_attr else None
             for k, v in own.items():
+                if v is None:  # the AWS provider drops a null tag: a default_tags value of that key stays
+                    continue
                 tags[k] = Tag(_tag_value(v), "resource", where, None)
         taggable = True if mode == "managed" and (tags_attr is not None or rtype in TAGGABLE_TYPES) else None
         return Resource(

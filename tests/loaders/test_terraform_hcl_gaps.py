@@ -248,3 +248,15 @@ def test_module_call_missing_a_required_argument_is_an_error_at_the_call() -> No
                       "has no default)"]
     assert not any("TF_VAR_x" in str(d) for d in project.diagnostics)  # no tfvars hint for a module input
     assert "aws_instance.other" in [r.address for r in project.resources]
+
+
+def test_null_resource_tag_keeps_the_default_tag_and_count_with_for_each_is_an_error() -> None:
+    """terraform plan: tags_all = {cost-center, env, team = "dflt", x} (the provider drops null tags);
+    terraform validate: 'Invalid combination of "count" and "for_each"' at the for_each line."""
+    project = load(str(FIXTURES / "hcl" / "null_tag_and_meta"), LoadOptions(environ={}))
+    res = {r.address: r for r in project.resources}
+    assert res["aws_instance.nullv"].tag_values == {"cost-center": "cc-1234", "env": "dev", "team": "dflt", "x": "1"}
+    assert res["aws_instance.nullv"].tags["team"].source == "default_tags"
+    assert [str(d) for d in project.errors] == [
+        'main.tf:18:3: aws_instance.both: invalid combination of "count" and "for_each": only one may be set']
+    assert not any(a.startswith("aws_instance.both") for a in res)
