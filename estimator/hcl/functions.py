@@ -262,6 +262,26 @@ def _format(fmt: str, args: list[Any]) -> str:
     return "".join(out)
 
 
+def _go_shortest_g(num: float, upper: bool) -> str:
+    """Go's ``%g`` with no precision: the shortest digits, as %e when the exponent is < -4 or >= 6
+    (format("%g", 1234567) is "1.234567e+06", not "1234567")."""
+    if num == 0 or math.isinf(num) or math.isnan(num):
+        return format(num, "g").upper() if upper else format(num, "g")
+    sign, digits, exponent = decimal.Decimal(repr(abs(num))).normalize().as_tuple()
+    text = "".join(map(str, digits))
+    dp = len(text) + int(exponent)  # digits before the decimal point
+    exp = dp - 1
+    minus = "-" if num < 0 else ""
+    if exp < -4 or exp >= 6:
+        mantissa = text[0] + ("." + text[1:] if len(text) > 1 else "")
+        return f"{minus}{mantissa}{'E' if upper else 'e'}{'-' if exp < 0 else '+'}{abs(exp):02d}"
+    if dp <= 0:
+        return f"{minus}0.{'0' * -dp}{text}"
+    if dp >= len(text):
+        return minus + text + "0" * (dp - len(text))
+    return f"{minus}{text[:dp]}.{text[dp:]}"
+
+
 def _format_one(arg: Any, flags: str, width: str | None, prec: str | None, verb: str) -> str:
     if verb == "v":
         text = jsonencode(arg) if isinstance(arg, (list, dict)) else to_string(arg) if arg is not None else "null"
@@ -282,7 +302,7 @@ def _format_one(arg: Any, flags: str, width: str | None, prec: str | None, verb:
         spec = ("+" if "+" in flags else "") + (f".{prec}" if prec is not None else (".6" if verb in "fFeE" else "")) + verb
         text = format(num, spec)
         if verb in "gG" and prec is None:
-            text = format_number(num)
+            text = ("+" if "+" in flags and num >= 0 else "") + _go_shortest_g(num, verb == "G")
     elif verb in "xXob":
         num = to_int(arg)
         text = format(num, verb)
