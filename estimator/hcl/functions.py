@@ -764,6 +764,10 @@ def f_tomap(value: Any) -> Any:
     kinds = {type_name(x) for x in m.values() if x is not None}
     if len(kinds) > 1 and kinds <= {"string", "number", "bool"}:
         return {k: (None if v is None else to_string(v)) for k, v in m.items()}
+    kinds.discard("Unknown")  # a value known only after apply may be of any type
+    if len(kinds) > 1 and ("list" in kinds or "object" in kinds):
+        # a number next to a list, a string next to an object: no one element type (terraform errors)
+        raise FunctionError(f"tomap: cannot convert to a map: no single element type for {', '.join(sorted(kinds))}")
     return dict(m)
 
 

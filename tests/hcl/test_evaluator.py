@@ -137,3 +137,9 @@ def test_replace_regex_template_is_go_expand(template: str, expected: str) -> No
     from estimator.hcl.functions import f_replace
 
     assert f_replace("aaa", "/(?P<g>a)/", template) == expected
+
+
+def test_tomap_mixed_kinds_fail_but_unknown_values_do_not() -> None:
+    with pytest.raises(EvalError, match="no single element type"):
+        ev("tomap({ a = 1, b = [1] })")
+    assert ev("tomap({ a = var.unknown, b = [1] })")["b"] == [1]
