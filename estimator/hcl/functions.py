@@ -889,7 +889,30 @@ def f_yamlencode(value: Any) -> str:
     return _yaml(value, 0) + "\n" if not isinstance(value, (list, dict)) or not value else _yaml(value, 0)
 
 
-def _yaml_scalar(value: Any) -> str:
+_YAML_NOT_PRINTABLE = re.compile("[^\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|\ufeff")
+
+
+def _yaml_literal(text: str, indent: int) -> str | None:
+    """A string with a line break as a YAML literal block (``|``), as go-yaml (terraform's yamlencode)
+    writes it when it can: not with a space before a break, a trailing space or an unprintable character."""
+    if " \n" in text or text.endswith(" ") or _YAML_NOT_PRINTABLE.search(text) or "\u2028" in text \
+            or "\u2029" in text:
+        return None
+    hint = "2" if text[0] in " \n" else ""
+    chomp = "-" if not text.endswith("\n") else "+" if text == "\n" or text.endswith("\n\n") else ""
+    pad = " " * (indent + 2)
+    lines = text.split("\n")
+    body = "\n".join(pad + line if line else "" for line in lines)
+    if text.endswith("\n"):
+        body = body[:-1]  # the caller ends the value with its own line break
+    return f"|{hint}{chomp}\n{body}"
+
+
+def _yaml_scalar(value: Any, indent: int = 0) -> str:
+    if isinstance(value, str) and "\n" in value:
+        block = _yaml_literal(value, indent)
+        if block is not None:
+            return block
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -917,7 +940,7 @@ def _yaml(value: Any, indent: int) -> str:
             elif isinstance(v, list) and v:
                 lines.append(f"{pad}{key}:\n{_yaml(v, indent)}")
             else:
-                lines.append(f"{pad}{key}: {_yaml_scalar(v)}\n")
+                lines.append(f"{pad}{key}: {_yaml_scalar(v, indent)}\n")
         return "".join(lines)
     if isinstance(value, list) and value:
         lines = []
@@ -926,7 +949,7 @@ def _yaml(value: Any, indent: int) -> str:
                 inner = _yaml(v, indent + 2)
                 lines.append(f"{pad}- {inner[indent + 2:]}")
             else:
-                lines.append(f"{pad}- {_yaml_scalar(v)}\n")
+                lines.append(f"{pad}- {_yaml_scalar(v, indent)}\n")
         return "".join(lines)
     return _yaml_scalar(value)
 
