@@ -1058,7 +1058,9 @@ class _ModuleInstance:
                     if isinstance(existing, list):
                         existing.append(content)
                 continue
-            out.setdefault(block.type, []).append(self._body_values(ev, block.body, local, top=False))
+            existing = out.setdefault(block.type, [])
+            if isinstance(existing, list):  # else a dynamic block of this type has an unknown count
+                existing.append(self._body_values(ev, block.body, local, top=False))
         return out
 
     def _dynamic(self, ev: Evaluator, block: ast.Block, local: dict[str, Any]

@@ -53,3 +53,10 @@ def test_module_with_unknown_count_marks_its_resources_and_outputs_unknown() -> 
     warnings = [str(d) for d in project.warnings]
     assert any(w.startswith("main.tf:52:3: module.per_az: count is known only after apply") for w in warnings)
     assert not any("assuming 1" in w for w in warnings)
+
+
+def test_static_block_after_an_unknown_dynamic_block_of_its_type_keeps_it_unknown() -> None:
+    project = _load()
+    res = next(r for r in project.resources if r.address == "aws_instance.dyn_and_static")
+    assert isinstance(res.attributes["ebs_block_device"], UnknownCount)
+    assert not project.errors
