@@ -6,7 +6,8 @@ Trigger: a managed, taggable AI resource whose effective tags lack one of ``ai_t
 resource with cost (``aws_sagemaker_endpoint``, ``_endpoint_configuration``, ``_model``,
 ``_notebook_instance``, ``_domain``, ``_space``, ``_inference_component``), and Bedrock
 resources (``aws_bedrock*``). An Auto Scaling group's keys include its ``tag`` blocks and its
-launch template's instance ``tag_specifications``.
+launch template's instance ``tag_specifications``. A tag map known only after apply (a plan's
+unknown ``tags``) has unknown keys, not missing ones: no finding.
 
 Fails:
 
@@ -31,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from estimator.model import Resource
+from estimator.model import Resource, unknown_tags
 from policies.context import RuleContext, launched_gpu_types, tag_keys
 from policies.finding import Finding
 
@@ -66,6 +67,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue
         present = tag_keys(ctx, res)
         missing = [t for t in tags if t not in present]
+        if missing and unknown_tags(res) is not None:
+            continue  # its tag map is known only after apply: the taxonomy tags are unknown, not missing
         if missing:
             yield ctx.finding(res, f"AI resource missing taxonomy tag{'s' if len(missing) > 1 else ''}: "
                                    f"{', '.join(missing)}", missing_tags=missing)

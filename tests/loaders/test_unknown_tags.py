@@ -61,3 +61,22 @@ resource "aws_autoscaling_group" "g" {
     assert _tag001(project) == ["aws_instance.bare"]
     costed = {c.address: c for c in price_project(project, None)}
     assert 'dynamic "tag"' not in (costed["aws_autoscaling_group.g"].reason or "")  # tags do not change its price
+
+
+def test_ai_taxonomy_tags_in_a_tag_map_known_only_after_apply_are_unknown_not_missing(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text('''
+provider "aws" { region = "us-east-1" }
+data "aws_ami" "u" {}
+resource "aws_instance" "gpu_unknown_tags" {
+  ami           = "ami-1"
+  instance_type = "g5.xlarge"
+  tags          = data.aws_ami.u.tags
+}
+resource "aws_instance" "gpu_no_tags" {
+  ami           = "ami-1"
+  instance_type = "g5.xlarge"
+}
+''')
+    project = load_hcl(str(tmp_path), LoadOptions(environ={}))
+    findings = check_project(project, price_project(project, None), None)
+    assert sorted(f.address for f in findings if f.rule == "CR-TAG-004") == ["aws_instance.gpu_no_tags"]
