@@ -1165,10 +1165,12 @@ class _ModuleInstance:
             own = {t["key"]: t["value"] for t in own}  # awscc style: [{key, value}]
         if isinstance(own, dict):
             where = Location(item.file, tags_attr.pos.line) if tags_attr else None
+            key_lines = _literal_key_lines(tags_attr.expr) if tags_attr else {}
             for k, v in own.items():
                 if v is None:  # the AWS provider drops a null tag: a default_tags value of that key stays
                     continue
-                tags[k] = Tag(_tag_value(v), "resource", where, None)
+                line = key_lines.get(k)
+                tags[k] = Tag(_tag_value(v), "resource", Location(item.file, line) if line else where, None)
         taggable = True if mode == "managed" and (tags_attr is not None or rtype in TAGGABLE_TYPES) else None
         return Resource(
             address=address, type=rtype, name=rname, attributes=attrs, region=region, tags=tags,
@@ -1400,6 +1402,15 @@ def _block_exprs(body: ast.Body) -> list[Any]:
     for b in body.blocks:
         out.extend(_block_exprs(b.body))
     return out
+
+
+def _literal_key_lines(expr: Any) -> dict[str, int]:
+    """The line of each literal key of an object written in place (``tags = { env = "prod" }``), so
+    a finding about one tag points at that tag; keys computed elsewhere keep the ``tags`` line."""
+    if not isinstance(expr, ast.ObjectExpr):
+        return {}
+    return {key.value: key.pos.line for key, _ in expr.items
+            if isinstance(key, ast.Literal) and isinstance(key.value, str)}
 
 
 def _references(expr: Any) -> list[tuple[str, str, str | None]]:
