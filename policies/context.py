@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from estimator.model import Location, Resource, Unknown
+from estimator.model import SOURCE_PULUMI_PROGRAM, Location, Resource, Unknown
 from policies.finding import Finding
 from policies.gpu import GpuSpec, gpu_spec
 
@@ -175,7 +175,12 @@ class RuleContext:
         return None
 
     def _names(self, kind: str) -> dict[Any, Resource]:
-        """name/id/arn literal → resource, per type (first one wins, as in source order)."""
+        """name/id/arn literal → resource, per type (first one wins, as in source order).
+
+        An auto-named resource of a Pulumi program has no ``name`` attribute, but its mock
+        ``name`` output (what other resources read) is its logical name: indexed after the
+        literal attributes, so an explicit name always wins.
+        """
         if kind not in self._by_name:
             index: dict[Any, Resource] = {}
             for cand in self.managed(kind):
@@ -183,6 +188,9 @@ class RuleContext:
                     value = cand.attributes.get(key)
                     if isinstance(value, str):
                         index.setdefault(value, cand)
+            for cand in self.managed(kind):
+                if cand.origin == SOURCE_PULUMI_PROGRAM and cand.attributes.get("name") is None and cand.name:
+                    index.setdefault(cand.name, cand)
             self._by_name[kind] = index
         return self._by_name[kind]
 
