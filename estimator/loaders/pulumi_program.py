@@ -15,8 +15,9 @@ project directory as cwd, a wall-clock timeout and the program's own virtualenv 
   parents), else ``aws:region`` / ``aws:defaultTags`` stack config, else the default region.
 
 Code defaults: the program runs a second time with only ``Pulumi.yaml`` config (the stack's
-config removed); every attribute whose value differs records a ``DefaultRef`` with the
-value and line of that run, so ``config.get("gpuType") or "p4d.24xlarge"`` is seen.
+config removed, except that a ``require*`` read — no code fallback — still gets the stack's
+value); every attribute whose value differs records a ``DefaultRef`` with the value and line
+of that run, so ``config.get("gpuType") or "p4d.24xlarge"`` is seen.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ RUNNER = Path(__file__).with_name("pulumi_runner.py")
 UNKNOWN_MARK = "costrail:unknown:"
 ARN_MARK = "arn:aws:costrail-mock:"
 PROVIDER_PREFIX = "pulumi:providers:"
+REQUIRE_FALLBACK_KEY = "costrail-require-fallback"  # as in pulumi_runner.py
 # Environment variables the program may see; every other one (tokens, cloud credentials) is dropped.
 SAFE_PATH = "/usr/local/bin:/usr/bin:/bin"
 
@@ -94,7 +96,7 @@ def _load(path: str, options: LoadOptions) -> Project:
     project = Project(path=path, source=SOURCE_PULUMI_PROGRAM, root=str(proj.root))
     project.diagnostics.extend(proj.diagnostics)
     want_defaults = any(proj.config.get(k) != proj.defaults.get(k) for k in proj.config)
-    runs = run_programs(proj, options, [proj.config, proj.defaults] if want_defaults else [proj.config])
+    runs = run_programs(proj, options, [proj.config, _defaults_config(proj)] if want_defaults else [proj.config])
     main = runs[0]
     if not main.get("ok"):
         raise _program_error(proj, main)
@@ -116,6 +118,15 @@ def _load(path: str, options: LoadOptions) -> Project:
             Location(where[0], where[1]) if where else None, "warning"))
     project.resources = resources
     return project
+
+
+def _defaults_config(proj: PulumiProject) -> dict[str, str]:
+    """The code-defaults run's config: ``Pulumi.yaml`` values, plus the stack's values for the
+    runner to give only to ``require*`` reads (keys the program has no fallback for)."""
+    fallback = {k: v for k, v in proj.config.items() if k not in proj.defaults}
+    if not fallback:
+        return dict(proj.defaults)
+    return {**proj.defaults, REQUIRE_FALLBACK_KEY: json.dumps(fallback)}
 
 
 # --- Pulumi.yaml and the stack file --------------------------------------------------------

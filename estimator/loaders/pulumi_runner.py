@@ -19,6 +19,9 @@ from typing import Any
 # Marker prefixes the loader turns back into Unknown values.
 UNKNOWN_MARK = "costrail:unknown:"
 ARN_MARK = "arn:aws:costrail-mock:"
+# Reserved config entry (no ``ns:`` prefix, so no program reads it): JSON of the values a
+# ``require*`` read falls back to when the config lacks the key (the code-defaults run).
+REQUIRE_FALLBACK_KEY = "costrail-require-fallback"
 
 _spec: dict[str, Any] = {}
 _out: dict[str, Any] = {"ok": True, "resources": [], "warnings": [], "invokes": [], "invoke_calls": {}}
@@ -162,7 +165,42 @@ def _install_mocks() -> Any:
 
     mocks.set_mocks(CostrailMocks(), project=_spec["project"], stack=_spec["stack"], preview=False,
                     monitor=CostrailMonitor(CostrailMocks()))
+    _install_require_fallback(pulumi)
     return pulumi
+
+
+def _install_require_fallback(pulumi: Any) -> None:
+    """In the code-defaults run, a key read with ``require*`` (the program has no fallback of its
+    own) takes the stack's value, so the run gets to the defaults of the ``get`` reads."""
+    fallback: dict[str, str] = _spec.get("require_fallback") or {}
+    if not fallback:
+        return
+    config_cls = pulumi.Config
+    requiring = [0]
+    original_get = config_cls._get
+
+    def get(self: Any, key: str, *args: Any, **kwargs: Any) -> Any:
+        value = original_get(self, key, *args, **kwargs)
+        if value is None and requiring[0]:
+            full = self.full_key(key)
+            if full in fallback:
+                _out.setdefault("required_from_stack", []).append(full)
+                return fallback[full]
+        return value
+
+    def requiring_call(original: Any) -> Any:
+        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+            requiring[0] += 1
+            try:
+                return original(self, *args, **kwargs)
+            finally:
+                requiring[0] -= 1
+        return wrapper
+
+    config_cls._get = get
+    for name in ("_require", "_require_bool", "_require_int", "_require_float", "_require_object"):
+        if hasattr(config_cls, name):
+            setattr(config_cls, name, requiring_call(getattr(config_cls, name)))
 
 
 def _fail(kind: str, exc: BaseException) -> None:
@@ -184,7 +222,11 @@ def main() -> None:
     spec_path, out_path = sys.argv[1], sys.argv[2]
     with open(spec_path, encoding="utf-8") as fh:
         _spec.update(json.load(fh))
-    os.environ["PULUMI_CONFIG"] = json.dumps(_spec.get("config", {}))
+    config = dict(_spec.get("config", {}))
+    fallback = config.pop(REQUIRE_FALLBACK_KEY, None)
+    if fallback:
+        _spec["require_fallback"] = json.loads(fallback)
+    os.environ["PULUMI_CONFIG"] = json.dumps(config)
     os.environ["PULUMI_CONFIG_SECRET_KEYS"] = json.dumps(_spec.get("secret_keys", []))
     main_file = _spec["main"]
     sys.path.insert(0, os.path.dirname(main_file))

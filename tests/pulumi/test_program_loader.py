@@ -141,15 +141,28 @@ def test_program_sees_no_secret_of_the_ci_job(basic: Project) -> None:
     assert by_address(basic)["box"].attributes["tags"]["seen-env"] == "none"
 
 
-def test_required_config_missing_without_stack_skips_defaults_with_a_warning() -> None:
+def test_required_config_keeps_the_stack_value_in_the_defaults_run() -> None:
+    """A key read with ``require`` has no code fallback: the defaults run takes the stack's value."""
     project = load_project(str(PROGRAMS / "requires"), LoadOptions(stack="prod"))
     (node,) = project.resources
     assert node.attributes["instance_type"] == "g5.xlarge"
     assert node.defaults == {}
-    (warning,) = project.warnings
-    assert "code defaults not checked" in warning.message
-    assert "requires:instanceType" in warning.message
+    assert not project.warnings
     assert not project.errors
+
+
+def test_required_config_does_not_hide_the_code_defaults() -> None:
+    """``require("env")``, ``Config("aws").require("region")`` and ``require_int`` next to
+    ``get("gpuType") or "p4d.24xlarge"``: the fallback is still seen (QA gpu001_require_disables_defaults)."""
+    project = load_project(str(PROGRAMS / "requires_and_defaults"), LoadOptions(stack="dev"))
+    assert not project.warnings
+    assert not project.errors
+    (worker,) = project.resources
+    assert worker.attributes["instance_type"] == "g5.xlarge"
+    assert worker.region == "us-west-2"
+    (ref,) = worker.defaults_for("instance_type")
+    assert (ref.name, ref.value, ref.location) == ("config:gpuType", "p4d.24xlarge", Location("__main__.py", 9))
+    assert set(worker.defaults) == {"instance_type"}  # required keys are the same in both runs
 
 
 def test_main_entry_directory_and_its_imports() -> None:
