@@ -149,11 +149,31 @@ NESTED_BLOCKS = frozenset({
     "predefined_metric_specification", "customized_metric_specification", "step_adjustment",
     "core_dump_config", "managed_instance_scaling", "routing_config", "launch_template",
 })
-# Nested argument names that differ from Terraform's block names.
-NESTED_RENAMES: dict[str, str] = {"overrides": "override", "step_adjustments": "step_adjustment"}
+# Nested argument names that differ from Terraform's block names. pulumi-aws names a repeatable
+# Terraform block in the plural (``overrides`` for ``override`` blocks).
+NESTED_RENAMES: dict[str, str] = {"overrides": "override", "step_adjustments": "step_adjustment",
+                                  "routing_configs": "routing_config"}
+# Nested renames that hold only below one Terraform type (elsewhere the plural is Terraform's too).
+NESTED_RENAMES_BY_TYPE: dict[str, dict[str, str]] = {
+    "aws_batch_compute_environment": {"instance_types": "instance_type"},  # compute_resources.instance_type
+}
 # Pulumi argument names that differ from Terraform's (after snake-casing), per Terraform type.
+# Checked against pulumi-aws's input types by tests/pulumi/test_pulumi_types.py.
 RENAMES: dict[str, dict[str, str]] = {
+    "aws_instance": {"ebs_block_devices": "ebs_block_device", "ephemeral_block_devices": "ephemeral_block_device"},
+    "aws_spot_instance_request": {"ebs_block_devices": "ebs_block_device",
+                                  "ephemeral_block_devices": "ephemeral_block_device"},
+    "aws_launch_configuration": {"ebs_block_devices": "ebs_block_device",
+                                 "ephemeral_block_devices": "ephemeral_block_device"},
     "aws_autoscaling_group": {"tags": "tag"},
+    "aws_autoscaling_policy": {"step_adjustments": "step_adjustment"},
+    "aws_ecs_service": {"capacity_provider_strategies": "capacity_provider_strategy"},
+    "aws_eks_node_group": {"taints": "taint"},
+    "aws_sagemaker_model": {"containers": "container"},
+    "aws_efs_file_system": {"lifecycle_policies": "lifecycle_policy"},
+    "aws_cloudwatch_metric_alarm": {"metric_queries": "metric_query"},
+    "aws_budgets_budget": {"notifications": "notification", "cost_filters": "cost_filter"},
+    "aws_dynamodb_table": {"attributes": "attribute"},
     "aws_launch_template": {},
     "aws_lambda_function": {"code": "filename"},
 }
@@ -211,6 +231,7 @@ def snake_props(props: dict[str, Any], tf_type: str | None = None) -> dict[str, 
         tf_type = terraform_type(tf_type)
     blocks = BLOCKS.get(tf_type or "", frozenset())
     renames = RENAMES.get(tf_type or "", {})
+    nested = {**NESTED_RENAMES, **NESTED_RENAMES_BY_TYPE.get(tf_type or "", {})}
     out: dict[str, Any] = {}
     for key, value in props.items():
         name = snake(key)
@@ -218,27 +239,27 @@ def snake_props(props: dict[str, Any], tf_type: str | None = None) -> dict[str, 
             out[name] = dict(value)
             continue
         name = renames.get(name, name)
-        value = _snake_value(value)
+        value = _snake_value(value, nested)
         if name in blocks and isinstance(value, dict):
             value = [value]
         out[name] = value
     return out
 
 
-def _snake_value(value: Any) -> Any:
+def _snake_value(value: Any, renames: dict[str, str] = NESTED_RENAMES) -> Any:
     if isinstance(value, dict):
         out = {}
         for key, item in value.items():
             name = snake(key)
-            name = NESTED_RENAMES.get(name, name)
+            name = renames.get(name, name)
             if name in MAP_ARGS and isinstance(item, dict):
                 out[name] = dict(item)
                 continue
-            item = _snake_value(item)
+            item = _snake_value(item, renames)
             if name in NESTED_BLOCKS and isinstance(item, dict):
                 item = [item]
             out[name] = item
         return out
     if isinstance(value, list):
-        return [_snake_value(v) for v in value]
+        return [_snake_value(v, renames) for v in value]
     return value
