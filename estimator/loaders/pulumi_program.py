@@ -57,6 +57,7 @@ UNKNOWN_MARK = "costrail:unknown:"
 ARN_MARK = "arn:aws:costrail-mock:"
 PROVIDER_PREFIX = "pulumi:providers:"
 REQUIRE_FALLBACK_KEY = "costrail-require-fallback"  # as in pulumi_runner.py
+SECRET_SIG = "4dabf18193072939515e22adb298388d"  # Pulumi's secret envelope signature
 # Environment variables the program may see; every other one (tokens, cloud credentials) is dropped.
 SAFE_PATH = "/usr/local/bin:/usr/bin:/bin"
 
@@ -407,6 +408,8 @@ def build_resources(registrations: list[dict[str, Any]], config: dict[str, str],
                 return Unknown(reason)
             return value
         if isinstance(value, dict):
+            if SECRET_SIG in value:  # a secret envelope: its value when there is one
+                return resolve(value["value"]) if "value" in value else Unknown("secret")
             return {k: resolve(v) for k, v in value.items()}
         if isinstance(value, list):
             return [resolve(v) for v in value]

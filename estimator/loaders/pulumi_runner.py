@@ -22,6 +22,7 @@ ARN_MARK = "arn:aws:costrail-mock:"
 # Reserved config entry (no ``ns:`` prefix, so no program reads it): JSON of the values a
 # ``require*`` read falls back to when the config lacks the key (the code-defaults run).
 REQUIRE_FALLBACK_KEY = "costrail-require-fallback"
+SECRET_SIG = "4dabf18193072939515e22adb298388d"  # Pulumi's secret envelope signature
 
 _spec: dict[str, Any] = {}
 _out: dict[str, Any] = {"ok": True, "resources": [], "warnings": [], "invokes": [], "invoke_calls": {}}
@@ -41,11 +42,14 @@ def _project_frames(frames: list[traceback.FrameSummary]) -> list[list[Any]]:
 
 
 def _jsonable(value: Any) -> Any:
-    """Mock-runtime values as JSON: integral floats become ints, resources their URN."""
+    """Mock-runtime values as JSON: integral floats become ints, resources their URN, a secret
+    its value (costrail reads the plan locally; a secret is only a value the program marked)."""
     if isinstance(value, bool) or value is None or isinstance(value, (str, int)):
         return value
     if isinstance(value, float):
         return int(value) if value.is_integer() else value
+    if isinstance(value, dict) and SECRET_SIG in value:
+        return _jsonable(value["value"]) if "value" in value else UNKNOWN_MARK + "secret"
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -232,3 +232,28 @@ def test_several_stacks_without_stack_option_warn_and_use_no_stack_config(tmp_pa
     assert "several stacks (dev, prod)" in warning.message
     assert load_project(str(project_dir), LoadOptions(stack="prod")).resources[0].region == "eu-central-1"
 
+
+
+def test_secret_values_are_their_value_and_undecryptable_ones_unknown() -> None:
+    """Pulumi's secret envelope never reaches the model (QA pulumi_secret_envelope)."""
+    project = load_project(str(PROGRAMS / "secrets"), LoadOptions(stack="dev"))
+    assert not project.errors
+    res = by_address(project)
+    assert res["w"].attributes["instance_type"] == "g5.xlarge"
+    assert res["w"].attributes["tags"] == {"team": "ml", "env": "dev", "cost-center": "cc-1234"}
+    assert res["w"].tags["team"].value == "ml"
+    assert res["v"].attributes["instance_type"] == "g5.xlarge"
+    password = res["v"].attributes["user_data"]
+    assert isinstance(password, Unknown) and "secret" in password.reason
+
+
+def test_a_secret_envelope_without_its_value_is_an_unknown_secret() -> None:
+    from estimator.loaders.pulumi_program import SECRET_SIG, build_resources
+
+    reg = {"urn": "urn:pulumi:s::p::aws:ec2/instance:Instance::w", "type": "aws:ec2/instance:Instance",
+           "name": "w", "custom": True, "inputs": {"instanceType": {SECRET_SIG: "1b47061264138c4ac30d75fd1eb44270"},
+                                                    "ami": {SECRET_SIG: "1b47061264138c4ac30d75fd1eb44270",
+                                                            "value": "ami-1"}}}
+    (res,) = build_resources([reg], {}, "us-east-1", SOURCE_PULUMI_PROGRAM)
+    assert res.attributes["instance_type"] == Unknown("secret")
+    assert res.attributes["ami"] == "ami-1"
