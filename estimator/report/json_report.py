@@ -22,7 +22,7 @@ def project_json(result: ProjectResult) -> dict[str, Any]:
     data: dict[str, Any] = {
         "path": result.path,
         "source": project.source if project else None,
-        "monthly_cost": money(result.monthly_cost),
+        "monthly_cost": None if result.error is not None else money(result.monthly_cost),  # not read: no total
         "resources": [],
         "unpriced": [],
         "unsupported": [],
@@ -48,12 +48,12 @@ def project_json(result: ProjectResult) -> dict[str, Any]:
             item.update({"monthly_cost": None, "priced": False, "components": []})
             data["resources"].append(item)
     data["unsupported_types"] = _count_types(data["unsupported"])
-    if project is not None:
-        data["unresolved_modules"] = list(project.unresolved_modules)
-        data["warnings"] = [str(d) for d in project.warnings]
-        data["errors"] = [str(d) for d in project.errors]
+    # the same keys whether or not the project could be read
+    data["unresolved_modules"] = list(project.unresolved_modules) if project is not None else []
+    data["warnings"] = [str(d) for d in project.warnings] if project is not None else []
+    data["errors"] = [str(d) for d in project.errors] if project is not None else []
     if result.error is not None:
-        data.setdefault("errors", []).append(str(result.error))
+        data["errors"].append(str(result.error))
     return data
 
 

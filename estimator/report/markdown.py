@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from estimator.pipeline import ProjectResult
-from estimator.report.table import as_of_line, qty, summary_lines, unit_price, usd
+from estimator.report.table import as_of_line, project_total, qty, summary_lines, unit_price, usd
 
 
 def _cell(text: str) -> str:
@@ -35,7 +35,9 @@ def render_breakdown(results: list[ProjectResult]) -> str:
                 out.append(f"| | _at max capacity_ | | | | {usd(costed.max_monthly_cost)} |")
             if costed.cost_per_1k_requests is not None:
                 out.append(f"| | _cost per 1,000 requests_ | | | | {usd(costed.cost_per_1k_requests, 4)} |")
-        out += ["", f"**Project total: {usd(result.monthly_cost)}**", ""]
+        if result.error is not None:
+            out += ["", f"**Error:** {_cell(str(result.error))}"]
+        out += ["", f"**Project total: {project_total(result)}**", ""]
         overall += result.monthly_cost
     out += [f"**OVERALL TOTAL: {usd(overall)}**", ""]
     out += [f"- {_cell(line.strip())}" for line in summary_lines([c for r in results for c in r.costed])]

@@ -25,6 +25,14 @@ def usd(value: Decimal | None, places: int = 2) -> str:
     return f"${q:,.{places}f}"
 
 
+NOT_READ = "not read (error)"
+
+
+def project_total(result: ProjectResult) -> str:
+    """A project that could not be read has no total: "not read", never a $0.00 that looks like a cost."""
+    return NOT_READ if result.error is not None else usd(result.monthly_cost)
+
+
 def unit_price(value: Decimal | None) -> str:
     if value is None:
         return "-"
@@ -148,7 +156,7 @@ def render_table(results: list[ProjectResult]) -> str:
             out.append("")
         if result.error is not None:
             out.append(f" error: {result.error}")
-        out.append(_row("Project total", ("", "", "", usd(result.monthly_cost))))
+        out.append(_row("Project total", ("", "", "", project_total(result))))
         out.append("")
         overall += result.monthly_cost
         everything.extend(result.costed)

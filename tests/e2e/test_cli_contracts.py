@@ -187,6 +187,21 @@ def test_several_paths_one_with_a_syntax_error() -> None:
     assert doc["projects"][1]["errors"]
 
 
+def test_a_project_that_cannot_be_read_has_no_total_and_the_same_keys(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.plan.json"
+    bad.write_text("not json\n", encoding="utf-8")
+    code, doc, _ = run_json("breakdown", str(GPU), str(bad))
+    assert code == 2
+    good, failed = doc["projects"]
+    assert failed["monthly_cost"] is None and failed["errors"] == ["bad.plan.json:1:1: invalid JSON: Expecting value"]
+    assert set(failed) == set(good)  # warnings, errors, unresolved_modules... whether or not it was read
+    assert doc["monthly_cost"] == good["monthly_cost"]
+    table = run("breakdown", str(bad)).stdout
+    assert "not read (error)" in table and "$0.00" not in table.split("OVERALL")[0]
+    markdown = run("breakdown", str(bad), "--format", "markdown").stdout
+    assert "**Error:** bad.plan.json:1:1" in markdown and "**Project total: not read (error)**" in markdown
+
+
 def test_plan_json_and_pulumi_project_in_one_run() -> None:
     code, doc, err = run_json("breakdown", str(PLAN), str(PULUMI))
     assert code == 0, err
