@@ -9,9 +9,15 @@ a guess. Imports only the standard library, pyyaml and the model (checkov's own 
 from __future__ import annotations
 
 import re
+import sys
+from pathlib import Path
 from typing import Any
 
-from estimator.model import Location, Resource, Tag, Unknown
+_ROOT = Path(__file__).resolve().parents[2]  # checkov execs this file by path: find the checkout's packages
+if (_ROOT / "estimator" / "model.py").is_file() and str(_ROOT) not in sys.path:
+    sys.path.insert(0, str(_ROOT))
+
+from estimator.model import Location, Resource, Tag, Unknown, tag_blocks  # noqa: E402
 
 _UNRESOLVED = re.compile(r"\$\{|^(var|local|module|data|each|count)\.")
 _MAP_ATTRIBUTES = {"tags", "labels", "tags_all", "environment", "variables", "taints_map"}
@@ -45,6 +51,13 @@ def unwrap_attr(key: str, value: Any) -> Any:
     return [plain(v, key) for v in value]
 
 
+def blocks_of(value: Any) -> list[Any] | None:
+    """Repeated blocks as a list (checkov unwraps a single block to its dict)."""
+    if isinstance(value, dict):
+        return [value]
+    return value if isinstance(value, list) else None
+
+
 def to_resource(conf: dict[str, Any], resource_type: str, file: str = "") -> Resource:
     attributes = {k: unwrap_attr(k, v) for k, v in conf.items() if not k.startswith("__")}
     address = conf.get("__address__") or f"{resource_type}.{conf.get('__name__', 'resource')}"
@@ -52,10 +65,13 @@ def to_resource(conf: dict[str, Any], resource_type: str, file: str = "") -> Res
         address = address[0]
     name = str(address).rsplit(".", 1)[-1]
     line = conf.get("__start_line__") or 0
+    location = Location(file, int(line)) if line else None
     tags_value = attributes.get("tags")
     tags = {str(k): Tag(v) for k, v in tags_value.items()} if isinstance(tags_value, dict) else {}
+    if resource_type == "aws_autoscaling_group":  # its tags are `tag { key value }` blocks, as the loaders read them
+        tags.update(tag_blocks(blocks_of(attributes.get("tag")), location))
     return Resource(
         address=str(address), type=resource_type, name=name, attributes=attributes,
         region=Unknown("checkov does not resolve the provider region"),
-        tags=tags, location=Location(file, int(line)) if line else None, taggable=None,
+        tags=tags, location=location, taggable=None,
     )

@@ -29,3 +29,18 @@ def test_unwraps_attributes_blocks_and_maps() -> None:
     assert res.attributes["tag_specifications"][0]["tags"] == {"a": "b"}
     assert isinstance(res.attributes["image_id"], Unknown)
     assert res.tag_values == {"env": "dev", "team": "ml"}
+
+
+def test_asg_tag_blocks_are_its_tags() -> None:
+    """As the loaders read them (estimator.model.tag_blocks): the group's only tags."""
+    conf = {
+        "max_size": [3],
+        "tag": [{"key": ["env"], "value": ["dev"], "propagate_at_launch": [True]},
+                {"key": ["team"], "value": ["${var.team}"], "propagate_at_launch": [True]}],
+        "__address__": "aws_autoscaling_group.asg",
+    }
+    res = to_resource(conf, "aws_autoscaling_group", "main.tf")
+    assert res.tag_values["env"] == "dev"
+    assert isinstance(res.tag_values["team"], Unknown)
+    single = to_resource({"tag": [{"key": ["env"], "value": ["prod"]}]}, "aws_autoscaling_group")
+    assert single.tag_values == {"env": "prod"}
