@@ -20,6 +20,8 @@ class CostrailError(Exception):
 class InputError(CostrailError):
     """A source file cannot be read or evaluated (syntax, reference, type, cycle)."""
 
+    source: str | None = None  # the input's kind (``pulumi-program``) when known before it failed
+
 
 class ConfigError(CostrailError):
     """`.costrail.yml` or a usage file is invalid: names the key and line."""

@@ -82,13 +82,13 @@ def load(path: str, options: LoadOptions) -> Project:
     """Run the program (and its code-defaults twin) and map what it registered.
 
     Errors that stop the whole project (Pulumi.yaml unusable, the program raises, hangs or
-    imports what is not installed) raise ``InputError`` naming ``PATH/file:line``.
+    imports what is not installed) raise ``InputError`` naming ``file:line`` relative to the
+    project, as Terraform's errors are (the CLI names it from the working directory on stderr).
     """
     try:
         return _load(path, options)
     except InputError as err:
-        if err.location is not None and not os.path.isabs(err.location.file):
-            err.location = Location(os.path.join(path, err.location.file), err.location.line)
+        err.source = SOURCE_PULUMI_PROGRAM
         raise
 
 

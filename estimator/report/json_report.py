@@ -21,7 +21,7 @@ def project_json(result: ProjectResult) -> dict[str, Any]:
     project = result.project
     data: dict[str, Any] = {
         "path": result.path,
-        "source": project.source if project else None,
+        "source": project.source if project else getattr(result.error, "source", None),
         "monthly_cost": None if result.error is not None else money(result.monthly_cost),  # not read: no total
         "resources": [],
         "unpriced": [],

@@ -10,6 +10,7 @@ import pytest
 
 from estimator.errors import InputError
 from estimator.loaders import LoadOptions, load_project
+from estimator.model import Location
 
 REPO = Path(__file__).resolve().parent.parent.parent
 PROGRAMS = REPO / "tests" / "fixtures" / "pulumi" / "programs"
@@ -24,9 +25,8 @@ def test_program_that_raises_names_its_file_line_and_exception() -> None:
     with pytest.raises(InputError) as info:
         load_project(str(PROGRAMS / "raises"), LoadOptions())
     err = info.value
-    assert err.location is not None
-    assert err.location.file.endswith("raises/__main__.py")
-    assert err.location.line == 10
+    assert err.location == Location("__main__.py", 10)  # relative to the project, as Terraform's errors
+    assert err.source == "pulumi-program"
     assert "KeyError" in err.message and "large" in err.message
 
 
@@ -38,11 +38,23 @@ def test_cli_reports_a_raising_program_in_one_line_with_exit_2() -> None:
     assert "Traceback" not in out.stdout + out.stderr
 
 
+def test_json_names_the_source_and_keeps_errors_relative_to_the_project() -> None:
+    """QA pulumi_error_json_path_source: as a broken Terraform root's, and no total claimed."""
+    import json
+
+    out = costrail("breakdown", "tests/fixtures/pulumi/programs/raises", "--format", "json")
+    assert out.returncode == 2
+    (project,) = json.loads(out.stdout)["projects"]
+    assert project["source"] == "pulumi-program"
+    assert project["errors"] == ["__main__.py:10: the program raised KeyError: 'large'"]
+    assert project["monthly_cost"] is None
+
+
 def test_hanging_program_times_out() -> None:
     with pytest.raises(InputError) as info:
         load_project(str(PROGRAMS / "hangs"), LoadOptions(timeout=2))
     assert "did not finish within 2 s" in info.value.message
-    assert info.value.location is not None and info.value.location.file.endswith("hangs/__main__.py")
+    assert info.value.location is not None and info.value.location.file == "__main__.py"
 
 
 def test_missing_package_is_named() -> None:
@@ -64,7 +76,7 @@ def test_non_python_runtime_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         load_project(str(tmp_path), LoadOptions())
     assert "nodejs" in info.value.message
-    assert info.value.location is not None and info.value.location.file.endswith("Pulumi.yaml")
+    assert info.value.location == Location("Pulumi.yaml", 1)
 
 
 def test_invalid_pulumi_yaml_names_the_line(tmp_path: Path) -> None:
@@ -92,5 +104,5 @@ def test_syntax_error_names_its_line() -> None:
         load_project(str(PROGRAMS / "syntax_error"), LoadOptions())
     assert "SyntaxError" in info.value.message
     assert info.value.location is not None
-    assert info.value.location.file.endswith("syntax_error/__main__.py")
+    assert info.value.location.file == "__main__.py"
     assert info.value.location.line in (3, 4)
