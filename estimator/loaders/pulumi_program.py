@@ -211,12 +211,13 @@ def read_project(root: Path, options: LoadOptions) -> PulumiProject:
 
     stack = options.stack
     stack_path: Path | None = None
+    stack_dir = root / str(spec["stackConfigDir"]) if spec.get("stackConfigDir") else root  # as `pulumi` reads it
     if stack:
-        stack_path = root / f"Pulumi.{stack}.yaml"
+        stack_path = stack_dir / f"Pulumi.{stack}.yaml"
         if not stack_path.exists():
-            raise InputError(f"stack {stack!r} has no Pulumi.{stack}.yaml", where)
+            raise InputError(f"stack {stack!r} has no {_rel(stack_path, root)}", where)
     else:
-        stack_files = sorted(root.glob("Pulumi.*.yaml"))
+        stack_files = sorted(stack_dir.glob("Pulumi.*.yaml"))
         names = [f.name[len("Pulumi."):-len(".yaml")] for f in stack_files]
         if len(stack_files) == 1:
             stack_path, stack = stack_files[0], names[0]
@@ -237,7 +238,7 @@ def read_project(root: Path, options: LoadOptions) -> PulumiProject:
                 config[full] = _config_text(value)
     return PulumiProject(root=root, name=name, main=main.resolve(), python=python, stack=stack or "costrail",
                          config=config, defaults=defaults, secret_keys=secret_keys,
-                         stack_file=stack_path.name if stack_path else None, diagnostics=diagnostics)
+                         stack_file=_rel(stack_path, root) if stack_path else None, diagnostics=diagnostics)
 
 
 # --- the subprocess ------------------------------------------------------------------------

@@ -257,3 +257,19 @@ def test_a_secret_envelope_without_its_value_is_an_unknown_secret() -> None:
     (res,) = build_resources([reg], {}, "us-east-1", SOURCE_PULUMI_PROGRAM)
     assert res.attributes["instance_type"] == Unknown("secret")
     assert res.attributes["ami"] == "ami-1"
+
+
+@pytest.mark.parametrize("stack", ["dev", None])
+def test_stack_files_are_read_from_stack_config_dir(stack: str | None) -> None:
+    """``stackConfigDir: config`` in Pulumi.yaml, as `pulumi preview` honours it (QA pulumi_stackconfigdir)."""
+    project = load_project(str(PROGRAMS / "stack_config_dir"), LoadOptions(stack=stack))
+    assert not project.errors and not project.warnings
+    (w,) = project.resources
+    assert (w.attributes["instance_type"], w.region) == ("g5.xlarge", "us-west-2")
+
+
+def test_unknown_stack_names_the_stack_config_dir() -> None:
+    from estimator.errors import InputError
+
+    with pytest.raises(InputError, match=r"stack 'prod' has no config/Pulumi\.prod\.yaml"):
+        load_project(str(PROGRAMS / "stack_config_dir"), LoadOptions(stack="prod"))
