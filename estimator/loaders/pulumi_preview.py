@@ -3,7 +3,9 @@
 A preview lists ``steps[]``, each with the resource's state after the step (``newState``,
 or ``new`` in older CLIs); an export lists ``deployment.resources[]``. Both carry ``type``,
 ``urn``, ``inputs``, ``parent`` and ``provider``, and map like a program's registrations
-(``estimator.loaders.pulumi_program.build_resources``). Deleted resources are left out.
+(``estimator.loaders.pulumi_program.build_resources``). Deleted resources are left out, and a
+URN listed by several steps (``--show-replacement-steps``: ``create-replacement`` and
+``replace``) is one resource, its last new state.
 The preview's unknown sentinel and secret envelopes become ``Unknown``. No source lines
 exist here; each resource's location is the line of its URN in the JSON file.
 """
@@ -67,14 +69,15 @@ def _states(data: dict[str, Any]) -> tuple[list[Any] | None, dict[str, str]]:
     """Resource states and (preview only) the stack config."""
     config = {k: v if isinstance(v, str) else json.dumps(v) for k, v in (data.get("config") or {}).items()}
     if isinstance(data.get("steps"), list):
-        states = []
+        by_urn: dict[Any, dict[str, Any]] = {}  # one per URN (replace + create-replacement), in first-step order
         for step in data["steps"]:
             if not isinstance(step, dict) or step.get("op") in SKIP_OPS:
                 continue
             state = step.get("newState") or step.get("new")
             if isinstance(state, dict):
-                states.append(state)
-        return states, config
+                key = state.get("urn") if isinstance(state.get("urn"), str) else id(state)
+                by_urn[key] = state
+        return list(by_urn.values()), config
     deployment = data.get("deployment") or data.get("checkpoint", {}).get("latest")
     if isinstance(deployment, dict) and isinstance(deployment.get("resources"), list):
         return [r for r in deployment["resources"] if not (isinstance(r, dict) and r.get("delete"))], config
