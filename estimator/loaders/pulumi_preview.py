@@ -5,9 +5,11 @@ or ``new`` in older CLIs); an export lists ``deployment.resources[]``. Both carr
 ``urn``, ``inputs``, ``parent`` and ``provider``, and map like a program's registrations
 (``estimator.loaders.pulumi_program.build_resources``). Deleted resources are left out, and a
 URN listed by several steps (``--show-replacement-steps``: ``create-replacement`` and
-``replace``) is one resource, its last new state.
-The preview's unknown sentinel and secret envelopes become ``Unknown``. No source lines
-exist here; each resource's location is the line of its URN in the JSON file.
+``replace``) is one resource, its last new state. The preview's unknown sentinel and secret
+envelopes become ``Unknown``. Links come from ``propertyDependencies`` (which resources fed
+each input): an unknown id there, or the id of the resource it names, becomes a reference to
+it, as a program's registrations link by resource. No source lines exist here; each
+resource's location is the line of its URN in the JSON file.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from typing import Any
 
 from estimator.errors import InputError
 from estimator.loaders import LoadOptions
-from estimator.loaders.pulumi_program import build_resources
+from estimator.loaders.pulumi_program import UNKNOWN_MARK, build_resources
 from estimator.model import SOURCE_PULUMI_PREVIEW, Diagnostic, Location, Project, Unknown
+from estimator.pulumi_types import snake, terraform_type
 
 UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the engine's "computed" value
 SECRET_SIG = "4dabf18193072939515e22adb298388d"  # the engine's secret envelope signature
@@ -50,16 +53,19 @@ def load(path: str, options: LoadOptions) -> Project:
             Location(p.name, 1)))
         return project
     lines = _urn_lines(text)
+    states = [s for s in states if isinstance(s, dict) and isinstance(s.get("urn"), str) and s.get("type")]
+    by_urn = {s["urn"]: s for s in states}
     regs = []
     for state in states:
-        if not isinstance(state, dict) or not isinstance(state.get("urn"), str) or not state.get("type"):
-            continue
         urn = state["urn"]
+        inputs = state.get("inputs") or {}
+        if isinstance(inputs, dict) and isinstance(state.get("propertyDependencies"), dict):
+            inputs = _linked(inputs, state["propertyDependencies"], by_urn)
         regs.append({
             "urn": urn, "type": state["type"], "name": urn.split("::")[-1],
             "custom": bool(state.get("custom", True)), "parent": state.get("parent"),
             "provider": state.get("provider"), "id": state.get("id"),
-            "inputs": state.get("inputs") or {}, "location": Location(p.name, lines.get(urn, 1)),
+            "inputs": inputs, "location": Location(p.name, lines.get(urn, 1)),
         })
     project.resources = build_resources(regs, config, options.default_region, SOURCE_PULUMI_PREVIEW, _special)
     return project
@@ -82,6 +88,48 @@ def _states(data: dict[str, Any]) -> tuple[list[Any] | None, dict[str, str]]:
     if isinstance(deployment, dict) and isinstance(deployment.get("resources"), list):
         return [r for r in deployment["resources"] if not (isinstance(r, dict) and r.get("delete"))], config
     return None, config
+
+
+def _linked(inputs: dict[str, Any], prop_deps: dict[str, Any], by_urn: dict[str, Any]) -> dict[str, Any]:
+    """Inputs whose linked leaves (per ``propertyDependencies``) are references to the resource's URN."""
+    out = dict(inputs)
+    for prop, urns in prop_deps.items():
+        if prop not in out or not isinstance(urns, list):
+            continue
+        targets = [by_urn[u] for u in urns if isinstance(u, str) and u in by_urn and by_urn[u].get("custom", True)]
+        if targets:
+            out[prop] = _link(out[prop], prop, targets)
+    return out
+
+
+def _link(value: Any, key: str, targets: list[dict[str, Any]]) -> Any:
+    if isinstance(value, dict):
+        return {k: _link(v, k, targets) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_link(v, key, targets) for v in value]
+    if not isinstance(value, str):
+        return value
+    if value == UNKNOWN_SENTINEL:
+        target = _target_for(snake(key), targets)
+    else:  # a known id: the resource whose state has it
+        target = next((t for t in targets if t.get("id") == value), None)
+    return f"{UNKNOWN_MARK}ref {target['urn']}" if target is not None else value
+
+
+def _target_for(name: str, targets: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The one target an unknown leaf names: the only one, else the one whose type the key names
+    (``apiId`` of ``apiStages`` fed by a REST API and its stage → the ``…_rest_api``)."""
+    if len(targets) == 1:
+        return targets[0]
+    stem = name
+    for suffix in ("_id", "_arn", "_name"):
+        if stem.endswith(suffix):
+            stem = stem[: -len(suffix)]
+            break
+    if stem in ("", "id", "arn", "name"):
+        return None
+    matches = [t for t in targets if terraform_type(str(t.get("type"))).endswith("_" + stem)]
+    return matches[0] if len(matches) == 1 else None
 
 
 def _special(value: Any) -> Any:
