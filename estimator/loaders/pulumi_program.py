@@ -2,7 +2,9 @@
 
 The program runs in a subprocess (``pulumi_runner.py``) with a scrubbed environment, the
 project directory as cwd, a wall-clock timeout and the program's own virtualenv when
-``Pulumi.yaml`` names one. Every registration comes back as JSON and becomes a ``Resource``:
+``Pulumi.yaml`` names one (a run past the timeout is reported at the project line where it
+was, from the stack dump the runner writes before it is killed). Every registration comes
+back as JSON and becomes a ``Resource``:
 
 - ``address`` is the resource name path: component names, then the resource name, joined
   with ``/`` (``gpu-workers/gpu-workers-asg``); when two resources share a path, each gets
@@ -278,9 +280,11 @@ def run_programs(proj: PulumiProject, options: LoadOptions, configs: list[dict[s
                 try:
                     proc.wait(timeout=max(deadline - time.monotonic(), 0.01))
                 except subprocess.TimeoutExpired:
+                    where = _where_stuck(proc, out_path, proj)
                     _kill([(proc, out_path, log)])
                     results.append({"ok": False, "error": {
-                        "kind": "timeout", "message": f"program did not finish within {options.timeout:g} s"}})
+                        "kind": "timeout", "message": f"program did not finish within {options.timeout:g} s",
+                        "file": where[0] if where else None, "line": where[1] if where else None}})
                     continue
                 log.close()
                 results.append(_read_result(out_path, Path(log.name), proc.returncode))
@@ -313,6 +317,52 @@ def _start(proj: PulumiProject, config: dict[str, str], tmp: Path, i: int, confi
         log.close()
         raise InputError(f"cannot start {proj.python}: {err.strerror}", Location("Pulumi.yaml", 1)) from err
     return proc, out_path, log
+
+
+STACK_SIGNAL = signal.SIGUSR1  # as in pulumi_runner.py
+STACK_SUFFIX = ".stack"
+STACK_WAIT = 1.0  # seconds a stuck run gets to write its stack before it is killed
+_FRAME = re.compile(r'^\s*File "(?P<file>.+)", line (?P<line>\d+)')
+
+
+def _where_stuck(proc: subprocess.Popen[bytes], out_path: Path, proj: PulumiProject) -> tuple[str, int] | None:
+    """The innermost project frame of a run that hangs: the runner dumps its threads' stacks
+    (faulthandler) on ``STACK_SIGNAL``; the current (main) thread's is read first."""
+    dump = Path(f"{out_path}{STACK_SUFFIX}")
+    try:
+        before = dump.stat().st_size
+        os.kill(proc.pid, STACK_SIGNAL)
+    except (OSError, ProcessLookupError):
+        return None  # the runner has not started yet, or has exited
+    deadline = time.monotonic() + STACK_WAIT
+    size = before
+    while time.monotonic() < deadline:
+        time.sleep(0.02)
+        current = dump.stat().st_size
+        if current > before and current == size:
+            break  # written, and no longer growing
+        size = current
+    return stuck_frame(dump.read_text(encoding="utf-8", errors="replace")[before:], proj.root)
+
+
+def stuck_frame(dump: str, root: Path) -> tuple[str, int] | None:
+    """From a faulthandler dump: the innermost frame in a project file, current thread first."""
+    threads: list[tuple[bool, list[tuple[str, int]]]] = []
+    for text in dump.splitlines():
+        if text.startswith(("Current thread", "Thread", "Stack")):
+            threads.append((text.startswith("Current thread"), []))
+            continue
+        match = _FRAME.match(text)
+        if match is None or not threads:
+            continue
+        file = os.path.abspath(match["file"])
+        if file == str(RUNNER) or "site-packages" in file or not file.startswith(str(root) + os.sep):
+            continue
+        threads[-1][1].append((_rel(Path(file), root), int(match["line"])))
+    for _current, frames in sorted(threads, key=lambda t: not t[0]):
+        if frames:
+            return frames[0]  # most recent call first
+    return None
 
 
 def _kill(procs: list[tuple[subprocess.Popen[bytes], Path, Any]]) -> None:

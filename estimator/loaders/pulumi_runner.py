@@ -9,9 +9,11 @@ Results go to the OUT file as JSON, never to stdout, because programs print.
 
 from __future__ import annotations
 
+import faulthandler
 import json
 import os
 import runpy
+import signal
 import sys
 import traceback
 from typing import Any
@@ -24,7 +26,13 @@ ARN_MARK = "arn:aws:costrail-mock:"
 REQUIRE_FALLBACK_KEY = "costrail-require-fallback"
 SECRET_SIG = "4dabf18193072939515e22adb298388d"  # Pulumi's secret envelope signature
 
+# On this signal (sent by the loader at its timeout, before the kill) every thread's stack is
+# written to OUT + STACK_SUFFIX, so a hang is reported where the program was.
+STACK_SIGNAL = signal.SIGUSR1
+STACK_SUFFIX = ".stack"
+
 _spec: dict[str, Any] = {}
+_stack_file: Any = None
 _out: dict[str, Any] = {"ok": True, "resources": [], "warnings": [], "invokes": [], "invoke_calls": {}}
 
 
@@ -232,6 +240,9 @@ def main() -> None:
         _spec["require_fallback"] = json.loads(fallback)
     os.environ["PULUMI_CONFIG"] = json.dumps(config)
     os.environ["PULUMI_CONFIG_SECRET_KEYS"] = json.dumps(_spec.get("secret_keys", []))
+    global _stack_file
+    _stack_file = open(out_path + STACK_SUFFIX, "w", encoding="utf-8")  # noqa: SIM115 - open until exit
+    faulthandler.register(STACK_SIGNAL, file=_stack_file, all_threads=True)
     main_file = _spec["main"]
     sys.path.insert(0, os.path.dirname(main_file))
     sys.argv = [main_file]

@@ -54,7 +54,26 @@ def test_hanging_program_times_out() -> None:
     with pytest.raises(InputError) as info:
         load_project(str(PROGRAMS / "hangs"), LoadOptions(timeout=2))
     assert "did not finish within 2 s" in info.value.message
-    assert info.value.location is not None and info.value.location.file == "__main__.py"
+    assert info.value.location == Location("__main__.py", 4)  # `time.sleep(1)`, where it was
+
+
+def test_a_hang_names_the_project_line_where_the_program_was() -> None:
+    """QA pulumi_timeout_line: the runner's stack dump at the timeout, not ``__main__.py:1``."""
+    with pytest.raises(InputError) as info:
+        load_project(str(PROGRAMS / "hangs_in_helper"), LoadOptions(timeout=2))
+    assert "did not finish within 2 s" in info.value.message
+    assert info.value.location == Location("helpers.py", 6)
+
+
+def test_stuck_frame_reads_the_current_thread_first(tmp_path: Path) -> None:
+    from estimator.loaders.pulumi_program import stuck_frame
+
+    dump = (f'Thread 0x01 (most recent call first):\n  File "{tmp_path}/worker.py", line 9 in run\n'
+            f'Current thread 0x02 (most recent call first):\n'
+            f'  File "{tmp_path}/.venv/lib/python3.11/site-packages/x.py", line 3 in f\n'
+            f'  File "{tmp_path}/app/main.py", line 7 in g\n  File "<frozen runpy>", line 88 in _run_code\n')
+    assert stuck_frame(dump, tmp_path) == ("app/main.py", 7)
+    assert stuck_frame("", tmp_path) is None
 
 
 def test_missing_package_is_named() -> None:
