@@ -50,6 +50,19 @@ def _run_pipeline(specs: list[pipeline.ProjectSpec], options: Any, config: Any, 
     return pipeline.run(specs, options, config=config, check=True, pack=pack)
 
 
+def input_errors(results: list[pipeline.ProjectResult]) -> dict[str, Any]:
+    """Project → its input errors (``Diagnostic``), for the JUnit and SARIF reports."""
+    from estimator.model import Diagnostic
+
+    out: dict[str, list[Diagnostic]] = {}
+    for r in results:
+        errors = [d for d in r.diagnostics if d.severity == "error"]
+        if r.error is not None:
+            errors.append(Diagnostic(r.error.message, r.error.location))
+        out[r.project.path if r.project else r.path] = errors
+    return out
+
+
 def render(results: list[pipeline.ProjectResult], findings: list[Finding], fmt: str, pack: str | None,
            config: Any) -> str | Streamed:
     if fmt == "json":
@@ -60,13 +73,14 @@ def render(results: list[pipeline.ProjectResult], findings: list[Finding], fmt: 
         from policies.output.sarif import dumps_sarif
 
         roots = {r.project.path: r.project.root or r.spec.path for r in results if r.project is not None}
-        return dumps_sarif(findings, roots)
+        roots.update({r.path: r.spec.path for r in results if r.project is None})
+        return dumps_sarif(findings, roots, input_errors(results))
     if fmt == "junit":
         from policies.engine import rules_for
         from policies.output.junit import render_junit
 
         return render_junit(findings, rules_for(config, pack), [r.project.path if r.project else r.path
-                                                               for r in results])
+                                                               for r in results], input_errors(results))
     from policies.output.table import render_table
 
     return render_table(findings)

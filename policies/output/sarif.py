@@ -1,4 +1,9 @@
-"""SARIF 2.1.0 for GitHub code scanning: rule metadata, help text, file/line regions, suppressions."""
+"""SARIF 2.1.0 for GitHub code scanning: rule metadata, help text, file/line regions, suppressions.
+
+When given the projects' input errors, the run has an ``invocations`` entry: each error is a
+``toolExecutionNotifications`` item (level error, its file:line) and ``executionSuccessful`` is
+false, so a project that could not be read is not shown as clean.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from estimator import __version__
+from estimator.model import Diagnostic, Location
 from policies.finding import Finding
 from policies.metadata import SARIF_LEVEL, SECURITY_SEVERITY
 from policies.rules import RULES
@@ -33,10 +39,14 @@ def _rule(module: Any) -> dict[str, Any]:
 
 
 def _uri(finding: Finding, roots: dict[str, str]) -> str | None:
-    if finding.location is None:
+    return _location_uri(finding.location, finding.project, roots)
+
+
+def _location_uri(location: Location | None, project: str, roots: dict[str, str]) -> str | None:
+    if location is None:
         return None
-    file = finding.location.file
-    root = roots.get(finding.project, finding.project)
+    file = location.file
+    root = roots.get(project, project)
     path = Path(file) if Path(file).is_absolute() else Path(root or ".") / file
     try:
         rel = os.path.relpath(path, Path.cwd())
@@ -47,8 +57,34 @@ def _uri(finding: Finding, roots: dict[str, str]) -> str | None:
     return Path(rel).as_posix()
 
 
-def render_sarif(findings: list[Finding], roots: dict[str, str] | None = None) -> dict[str, Any]:
-    """``roots`` maps a finding's project to its directory, so URIs are relative to the working dir."""
+def _region(location: Location) -> dict[str, Any]:
+    region: dict[str, Any] = {"startLine": max(location.line, 1)}
+    if location.column:
+        region["startColumn"] = location.column
+    return region
+
+
+def _invocation(errors: dict[str, list[Diagnostic]], roots: dict[str, str]) -> dict[str, Any]:
+    notifications = []
+    for project, diags in errors.items():
+        for diag in diags:
+            note: dict[str, Any] = {"level": "error", "message": {"text": f"{project}: {diag}"},
+                                    "descriptor": {"id": "costrail/input-error"}}
+            uri = _location_uri(diag.location, project, roots)
+            if uri is not None and diag.location is not None:
+                note["locations"] = [{"physicalLocation": {"artifactLocation": {"uri": uri},
+                                                           "region": _region(diag.location)}}]
+            notifications.append(note)
+    invocation: dict[str, Any] = {"executionSuccessful": not notifications}
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
+    return invocation
+
+
+def render_sarif(findings: list[Finding], roots: dict[str, str] | None = None,
+                 errors: dict[str, list[Diagnostic]] | None = None) -> dict[str, Any]:
+    """``roots`` maps a finding's project to its directory, so URIs are relative to the working dir;
+    ``errors`` maps a project to its input errors (then the run has an ``invocations`` entry)."""
     roots = roots or {}
     index = {module.ID: i for i, module in enumerate(RULES)}
     results = []
@@ -63,10 +99,8 @@ def render_sarif(findings: list[Finding], roots: dict[str, str] | None = None) -
             result["ruleIndex"] = index[f.rule]
         uri = _uri(f, roots)
         if uri is not None and f.location is not None:
-            region: dict[str, Any] = {"startLine": max(f.location.line, 1)}
-            if f.location.column:
-                region["startColumn"] = f.location.column
-            result["locations"] = [{"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}]
+            result["locations"] = [{"physicalLocation": {"artifactLocation": {"uri": uri},
+                                                         "region": _region(f.location)}}]
         result["partialFingerprints"] = {"costrailKey/v1": f"{f.project}|{f.rule}|{f.address}"}
         if f.monthly_saving is not None:
             result["properties"]["monthly_saving"] = str(f.monthly_saving)
@@ -74,20 +108,20 @@ def render_sarif(findings: list[Finding], roots: dict[str, str] | None = None) -
             kind = "inSource" if (f.suppression_reason or "").startswith("inline:") else "external"
             result["suppressions"] = [{"kind": kind, "justification": f.suppression_reason or ""}]
         results.append(result)
-    return {
-        "$schema": SCHEMA_URI,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "costrail",
-                "version": __version__,
-                "informationUri": "https://github.com/costrail/costrail",
-                "rules": [_rule(module) for module in RULES],
-            }},
-            "results": results,
-        }],
+    run: dict[str, Any] = {
+        "tool": {"driver": {
+            "name": "costrail",
+            "version": __version__,
+            "informationUri": "https://github.com/costrail/costrail",
+            "rules": [_rule(module) for module in RULES],
+        }},
     }
+    if errors is not None:
+        run["invocations"] = [_invocation(errors, roots)]
+    run["results"] = results
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
-def dumps_sarif(findings: list[Finding], roots: dict[str, str] | None = None) -> str:
-    return json.dumps(render_sarif(findings, roots), indent=2) + "\n"
+def dumps_sarif(findings: list[Finding], roots: dict[str, str] | None = None,
+                errors: dict[str, list[Diagnostic]] | None = None) -> str:
+    return json.dumps(render_sarif(findings, roots, errors), indent=2) + "\n"

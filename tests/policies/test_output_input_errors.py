@@ -1,0 +1,73 @@
+"""A project that failed to load is an error in JUnit and a failed invocation in SARIF, never all-green."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+
+from tests.conftest import SHARED
+from tests.policies.helpers import fixture_path
+
+SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
+if not SCHEMA.is_file():  # the repo's copy of the same schema, where /work/shared is absent
+    SCHEMA = fixture_path("sarif-schema-2.1.0.json")
+
+
+def costrail(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    from tests.conftest import REPO
+
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, "-m", "estimator", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=120, env=env)
+
+
+def test_junit_names_the_input_error_and_claims_no_rule_passed() -> None:
+    cli = fixture_path("cli")
+    proc = costrail("check", "raising_program", "broken", "clean", "--format", "junit",
+                    cwd=cli)
+    assert proc.returncode == 2
+    root = ET.fromstring(proc.stdout)
+    assert root.get("errors") == "2"
+    suites = {s.get("name"): s for s in root.iter("testsuite")}
+    program = suites["raising_program"]
+    assert program.get("errors") == "1"
+    (case,) = [c for c in program.iter("testcase") if c.find("error") is not None]
+    assert case.get("name") == "input error: __main__.py:2" and case.get("line") == "2"
+    assert "bad sizing" in case.find("error").get("message")
+    # rules were never run on it: skipped as not checked, none passing
+    assert all(c.find("skipped") is not None for c in program.iter("testcase") if c.find("error") is None)
+    broken = suites["broken"]
+    assert broken.get("errors") == "1"
+    assert any(c.get("name", "").startswith("input error: main.tf:3") for c in broken.iter("testcase"))
+    clean = suites["clean"]
+    assert clean.get("errors") == "0" and clean.get("skipped") == "0"  # a readable project still passes
+
+
+def test_sarif_has_a_failed_invocation_with_the_error_location() -> None:
+    cli = fixture_path("cli")
+    proc = costrail("check", "raising_program", "--format", "sarif", cwd=cli)
+    assert proc.returncode == 2
+    doc = json.loads(proc.stdout)
+    schema = json.loads(SCHEMA.read_text())
+    errors = list(jsonschema.Draft4Validator(schema).iter_errors(doc))
+    assert not errors, [e.message for e in errors[:5]]
+    (invocation,) = doc["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False
+    (note,) = invocation["toolExecutionNotifications"]
+    assert note["level"] == "error" and "bad sizing" in note["message"]["text"]
+    location = note["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "raising_program/__main__.py"
+    assert location["region"]["startLine"] == 2
+
+
+def test_sarif_of_a_clean_run_is_a_successful_invocation() -> None:
+    proc = costrail("check", "clean", "--format", "sarif", cwd=fixture_path("cli"))
+    assert proc.returncode == 0
+    (invocation,) = json.loads(proc.stdout)["runs"][0]["invocations"]
+    assert invocation == {"executionSuccessful": True}
