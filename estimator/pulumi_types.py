@@ -38,6 +38,17 @@ EXPLICIT: dict[str, str] = {
     "aws:elasticsearch/domain:Domain": "aws_elasticsearch_domain",
 }
 
+# Deprecated pulumi-aws tokens that are their non-V2 type under a V2 name ("BucketVersioningV2 has
+# been deprecated in favor of BucketVersioning"): read as that type. Pinned to pulumi-aws's own
+# deprecation notices by tests/pulumi/test_deprecated_v2.py. (Other V2 types, such as
+# ``aws:securityhub/accountV2:AccountV2``, are types of their own.)
+DEPRECATED_V2: frozenset[str] = frozenset({
+    f"aws:s3/{name[0].lower()}{name[1:]}V2:{name}V2" for name in (
+        "BucketAccelerateConfiguration", "BucketAcl", "BucketCorsConfiguration", "BucketLifecycleConfiguration",
+        "BucketLogging", "BucketObjectLockConfiguration", "BucketRequestPaymentConfiguration",
+        "BucketServerSideEncryptionConfiguration", "BucketVersioning", "BucketWebsiteConfiguration")
+})
+
 # Module spellings that differ between Pulumi and Terraform.
 MODULE_ALIASES: dict[str, str] = {"apigateway": "api_gateway", "alb": "lb", "elasticloadbalancingv2": "lb",
                                   "costexplorer": "ce"}
@@ -195,6 +206,8 @@ def terraform_type(token: str) -> str:
     """The Terraform type of a Pulumi type token; the token itself when it is not ``pkg:mod:Type``."""
     if token in EXPLICIT:
         return EXPLICIT[token]
+    if token in DEPRECATED_V2:
+        token = token.replace("V2:", ":")[:-2]  # aws:s3/bucketAclV2:BucketAclV2 → aws:s3/bucketAcl:BucketAcl
     parts = token.split(":")
     if len(parts) != 3:
         return token
