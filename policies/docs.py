@@ -73,9 +73,25 @@ USAGE = """
 - Suppress inline with `# costrail:ignore CR-TAG-001 reason="..."` (or `//`) on the resource's first line or on the
   comment lines directly above it, or in `.costrail.yml` `suppressions:` (rule, address with `*` wildcards, reason,
   optional `expires`). An expired suppression stops suppressing, is named in the finding and warned about on stderr.
-- checkov: `checkov -d . --external-checks-dir policies/checkov` (per-resource rules; see
-  `policies/checkov/costrail_checks.py` for which ones and why).
-- Pulumi CrossGuard: `pulumi preview --policy-pack policies/pulumi`.
+- checkov: `checkov -d DIR --external-checks-dir policies/checkov`, run from the costrail checkout (or give the
+  full path to its `policies/checkov`). The checks find costrail's packages from the checkout they are in (no
+  `PYTHONPATH` needed), or from a costrail installed in checkov's venv (`pip install --no-deps .`, what
+  `make checkov-setup` does). Should costrail not import, every adapted check id FAILS every resource it covers,
+  named "costrail check not loaded: ..." (exit 1), rather than pass silently. The config is `COSTRAIL_CONFIG` if
+  set, else the `.costrail.yml` of the scanned `-d` directory (or a `-f` file's folder) or of its git root, else of
+  the working directory. Per-resource rules only; `policies/checkov/costrail_checks.py` lists which ones and the
+  gaps, by design: rules that need other resources, prices or a diff, provider `default_tags` (CR-TAG-001/004),
+  and oversized variable *defaults* of CR-GPU-001 (checkov substitutes tfvars). An Auto Scaling group's tags are
+  its `tag { key value }` blocks, as `costrail check` reads them.
+- Pulumi CrossGuard: `pulumi preview --policy-pack <costrail checkout>/policies/pulumi`. The pack imports costrail
+  from the checkout it is in (`__main__.py` puts the checkout root on `sys.path`); its Python needs only
+  `policies/pulumi/requirements.txt` (pulumi-policy, pyyaml). costrail is deliberately not listed there: no package
+  index hosts it, so a `costrail` requirement would install whatever a public index serves under that name.
+  The pack runs the rules of the config's packs (`finops-ai` by default) with their parameters (e.g.
+  `max_exposure_usd`) and enforcement, reads props as the Pulumi loaders do (ASG `tag` blocks and `override`s, no
+  provider default tags on ASGs), prices resources as `check` does (same money in messages), and links resources
+  through the engine's `property_dependencies`. Where a link cannot be resolved (an id the props do not carry),
+  CR-API-001 says nothing about the APIs it may concern rather than report a false finding.
 """
 
 
