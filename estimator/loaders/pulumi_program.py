@@ -261,11 +261,14 @@ def scrubbed_env(python: str, home: str) -> dict[str, str]:
 
 def run_programs(proj: PulumiProject, options: LoadOptions, configs: list[dict[str, str]]) -> list[dict[str, Any]]:
     """Run the program once per config, in parallel; each result is the runner's JSON."""
-    from estimator.loaders.write_confinement import WriteConfinement
+    from estimator.loaders.orphan_reaper import reaping_orphans
+    from estimator.loaders.write_confinement import WriteConfinement, program_read_roots
 
-    with tempfile.TemporaryDirectory(prefix="costrail-pulumi-") as tmp:
+    # nothing it starts outlives the run, not even in a session of its own
+    with tempfile.TemporaryDirectory(prefix="costrail-pulumi-") as tmp, reaping_orphans():
         # untrusted code writes only beneath its own temporary directory (where Landlock exists)
-        confinement = WriteConfinement.create([tmp])
+        confinement = WriteConfinement.create(
+            [tmp], readable=program_read_roots(str(proj.root), proj.python, (str(RUNNER.parent),)))
         procs = []
         try:
             for i, config in enumerate(configs):

@@ -11,6 +11,13 @@ run's own temporary directory and to ``/dev/null``.
 Best effort, as Landlock is designed to be used: where the kernel lacks it (or on another OS)
 the child runs as before, confined by the scrubbed environment and the timeout only.
 The ruleset is built in the parent; the forked child only makes two system calls before exec.
+
+Reads can be confined too (``readable``): the scrubbed environment hides the parent's secrets
+from the program's own ``os.environ``, but the same user may read ``/proc/<ppid>/environ``
+(the CI job's tokens), ``~/.aws/credentials``, or the token ``actions/checkout`` leaves in
+``.git/config``, and hand them back as a tag value that lands in the PR comment. The program
+then reads only the system and Python directories, its interpreter's prefix, and its own
+repository without ``.git`` (``program_read_roots``).
 """
 
 from __future__ import annotations
@@ -26,8 +33,13 @@ _CREATE_RULESET_VERSION = 1
 _RULE_PATH_BENEATH = 1
 _PR_SET_NO_NEW_PRIVS = 38
 
+_EXECUTE = 1 << 0
 _WRITE_FILE = 1 << 1
+_READ_FILE = 1 << 2
+_READ_DIR = 1 << 3
 _DIRECTORY_WRITES = (1 << 4 | 1 << 5 | 1 << 6 | 1 << 7 | 1 << 8 | 1 << 9 | 1 << 10 | 1 << 11 | 1 << 12)  # remove/make
+_NET_BIND_TCP, _NET_CONNECT_TCP = 1 << 0, 1 << 1  # ABI 4
+_SCOPE_ABSTRACT_UNIX_SOCKET, _SCOPE_SIGNAL = 1 << 0, 1 << 1  # ABI 6
 _REFER = 1 << 13  # ABI 2: link or rename across directories
 _TRUNCATE = 1 << 14  # ABI 3
 
@@ -73,21 +85,42 @@ class WriteConfinement:
         self._libc = _libc()
 
     @classmethod
-    def create(cls, directories: list[str], files: tuple[str, ...] = ("/dev/null",)) -> WriteConfinement | None:
-        """The ruleset, or None where the kernel cannot confine (the child then runs unconfined)."""
+    def create(cls, directories: list[str], files: tuple[str, ...] = ("/dev/null",),
+               readable: list[str] | None = None) -> WriteConfinement | None:
+        """The ruleset, or None where the kernel cannot confine (the child then runs unconfined).
+
+        ``directories`` (and ``files``) may be written; with ``readable``, reading is confined as
+        well: to those, ``directories`` and ``files``. Paths that do not exist are skipped."""
         abi = abi_version()
         if abi < 1:
             return None
         handled, on_file = _write_rights(abi)
+        read_dir = _READ_FILE | _READ_DIR
+        if readable is not None:
+            handled |= read_dir
+            on_file |= _READ_FILE
         libc = _libc()
-        attr = ctypes.c_uint64(handled)  # struct landlock_ruleset_attr, filesystem field only
-        fd = libc.syscall(_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(8), ctypes.c_uint32(0))
+        # struct landlock_ruleset_attr {fs; net (ABI 4); scoped (ABI 6)}: with ``readable`` the program
+        # also gets no TCP at all and cannot signal or reach (abstract sockets) anything outside
+        # its own processes, where the kernel knows how to say so
+        fields = [handled]
+        if readable is not None and abi >= 4:
+            fields.append(_NET_BIND_TCP | _NET_CONNECT_TCP)
+            if abi >= 6:
+                fields.append(_SCOPE_ABSTRACT_UNIX_SOCKET | _SCOPE_SIGNAL)
+        attr = (ctypes.c_uint64 * len(fields))(*fields)
+        fd = libc.syscall(_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(8 * len(fields)), ctypes.c_uint32(0))
         if fd < 0:
             return None
         confinement = cls(int(fd))
         try:
             for path, rights in [*((d, handled) for d in directories), *((f, on_file) for f in files)]:
                 confinement._allow(path, rights)
+            for path in readable or ():
+                if os.path.isdir(path):
+                    confinement._allow(path, read_dir)
+                elif os.path.exists(path):
+                    confinement._allow(path, _READ_FILE)
         except OSError:
             confinement.close()
             return None
@@ -115,3 +148,56 @@ class WriteConfinement:
         if self.ruleset_fd >= 0:
             os.close(self.ruleset_fd)
             self.ruleset_fd = -1
+
+
+# What any Python program needs to read: the system's libraries and configuration, random devices,
+# the CPU topology (glibc, grpc). Not /proc: other processes' environments are there.
+SYSTEM_READ_ROOTS = ("/usr", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin", "/etc",
+                     "/dev/urandom", "/dev/random", "/dev/zero", "/proc/cpuinfo", "/sys/devices/system/cpu")
+
+
+def program_read_roots(project_dir: str, python: str, extra: tuple[str, ...] = ()) -> list[str]:
+    """What a Pulumi program may read: the system, ``python``'s installation (a virtualenv and the
+    Python it was made from), costrail's own interpreter, ``extra``, and the program's repository
+    (its top-level entries but ``.git``, where ``actions/checkout`` keeps the job's token) or, outside
+    a repository, its project directory."""
+    roots = [*SYSTEM_READ_ROOTS, *extra]
+    for prefix in (sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix):
+        roots.append(prefix)
+    venv = os.path.dirname(os.path.dirname(os.path.abspath(python)))
+    roots += [venv, os.path.dirname(os.path.dirname(os.path.realpath(python)))]
+    home = _venv_home(venv)
+    if home:
+        roots.append(os.path.dirname(home))
+    repo = _repository_of(os.path.realpath(project_dir))
+    if repo is None:
+        roots.append(project_dir)
+    else:
+        with os.scandir(repo) as entries:
+            roots += [entry.path for entry in entries if entry.name != ".git"]
+    return list(dict.fromkeys(roots))
+
+
+def _venv_home(venv: str) -> str | None:
+    """The ``home`` of a virtualenv's ``pyvenv.cfg`` (the bin directory of the Python it was made from)."""
+    try:
+        with open(os.path.join(venv, "pyvenv.cfg"), encoding="utf-8") as fh:
+            for line in fh:
+                key, _, value = line.partition("=")
+                if key.strip() == "home":
+                    return os.path.realpath(value.strip())
+    except OSError:
+        pass
+    return None
+
+
+def _repository_of(directory: str) -> str | None:
+    """The closest directory at or above ``directory`` that holds a ``.git``."""
+    current = directory
+    while True:
+        if os.path.exists(os.path.join(current, ".git")):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent

@@ -71,3 +71,67 @@ def test_the_confinement_holds_for_the_child_and_what_it_starts(tmp_path: Path) 
     assert (allowed / "a").exists()
     assert os.listdir(denied) == []
     assert "PermissionError" in run.stderr
+
+
+@needs_landlock
+def test_a_program_cannot_read_the_environment_of_costrail_from_proc(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its own environment is scrubbed; the parent's (the CI job's tokens) is one open() away."""
+    monkeypatch.setenv("GITHUB_TOKEN", "ghp_must_not_leak")
+    prog = _program(tmp_path / "prog", 'aws.s3.Bucket("leak", tags={"t": open(f"/proc/{os.getppid()}/environ").read()})\n')
+    with pytest.raises(InputError) as info:
+        load_project(str(prog), LoadOptions())
+    assert "PermissionError" in info.value.message and "ghp_must_not_leak" not in info.value.message
+
+
+@needs_landlock
+def test_a_program_reads_its_repository_but_not_its_git_directory_nor_outside(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / ".git" / "config").write_text("extraheader = AUTHORIZATION: basic c2VjcmV0\n", encoding="utf-8")
+    (repo / "shared.json").write_text('{"size": "g5.xlarge"}', encoding="utf-8")
+    (tmp_path / "credentials").write_text("aws_secret_access_key = x\n", encoding="utf-8")
+    body = ('import json\nsize = json.load(open(pathlib.Path(__file__).parent.parent / "shared.json"))["size"]\n'
+            'aws.ec2.Instance("gpu", instance_type=size, ami="ami-1")\n')
+    fine = _program(repo / "prog", body)
+    assert [r.attributes.get("instance_type") for r in load_project(str(fine), LoadOptions()).resources
+            if r.type == "aws_instance"] == ["g5.xlarge"]
+    for i, secret in enumerate((repo / ".git" / "config", tmp_path / "credentials")):
+        prog = _program(repo / f"thief{i}", f'aws.s3.Bucket("x", tags={{"t": open({str(secret)!r}).read()}})\n')
+        with pytest.raises(InputError) as info:
+            load_project(str(prog), LoadOptions())
+        assert "PermissionError" in info.value.message
+
+
+def test_read_roots_are_the_repository_without_git_the_system_and_pythons(tmp_path: Path) -> None:
+    from estimator.loaders.write_confinement import program_read_roots
+
+    repo = tmp_path / "repo"
+    for name in (".git", "app", "modules"):
+        (repo / name).mkdir(parents=True)
+    roots = program_read_roots(str(repo / "app"), sys.executable)
+    assert str(repo / "app") in roots and str(repo / "modules") in roots
+    assert str(repo / ".git") not in roots and str(repo) not in roots
+    assert "/usr" in roots and sys.prefix in roots and "/proc" not in roots
+    assert program_read_roots(str(tmp_path / "alone"), sys.executable)[-1] == str(tmp_path / "alone")
+
+
+@pytest.mark.skipif(abi_version() < 4, reason="the kernel's Landlock has no network rights")
+def test_a_program_opens_no_tcp_connection(tmp_path: Path) -> None:
+    """Nothing to send a secret to: Pulumi's mocks need no network."""
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+        prog = _program(tmp_path / "prog", f'import socket\nsocket.create_connection(("127.0.0.1", {port}), 5)\n')
+        with pytest.raises(InputError) as info:
+            load_project(str(prog), LoadOptions())
+    assert "PermissionError" in info.value.message
+
+
+@pytest.mark.skipif(abi_version() < 6, reason="the kernel's Landlock cannot scope signals")
+def test_a_program_cannot_signal_costrail(tmp_path: Path) -> None:
+    prog = _program(tmp_path / "prog", "os.kill(os.getppid(), 0)\n")  # 0: the permission check, no signal
+    with pytest.raises(InputError) as info:
+        load_project(str(prog), LoadOptions())
+    assert "PermissionError" in info.value.message
