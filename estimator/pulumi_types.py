@@ -187,6 +187,9 @@ RENAMES: dict[str, dict[str, str]] = {
     "aws_dynamodb_table": {"attributes": "attribute"},
     "aws_launch_template": {},
     "aws_lambda_function": {"code": "filename"},
+    # pulumi-aws names a REST API reference ``rest_api``; Terraform (and the rules) ``rest_api_id``
+    **{f"aws_api_gateway_{kind}": {"rest_api": "rest_api_id"}
+       for kind in ("stage", "method_settings", "integration", "method", "deployment", "resource")},
 }
 
 # Map-typed arguments: their keys are data (tag keys, env var names), never snake-cased.

@@ -112,3 +112,12 @@ def test_agrees_with_the_crossguard_adapter() -> None:
     from policies.pulumi.convert import terraform_type as adapters
 
     assert adapters is terraform_type
+
+
+def test_a_rest_api_reference_has_terraforms_name() -> None:
+    """pulumi-aws calls it ``restApi``; CR-API-001 reads ``rest_api_id`` (it never saw Pulumi's throttling)."""
+    from estimator.pulumi_types import snake_props
+
+    for kind in ("stage", "method_settings", "integration"):
+        props = snake_props({"restApi": "api-1", "stageName": "prod"}, f"aws_api_gateway_{kind}")
+        assert props["rest_api_id"] == "api-1" and "rest_api" not in props
