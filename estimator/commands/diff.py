@@ -310,7 +310,10 @@ def _base_warnings(result: ProjectResult, tree: Worktree) -> list[str]:
     lines = [f"warning: base ({ref_name(tree)}): {_under_project(diag, project)}"
              for diag in result.diagnostics if diag.severity == "error"]
     if result.error is not None:
-        lines.append(f"warning: base ({ref_name(tree)}): {result.error}")
+        from estimator.model import Diagnostic
+
+        err = Diagnostic(result.error.message, result.error.location)
+        lines.append(f"warning: base ({ref_name(tree)}): {_under_project(err, project)}")
     return lines
 
 

@@ -9,6 +9,7 @@ and adds a 200 GB gp3 volume (+16.00): +94.70 a month.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -375,3 +376,21 @@ def test_the_base_shares_the_working_trees_ignored_inputs(tmp_path: Path, monkey
     assert "not installed" not in output
     assert not any(p.is_symlink() for p in app.iterdir())  # nothing left in the user's tree
     assert (app / ".terraform" / "modules" / "gpu" / "main.tf").is_file()  # the checkout's removal kept it
+
+
+def test_a_base_pulumi_program_that_fails_is_named_under_its_project(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its error is relative to the program (``__main__.py:3``), as a Terraform base's diagnostics
+    are: the warning names it under the project path given, as the head's errors are named."""
+    repo = gitrepo.init(tmp_path / "repo")
+    app = repo / "infra" / "llm"
+    app.mkdir(parents=True)
+    (app / "Pulumi.yaml").write_text("name: llm\nruntime: python\n", encoding="utf-8")
+    (app / "__main__.py").write_text('import pulumi_aws as aws\n\nraise RuntimeError("broken base")\n',
+                                     encoding="utf-8")
+    gitrepo.commit(repo, "base")
+    (app / "__main__.py").write_text('import pulumi_aws as aws\n\naws.s3.Bucket("b")\n', encoding="utf-8")
+    monkeypatch.chdir(repo)
+    result = CliRunner().invoke(cli, ["diff", "infra/llm", "--base-ref", "HEAD", "--format", "json"])
+    assert result.exit_code in (0, 1), result.output  # a broken base is a warning, never exit 2
+    assert re.search(r"warning: base \(\w+\): infra/llm/__main__.py:3: the program raised RuntimeError", result.stderr)
