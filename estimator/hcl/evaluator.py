@@ -425,7 +425,10 @@ class Evaluator:
             else:
                 value = self.value(part, local)
                 if isinstance(value, Unknown):
-                    unknown = Unknown(value.reason)
+                    # "endpoint/${aws_sagemaker_endpoint.llm.name}/variant/a" still points at that
+                    # endpoint: keep the reference when it is the only unknown the text is made of
+                    ref = value.ref if unknown is None or unknown.ref == value.ref else None
+                    unknown = Unknown(value.reason, ref)
                     continue
                 if value is None:
                     raise self.error("invalid template interpolation value: the value is null", part.pos)

@@ -48,6 +48,15 @@ def test_computed_attribute_is_unknown_with_the_instance_ref() -> None:
     assert ev('"${aws_launch_template.gpu.id}"').ref == "aws_launch_template.gpu"  # a lone interpolation keeps it
 
 
+def test_a_template_around_one_unknown_keeps_its_ref() -> None:
+    """``endpoint/${aws_sagemaker_endpoint.llm.name}/variant/a`` of an unnamed endpoint still points at it
+    (an autoscaling target's endpoint: CR-GPU-003/004 went silent without the link)."""
+    assert ev('"endpoint/${aws_launch_template.gpu.id}/variant/a"').ref == "aws_launch_template.gpu"
+    assert ev('"${aws_launch_template.many[0].id}-${aws_launch_template.many[1].id}"').ref is None
+    assert ev('"${aws_launch_template.gpu.id}-${var.unknown}"').ref is None
+    assert ev('"${var.unknown}-${aws_launch_template.gpu.id}"').ref is None
+
+
 def test_splat_over_resources_keeps_known_and_unknown() -> None:
     assert ev("aws_launch_template.many[*].name") == ["n0", "n1"]
     ids = ev("aws_launch_template.many[*].id")

@@ -40,3 +40,38 @@ def test_pack_default_budget_when_config_sets_none() -> None:
     assert {f.address for f in found} == {"aws_autoscaling_group.fail_big_max", "aws_eks_node_group.fail_no_scaling_config",
                                           "aws_appautoscaling_target.fail_endpoint_max"}
     assert "the pack's max_exposure_usd $50,000.00" in next(f.message for f in found if "big_max" in f.address)
+
+
+def test_an_unnamed_endpoint_is_found_through_its_target_resource_id(tmp_path) -> None:
+    """``resource_id = "endpoint/${aws_sagemaker_endpoint.llm.name}/variant/primary"`` of an endpoint whose
+    name AWS picks: the target still points at it (found by QA on a Terraform twin of a Pulumi program)."""
+    from estimator.loaders import LoadOptions
+    from estimator.loaders.terraform_hcl import load
+    from estimator.pricing.engine import price_project
+    from policies.engine import check_project
+
+    (tmp_path / "main.tf").write_text("""
+provider "aws" { region = "us-east-1" }
+resource "aws_sagemaker_endpoint_configuration" "cfg" {
+  production_variants {
+    variant_name           = "primary"
+    model_name             = "m"
+    instance_type          = "ml.g5.12xlarge"
+    initial_instance_count = 1
+  }
+}
+resource "aws_sagemaker_endpoint" "llm" {
+  endpoint_config_name = aws_sagemaker_endpoint_configuration.cfg.name
+}
+resource "aws_appautoscaling_target" "t" {
+  service_namespace  = "sagemaker"
+  resource_id        = "endpoint/${aws_sagemaker_endpoint.llm.name}/variant/primary"
+  scalable_dimension = "sagemaker:variant:DesiredInstanceCount"
+  min_capacity       = 1
+  max_capacity       = 100
+}
+""")
+    project = load(str(tmp_path), LoadOptions(environ={}))
+    findings = check_project(project, price_project(project, None), None)
+    assert [(f.rule, f.address) for f in findings if f.rule == "CR-GPU-003"] == [
+        ("CR-GPU-003", "aws_appautoscaling_target.t")]
