@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 from estimator.cost_model import CostedResource
 from estimator.model import Project, Resource, Unknown
@@ -257,3 +258,47 @@ def test_bedrock_provisioned_throughput_context_variant_ids_are_priced() -> None
     v20 = got["aws_bedrock_provisioned_model_throughput.v20"]  # no price for claude-v2:0: never v2:1's
     assert v20.status == "unpriced"
     assert v20.reason == "no us-east-1 6-month provisioned-throughput price for anthropic.claude-v2:0:100k"
+
+
+TWO_UNNAMED_ENDPOINTS = """provider "aws" { region = "us-east-1" }
+resource "aws_sagemaker_endpoint_configuration" "cfg" {
+  production_variants {
+    variant_name           = "primary"
+    model_name             = "m"
+    instance_type          = "ml.g5.12xlarge"
+    initial_instance_count = 1
+  }
+}
+resource "aws_sagemaker_endpoint" "a" {
+  endpoint_config_name = aws_sagemaker_endpoint_configuration.cfg.name
+}
+resource "aws_sagemaker_endpoint" "b" {
+  endpoint_config_name = aws_sagemaker_endpoint_configuration.cfg.name
+}
+resource "aws_appautoscaling_target" "ta" {
+  service_namespace  = "sagemaker"
+  resource_id        = "endpoint/${aws_sagemaker_endpoint.a.name}/variant/primary"
+  scalable_dimension = "sagemaker:variant:DesiredInstanceCount"
+  min_capacity       = 1
+  max_capacity       = 10
+}
+resource "aws_appautoscaling_target" "tb" {
+  service_namespace  = "sagemaker"
+  resource_id        = "endpoint/${aws_sagemaker_endpoint.b.name}/variant/primary"
+  scalable_dimension = "sagemaker:variant:DesiredInstanceCount"
+  min_capacity       = 1
+  max_capacity       = 3
+}
+"""
+
+
+def test_each_unnamed_endpoint_takes_the_max_of_its_own_autoscaling_target(tmp_path: Path) -> None:
+    """Two endpoints AWS names: each target's ``endpoint/${aws_sagemaker_endpoint.X.name}/...`` points at
+    its own endpoint (the old fallback only worked with one endpoint in the project)."""
+    from estimator.loaders import LoadOptions
+    from estimator.loaders.terraform_hcl import load
+
+    (tmp_path / "main.tf").write_text(TWO_UNNAMED_ENDPOINTS)
+    costed = {c.address: c for c in price_project(load(str(tmp_path), LoadOptions(environ={})), None)}
+    assert costed["aws_sagemaker_endpoint.a"].max_monthly_cost == Decimal("51757.00")  # 10 × ml.g5.12xlarge
+    assert costed["aws_sagemaker_endpoint.b"].max_monthly_cost == Decimal("15527.10")  # 3 ×

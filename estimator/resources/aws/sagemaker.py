@@ -58,6 +58,8 @@ def _max_capacity(endpoint: Resource, variant: str, ctx: PriceContext) -> Decima
         rid = target.get("resource_id")
         if isinstance(rid, str) and isinstance(name, str) and f"endpoint/{name}/variant/{variant}" == rid:
             return number(target.get("max_capacity"))
+        if is_unknown(rid) and getattr(rid, "ref", None) == endpoint.address:
+            return number(target.get("max_capacity"))  # endpoint/${<this endpoint>.name}/variant/... of an unnamed one
     for target in targets:
         rid = target.get("resource_id")
         if (is_unknown(rid) or not isinstance(rid, str)) and len(ctx.of_type("aws_sagemaker_endpoint")) == 1:
