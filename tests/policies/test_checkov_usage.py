@@ -25,10 +25,13 @@ VENV = os.environ.get("COSTRAIL_CHECKOV_VENV")
 FIXTURES = POLICY_FIXTURES / "checkov"
 
 
-def _checkov(scan_dir: Path, checks_dir: str, check: str, cwd: Path) -> tuple[int, dict[str, Any], str]:
+def _checkov(scan_dir: Path, checks_dir: str, check: str, cwd: Path,
+             pythonpath: str | None = None) -> tuple[int, dict[str, Any], str]:
     if not VENV or not (Path(VENV) / "bin" / "checkov").exists():
         pytest.skip("COSTRAIL_CHECKOV_VENV not set or has no checkov")
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "COSTRAIL_CONFIG")}
+    if pythonpath:
+        env["PYTHONPATH"] = pythonpath
     env["BC_SKIP_MAPPING"] = "TRUE"
     proc = subprocess.run(
         [str(Path(VENV) / "bin" / "checkov"), "-d", str(scan_dir), "--external-checks-dir", checks_dir,
@@ -68,7 +71,14 @@ def test_checks_that_cannot_import_costrail_fail_every_resource(tmp_path: Path) 
     checks.mkdir()
     for src in (REPO / "policies" / "checkov").glob("*.py"):
         shutil.copy(src, checks / src.name)
-    code, report, _stderr = _checkov(FIXTURES / "gp2", str(checks), "CR-EBS-001", cwd=tmp_path)
+    # costrail may be installed in checkov's venv (the Makefile installs it there): shadow it with
+    # packages that fail to import, as a venv without costrail would
+    shadow = tmp_path / "shadow"
+    for package in ("estimator", "policies"):
+        (shadow / package).mkdir(parents=True)
+        (shadow / package / "__init__.py").write_text('raise ImportError("simulated: costrail is not installed")\n')
+    code, report, _stderr = _checkov(FIXTURES / "gp2", str(checks), "CR-EBS-001", cwd=tmp_path,
+                                     pythonpath=str(shadow))
     assert code == 1
     failed = report["results"]["failed_checks"]
     assert [(c["check_id"], c["resource"]) for c in failed] == [("CR-EBS-001", "aws_ebs_volume.data")]
