@@ -28,6 +28,8 @@ _LINK_NEXT = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?')
 class GitHubError(CostrailError):
     """A GitHub API call failed for good (after retries, or an auth/permission/not-found answer)."""
 
+    status: int | None = None  # the HTTP status of the final answer, when there was one
+
 
 @dataclass
 class Comment:
@@ -35,10 +37,20 @@ class Comment:
     node_id: str
     body: str
     html_url: str = ""
+    author: str = ""
+    author_type: str = ""  # "User" or "Bot"
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Comment:
-        return cls(int(data["id"]), str(data.get("node_id", "")), str(data.get("body") or ""), data.get("html_url", ""))
+        user = data.get("user") or {}
+        return cls(
+            int(data["id"]),
+            str(data.get("node_id", "")),
+            str(data.get("body") or ""),
+            data.get("html_url", ""),
+            str(user.get("login", "")),
+            str(user.get("type", "")),
+        )
 
 
 @dataclass
@@ -76,6 +88,8 @@ class GitHubClient:
             raise GitHubError("GITHUB_TOKEN is not set: a token with pull-requests/issues write access is needed")
         self._token = token
         self.api_url = api_url.rstrip("/")
+        self._viewer: str | None = None
+        self._viewer_known = False
         self.max_attempts = max(1, max_attempts)
         self.max_wait = max_wait
         self._sleep = sleep
@@ -189,20 +203,25 @@ class GitHubClient:
             detail = response.text[:200]
         detail = self._redact(detail)
         where = f"{method} {self._path(url)}"
+        error = GitHubError(self._message(status, where, detail, response))
+        error.status = status
+        raise error
+
+    def _message(self, status: int, where: str, detail: str, response: httpx.Response) -> str:
         if status == 401:
-            raise GitHubError(f"GitHub API {where}: 401 bad credentials: check GITHUB_TOKEN ({detail})")
+            return f"GitHub API {where}: 401 bad credentials: check GITHUB_TOKEN ({detail})"
         if status == 403:
             if response.headers.get("x-ratelimit-remaining") == "0":
-                raise GitHubError(f"GitHub API {where}: 403 rate limit exhausted until x-ratelimit-reset ({detail})")
-            raise GitHubError(
+                return f"GitHub API {where}: 403 rate limit exhausted until x-ratelimit-reset ({detail})"
+            return (
                 f"GitHub API {where}: 403 forbidden: the token lacks permission "
                 f"(workflow needs `permissions: pull-requests: write`) ({detail})"
             )
         if status == 404:
-            raise GitHubError(
+            return (
                 f"GitHub API {where}: 404 not found: check --repo and --pull, and that the token can see the repository"
             )
-        raise GitHubError(f"GitHub API {where}: HTTP {status} ({detail})")
+        return f"GitHub API {where}: HTTP {status} ({detail})"
 
     # --- comments ----------------------------------------------------------------------------
 
@@ -243,8 +262,32 @@ class GitHubClient:
         if errors:
             raise GitHubError(f"GitHub GraphQL minimizeComment: {self._redact(str(errors[0].get('message', errors)))}")
 
+    def viewer(self) -> str | None:
+        """The token's login from ``GET /user`` (a personal token), or None when the token cannot
+        say (the Actions installation token answers 403 "Resource not accessible by integration")."""
+        if not self._viewer_known:
+            try:
+                self._viewer = str(self.request("GET", "/user").json().get("login") or "") or None
+            except GitHubError as err:
+                if err.status == 401:
+                    raise
+                self._viewer = None
+            self._viewer_known = True
+        return self._viewer
+
+    def is_ours(self, comment: Comment, marker: str) -> bool:
+        """Ours = the body STARTS with the marker (a quote ``> <!-- … -->`` is someone else's) and
+        the author is the token's user; when that cannot be known, the author must be a bot (an
+        app such as ``github-actions[bot]``), so a person's comment is never edited or removed."""
+        if not comment.body.lstrip().startswith(marker):
+            return False
+        viewer = self.viewer()
+        if viewer is not None:
+            return comment.author == viewer
+        return comment.author_type == "Bot"
+
     def find_comments(self, repo: str, pull: int, marker: str) -> list[Comment]:
-        return [c for c in self.list_comments(repo, pull) if marker in c.body]
+        return [c for c in self.list_comments(repo, pull) if self.is_ours(c, marker)]
 
     def post_comment(
         self, repo: str, pull: int, body: str, *, behavior: str = "update", marker: str, skip: bool = False

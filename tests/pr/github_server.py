@@ -3,6 +3,10 @@
 It answers as GitHub documents: 200 list with ``Link`` pagination, 201 on create, 200 on
 update, 204 on delete, 401 ``Bad credentials``; ``fail_next`` scripts one-off failures
 (502, 403 with rate-limit headers...) so retry paths run without any real waiting.
+Identity: by default the token is the Actions installation token (comments by
+``github-actions[bot]``, type Bot; ``GET /user`` answers 403 "Resource not accessible by
+integration"); ``pat_login`` makes it a personal token whose ``GET /user`` answers 200.
+Editing or deleting another author's comment is refused (403) unless ``admin``.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from urllib.parse import parse_qs, urlparse
 
 LIST_RE = re.compile(r"^/repos/([^/]+/[^/]+)/issues/(\d+)/comments$")
 ONE_RE = re.compile(r"^/repos/([^/]+/[^/]+)/issues/comments/(\d+)$")
+BOT = "github-actions[bot]"
 
 
 @dataclass
@@ -30,8 +35,18 @@ class Failure:
 
 
 class FakeGitHub:
-    def __init__(self, token: str = "ghs_test-token-123", max_per_page: int = 100, prefix: str = "") -> None:
+    def __init__(
+        self,
+        token: str = "ghs_test-token-123",
+        max_per_page: int = 100,
+        prefix: str = "",
+        *,
+        pat_login: str | None = None,
+        admin: bool = False,
+    ) -> None:
         self.token = token
+        self.pat_login = pat_login
+        self.admin = admin
         self.max_per_page = max_per_page
         self.prefix = prefix  # "/api/v3" for a GitHub Enterprise layout
         self.comments: list[dict[str, Any]] = []
@@ -56,14 +71,23 @@ class FakeGitHub:
         self.server.shutdown()
         self.server.server_close()
 
-    def add_comment(self, body: str, login: str = "someone") -> dict[str, Any]:
+    @property
+    def viewer(self) -> tuple[str, str]:
+        """(login, type) of the token's identity: the author of the comments it creates."""
+        return (self.pat_login, "User") if self.pat_login else (BOT, "Bot")
+
+    def add_own_comment(self, body: str) -> dict[str, Any]:
+        """A comment posted earlier with the same token."""
+        return self.add_comment(body, *self.viewer)
+
+    def add_comment(self, body: str, login: str = "someone", user_type: str = "User") -> dict[str, Any]:
         with self._lock:
             self._next_id += 1
             comment = {
                 "id": self._next_id,
                 "node_id": f"IC_node{self._next_id}",
                 "body": body,
-                "user": {"login": login},
+                "user": {"login": login, "type": user_type},
                 "html_url": f"https://github.com/o/r/pull/1#issuecomment-{self._next_id}",
             }
             self.comments.append(comment)
@@ -115,7 +139,7 @@ class FakeGitHub:
                     if failure.method == method and re.search(failure.path_re, path):
                         fake.failures.remove(failure)
                         if failure.applied and method == "POST" and payload and "body" in payload:
-                            fake.add_comment(payload["body"], login="github-actions[bot]")
+                            fake.add_own_comment(payload["body"])
                         self._send(failure.status, failure.body, failure.headers)
                         return
                 graphql_path = fake.prefix.replace("/v3", "") + "/graphql" if fake.prefix else "/graphql"
@@ -138,15 +162,23 @@ class FakeGitHub:
                     elif method == "GET":
                         self._list(parsed.query, parsed.path)
                     elif method == "POST":
-                        comment = fake.add_comment(payload["body"], login="github-actions[bot]")
+                        comment = fake.add_own_comment(payload["body"])
                         self._send(201, comment)
                     else:
                         self._send(405, {"message": "Method Not Allowed"})
+                    return
+                if path == "/user" and method == "GET":
+                    if fake.pat_login:
+                        self._send(200, {"login": fake.pat_login, "type": "User"})
+                    else:
+                        self._send(403, {"message": "Resource not accessible by integration"})
                     return
                 if match := ONE_RE.match(path):
                     comment = next((c for c in fake.comments if c["id"] == int(match.group(2))), None)
                     if comment is None:
                         self._send(404, {"message": "Not Found"})
+                    elif comment["user"]["login"] != fake.viewer[0] and not fake.admin:
+                        self._send(403, {"message": "Must have admin rights to Repository."})
                     elif method == "PATCH":
                         comment["body"] = payload["body"]
                         self._send(200, comment)

@@ -47,20 +47,54 @@ def test_create_then_update_in_place_with_35_other_comments(github: FakeGitHub) 
     assert len(github.comments) == 36
     assert [c["body"] for c in ours(github)] == [f"{MARKER}\nsecond body"]
     # The list was read across pages (10 per page here): 36 comments = 4 pages.
-    gets = [path for method, path in github.requests if method == "GET"]
+    gets = [path for method, path in github.requests if method == "GET" and path.endswith("/comments")]
     assert len(gets) == 1 + 4  # first run: 1 page of 5; second: 4 pages
 
 
 def test_our_comment_found_on_the_last_page(github: FakeGitHub) -> None:
     for i in range(34):
         github.add_comment(f"noise {i}")
-    github.add_comment(f"{MARKER}\nold")
+    github.add_own_comment(f"{MARKER}\nold")
     github.add_comment("one after")
     with client_for(github) as client:
         result = client.post_comment("o/r", 1, f"{MARKER}\nnew", marker=MARKER)
     assert result.action == "updated"
     assert [c["body"] for c in ours(github)] == [f"{MARKER}\nnew"]
     assert len(github.comments) == 36
+
+
+@pytest.mark.parametrize("behavior", ["update", "delete-and-new", "hide-and-new"])
+def test_only_our_own_comment_is_touched_not_a_quote_or_another_author(behavior: str) -> None:
+    """A quote of the marker, or another person's comment starting with it, is never edited, deleted or hidden."""
+    with FakeGitHub(token=TOKEN, max_per_page=10, admin=True) as fake:  # admin: a wrong edit would go through
+        for i in range(12):
+            fake.add_comment(f"chatter {i}")
+        own = fake.add_own_comment(f"{MARKER}\nold report")
+        quote = fake.add_comment(f"> {MARKER}\n> old report\n\nWhy did this go up?", login="bob")
+        human = fake.add_comment(f"{MARKER}\ncopied by hand", login="alice")
+        with client_for(fake) as client:
+            result = client.post_comment("o/r", 1, f"{MARKER}\nnew report", behavior=behavior, marker=MARKER)
+        bodies = {c["id"]: c["body"] for c in fake.comments}
+        assert bodies[quote["id"]].startswith("> ") and bodies[human["id"]].endswith("copied by hand")
+        assert quote["node_id"] not in fake.minimized and human["node_id"] not in fake.minimized
+        if behavior == "update":
+            assert result.action == "updated" and bodies[own["id"]] == f"{MARKER}\nnew report"
+        elif behavior == "delete-and-new":
+            assert result.deleted == 1 and own["id"] not in bodies
+        else:
+            assert result.hidden == 1 and fake.minimized == [own["node_id"]]
+
+
+def test_personal_token_owns_only_its_user_s_comments() -> None:
+    """With a PAT, GET /user names the identity: a bot's or another user's marker comment is not ours."""
+    with FakeGitHub(token=TOKEN, pat_login="carol", admin=True) as fake:
+        mine = fake.add_own_comment(f"{MARKER}\nmine")
+        bot = fake.add_comment(f"{MARKER}\nfrom another workflow", login="github-actions[bot]", user_type="Bot")
+        dave = fake.add_comment(f"{MARKER}\ndave's", login="dave")
+        with client_for(fake) as client:
+            result = client.post_comment("o/r", 1, f"{MARKER}\nnew", marker=MARKER)
+        assert result.action == "updated" and result.comment is not None and result.comment.id == mine["id"]
+        assert [c["body"] for c in fake.comments] == [f"{MARKER}\nnew", bot["body"], dave["body"]]
 
 
 def test_retry_after_502_creates_no_duplicate(github: FakeGitHub) -> None:
@@ -89,7 +123,7 @@ def test_secondary_rate_limit_honours_retry_after(github: FakeGitHub) -> None:
     github.fail_next(
         "PATCH", r"/issues/comments/", 403, {"retry-after": "7"}, message="You have exceeded a secondary rate limit"
     )
-    github.add_comment(f"{MARKER}\nold")
+    github.add_own_comment(f"{MARKER}\nold")
     sleeps: list[float] = []
     with client_for(github, sleeps) as client:
         result = client.post_comment("o/r", 1, f"{MARKER}\nnew", marker=MARKER)
@@ -143,16 +177,16 @@ def test_404_names_repo_and_pull(github: FakeGitHub) -> None:
 
 
 def test_new_always_creates(github: FakeGitHub) -> None:
-    github.add_comment(f"{MARKER}\nold")
+    github.add_own_comment(f"{MARKER}\nold")
     with client_for(github) as client:
         assert client.post_comment("o/r", 1, f"{MARKER}\nnew", behavior="new", marker=MARKER).action == "created"
     assert len(ours(github)) == 2
 
 
 def test_delete_and_new(github: FakeGitHub) -> None:
-    github.add_comment(f"{MARKER}\nold 1")
+    github.add_own_comment(f"{MARKER}\nold 1")
     github.add_comment("keep me")
-    github.add_comment(f"{MARKER}\nold 2")
+    github.add_own_comment(f"{MARKER}\nold 2")
     with client_for(github) as client:
         result = client.post_comment("o/r", 1, f"{MARKER}\nnew", behavior="delete-and-new", marker=MARKER)
     assert (result.action, result.deleted) == ("created", 2)
@@ -161,7 +195,7 @@ def test_delete_and_new(github: FakeGitHub) -> None:
 
 def test_hide_and_new_on_enterprise_layout() -> None:
     with FakeGitHub(token=TOKEN, prefix="/api/v3") as fake:
-        old = fake.add_comment(f"{MARKER}\nold")
+        old = fake.add_own_comment(f"{MARKER}\nold")
         with client_for(fake) as client:
             result = client.post_comment("o/r", 1, f"{MARKER}\nnew", behavior="hide-and-new", marker=MARKER)
         assert (result.action, result.hidden) == ("created", 1)
@@ -205,7 +239,7 @@ def test_command_skip_no_diff_still_refreshes_an_existing_comment(
 ) -> None:
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     monkeypatch.setenv("GITHUB_API_URL", github.url)
-    github.add_comment(f"{MARKER}\nstale: +$100")
+    github.add_own_comment(f"{MARKER}\nstale: +$100")
     comment_cmd.run(repo="o/r", pull=1, body_file=str(FIXTURES / "no_change_comment.md"), skip_no_diff=True)
     assert len(ours(github)) == 1 and "stale" not in ours(github)[0]["body"]
 
