@@ -51,8 +51,10 @@ def test_composite_action() -> None:
     check_scripts(steps)
     install = next(s for s in steps if s.get("name") == "Install costrail")
     assert install["env"]["ACTION_PATH"] == "${{ github.action_path }}" and "pip install" in install["run"]
+    base = next(s for s in steps if s.get("id") == "base")
+    assert "github.event.pull_request.base.sha" in base["env"]["BASE_REF"]
     diff = next(s for s in steps if s.get("id") == "diff")
-    assert "github.event.pull_request.base.sha" in diff["env"]["BASE_REF"]
+    assert diff["env"]["BASE_REF"] == "${{ steps.base.outputs.sha }}"  # the resolved commit, not the input
     assert "costrail diff" in diff["run"] and "--base-ref" in diff["run"] and "--format markdown" in diff["run"]
     comment = next(s for s in steps if "costrail comment github" in s.get("run", ""))
     assert comment["env"]["GITHUB_TOKEN"] == "${{ inputs.github-token }}"
