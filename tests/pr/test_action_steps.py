@@ -1,5 +1,6 @@
 """action.yml's shell steps, run as the Actions runner would on an actions/checkout-style clone:
-a branch name as ``base-ref`` with a shallow or full checkout."""
+a branch name as ``base-ref`` with a shallow or full checkout, and a fork pull request whose
+read-only token cannot comment."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import yaml
 
 from tests.pr import gitrepo
 from tests.pr.action_runner import JobRun, run_action
+from tests.pr.github_server import FakeGitHub
 
 REPO = Path(__file__).resolve().parents[2]
 ACTION = yaml.safe_load((REPO / "action.yml").read_text())
@@ -52,14 +54,14 @@ def checkout(origin: Path, dest: Path, depth: int) -> Path:
     return dest
 
 
-def run(workdir: Path, tmp_path: Path, context: dict[str, str]) -> JobRun:
+def run(workdir: Path, tmp_path: Path, context: dict[str, str], api_url: str = "http://127.0.0.1:9") -> JobRun:
     temp = tmp_path / "runner_temp"
     temp.mkdir(exist_ok=True)
     env = {
         "RUNNER_TEMP": str(temp),
         "GITHUB_STEP_SUMMARY": str(temp / "summary.md"),
         "GITHUB_REPOSITORY": "o/r",
-        "GITHUB_API_URL": "http://127.0.0.1:9",
+        "GITHUB_API_URL": api_url,
         **gitrepo.ENV,
     }
     base: dict[str, Any] = {"github.action_path": str(REPO), "github.sha": "x", "github.event_name": "push"}
@@ -90,3 +92,55 @@ def test_unknown_base_ref_is_an_input_error(origin: tuple[Path, str], tmp_path: 
     job = run(checkout(src, tmp_path / "pr", 1), tmp_path, {"inputs.base-ref": "no-such-branch"})
     assert job.steps[-1].name == "Fetch the base commit" and job.steps[-1].returncode == 2
     assert "base-ref no-such-branch: cannot fetch" in job.steps[-1].output
+
+
+def pr_context(base_sha: str, head_repo: str) -> dict[str, str]:
+    return {
+        "github.event_name": "pull_request",
+        "github.event.pull_request.base.sha": base_sha,
+        "github.event.pull_request.number": "42",
+        "github.event.pull_request.head.repo.full_name": head_repo,
+        "inputs.github-token": "ghs_test-token-123",
+    }
+
+
+def forbid_comments(fake: FakeGitHub) -> None:
+    """GitHub's answer to a fork PR's read-only token."""
+    fake.fail_next("POST", r"/comments$", 403, message="Resource not accessible by integration")
+
+
+def test_fork_pr_without_write_permission_still_gated_by_the_diff(origin: tuple[Path, str], tmp_path: Path) -> None:
+    src, base_sha = origin
+    with FakeGitHub() as fake:
+        forbid_comments(fake)
+        job = run(checkout(src, tmp_path / "pr", 1), tmp_path, pr_context(base_sha, "someone/r"), fake.url)
+    assert not job.failed, job.log
+    assert [s.name for s in job.steps][-2:] == ["Pull request comment", "Gate"]
+    comment = job.step("Pull request comment").output
+    assert "::warning::" in comment and "fork someone/r" in comment and "read-only token" in comment
+    assert "costrail: passes" in job.step("Gate").output
+    assert not fake.comments
+
+
+def test_fork_pr_that_fails_the_gate_fails_the_job(origin: tuple[Path, str], tmp_path: Path) -> None:
+    src, base_sha = origin
+    (src / ".costrail.yml").write_text("version: 1\nbudgets:\n  monthly_increase_usd: 1\n")
+    gitrepo.git(src, "checkout", "-q", "feat")
+    gitrepo.commit(src, "budget")
+    gitrepo.git(src, "checkout", "-q", "main")
+    with FakeGitHub() as fake:
+        forbid_comments(fake)
+        job = run(checkout(src, tmp_path / "pr", 1), tmp_path, pr_context(base_sha, "someone/r"), fake.url)
+    assert job.context["steps.diff.outputs.exit-code"] == "1", job.log
+    assert job.step("Pull request comment").returncode == 0
+    assert job.step("Gate").returncode == 1
+
+
+def test_same_repository_403_still_fails(origin: tuple[Path, str], tmp_path: Path) -> None:
+    """A token without write permission in the repository itself is a workflow to fix: stay red."""
+    src, base_sha = origin
+    with FakeGitHub() as fake:
+        forbid_comments(fake)
+        job = run(checkout(src, tmp_path / "pr", 1), tmp_path, pr_context(base_sha, "o/r"), fake.url)
+    assert job.step("Pull request comment").returncode == 2
+    assert "::warning::" not in job.step("Pull request comment").output
