@@ -9,6 +9,7 @@ message. ``sleep`` and ``clock`` are injectable so tests never wait.
 
 from __future__ import annotations
 
+import base64
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -84,9 +85,17 @@ class GitHubClient:
         timeout: float = 30.0,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
+        self._secrets = _secret_forms(token)
+        token = token.strip()
         if not token:
             raise GitHubError("GITHUB_TOKEN is not set: a token with pull-requests/issues write access is needed")
+        if not _TOKEN_CHARS.fullmatch(token):
+            raise GitHubError(
+                "GITHUB_TOKEN contains a space, a control or a non-ASCII character: it is not a valid token "
+                "(set the secret again, without quotes or line breaks)"
+            )
         self._token = token
+        self._secrets = sorted({*self._secrets, *_secret_forms(token)}, key=len, reverse=True)
         self.api_url = api_url.rstrip("/")
         self._viewer: str | None = None
         self._viewer_known = False
@@ -116,8 +125,11 @@ class GitHubClient:
 
     # --- transport ---------------------------------------------------------------------------
 
-    def _redact(self, text: str) -> str:
-        return text.replace(self._token, "***") if self._token else text
+    def redact(self, text: str) -> str:
+        """TEXT without the token in any form it may take in a message (raw, escaped, bytes, base64)."""
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text
 
     def request(
         self,
@@ -143,8 +155,14 @@ class GitHubClient:
                     return found
             try:
                 response = self._http.request(method, url, json=json, params=params)
+            except (httpx.LocalProtocolError, httpx.UnsupportedProtocol, httpx.InvalidURL, UnicodeError) as err:
+                # Our request is malformed: sending it again cannot help.
+                detail = self.redact(str(err)) or type(err).__name__
+                raise GitHubError(
+                    f"GitHub API {method} {self._path(url)}: request refused before sending ({detail})"
+                ) from None
             except httpx.TransportError as err:
-                last = f"network error: {self._redact(str(err)) or type(err).__name__}"
+                last = f"network error: {self.redact(str(err)) or type(err).__name__}"
                 wait = self._backoff(attempt)
             else:
                 wait = self._retry_wait(response, attempt)
@@ -191,7 +209,7 @@ class GitHubClient:
             return None
 
     def _path(self, url: str) -> str:
-        return self._redact(url[len(self.api_url) :] if url.startswith(self.api_url) else url)
+        return self.redact(url[len(self.api_url) :] if url.startswith(self.api_url) else url)
 
     def _raise_for(self, response: httpx.Response, method: str, url: str) -> None:
         status = response.status_code
@@ -201,7 +219,7 @@ class GitHubClient:
             detail = str(response.json().get("message", ""))
         except ValueError:
             detail = response.text[:200]
-        detail = self._redact(detail)
+        detail = self.redact(detail)
         where = f"{method} {self._path(url)}"
         error = GitHubError(self._message(status, where, detail, response))
         error.status = status
@@ -260,7 +278,7 @@ class GitHubClient:
         response = self.request("POST", graphql_url(self.api_url), json={"query": query, "variables": {"id": node_id}})
         errors = response.json().get("errors")
         if errors:
-            raise GitHubError(f"GitHub GraphQL minimizeComment: {self._redact(str(errors[0].get('message', errors)))}")
+            raise GitHubError(f"GitHub GraphQL minimizeComment: {self.redact(str(errors[0].get('message', errors)))}")
 
     def viewer(self) -> str | None:
         """The token's login from ``GET /user`` (a personal token), or None when the token cannot
@@ -320,6 +338,23 @@ class GitHubClient:
                 result.hidden += 1
         result.comment = self.create_comment(repo, pull, body)
         return result
+
+
+_TOKEN_CHARS = re.compile(r"[\x21-\x7e]+")  # printable ASCII, no space: what a header value can carry
+
+
+def _secret_forms(token: str) -> list[str]:
+    """The token as it may appear in an error text: raw, trimmed, escaped (``\\n``), as bytes repr, base64."""
+    forms: set[str] = set()
+    for value in {token, token.strip()}:
+        if len(value) < 4:
+            continue
+        forms.add(value)
+        forms.add(value.encode("unicode_escape").decode("ascii"))
+        forms.add(repr(value)[1:-1])
+        forms.add(repr(value.encode("utf-8", "backslashreplace"))[2:-1])
+        forms.add(base64.b64encode(value.encode("utf-8", "backslashreplace")).decode("ascii").rstrip("="))
+    return sorted(forms, key=len, reverse=True)
 
 
 def _next_link(header: str) -> str | None:

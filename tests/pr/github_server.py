@@ -102,7 +102,9 @@ class FakeGitHub:
         applied: bool = False,
         **body: Any,
     ) -> None:
-        self.failures.append(Failure(method, path_re, status, headers or {}, body or {"message": "Server Error"}, applied))
+        self.failures.append(
+            Failure(method, path_re, status, headers or {}, body or {"message": "Server Error"}, applied)
+        )
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from click.testing import CliRunner
 
@@ -224,9 +225,7 @@ def test_headers_sent(github: FakeGitHub) -> None:
 def test_command_skip_no_diff_posts_nothing(github: FakeGitHub, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     monkeypatch.setenv("GITHUB_API_URL", github.url)
-    code = comment_cmd.run(
-        repo="o/r", pull=1, body_file=str(FIXTURES / "no_change_comment.md"), skip_no_diff=True
-    )
+    code = comment_cmd.run(repo="o/r", pull=1, body_file=str(FIXTURES / "no_change_comment.md"), skip_no_diff=True)
     assert code == 0
     assert github.comments == []
     # Without the flag, the same body is posted.
@@ -287,3 +286,53 @@ def test_command_cuts_an_oversized_body(github: FakeGitHub, monkeypatch: pytest.
     assert comment_cmd.run(repo="o/r", pull=1, body_file=str(body)) == 0
     posted = ours(github)[0]["body"]
     assert len(posted) < 65536 and posted.endswith("comment limit.\n")
+
+
+# --- the token ---------------------------------------------------------------------------------
+
+
+def test_cli_token_with_trailing_newline_is_trimmed(github: FakeGitHub, tmp_path: Path) -> None:
+    body = tmp_path / "body.md"
+    body.write_text(f"{MARKER}\nx\n")
+    result = CliRunner().invoke(
+        cli,
+        ["comment", "github", "--repo", "o/r", "--pull", "1", "--body-file", str(body)],
+        env={"GITHUB_TOKEN": f"  {TOKEN}\n", "GITHUB_API_URL": github.url},
+    )
+    assert result.exit_code == 0, result.output
+    assert len(ours(github)) == 1
+
+
+@pytest.mark.parametrize("secret", ["ghp_SECRÉT", "ghp_SEC\nRET", "ghp_SEC\x01RET", "ghp_SEC RET"])
+def test_cli_token_with_bad_characters_is_one_line_exit_2(github: FakeGitHub, tmp_path: Path, secret: str) -> None:
+    body = tmp_path / "body.md"
+    body.write_text(f"{MARKER}\nx\n")
+    result = CliRunner().invoke(
+        cli,
+        ["comment", "github", "--repo", "o/r", "--pull", "1", "--body-file", str(body)],
+        env={"GITHUB_TOKEN": secret, "GITHUB_API_URL": github.url},
+    )
+    assert result.exit_code == 2
+    assert "GITHUB_TOKEN" in result.output and len(result.output.strip().splitlines()) == 1
+    assert "SEC" not in result.output
+    assert github.requests == []
+
+
+def test_client_side_protocol_error_is_not_retried_and_is_redacted() -> None:
+    secret = "ghp_SECRETNL"
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.LocalProtocolError(f"Illegal header value {(b'Bearer ' + secret.encode() + bytes([10]))!r}")
+
+    sleeps: list[float] = []
+    client = GitHubClient(secret, "https://api.example", sleep=sleeps.append, transport=httpx.MockTransport(refuse))
+    with client, pytest.raises(GitHubError) as err:
+        client.create_comment("o/r", 1, "x")
+    assert sleeps == [] and secret not in str(err.value) and "SECRET" not in str(err.value)
+
+
+def test_redaction_covers_escaped_and_bytes_forms() -> None:
+    client = GitHubClient("ghp_abc123", "https://api.example")
+    with client:
+        for leak in ["ghp_abc123", "b'Bearer ghp_abc123'", "'ghp_abc123\\n'", "Z2hwX2FiYzEyMw=="]:
+            assert "abc123" not in client.redact(leak) and "Z2hwX2FiYzEyMw" not in client.redact(leak)
