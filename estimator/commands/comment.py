@@ -16,6 +16,10 @@ from estimator.github import DEFAULT_API, GitHubClient
 from estimator.report.pr_comment import GITHUB_LIMIT, MARKER, parse_state
 
 _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+TRUNCATED_NOTE = (
+    "> **Note:** this comment was truncated to fit GitHub's 65,536-character comment limit; "
+    "run `costrail diff --format json` for the full report."
+)
 
 
 def run(
@@ -35,11 +39,11 @@ def run(
         body = Path(body_file).read_text(encoding="utf-8")
     except OSError as err:
         raise InputError(f"{body_file}: cannot read: {err.strerror}") from err
-    if len(body) >= GITHUB_LIMIT:
-        # GitHub refuses (422) a longer body; our own renderer already stays under it.
-        note = "\n\n> **Note:** cut to fit GitHub's 65,536-character comment limit.\n"
-        body = body[: GITHUB_LIMIT - 1 - len(note)] + note
-        print(f"warning: {body_file}: longer than GitHub's comment limit; cut", file=sys.stderr)
+    if not body.lstrip().startswith(MARKER):
+        body = f"{MARKER}\n{body}"
+    body, cut = fit_to_limit(body)
+    if cut:
+        print(f"warning: {body_file}: longer than GitHub's comment limit; truncated", file=sys.stderr)
     skip = False
     if skip_no_diff:
         state = parse_state(body)
@@ -63,3 +67,46 @@ def run(
     url = result.comment.html_url if result.comment else ""
     print(f"costrail: comment {result.action}{extra} {url}".rstrip(), file=sys.stderr)
     return 0
+
+
+def fit_to_limit(body: str, limit: int = GITHUB_LIMIT) -> tuple[str, bool]:
+    """BODY cut to LIMIT characters (GitHub answers 422 beyond), and whether it was cut.
+
+    The cut falls between lines, so no table row is split; open ``<details>`` sections and code
+    fences are closed, and a note outside them (after a blank line, so no table swallows it)
+    says the comment was truncated.
+    """
+    if len(body) <= limit:
+        return body, False
+    lines = body.splitlines(keepends=True)
+    kept: list[str] = []
+    size = 0
+    for line in lines:
+        if size + len(line) > limit:
+            break
+        kept.append(line)
+        size += len(line)
+    if not kept:  # one enormous first line: the only place left to cut is inside it
+        kept = [lines[0][: limit // 2]]
+    while True:
+        text = "".join(kept)
+        if not text.endswith("\n"):
+            text += "\n"
+        result = text + _closers(text) + "\n" + TRUNCATED_NOTE + "\n"
+        if len(result) <= limit or len(kept) == 1:
+            break
+        kept.pop()
+    if len(result) > limit:
+        result = result[: limit - len(TRUNCATED_NOTE) - 3] + "\n\n" + TRUNCATED_NOTE + "\n"
+    return result, True
+
+
+def _closers(text: str) -> str:
+    """What closes TEXT's open code fence and ``<details>`` sections, after a blank line."""
+    out = "\n"
+    fences = sum(1 for line in text.splitlines() if line.lstrip().startswith("```"))
+    if fences % 2:
+        out += "```\n\n"
+    depth = len(re.findall(r"<details[\s>]", text)) - text.count("</details>")
+    out += "</details>\n\n" * max(depth, 0)
+    return out

@@ -47,6 +47,7 @@ class FakeGitHub:
         self.token = token
         self.pat_login = pat_login
         self.admin = admin
+        self.max_body = 65536  # GitHub answers 422 "body is too long (maximum is 65536 characters)"
         self.max_per_page = max_per_page
         self.prefix = prefix  # "/api/v3" for a GitHub Enterprise layout
         self.comments: list[dict[str, Any]] = []
@@ -158,6 +159,9 @@ class FakeGitHub:
                         self._send(404, {"message": "Not Found"})
                         return
                     path = path[len(fake.prefix) :]
+                if payload and isinstance(payload.get("body"), str) and len(payload["body"]) > fake.max_body:
+                    self._send(422, {"message": "Validation Failed", "errors": [{"field": "body", "code": "custom"}]})
+                    return
                 if match := LIST_RE.match(path):
                     if match.group(1) != "o/r":
                         self._send(404, {"message": "Not Found"})

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from estimator.cli import cli
 from estimator.commands import comment as comment_cmd
 from estimator.github import GitHubClient, GitHubError, graphql_url
-from estimator.report.pr_comment import MARKER
+from estimator.report.pr_comment import GITHUB_LIMIT, MARKER
 from tests.pr.github_server import FakeGitHub
 
 TOKEN = "ghs_test-token-123"
@@ -285,7 +285,7 @@ def test_command_cuts_an_oversized_body(github: FakeGitHub, monkeypatch: pytest.
     body.write_text(MARKER + "\n" + "x" * 70000)
     assert comment_cmd.run(repo="o/r", pull=1, body_file=str(body)) == 0
     posted = ours(github)[0]["body"]
-    assert len(posted) < 65536 and posted.endswith("comment limit.\n")
+    assert len(posted) <= GITHUB_LIMIT and "truncated" in posted.splitlines()[-1]
 
 
 # --- the token ---------------------------------------------------------------------------------
@@ -336,3 +336,40 @@ def test_redaction_covers_escaped_and_bytes_forms() -> None:
     with client:
         for leak in ["ghp_abc123", "b'Bearer ghp_abc123'", "'ghp_abc123\\n'", "Z2hwX2FiYzEyMw=="]:
             assert "abc123" not in client.redact(leak) and "Z2hwX2FiYzEyMw" not in client.redact(leak)
+
+
+# --- the body limit ----------------------------------------------------------------------------
+
+
+def test_command_body_just_under_the_limit_without_marker_is_not_rejected(
+    github: FakeGitHub, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """65,530 characters + the marker costrail adds pass 65,536: the limit is checked after the marker."""
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    monkeypatch.setenv("GITHUB_API_URL", github.url)
+    body = tmp_path / "nomarker.md"
+    body.write_text("x" * 65530 + "\n")
+    assert comment_cmd.run(repo="o/r", pull=1, body_file=str(body)) == 0
+    posted = ours(github)[0]["body"]
+    assert posted.startswith(MARKER) and len(posted) <= GITHUB_LIMIT and "truncated" in posted
+
+
+def test_command_cuts_a_long_table_at_a_row_boundary_and_closes_details(
+    github: FakeGitHub, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    monkeypatch.setenv("GITHUB_API_URL", github.url)
+    rows = [f"| aws_instance.x[{i}] | $1.00 |" for i in range(3000)]
+    text = "\n".join(
+        [MARKER, "<details><summary>changed</summary>", "", "| a | b |", "|---|---|", *rows, "", "</details>"]
+    )
+    body = tmp_path / "big.md"
+    body.write_text(text + "\n")
+    assert comment_cmd.run(repo="o/r", pull=1, body_file=str(body)) == 0
+    posted = ours(github)[0]["body"]
+    assert len(posted) <= GITHUB_LIMIT
+    assert posted.count("<details>") == posted.count("</details>") == 1
+    lines = posted.splitlines()
+    assert all(line.endswith("|") for line in lines if line.startswith("|"))  # no row cut in half
+    note = next(i for i, line in enumerate(lines) if "truncated" in line)
+    assert note > lines.index("</details>") and lines[note - 1] == ""  # visible, outside the table
