@@ -9,8 +9,9 @@ numbers move in a change, addresses do not.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from estimator.cost_model import CostedResource, decimal_text, money
@@ -19,6 +20,7 @@ from estimator.model import Location
 from policies.finding import Finding
 
 if TYPE_CHECKING:
+    from estimator.model import Diagnostic
     from estimator.pipeline import ProjectResult
 
 ZERO = Decimal(0)
@@ -106,6 +108,7 @@ class ProjectCost:
     findings: list[Finding] = field(default_factory=list)
     failed: bool = False
     findings_checked: bool = True  # False: read from a ``breakdown`` report, where no policy ran
+    errors: list[str] = field(default_factory=list)  # the input errors, ``file:line: message`` under the project
 
 
 # --- building snapshots -------------------------------------------------------------------------
@@ -129,6 +132,26 @@ def resource_from_costed(costed: CostedResource) -> ResourceCost:
     )
 
 
+def error_texts(result: ProjectResult, project: str | None = None) -> list[str]:
+    """The input errors of a result, one line each, files named under the project as given
+    (``stacks/app/main.tf:9``), so a comment or a warning names the file a reviewer opens."""
+    from estimator.model import Diagnostic
+
+    project = (result.spec.name or "") if project is None else project
+    errors = [d for d in result.diagnostics if d.severity == "error"]
+    if result.error is not None:
+        errors.append(Diagnostic(result.error.message, result.error.location))
+    return [str(under_project(d, project)) for d in errors]
+
+
+def under_project(diag: Diagnostic, project: str) -> Diagnostic:
+    """DIAG with its file named under PROJECT (a directory), unless it already is absolute."""
+    loc = diag.location
+    if loc is None or not project or project == "." or Path(loc.file).is_absolute() or Path(project).suffix == ".json":
+        return diag
+    return replace(diag, location=replace(loc, file=(Path(project) / loc.file).as_posix()))
+
+
 def project_from_result(result: ProjectResult, path: str | None = None) -> ProjectCost:
     """Snapshot of a pipeline result; unsupported resources carry no cost either way and are left out."""
     name = path or result.path
@@ -144,6 +167,7 @@ def project_from_result(result: ProjectResult, path: str | None = None) -> Proje
         resources={c.address: resource_from_costed(c) for c in result.costed if c.status != "unsupported"},
         findings=findings,
         failed=result.failed,
+        errors=error_texts(result, result.spec.name or "") if result.failed else [],
     )
 
 
@@ -210,6 +234,7 @@ def projects_from_json(doc: Any, source_name: str) -> list[ProjectCost]:
                 monthly_cost=_dec(pdata.get("monthly_cost"), where) or ZERO,
                 resources=resources,
                 failed=bool(pdata.get("errors")),
+                errors=[str(e) for e in pdata.get("errors") or []],
             )
         )
     if doc.get("policies_checked") is False:  # a breakdown report: its empty findings mean "not checked"
@@ -366,11 +391,31 @@ class ProjectDelta:
         return "both"
 
     @property
-    def base_cost(self) -> Decimal:
+    def unreadable(self) -> list[str]:
+        """The sides (``head``) that had input errors: what was read of them is not the project,
+        so their cost is unknown, never $0 and never a removal of what could not be read."""
+        return [name for name, side in (("head", self.head),) if side is not None and side.failed]
+
+    @property
+    def comparable(self) -> bool:
+        """Both sides read: the project counts in the totals and the budget."""
+        return not self.unreadable
+
+    @property
+    def errors(self) -> dict[str, list[str]]:
+        return {name: side.errors for name, side in (("base", self.base), ("head", self.head))
+                if side is not None and name in self.unreadable}
+
+    @property
+    def base_cost(self) -> Decimal | None:
+        if "base" in self.unreadable:
+            return None
         return self.base.monthly_cost if self.base else ZERO
 
     @property
-    def head_cost(self) -> Decimal:
+    def head_cost(self) -> Decimal | None:
+        if "head" in self.unreadable:
+            return None
         return self.head.monthly_cost if self.head else ZERO
 
     @property
@@ -381,8 +426,11 @@ class ProjectDelta:
     @property
     def comparable_costs(self) -> tuple[Decimal, Decimal]:
         """Base and head totals without what cannot be compared: resources with no price on a
-        side, and the lines of partly priced ones that miss a price on either side."""
-        base, head = self.base_cost, self.head_cost
+        side, and the lines of partly priced ones that miss a price on either side. (0, 0) when
+        a side could not be read: nothing of the project is comparable."""
+        if not self.comparable:
+            return ZERO, ZERO
+        base, head = self.base_cost or ZERO, self.head_cost or ZERO
         for r in self.unpriced_changes:
             if r.delta is None:
                 base -= r.base_cost or ZERO
@@ -394,14 +442,20 @@ class ProjectDelta:
         return base, head
 
     @property
-    def delta(self) -> Decimal:
+    def delta(self) -> Decimal | None:
+        """None when a side could not be read (unknown, left out of the totals)."""
+        if not self.comparable:
+            return None
         base, head = self.comparable_costs
         return head - base
 
     @property
     def percent(self) -> Decimal | None:
+        delta = self.delta
+        if delta is None:
+            return None
         base, _ = self.comparable_costs
-        return percent(base, base + self.delta)
+        return percent(base, base + delta)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -411,6 +465,8 @@ class ProjectDelta:
             "head_monthly_cost": money(self.head_cost),
             "delta_monthly_cost": money(self.delta),
             "delta_percent": _pct_text(self.percent),
+            "unreadable": self.unreadable,
+            "errors": self.errors,
             "resources": [r.to_json() for r in self.resources],
         }
 
@@ -433,21 +489,36 @@ class CostDiff:
         return self.budget_usd is not None or self.budget_percent is not None
 
     @property
+    def comparable_projects(self) -> list[ProjectDelta]:
+        """The projects both sides of which could be read: the only ones the totals count."""
+        return [p for p in self.projects if p.comparable]
+
+    @property
+    def unreadable_projects(self) -> list[ProjectDelta]:
+        return [p for p in self.projects if not p.comparable]
+
+    @property
+    def head_errors(self) -> list[str]:
+        """Input errors of the head (exit 2): the change cannot be judged as passing."""
+        return [e for p in self.projects for e in p.errors.get("head", [])]
+
+    @property
     def base_cost(self) -> Decimal:
-        return sum((p.base_cost for p in self.projects), ZERO)
+        return sum((p.base_cost or ZERO for p in self.comparable_projects), ZERO)
 
     @property
     def head_cost(self) -> Decimal:
-        return sum((p.head_cost for p in self.projects), ZERO)
+        return sum((p.head_cost or ZERO for p in self.comparable_projects), ZERO)
 
     @property
     def delta(self) -> Decimal:
-        """Sum of the projects' priced changes (a missing price is never counted as $0)."""
-        return sum((p.delta for p in self.projects), ZERO)
+        """Sum of the projects' priced changes (a missing price, or a project that could not be
+        read, is never counted as $0)."""
+        return sum((p.delta or ZERO for p in self.comparable_projects), ZERO)
 
     @property
     def percent(self) -> Decimal | None:
-        base = sum((p.comparable_costs[0] for p in self.projects), ZERO)
+        base = sum((p.comparable_costs[0] for p in self.comparable_projects), ZERO)
         return percent(base, base + self.delta)
 
     @property
@@ -613,7 +684,12 @@ def _renamed(project: ProjectCost, path: str) -> ProjectCost:
 
 def compute_diff(base: list[ProjectCost], head: list[ProjectCost]) -> CostDiff:
     """The diff of two sides (budget findings are added by ``apply_budget``)."""
-    projects = [ProjectDelta(path, b, h, diff_resources(path, b, h)) for path, b, h in match_projects(base, head)]
+    projects = []
+    for path, b, h in match_projects(base, head):
+        project = ProjectDelta(path, b, h)
+        if project.comparable:  # what was read of a side with errors is not its resources
+            project.resources = diff_resources(path, b, h)
+        projects.append(project)
     base_findings = [f for p in base for f in p.findings]
     head_findings = [f for p in head for f in p.findings]
     new, existing, resolved = diff_findings(base_findings, head_findings)
@@ -631,10 +707,10 @@ def apply_budget(diff: CostDiff, config: Any) -> None:
     diff.budget_percent = config.budgets.monthly_increase_percent
 
     findings: list[Finding] = []
-    for project in diff.projects:
+    for project in diff.comparable_projects:  # a side that could not be read has no cost to judge
         findings.extend(check_change(project.path, *project.comparable_costs, config))
     if len(diff.projects) > 1:
-        base = sum((p.comparable_costs[0] for p in diff.projects), ZERO)
+        base = sum((p.comparable_costs[0] for p in diff.comparable_projects), ZERO)
         findings.extend(check_change("(all projects)", base, base + diff.delta, config))
     diff.budget_findings = findings
 

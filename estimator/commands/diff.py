@@ -36,7 +36,7 @@ from estimator.report.streamed import Streamed
 if TYPE_CHECKING:
     from estimator.config import Config
     from estimator.loaders import LoadOptions
-    from estimator.model import Diagnostic, Location
+    from estimator.model import Location
     from estimator.report.pr_comment import FileUrl
     from estimator.worktree import Worktree
 
@@ -306,22 +306,7 @@ def _unchanged(
 def _base_warnings(result: ProjectResult, tree: Worktree) -> list[str]:
     """A base that cannot be read is a warning, not a failure: the head is what is judged. Files
     are named under the project as given (``stacks/app/main.tf``), as the head's errors are."""
-    project = result.spec.name or ""
-    lines = [f"warning: base ({ref_name(tree)}): {_under_project(diag, project)}"
-             for diag in result.diagnostics if diag.severity == "error"]
-    if result.error is not None:
-        from estimator.model import Diagnostic
-
-        err = Diagnostic(result.error.message, result.error.location)
-        lines.append(f"warning: base ({ref_name(tree)}): {_under_project(err, project)}")
-    return lines
-
-
-def _under_project(diag: Diagnostic, project: str) -> str:
-    loc = diag.location
-    if loc is None or not project or project == "." or Path(loc.file).is_absolute() or Path(project).suffix == ".json":
-        return str(diag)
-    return str(replace(diag, location=replace(loc, file=(Path(project) / loc.file).as_posix())))
+    return [f"warning: base ({ref_name(tree)}): {line}" for line in diffing.error_texts(result)]
 
 
 # --- output ------------------------------------------------------------------------------------

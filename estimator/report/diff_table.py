@@ -21,7 +21,10 @@ def render_table(diff: CostDiff) -> str:
     for project in diff.projects:
         presence = {"added": " (only in head)", "removed": " (only in base)"}.get(project.presence, "")
         lines.append(f"Project: {project.path}{presence}")
-        if not project.resources:
+        for side, errors in project.errors.items():
+            lines.append(f"  {side} could not be read (cost unknown, left out of the totals and the budget):")
+            lines += [f"    {e}" for e in errors]
+        if project.comparable and not project.resources:
             lines.append("  no resource cost changed")
         for r in project.resources:
             lines.append(
@@ -40,19 +43,21 @@ def render_table(diff: CostDiff) -> str:
                 before = "-" if c.base is None else line_cost(c.base, c.base_cost)
                 after = "-" if c.head is None else line_cost(c.head, c.head_cost)
                 lines.append(f"      {name:<60} {before:>12} -> {after:>12}  {line_change(c):>12}")
-        lines.append(
-            f"  monthly: {usd(project.base_cost)} -> {usd(project.head_cost)} "
-            f"({signed_usd(project.delta)}, {pct(project.percent)})"
-        )
+        change = "unknown" if project.delta is None else f"{signed_usd(project.delta)}, {pct(project.percent)}"
+        lines.append(f"  monthly: {usd(project.base_cost)} -> {usd(project.head_cost)} ({change})")
         lines.append("")
     if diff.unpriced_changes:
         lines.append(
             f"Unpriced: {len(diff.unpriced_changes)} changed resource(s) miss a price on one side; "
             "what misses a price is not in the delta"
         )
+    readable = " (projects that could be read)" if diff.unreadable_projects else ""
     lines.append(
-        f"Total monthly cost: {usd(diff.base_cost)} -> {usd(diff.head_cost)} ({signed_usd(diff.delta)}, {pct(diff.percent)})"
+        f"Total monthly cost{readable}: {usd(diff.base_cost)} -> {usd(diff.head_cost)} "
+        f"({signed_usd(diff.delta)}, {pct(diff.percent)})"
     )
+    if diff.head_errors:
+        lines.append(f"Input errors in the head: {len(diff.head_errors)} (exit 2)")
     for title, items in (
         ("New findings", diff.new_findings),
         ("Findings already present", diff.existing_findings),

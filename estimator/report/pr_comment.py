@@ -147,6 +147,7 @@ def _render(
 ) -> str:
     out: list[str] = [MARKER, f"<!-- costrail:state delta={money(diff.delta)} changes={len(diff.resources)} -->"]
     out.append(_verdict(diff, title))
+    out += _unreadable_section(diff)
     out.append("")
     out += _projects_table(diff)
     out += _resources_section(diff, limits)
@@ -166,7 +167,12 @@ def _render(
 
 def _verdict(diff: CostDiff, title: str) -> str:
     failing = [f for f in diff.head_findings if _failing(f)]
-    if diff.delta > 0:
+    if diff.unreadable_projects:
+        change = "monthly cost of the projects that could be read"
+        change += (f" will increase by **{signed_usd(diff.delta)}** ({pct(diff.percent)})" if diff.delta > 0 else
+                   f" will decrease by **{usd(-diff.delta)}** ({pct(diff.percent)})" if diff.delta < 0 else
+                   " will not change")
+    elif diff.delta > 0:
         change = f"monthly cost will increase by **{signed_usd(diff.delta)}** ({pct(diff.percent)})"
     elif diff.delta < 0:
         change = f"monthly cost will decrease by **{usd(-diff.delta)}** ({pct(diff.percent)})"
@@ -174,6 +180,10 @@ def _verdict(diff: CostDiff, title: str) -> str:
         change = "monthly cost will not change"
     totals = f"{usd(diff.base_cost)} → {usd(diff.head_cost)}"
     problems = []
+    errors = diff.head_errors
+    if errors:
+        more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+        problems.append(f"input error `{_code(errors[0])}`{more}")
     if failing:
         problems.append(f"{len(failing)} mandatory finding{'s' if len(failing) != 1 else ''}")
     if diff.budget_exceeded:
@@ -182,16 +192,36 @@ def _verdict(diff: CostDiff, title: str) -> str:
     return f"### 💰 {title}: {change} — {totals} · {status}"
 
 
+def _code(text: str) -> str:
+    """TEXT inside a code span on one line (backticks would end it)."""
+    return _cell(text).replace("`", "'")
+
+
+def _unreadable_section(diff: CostDiff) -> list[str]:
+    """Each project side that could not be read, with its errors: its cost is unknown, so the
+    project is left out of the totals and the budget rather than shown as $0 or removed."""
+    out: list[str] = []
+    for project in diff.unreadable_projects:
+        for side, errors in project.errors.items():
+            if side == "head":
+                head = f"❌ **`{_code(project.path)}` could not be read** (input errors, exit 2)"
+            else:
+                head = f"⚠️ **The base of `{_code(project.path)}` could not be read**"
+            out += ["", f"> {head}: its cost is unknown, so the project is left out of the totals and the budget."]
+            out += [f"> - `{_code(e)}`" for e in errors[:10]]
+            if len(errors) > 10:
+                out.append(f"> - … {len(errors) - 10} more")
+    return out
+
+
 def _projects_table(diff: CostDiff) -> list[str]:
     out = ["| Project | Previous | New | Diff |", "|---|---:|---:|---:|"]
     for project in diff.projects:
-        out.append(
-            f"| {_cell(_project_label(project))} | {_prev(project)} | {_new(project)} | "
-            f"{signed_usd(project.delta)} ({pct(project.percent)}) |"
-        )
+        change = "unknown" if project.delta is None else f"{signed_usd(project.delta)} ({pct(project.percent)})"
+        out.append(f"| {_cell(_project_label(project))} | {_prev(project)} | {_new(project)} | {change} |")
     if len(diff.projects) > 1:
         out.append(
-            f"| **Total** | **{usd(diff.base_cost)}** | **{usd(diff.head_cost)}** | "
+            f"| **Total{' (projects read)' if diff.unreadable_projects else ''}** | **{usd(diff.base_cost)}** | **{usd(diff.head_cost)}** | "
             f"**{signed_usd(diff.delta)} ({pct(diff.percent)})** |"
         )
     return out
@@ -199,6 +229,8 @@ def _projects_table(diff: CostDiff) -> list[str]:
 
 def _project_label(project: ProjectDelta) -> str:
     suffix = {"added": " (new project)", "removed": " (removed project)"}.get(project.presence, "")
+    for side in project.unreadable:
+        suffix += f" ({side} could not be read)"
     return f"`{project.path}`{suffix}"
 
 
@@ -343,6 +375,8 @@ def _budget_section(diff: CostDiff) -> list[str]:
     if not diff.budget_findings:
         if limits:
             out += ["", f"✅ Within the monthly increase budget ({' or '.join(limits)} a month, CR-BUD-002)."]
+            if diff.unreadable_projects:
+                out[-1] += " Projects that could not be read are not judged."
         else:
             out += ["", "No monthly increase budget configured (`budgets.monthly_increase_usd` / `_percent`)."]
         return out

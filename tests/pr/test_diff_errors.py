@@ -1,0 +1,73 @@
+"""``diff --base-ref`` when a side cannot be read, or a project is missing (QA qa10 repros).
+
+A two-project repository (stacks/app, stacks/data, both the ``stack_base`` fixture) listed in
+its ``.costrail.yml``; each test breaks or changes one thing on a branch and diffs against main.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from estimator.cli import cli
+from tests.pr import gitrepo
+
+pytest.importorskip("estimator.loaders.terraform_hcl")
+pytest.importorskip("estimator.pricing.engine")
+pytest.importorskip("policies.engine")
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pr"
+CONFIG = "version: 1\nbudgets:\n  monthly_increase_usd: {budget}\nprojects:\n  - {{path: stacks/app}}\n  - {{path: stacks/data}}\n"
+UNCLOSED = 'resource "aws_instance" "x" {\n'
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    repo = gitrepo.init(tmp_path / "repo")
+    gitrepo.copy_tree(FIXTURES / "stack_base", repo / "stacks" / "app")
+    gitrepo.copy_tree(FIXTURES / "stack_base", repo / "stacks" / "data")
+    (repo / ".costrail.yml").write_text(CONFIG.format(budget=100000))
+    gitrepo.commit(repo, "base")
+    return repo
+
+
+def run(args: list[str], cwd: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str, str]:
+    monkeypatch.chdir(cwd)
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def break_app(repo: Path) -> None:
+    main = repo / "stacks" / "app" / "main.tf"
+    main.write_text(main.read_text() + UNCLOSED)
+
+
+def test_a_head_that_cannot_be_read_is_an_input_error_in_the_comment_not_a_saving(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    break_app(repo)
+    gitrepo.commit(repo, "broken")
+    code, comment, _ = run(["diff", "--base-ref", "HEAD~1", "--format", "markdown"], repo, monkeypatch)
+    assert code == 2
+    verdict = comment.splitlines()[2]
+    assert "✅ passes" not in verdict and "decrease" not in verdict
+    assert "❌" in verdict and "input error" in verdict and "stacks/app/main.tf:" in verdict
+    assert "`stacks/app` could not be read" in comment
+    assert "| − |" not in comment  # nothing of stacks/app is "removed"
+    assert "| `stacks/app` (head could not be read) |" in comment
+
+    out = tmp_path / "diff.json"
+    code, _, _ = run(["diff", "--base-ref", "HEAD~1", "--format", "json", "--out-file", str(out)], repo, monkeypatch)
+    diff = json.loads(out.read_text())["diff"]
+    app = next(p for p in diff["projects"] if p["path"] == "stacks/app")
+    assert (app["head_monthly_cost"], app["delta_monthly_cost"], app["resources"]) == (None, None, [])
+    assert app["unreadable"] == ["head"] and app["errors"]["head"][0].startswith("stacks/app/main.tf:")
+    assert diff["delta_monthly_cost"] == "0.00" and diff["resources"] == []
+    assert diff["base_monthly_cost"] == diff["head_monthly_cost"]  # stacks/data only
+
+    code, table, _ = run(["diff", "--base-ref", "HEAD~1"], repo, monkeypatch)
+    assert code == 2
+    assert "head could not be read" in table and "Input errors in the head: 1" in table
