@@ -130,6 +130,7 @@ def _against_ref(
         if not any(r.failed for r in head_results):
             return head_results, [diffing.project_from_result(r) for r in head_results]
     with worktree.checkout(top, commit) as tree:
+        _check_missing([s for s in specs if s not in present], tree, ref)
         tree.share_ignored_inputs([s.path for s in present])
         base = _Base(_base_specs(paths, specs, config, tree, kwargs), present, changed, options, config, tree)
         done: dict[int, tuple[diffing.ProjectCost, list[str]]] = {}
@@ -148,6 +149,18 @@ def _against_ref(
                 ok, value = future.result()
                 done = value if ok else {}
         return head_results, base.projects(head_results, done)
+
+
+def _check_missing(missing: list[ProjectSpec], tree: Worktree, ref: str) -> None:
+    """A project in neither the head nor the base is a typo (a PATH, or a ``projects:`` entry),
+    an error as in ``breakdown``, never a silent $0; one only in the base is reported as removed,
+    which a typo would fake too, so it is warned about."""
+    for spec in missing:
+        name = spec.name or spec.path
+        if not tree.map(spec.path).exists():
+            raise UsageError(f"{name}: no such file or directory (neither in the working tree nor in {ref})")
+        print(f"warning: {name}: no such file or directory in the working tree; it is in {ref}, so it is "
+              "reported as a removed project (check the path if it should still exist)", file=sys.stderr)
 
 
 def _warm_parse_cache(specs: list[ProjectSpec], options: LoadOptions) -> None:

@@ -71,3 +71,26 @@ def test_a_head_that_cannot_be_read_is_an_input_error_in_the_comment_not_a_savin
     code, table, _ = run(["diff", "--base-ref", "HEAD~1"], repo, monkeypatch)
     assert code == 2
     assert "head could not be read" in table and "Input errors in the head: 1" in table
+
+
+def test_a_project_in_neither_head_nor_base_is_an_error(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = repo / ".costrail.yml"
+    config.write_text(config.read_text().replace("{path: stacks/data}", "{path: stacks/dta}"))  # a typo
+    gitrepo.commit(repo, "typo")
+    code, comment, err = run(["diff", "--base-ref", "HEAD~1", "--format", "markdown"], repo, monkeypatch)
+    assert code == 2 and "stacks/dta: no such file or directory" in err
+    assert "removed project" not in comment
+
+    code, _, err = run(["diff", "stacks/nope", "--base-ref", "HEAD~1"], repo, monkeypatch)
+    assert code == 2 and "stacks/nope: no such file or directory" in err
+
+
+def test_a_configured_project_only_in_the_base_is_removed_with_a_warning(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gitrepo.git(repo, "rm", "-rq", "stacks/data")
+    gitrepo.commit(repo, "data gone, still configured")
+    code, table, err = run(["diff", "--base-ref", "HEAD~1"], repo, monkeypatch)
+    assert code == 0, err
+    assert "Project: stacks/data (only in base)" in table
+    assert "warning: stacks/data: no such file or directory in the working tree" in err
