@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 VENV_BIN = Path(__file__).resolve().parents[2] / ".venv" / "bin"
 EXPR = re.compile(r"\$\{\{(.*?)\}\}")
 NAME = re.compile(r"[A-Za-z_][\w-]*(?:\.[\w-]+)+")
@@ -74,16 +76,22 @@ def condition(expr: str, context: dict[str, str], job_failed: bool) -> bool:
     return bool(eval(py, {"__builtins__": {}}))  # noqa: S307 - our own files' expressions
 
 
-def run_steps(steps: list[dict[str, Any]], context: dict[str, str], workdir: Path, env: dict[str, str]) -> JobRun:
+def run_steps(steps: list[dict[str, Any]], context: dict[str, str], workdir: Path, env: dict[str, str],
+              local_actions: dict[str, Path] | None = None) -> JobRun:
+    """``local_actions`` maps a ``uses: ./DIR`` to the directory whose action.yml it runs."""
     job = JobRun(context=context)
     runner_temp = Path(env["RUNNER_TEMP"])
     for step in steps:
         name = step.get("name") or step.get("uses") or "step"
-        if "run" not in step or name == "Install costrail":
+        local = (local_actions or {}).get(str(step.get("uses", "")))
+        if ("run" not in step and local is None) or name == "Install costrail":
             job.skipped.append(name)
             continue
         if not condition(str(step.get("if", "success()")), context, job.failed):
             job.skipped.append(name)
+            continue
+        if local is not None:
+            _run_local_action(step, local, job, workdir, env)
             continue
         step_env = {**os.environ, **env, "PATH": f"{VENV_BIN}:{os.environ.get('PATH', '/usr/bin:/bin')}"}
         step_env.update({k: substitute(v, context) for k, v in (step.get("env") or {}).items()})
@@ -111,3 +119,19 @@ def run_action(action: dict[str, Any], context: dict[str, str], workdir: Path, e
     for key, spec in action["inputs"].items():
         context.setdefault(f"inputs.{key}", substitute(str(spec.get("default", "")), context))
     return run_steps(action["runs"]["steps"], context, workdir, env)
+
+
+def _run_local_action(step: dict[str, Any], directory: Path, job: JobRun, workdir: Path, env: dict[str, str]) -> None:
+    """A ``uses: ./DIR`` step: the composite action runs with its own inputs and step outputs;
+    its ``outputs:`` become the step's outputs, as on the runner."""
+    action = yaml.safe_load((directory / "action.yml").read_text())
+    inner = {k: v for k, v in job.context.items() if k.startswith("github.")}
+    inner["github.action_path"] = str(directory)
+    for key, value in (step.get("with") or {}).items():
+        inner[f"inputs.{key}"] = substitute(str(value), job.context)
+    inner_job = run_action(action, inner, workdir, env)
+    job.steps += inner_job.steps
+    job.skipped += inner_job.skipped
+    if step.get("id"):
+        for key, spec in (action.get("outputs") or {}).items():
+            job.context[f"steps.{step['id']}.outputs.{key}"] = substitute(str(spec["value"]), inner_job.context)

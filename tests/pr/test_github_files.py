@@ -84,8 +84,8 @@ def test_reusable_workflow_takes_a_shared_config() -> None:
     steps = workflow["jobs"]["costrail"]["steps"]
     config_checkout = next(s for s in steps if s.get("with", {}).get("path") == ".costrail-org")
     assert config_checkout["with"]["repository"] == "${{ inputs.config-repository }}"
-    diff = next(s for s in steps if s.get("id") == "diff")
-    assert '--config "$CONFIG_PATH"' in diff["run"]
+    action = next(s for s in steps if s.get("uses") == "./.costrail-tool")
+    assert action["with"]["config"] == ".costrail-org/${{ inputs.config-path }}"
 
 
 def test_pre_commit_hook_runs_costrail_check() -> None:
