@@ -392,9 +392,10 @@ class ProjectDelta:
 
     @property
     def unreadable(self) -> list[str]:
-        """The sides (``head``) that had input errors: what was read of them is not the project,
-        so their cost is unknown, never $0 and never a removal of what could not be read."""
-        return [name for name, side in (("head", self.head),) if side is not None and side.failed]
+        """The sides (``base``, ``head``) that had input errors: what was read of them is not the
+        project, so their cost is unknown, never $0, never a removal (head) or an addition (base)
+        of what could not be read, and the budget does not judge the project."""
+        return [name for name, side in (("base", self.base), ("head", self.head)) if side is not None and side.failed]
 
     @property
     def comparable(self) -> bool:

@@ -94,3 +94,27 @@ def test_a_configured_project_only_in_the_base_is_removed_with_a_warning(
     assert code == 0, err
     assert "Project: stacks/data (only in base)" in table
     assert "warning: stacks/data: no such file or directory in the working tree" in err
+
+
+def test_a_base_that_cannot_be_read_has_no_cost_and_is_not_judged_by_the_budget(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (repo / ".costrail.yml").write_text(CONFIG.format(budget=20))
+    break_app(repo)
+    gitrepo.commit(repo, "broken base, budget 20")
+    gitrepo.copy_tree(FIXTURES / "stack_base", repo / "stacks" / "app")
+    gitrepo.commit(repo, "the fix")
+    out = tmp_path / "diff.json"
+    code, _, err = run(["diff", "--base-ref", "HEAD~1", "--format", "json", "--out-file", str(out)], repo, monkeypatch)
+    assert code == 0, err  # a PR that fixes a broken base passes
+    assert "warning: base (" in err and "stacks/app/main.tf:" in err
+    diff = json.loads(out.read_text())["diff"]
+    app = next(p for p in diff["projects"] if p["path"] == "stacks/app")
+    assert (app["base_monthly_cost"], app["delta_monthly_cost"], app["unreadable"]) == (None, None, ["base"])
+    assert app["resources"] == []  # nothing "added" from the base that could not be read
+    assert diff["budget"]["findings"] == [] and diff["delta_monthly_cost"] == "0.00"
+
+    code, comment, _ = run(["diff", "--base-ref", "HEAD~1", "--format", "markdown"], repo, monkeypatch)
+    assert code == 0
+    assert "The base of `stacks/app` could not be read" in comment
+    assert "| `stacks/app` (base could not be read) | unknown |" in comment
