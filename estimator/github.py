@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 
 from estimator.errors import CostrailError
+from estimator.report.pr_comment import state_line
 
 DEFAULT_API = "https://api.github.com"
 API_VERSION = "2022-11-28"
@@ -310,24 +311,26 @@ class GitHubClient:
     def post_comment(
         self, repo: str, pull: int, body: str, *, behavior: str = "update", marker: str, skip: bool = False
     ) -> PostResult:
-        """Post BODY per BEHAVIOR; ``skip`` (no cost change) posts nothing new but refreshes ours if it exists."""
+        """Post BODY per BEHAVIOR.
+
+        ``skip`` (BODY shows nothing new: no cost change, no new finding, passing) posts nothing
+        when there is no comment of ours, or when our latest one says the same (same state line);
+        otherwise BODY goes out as usual, so an earlier, different verdict never stays the
+        visible one. ``update`` always refreshes an existing comment.
+        """
         if behavior not in BEHAVIORS:
             raise GitHubError(f"unknown behavior {behavior!r} (one of {', '.join(BEHAVIORS)})")
-        if marker not in body:
+        if not body.lstrip().startswith(marker):
             body = f"{marker}\n{body}"
-        if behavior == "new":
-            if skip:
-                return PostResult("skipped")
+        if behavior == "new" and not skip:
             return PostResult("created", self.create_comment(repo, pull, body))
         ours = self.find_comments(repo, pull, marker)
-        if behavior == "update":
-            if ours:
-                return PostResult("updated", self.update_comment(repo, ours[-1].id, body))
-            if skip:
-                return PostResult("skipped")
-            return PostResult("created", self.create_comment(repo, pull, body))
-        if skip:
+        if behavior == "update" and ours:
+            return PostResult("updated", self.update_comment(repo, ours[-1].id, body))
+        if skip and (not ours or _same_state(ours[-1].body, body)):
             return PostResult("skipped")
+        if behavior in ("update", "new"):
+            return PostResult("created", self.create_comment(repo, pull, body))
         result = PostResult("created")
         for comment in ours:
             if behavior == "delete-and-new":
@@ -338,6 +341,12 @@ class GitHubClient:
                 result.hidden += 1
         result.comment = self.create_comment(repo, pull, body)
         return result
+
+
+def _same_state(old: str, new: str) -> bool:
+    """Both bodies carry the same hidden state line (so showing NEW again would change nothing)."""
+    line = state_line(new)
+    return line is not None and state_line(old) == line
 
 
 _TOKEN_CHARS = re.compile(r"[\x21-\x7e]+")  # printable ASCII, no space: what a header value can carry

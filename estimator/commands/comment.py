@@ -13,7 +13,7 @@ from pathlib import Path
 
 from estimator.errors import InputError, UsageError
 from estimator.github import DEFAULT_API, GitHubClient
-from estimator.report.pr_comment import GITHUB_LIMIT, MARKER, parse_state
+from estimator.report.pr_comment import GITHUB_LIMIT, MARKER, parse_full_state
 
 _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 TRUNCATED_NOTE = (
@@ -46,8 +46,10 @@ def run(
         print(f"warning: {body_file}: longer than GitHub's comment limit; truncated", file=sys.stderr)
     skip = False
     if skip_no_diff:
-        state = parse_state(body)
-        skip = state is not None and state == (0, 0)
+        # Only when nothing a reviewer must see changed: no cost delta, no changed resource, no
+        # new finding, and a passing verdict (a state line without them cannot tell: post).
+        state = parse_full_state(body)
+        skip = state is not None and state.nothing_to_show
     own_client = client is None
     if client is None:
         client = GitHubClient(os.environ.get("GITHUB_TOKEN", ""), os.environ.get("GITHUB_API_URL") or DEFAULT_API)
@@ -57,7 +59,10 @@ def run(
         if own_client:
             client.close()
     if result.action == "skipped":
-        print("costrail: no cost change; comment not posted (--skip-no-diff)", file=sys.stderr)
+        print(
+            "costrail: no cost change, no new finding, check passes; comment not posted (--skip-no-diff)",
+            file=sys.stderr,
+        )
         return 0
     extra = ""
     if result.deleted:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -24,7 +25,10 @@ DEFAULT_MAX_CHARS = GITHUB_LIMIT - 536  # headroom for what a caller might appen
 PIE_TAGS = ("cost-center", "team", "model")
 _SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 _CHANGE_SIGN = {"added": "+", "removed": "−", "changed": "~"}
-_STATE_RE = re.compile(r"<!-- costrail:state delta=(?P<delta>-?[0-9.]+) changes=(?P<changes>[0-9]+) -->")
+_STATE_RE = re.compile(
+    r"<!-- costrail:state delta=(?P<delta>-?[0-9.]+) changes=(?P<changes>[0-9]+)"
+    r"(?: new=(?P<new>[0-9]+))?(?: verdict=(?P<verdict>pass|fail))? -->"
+)
 
 FileUrl = Callable[[str, Location], "str | None"]
 
@@ -82,10 +86,46 @@ def renamed(before: str, after: str, arrow: str = "→") -> str:
 
 def parse_state(body: str) -> tuple[Decimal, int] | None:
     """(delta, number of changed resources) from a body we rendered; None if not ours."""
+    state = parse_full_state(body)
+    return None if state is None else (state.delta, state.changes)
+
+
+@dataclass(frozen=True)
+class State:
+    """The hidden state line: what ``--skip-no-diff`` needs to know that nothing worth showing changed.
+
+    ``new_findings`` and ``verdict`` are None in a line written before they existed.
+    """
+
+    delta: Decimal
+    changes: int
+    new_findings: int | None
+    verdict: str | None  # "pass" or "fail", as the verdict line says
+
+    @property
+    def nothing_to_show(self) -> bool:
+        """No cost change, no changed resource, no new finding, and the gate passes."""
+        return self.delta == 0 and self.changes == 0 and self.new_findings == 0 and self.verdict == "pass"
+
+
+def parse_full_state(body: str) -> State | None:
     match = _STATE_RE.search(body)
     if not match:
         return None
-    return Decimal(match["delta"]), int(match["changes"])
+    new = match["new"]
+    return State(Decimal(match["delta"]), int(match["changes"]), None if new is None else int(new), match["verdict"])
+
+
+def state_line(body: str) -> str | None:
+    """The state line of BODY as written, to tell whether two comments say the same."""
+    match = _STATE_RE.search(body)
+    return match[0] if match else None
+
+
+def _state(diff: CostDiff, verdict: str) -> str:
+    new = sum(1 for f in diff.new_findings if not f.suppressed)
+    passes = "fail" if "❌" in verdict else "pass"
+    return f"<!-- costrail:state delta={money(diff.delta)} changes={len(diff.resources)} new={new} verdict={passes} -->"
 
 
 def _failing(finding: Finding) -> bool:
@@ -145,8 +185,9 @@ def _row_count(diff: CostDiff) -> int:
 def _render(
     diff: CostDiff, catalog: dict[str, str] | None, file_url: FileUrl | None, limits: _Limits, title: str
 ) -> str:
-    out: list[str] = [MARKER, f"<!-- costrail:state delta={money(diff.delta)} changes={len(diff.resources)} -->"]
-    out.append(_verdict(diff, title))
+    verdict = _verdict(diff, title)
+    out: list[str] = [MARKER, _state(diff, verdict)]
+    out.append(verdict)
     out += _unreadable_section(diff)
     out.append("")
     out += _projects_table(diff)
