@@ -58,6 +58,10 @@ def run(
         raise UsageError("diff needs exactly one of --base-ref REF or --compare-to BASE.json")
     options = load_options(kwargs)
     config = _load_config(paths, kwargs.get("config_path"))
+    from policies.suppress import expired_suppressions
+
+    for warning in expired_suppressions(config):  # as `check` does: diff is what CI runs
+        print(f"warning: {warning}", file=sys.stderr)
     specs = project_specs(paths, kwargs, config)
 
     if compare_to:

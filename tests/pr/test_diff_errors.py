@@ -118,3 +118,15 @@ def test_a_base_that_cannot_be_read_has_no_cost_and_is_not_judged_by_the_budget(
     assert code == 0
     assert "The base of `stacks/app` could not be read" in comment
     assert "| `stacks/app` (base could not be read) | unknown |" in comment
+
+
+def test_diff_warns_about_an_expired_suppression_as_check_does(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = repo / ".costrail.yml"
+    config.write_text(config.read_text() + "suppressions:\n"
+                      "  - {rule: CR-TAG-001, address: aws_instance.web, reason: legacy, expires: 2026-01-01}\n")
+    gitrepo.commit(repo, "suppression")
+    _, _, check_err = run(["check"], repo, monkeypatch)
+    _, _, diff_err = run(["diff", "--base-ref", "HEAD~1"], repo, monkeypatch)
+    expected = [line for line in check_err.splitlines() if "expired on 2026-01-01" in line]
+    assert expected and expected[0].startswith("warning: ") and ".costrail.yml:" in expected[0]
+    assert [line for line in diff_err.splitlines() if "expired on 2026-01-01" in line] == expected
