@@ -140,11 +140,14 @@ class GitHubClient:
         json: Any = None,
         params: dict[str, Any] | None = None,
         before_retry: Callable[[], Any] | None = None,
+        gone_on_retry: bool = False,
     ) -> Any:
         """One call with bounded retries on 5xx, network errors and secondary rate limits.
 
         ``before_retry`` runs before each retry; a non-None answer ends the call with it (a
         create that failed with a 502 may have been applied: look before posting twice).
+        ``gone_on_retry``: a 404 on a retry is the answer (a DELETE whose first attempt went
+        through before the error: deleting is idempotent).
         """
         if not url.startswith("http"):
             url = self.api_url + url
@@ -166,6 +169,8 @@ class GitHubClient:
                 last = f"network error: {self.redact(str(err)) or type(err).__name__}"
                 wait = self._backoff(attempt)
             else:
+                if gone_on_retry and attempt > 1 and response.status_code == 404:
+                    return response
                 wait = self._retry_wait(response, attempt)
                 if wait is None:
                     self._raise_for(response, method, url)
@@ -269,7 +274,7 @@ class GitHubClient:
         return Comment.from_json(response.json())
 
     def delete_comment(self, repo: str, comment_id: int) -> None:
-        self.request("DELETE", f"/repos/{repo}/issues/comments/{comment_id}")
+        self.request("DELETE", f"/repos/{repo}/issues/comments/{comment_id}", gone_on_retry=True)
 
     def minimize_comment(self, node_id: str) -> None:
         query = (

@@ -143,6 +143,8 @@ class FakeGitHub:
                         fake.failures.remove(failure)
                         if failure.applied and method == "POST" and payload and "body" in payload:
                             fake.add_own_comment(payload["body"])
+                        if failure.applied and method == "DELETE" and (one := ONE_RE.search(path)):
+                            fake.comments[:] = [c for c in fake.comments if c["id"] != int(one.group(2))]
                         self._send(failure.status, failure.body, failure.headers)
                         return
                 graphql_path = fake.prefix.replace("/v3", "") + "/graphql" if fake.prefix else "/graphql"

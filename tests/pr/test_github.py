@@ -373,3 +373,20 @@ def test_command_cuts_a_long_table_at_a_row_boundary_and_closes_details(
     assert all(line.endswith("|") for line in lines if line.startswith("|"))  # no row cut in half
     note = next(i for i, line in enumerate(lines) if "truncated" in line)
     assert note > lines.index("</details>") and lines[note - 1] == ""  # visible, outside the table
+
+
+def test_retried_delete_that_finds_the_comment_gone_is_success(github: FakeGitHub) -> None:
+    """A proxy's 502 after the DELETE went through: the retry's 404 means deleted, then the new one is posted."""
+    github.add_own_comment(f"{MARKER}\nv1")
+    github.fail_next("DELETE", r"/issues/comments/", 502, applied=True, message="Bad gateway")
+    sleeps: list[float] = []
+    with client_for(github, sleeps) as client:
+        result = client.post_comment("o/r", 1, f"{MARKER}\nv2", behavior="delete-and-new", marker=MARKER)
+    assert (result.action, result.deleted) == ("created", 1)
+    assert [c["body"] for c in github.comments] == [f"{MARKER}\nv2"]
+    assert [m for m, _ in github.requests].count("DELETE") == 2 and sleeps == [1.0]
+
+
+def test_first_delete_404_is_still_an_error(github: FakeGitHub) -> None:
+    with client_for(github) as client, pytest.raises(GitHubError, match="404"):
+        client.delete_comment("o/r", 999999)
