@@ -120,13 +120,18 @@ def comment() -> None:
     show_default=True,
 )
 @click.option("--skip-no-diff", is_flag=True, help="Do not post when the cost did not change.")
-def comment_github(repo: str, pull: int, body_file: str, behavior: str, skip_no_diff: bool) -> None:
+@click.option(
+    "--tag",
+    default=None,
+    help="Keep a separate comment per NAME (e.g. one per project in a matrix job); default: one comment per PR.",
+)
+def comment_github(repo: str, pull: int, body_file: str, behavior: str, skip_no_diff: bool, tag: str | None) -> None:
     """Post or update the costrail comment on a GitHub pull request."""
     from estimator.commands import run_comment_github
 
     try:
         code = run_comment_github(
-            repo=repo, pull=pull, body_file=body_file, behavior=behavior, skip_no_diff=skip_no_diff
+            repo=repo, pull=pull, body_file=body_file, behavior=behavior, skip_no_diff=skip_no_diff, tag=tag
         )
     except CostrailError as err:
         _fail(err)

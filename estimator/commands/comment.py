@@ -16,6 +16,7 @@ from estimator.github import DEFAULT_API, GitHubClient
 from estimator.report.pr_comment import GITHUB_LIMIT, MARKER, parse_full_state
 
 _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+_TAG = re.compile(r"[A-Za-z0-9_./-]{1,100}")
 TRUNCATED_NOTE = (
     "> **Note:** this comment was truncated to fit GitHub's 65,536-character comment limit; "
     "run `costrail diff --format json` for the full report."
@@ -29,18 +30,19 @@ def run(
     body_file: str,
     behavior: str = "update",
     skip_no_diff: bool = False,
+    tag: str | None = None,
     client: GitHubClient | None = None,
 ) -> int:
     if not _REPO.match(repo):
         raise UsageError(f"--repo {repo!r}: expected OWNER/NAME")
     if pull <= 0:
         raise UsageError(f"--pull {pull}: expected a pull request number")
+    marker = marker_for(tag)
     try:
         body = Path(body_file).read_text(encoding="utf-8")
     except OSError as err:
         raise InputError(f"{body_file}: cannot read: {err.strerror}") from err
-    if not body.lstrip().startswith(MARKER):
-        body = f"{MARKER}\n{body}"
+    body = with_marker(body, marker)
     body, cut = fit_to_limit(body)
     if cut:
         print(f"warning: {body_file}: longer than GitHub's comment limit; truncated", file=sys.stderr)
@@ -54,7 +56,7 @@ def run(
     if client is None:
         client = GitHubClient(os.environ.get("GITHUB_TOKEN", ""), os.environ.get("GITHUB_API_URL") or DEFAULT_API)
     try:
-        result = client.post_comment(repo, pull, body, behavior=behavior, marker=MARKER, skip=skip)
+        result = client.post_comment(repo, pull, body, behavior=behavior, marker=marker, skip=skip)
     finally:
         if own_client:
             client.close()
@@ -72,6 +74,26 @@ def run(
     url = result.comment.html_url if result.comment else ""
     print(f"costrail: comment {result.action}{extra} {url}".rstrip(), file=sys.stderr)
     return 0
+
+
+def marker_for(tag: str | None) -> str:
+    """The hidden marker: ``<!-- costrail-comment -->``, or ``<!-- costrail-comment:TAG -->`` so that
+    several runs on one PR (a matrix job per project) each keep their own comment."""
+    if tag is None:
+        return MARKER
+    if not _TAG.fullmatch(tag):
+        raise UsageError(f"--tag {tag!r}: expected 1-100 letters, digits or . _ / - (no spaces)")
+    return f"<!-- costrail-comment:{tag} -->"
+
+
+def with_marker(body: str, marker: str) -> str:
+    """BODY starting with MARKER: the default marker ``diff`` rendered is replaced by a tagged one."""
+    stripped = body.lstrip()
+    if stripped.startswith(marker):
+        return body
+    if marker != MARKER and stripped.startswith(MARKER):
+        return marker + stripped[len(MARKER) :]
+    return f"{marker}\n{body}"
 
 
 def fit_to_limit(body: str, limit: int = GITHUB_LIMIT) -> tuple[str, bool]:

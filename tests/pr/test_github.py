@@ -390,3 +390,39 @@ def test_retried_delete_that_finds_the_comment_gone_is_success(github: FakeGitHu
 def test_first_delete_404_is_still_an_error(github: FakeGitHub) -> None:
     with client_for(github) as client, pytest.raises(GitHubError, match="404"):
         client.delete_comment("o/r", 999999)
+
+
+# --- --tag -------------------------------------------------------------------------------------
+
+
+def run_cli(github: FakeGitHub, body: Path, *args: str) -> object:
+    return CliRunner().invoke(
+        cli,
+        ["comment", "github", "--repo", "o/r", "--pull", "1", "--body-file", str(body), *args],
+        env={"GITHUB_TOKEN": TOKEN, "GITHUB_API_URL": github.url},
+    )
+
+
+def test_tag_keeps_one_comment_per_run_identity(github: FakeGitHub, tmp_path: Path) -> None:
+    app, data = tmp_path / "app.md", tmp_path / "data.md"
+    app.write_text(f"{MARKER}\nstacks/app: +$1\n")
+    data.write_text(f"{MARKER}\nstacks/data: +$2\n")
+    for body, tag in ((app, "stacks/app"), (data, "stacks/data"), (app, "stacks/app")):
+        result = run_cli(github, body, "--tag", tag)
+        assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert [c["body"] for c in github.comments] == [
+        "<!-- costrail-comment:stacks/app -->\nstacks/app: +$1\n",
+        "<!-- costrail-comment:stacks/data -->\nstacks/data: +$2\n",
+    ]
+    # Without --tag the default marker is unchanged and does not take over a tagged comment.
+    assert run_cli(github, data).exit_code == 0  # type: ignore[attr-defined]
+    assert len(github.comments) == 3 and github.comments[2]["body"] == data.read_text()
+
+
+@pytest.mark.parametrize("tag", ["a -->", "", "x y", "é"])
+def test_bad_tag_is_a_usage_error(github: FakeGitHub, tmp_path: Path, tag: str) -> None:
+    body = tmp_path / "b.md"
+    body.write_text("x\n")
+    result = run_cli(github, body, "--tag", tag)
+    assert result.exit_code == 2 and "--tag" in result.output  # type: ignore[attr-defined]
+    assert github.requests == []
