@@ -310,6 +310,27 @@ class GitHubClient:
             return comment.author == viewer
         return comment.author_type == "Bot"
 
+    def minimized(self, comments: list[Comment]) -> set[str]:
+        """Node ids of COMMENTS already minimized (GraphQL ``isMinimized``; REST does not say).
+
+        When GitHub cannot answer, none is taken as minimized: hiding one again is harmless.
+        """
+        query = "query($ids: [ID!]!) { nodes(ids: $ids) { ... on IssueComment { id isMinimized } } }"
+        ids = [c.node_id for c in comments if c.node_id]
+        done: set[str] = set()
+        for start in range(0, len(ids), 100):  # GraphQL nodes() takes at most 100 ids
+            try:
+                response = self.request(
+                    "POST",
+                    graphql_url(self.api_url),
+                    json={"query": query, "variables": {"ids": ids[start : start + 100]}},
+                )
+                nodes = (response.json().get("data") or {}).get("nodes") or []
+            except (GitHubError, ValueError, AttributeError):
+                continue
+            done |= {n["id"] for n in nodes if isinstance(n, dict) and n.get("isMinimized") and n.get("id")}
+        return done
+
     def find_comments(self, repo: str, pull: int, marker: str) -> list[Comment]:
         return [c for c in self.list_comments(repo, pull) if self.is_ours(c, marker)]
 
@@ -337,6 +358,9 @@ class GitHubClient:
         if behavior in ("update", "new"):
             return PostResult("created", self.create_comment(repo, pull, body))
         result = PostResult("created")
+        if behavior == "hide-and-new":
+            hidden = self.minimized(ours)
+            ours = [c for c in ours if c.node_id not in hidden]
         for comment in ours:
             if behavior == "delete-and-new":
                 self.delete_comment(repo, comment.id)

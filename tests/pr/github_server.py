@@ -149,6 +149,16 @@ class FakeGitHub:
                         return
                 graphql_path = fake.prefix.replace("/v3", "") + "/graphql" if fake.prefix else "/graphql"
                 if method == "POST" and path == graphql_path:
+                    if (
+                        "nodes(ids:" in payload["query"]
+                    ):  # { nodes(ids: $ids) { ... on IssueComment { id isMinimized } } }
+                        by_node = {c["node_id"]: c for c in fake.comments}
+                        nodes = [
+                            {"id": n, "isMinimized": n in fake.minimized} if n in by_node else None
+                            for n in payload["variables"]["ids"]
+                        ]
+                        self._send(200, {"data": {"nodes": nodes}})
+                        return
                     node_id = payload["variables"]["id"]
                     if "minimizeComment" not in payload["query"]:
                         self._send(200, {"errors": [{"message": "unknown query"}]})

@@ -426,3 +426,24 @@ def test_bad_tag_is_a_usage_error(github: FakeGitHub, tmp_path: Path, tag: str) 
     result = run_cli(github, body, "--tag", tag)
     assert result.exit_code == 2 and "--tag" in result.output  # type: ignore[attr-defined]
     assert github.requests == []
+
+
+def test_hide_and_new_hides_only_comments_not_yet_minimized(github: FakeGitHub) -> None:
+    counts = []
+    with client_for(github) as client:
+        for i in range(4):
+            result = client.post_comment("o/r", 1, f"{MARKER}\nrun {i}", behavior="hide-and-new", marker=MARKER)
+            counts.append(result.hidden)
+    assert counts == [0, 1, 1, 1]
+    minimized = [c["node_id"] for c in github.comments[:3]]
+    assert github.minimized == minimized  # each old comment hidden exactly once
+
+
+def test_hide_and_new_hides_all_when_minimized_state_cannot_be_read(github: FakeGitHub) -> None:
+    """If GitHub does not answer the isMinimized query, hiding again is harmless: hide them all."""
+    old = github.add_own_comment(f"{MARKER}\nold")
+    github.fail_next("POST", r"/graphql$", 502)
+    github.fail_next("POST", r"/graphql$", 502)
+    with client_for(github, max_attempts=2) as client:
+        result = client.post_comment("o/r", 1, f"{MARKER}\nnew", behavior="hide-and-new", marker=MARKER)
+    assert result.hidden == 1 and github.minimized == [old["node_id"]]
