@@ -1,20 +1,26 @@
 """``costrail usage init PATH``: write a commented ``costrail-usage.yml`` for the resources found.
 
 Each priced resource with usage keys gets its address and its keys commented out with their
-meaning and default, so uncommenting a line is all a user does. An existing file is never
-overwritten (pass ``--out-file`` elsewhere, or ``-`` for stdout).
+meaning and default, so uncommenting a line is all a user does. Only keys the catalog can price
+for that resource are offered: each key is tried on the resource (``_priceable_keys``), and a key
+that prices nothing there (no price in its region) or turns a priced line into an unknown one
+(reserved instances: no RI prices) is named in a ``##`` note instead, which stays a comment when
+the ``# `` of every line is removed. An existing file is never overwritten (pass ``--out-file``
+elsewhere, or ``-`` for stdout).
 """
 
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from estimator import pipeline
 from estimator.commands.common import load_options, report_diagnostics
 from estimator.errors import UsageError
-from estimator.model import Project
+from estimator.model import Project, Resource
 
 
 def template(projects: list[Project]) -> str:
@@ -23,26 +29,107 @@ def template(projects: list[Project]) -> str:
     lines = ["# costrail usage file: monthly quantities for usage-priced resources.",
              "# Uncomment and set the values; `[*]` in an address matches every index.",
              "version: 0.1", "resource_usage:"]
-    by_type: dict[str, list[str]] = {}
+    by_type: dict[str, set[str]] = {}
     for project in projects:
-        for res in project.resources:
-            spec = REGISTRY.get(res.type)
-            if res.mode != "managed" or spec is None or not spec.usage_keys:
-                continue
-            by_type.setdefault(res.type, []).append(res.address)
+        for res, keys in _priceable_keys(project):
+            spec = REGISTRY[res.type]
+            offered = [k for k in spec.usage_keys if k.name in keys]
+            left_out = [k.name for k in spec.usage_keys if k.name not in keys]
+            by_type.setdefault(res.type, set()).update(keys)
             key = res.address if res.address.replace(".", "").replace("_", "").replace("-", "").isalnum() else (
                 "'" + res.address.replace("'", "''") + "'")
             lines.append(f"  {key}:")
-            lines += _keys(spec.usage_keys, "    # ")
+            lines += _keys(offered, "    # ")
+            if left_out:
+                lines.append(f"    ## not priced here (no price in the catalog for them): {', '.join(left_out)}")
     lines.append("resource_type_default_usage:")
     for rtype in sorted(by_type):
+        offered = [k for k in REGISTRY[rtype].usage_keys if k.name in by_type[rtype]]
+        if not offered:
+            continue
         lines.append(f"  # {rtype}:")
-        lines += _keys(REGISTRY[rtype].usage_keys, "  #   ")
+        lines += _keys(offered, "  #   ")
     lines += ["llm_usage:  # API token spend, priced from Bedrock on-demand token prices",
               "  # - {model: anthropic.claude-3-5-haiku-20241022-v1:0, monthly_input_tokens: 2000000000, "
-              "monthly_output_tokens: 400000000}",
-              "  []"]
+              "monthly_output_tokens: 400000000}"]
     return "\n".join(lines) + "\n"
+
+
+@dataclass
+class _ProbeContext:
+    """The one address a probe gives usage to, and that usage (every other resource has none)."""
+
+    address: str = ""
+    usage: dict[str, Any] = field(default_factory=dict)
+
+
+def _priceable_keys(project: Project) -> list[tuple[Resource, set[str]]]:
+    """Each managed resource with usage keys, and the keys the catalog prices on it.
+
+    A key is dropped when setting it alone adds an unpriced line (reserved instances), or when
+    setting it (with every other kept key set) changes no priced line (no price in the region).
+    A resource that cannot be priced at all takes the keys kept on its type's other resources.
+    """
+    from estimator.pricing.engine import price_resource
+    from estimator.resources.aws import REGISTRY
+    from estimator.resources.aws._base import PriceContext
+
+    probe = _ProbeContext()
+
+    class Context(PriceContext):
+        def usage(self, resource: Resource) -> dict[str, Any]:
+            return probe.usage if resource.address == probe.address else {}
+
+    ctx = Context(project)
+
+    def components(res: Resource, usage: dict[str, Any]) -> list[Any]:
+        probe.address, probe.usage = res.address, usage
+        try:
+            return list(price_resource(res, ctx).components)
+        finally:
+            probe.address, probe.usage = "", {}
+
+    out: list[tuple[Resource, set[str] | None]] = []
+    by_type: dict[str, set[str]] = {}
+    for res in project.resources:
+        spec = REGISTRY.get(res.type)
+        if res.mode != "managed" or spec is None or not spec.usage_keys:
+            continue
+        base = components(res, {})
+        if not base:
+            out.append((res, None))
+            continue
+        kept = [k for k in spec.usage_keys if not _unknowns(components(res, _usage([k]))) - _unknowns(base)]
+        everything = _priced(components(res, _usage(kept)))
+        keys = {k.name for k in kept
+                if _priced(components(res, _usage([o for o in kept if o is not k]))) != everything}
+        by_type.setdefault(res.type, set()).update(keys)
+        out.append((res, keys))
+    return [(res, keys if keys is not None else by_type.get(res.type, {k.name for k in REGISTRY[res.type].usage_keys}))
+            for res, keys in out]
+
+
+def _usage(keys: list[Any]) -> dict[str, Any]:
+    """Probe values: the example (text keys), else a number unlike the default."""
+    usage: dict[str, Any] = {}
+    for key in keys:
+        value = key.example if key.example is not None else key.default
+        if value is None or isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            value = Decimal(1000) if not value else Decimal(str(value)) * 2 + 1
+        target = usage
+        *groups, name = key.name.split(".")
+        for group in groups:
+            target = target.setdefault(group, {})
+        target[name] = value
+    return usage
+
+
+def _unknowns(components: list[Any]) -> set[tuple[Any, ...]]:
+    return {(c.group, c.name, c.unpriced_reason) for c in components if c.unit_price is None}
+
+
+def _priced(components: list[Any]) -> set[tuple[Any, ...]]:
+    return {(c.group, c.name, c.quantity, c.unit_price) for c in components if c.unit_price is not None}
 
 
 def _keys(keys: Any, prefix: str) -> list[str]:

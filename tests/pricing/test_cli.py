@@ -108,3 +108,38 @@ def test_usage_init_never_overwrites(tmp_path: Path) -> None:
     code, _out, messages = invoke(["usage", "init", str(tmp_path)])
     assert code == 2 and "exists" in messages
     assert (tmp_path / "costrail-usage.yml").read_text() == "version: 0.1\n"
+
+
+def uncomment_everything(text: str) -> str:
+    """What a user does with the template: drop the ``# `` of every indented line, set the zeros."""
+    out = []
+    for line in text.splitlines():
+        stripped = line.lstrip(" ")
+        indent = line[: len(line) - len(stripped)]
+        out.append(indent + stripped[2:] if indent and stripped.startswith("# ") else line)
+    return "\n".join(out).replace(": 0  #", ": 1000  #") + "\n"
+
+
+def test_usage_init_every_example_uncommented_loads_and_prices(tmp_path: Path) -> None:
+    """No key is offered that the catalog cannot price (no $0 partial reserved instance), the
+    llm_usage example is a list item that loads, and unpriceable keys are only a ``##`` note."""
+    project = FIXTURES / "usage_init"
+    code, template, messages = invoke(["usage", "init", str(project), "--out-file", "-"])
+    assert code == 0, messages
+    assert "reserved_instance_type:" not in template and "## not priced here" in template
+    assert "  aws_dynamodb_table.virginia:\n    ## not priced here" in template
+    assert "  aws_dynamodb_table.ohio:\n    # monthly_write_request_units: 0" in template
+    usage = tmp_path / "usage.yml"
+    usage.write_text(uncomment_everything(template))
+    loaded = load_usage(str(usage))
+    assert len(loaded.llm_usage) == 1
+    assert loaded.for_resource("aws_instance.web", "aws_instance") == {"monthly_hours": 730}
+    code, out, messages = invoke(["breakdown", str(project), "--usage-file", str(usage), "--format", "json"])
+    assert code == 0, messages
+    by_address = {r["address"]: r for r in json.loads(out)["projects"][0]["resources"]}
+    assert by_address["aws_instance.web"]["status"] == "priced"
+    assert Decimal(by_address["aws_instance.web"]["monthly_cost"]) > 70
+    assert by_address["aws_dynamodb_table.ohio"]["status"] == "priced"
+    assert by_address["aws_dynamodb_table.virginia"]["status"] == "unpriced"  # as without a usage file, never $0
+    assert by_address["aws_s3_bucket.data"]["status"] == "priced"
+    assert by_address["llm_usage[0]"]["status"] == "priced"
