@@ -122,6 +122,7 @@ def comment() -> None:
 @click.option("--skip-no-diff", is_flag=True, help="Do not post when the cost did not change.")
 @click.option(
     "--tag",
+    metavar="NAME",
     default=None,
     help="Keep a separate comment per NAME (e.g. one per project in a matrix job); default: one comment per PR.",
 )
