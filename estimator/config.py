@@ -93,6 +93,9 @@ class Config:
     packs: list[str] = field(default_factory=lambda: ["finops-ai"])
     suppressions: list[Suppression] = field(default_factory=list)
     projects: list[ProjectConfig] = field(default_factory=list)
+    # the file whose ``projects:`` these are (their paths are relative to its folder): ``source``,
+    # or the repository's own config when ``--config`` names a shared file without projects
+    projects_source: str | None = None
 
     def enforcement(self, rule: str, default: str) -> str:
         return self.policies.get(rule, default)
@@ -125,12 +128,22 @@ def _git_root(folder: Path) -> Path | None:
 
 
 def load_config(explicit_path: str | None, scan_paths: list[str]) -> Config:
-    """``--config F`` if given (must exist), else the discovered file, else all defaults."""
+    """``--config F`` if given (must exist), else the discovered file, else all defaults.
+
+    A ``--config`` file without ``projects:`` (an organisation's shared policy) takes the
+    projects of the repository's own config, found as without ``--config``: the shared file
+    sets policy, tags and budgets; the repository says where its projects are."""
     if explicit_path:
         path = Path(explicit_path)
         if not path.is_file():
             raise ConfigError(f"config file {explicit_path}: not found")
-        return parse_config_file(path)
+        config = parse_config_file(path)
+        if not config.projects:
+            found = find_config(scan_paths)
+            if found is not None and found.resolve() != path.resolve():
+                own = parse_config_file(found)
+                config.projects, config.projects_source = own.projects, own.projects_source
+        return config
     found = find_config(scan_paths)
     return parse_config_file(found) if found else Config()
 
@@ -142,6 +155,7 @@ def parse_config_file(path: Path) -> Config:
         raise ConfigError(f"cannot read config {path}: {err.strerror}") from err
     config = parse_config_text(text, str(path))
     config.source = str(path)
+    config.projects_source = str(path) if config.projects else None
     return config
 
 

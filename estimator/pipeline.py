@@ -164,7 +164,8 @@ def _options_for(spec: ProjectSpec, options: LoadOptions, config: Config | None)
 def specs_from(paths: list[str], *, usage_file: str | None, config: Config | None) -> list[ProjectSpec]:
     """PATHs from the command line, or the ``projects:`` of the config when none are given."""
     if not paths and config is not None and config.projects:
-        base = Path(config.source).parent if config.source else Path(".")
+        source = config.projects_source or config.source
+        base = Path(source).parent if source else Path(".")
         specs = []
         for p in config.projects:
             specs.append(

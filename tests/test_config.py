@@ -108,6 +108,37 @@ def test_discovery_in_path_then_git_root(tmp_path: Path) -> None:
     assert load_config(None, [str(tmp_path)]).source is None
 
 
+def test_a_shared_config_without_projects_takes_the_repositorys_projects(tmp_path: Path) -> None:
+    """--config names the org's policy file; the repository's own .costrail.yml says where its projects are."""
+    from estimator.pipeline import specs_from
+
+    repo = tmp_path / "repo"
+    (repo / "stacks" / "app").mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    (repo / ".costrail.yml").write_text(
+        "budgets: {monthly_increase_usd: 500}\nprojects:\n  - {path: stacks/app, var_files: [prod.tfvars]}\n"
+    )
+    org = repo / ".costrail-org" / ".costrail.yml"
+    org.parent.mkdir()
+    org.write_text("budgets: {monthly_increase_usd: 10}\nrequired_tags: [team]\n")
+    config = load_config(str(org), [str(repo / "stacks" / "app")])
+    assert config.source == str(org) and config.projects_source == str(repo / ".costrail.yml")
+    assert config.budgets.monthly_increase_usd == Decimal(10) and config.required_tags == ["team"]
+    assert [p.path for p in config.projects] == ["stacks/app"]
+    [spec] = specs_from([], usage_file=None, config=config)
+    assert spec.path == str(repo / "stacks" / "app") and spec.name == "stacks/app"
+    assert spec.var_files == [str(repo / "stacks" / "app" / "prod.tfvars")]
+
+    # a shared config with projects of its own keeps them, resolved under its own folder
+    org.write_text("projects:\n  - {path: infra}\n")
+    config = load_config(str(org), [str(repo)])
+    assert [p.path for p in config.projects] == ["infra"] and config.projects_source == str(org)
+    # no repository config: no projects, as before
+    (repo / ".costrail.yml").unlink()
+    org.write_text("required_tags: [team]\n")
+    assert load_config(str(org), [str(repo)]).projects == []
+
+
 def test_explicit_missing_config_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not found"):
         load_config(str(tmp_path / "nope.yml"), [])

@@ -120,7 +120,8 @@ def _against_ref(
 ) -> tuple[list[ProjectResult], list[diffing.ProjectCost]]:
     from estimator import forking, worktree
 
-    anchor = paths[0] if paths else (str(Path(config.source).parent) if config and config.source else ".")
+    projects_source = (config.projects_source or config.source) if config and config.projects else None
+    anchor = paths[0] if paths else (str(Path(projects_source).parent) if projects_source else ".")
     top = worktree.toplevel(anchor)
     commit = worktree.resolve_commit(top, ref)
     changed = worktree.changed_files(top, commit)
@@ -231,13 +232,14 @@ def _base_specs(
     paths: list[str], specs: list[ProjectSpec], config: Config | None, tree: Worktree, kwargs: dict[str, Any]
 ) -> list[ProjectSpec]:
     """The base's projects: from the base's own config when the head's comes from the repo."""
-    if config is not None and config.source and config.projects and not paths:
-        base_config_path = tree.map(config.source)
-        if base_config_path.exists() and base_config_path != Path(config.source).resolve():
+    source = (config.projects_source or config.source) if config is not None else None
+    if config is not None and source and config.projects and not paths:
+        base_config_path = tree.map(source)
+        if base_config_path.exists() and base_config_path != Path(source).resolve():
             try:
-                from estimator.config import load_config
+                from estimator.config import parse_config_file
 
-                base_config = load_config(str(base_config_path), [])
+                base_config = parse_config_file(base_config_path)
             except CostrailError as err:
                 print(f"warning: base config {ref_name(tree)}: {err}; using the head's projects", file=sys.stderr)
             else:

@@ -130,3 +130,26 @@ def test_diff_warns_about_an_expired_suppression_as_check_does(repo: Path, monke
     expected = [line for line in check_err.splitlines() if "expired on 2026-01-01" in line]
     assert expected and expected[0].startswith("warning: ") and ".costrail.yml:" in expected[0]
     assert [line for line in diff_err.splitlines() if "expired on 2026-01-01" in line] == expected
+
+
+def test_a_shared_org_config_judges_the_repositorys_own_projects(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What .github/workflows/costrail-reusable.yml runs: `diff --config .costrail-org/.costrail.yml`
+    with the org's budget, in a repository whose own .costrail.yml lists its projects."""
+    gitrepo.copy_tree(FIXTURES / "stack_head", repo / "stacks" / "app")
+    gitrepo.commit(repo, "bigger gpu")
+    org = repo / ".costrail-org"
+    gitrepo.init(org)  # the workflow's second actions/checkout: a repository of its own
+    (org / ".costrail.yml").write_text("version: 1\nbudgets:\n  monthly_increase_usd: 10\n")
+    gitrepo.commit(org, "org policy")
+    with (repo / ".git" / "info" / "exclude").open("a") as fh:
+        fh.write(".costrail-org/\n")
+    out = tmp_path / "diff.json"
+    code, _, err = run(["diff", "--config", ".costrail-org/.costrail.yml", "--base-ref", "HEAD~1",
+                        "--format", "json", "--out-file", str(out)], repo, monkeypatch)
+    diff = json.loads(out.read_text())["diff"]
+    assert [(p["path"], p["delta_monthly_cost"]) for p in diff["projects"]] == [
+        ("stacks/app", "94.70"), ("stacks/data", "0.00")]
+    assert diff["budget"]["monthly_increase_usd"] == "10.00" and diff["budget"]["exceeded"] is True
+    assert code == 1, err
