@@ -3,6 +3,7 @@ no ``${{ }}`` spliced into scripts (script injection), and the safe trigger only
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -98,3 +99,45 @@ def test_pre_commit_hook_runs_costrail_check() -> None:
     from estimator.cli import cli
 
     assert CliRunner().invoke(cli, ["check", "--help"]).exit_code == 0
+
+
+def github_path_filter(pattern: str) -> re.Pattern[str]:
+    """GitHub's `paths:` syntax: `**/` zero or more directories, `**` anything, `*` and `?` never `/`."""
+    out, i = "", 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out, i = out + "(?:.*/)?", i + 3
+        elif pattern.startswith("**", i):
+            out, i = out + ".*", i + 2
+        elif pattern[i] == "*":
+            out, i = out + "[^/]*", i + 1
+        elif pattern[i] == "?":
+            out, i = out + "[^/]", i + 1
+        else:
+            out, i = out + re.escape(pattern[i]), i + 1
+    return re.compile(out + r"\Z")
+
+
+INPUT_FILES = [
+    "main.tf", "stacks/rag-inference/main.tf", "stacks/app/plan.tf.json", "stacks/app/prod.tfvars",
+    "stacks/app/prod.tfvars.json", "stacks/llm-pulumi/__main__.py", "Pulumi.yaml", "stacks/llm-pulumi/Pulumi.yaml",
+    "stacks/llm-pulumi/Pulumi.dev.yaml", "stacks/llm-pulumi/Pulumi.prod.yml", ".costrail.yml",
+    "stacks/app/.costrail.yml", "costrail-usage.yml", "stacks/costrail-usage.yml", ".github/workflows/costrail.yml",
+]
+
+
+def test_example_workflow_runs_when_any_input_of_costrail_changes() -> None:
+    workflow = load(REPO / ".github" / "examples" / "costrail-pull-request.yml")
+    patterns = [github_path_filter(p) for p in triggers(workflow)["pull_request"]["paths"]]
+    missed = [f for f in INPUT_FILES if not any(p.match(f) for p in patterns)]
+    assert not missed
+    assert not any(p.match("README.md") or p.match("docs/index.md") for p in patterns)
+    usage_file = next(s for s in workflow["jobs"]["costrail"]["steps"] if "with" in s and "usage-file" in s["with"])
+    assert any(p.match(usage_file["with"]["usage-file"]) for p in patterns)
+
+
+def test_pre_commit_hook_files_cover_every_input() -> None:
+    hook = next(h for h in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text()) if h["id"] == "costrail-check")
+    files = re.compile(hook["files"])
+    assert [f for f in INPUT_FILES if f != ".github/workflows/costrail.yml" and not files.search(f)] == []
+    assert not files.search("README.md")
