@@ -74,6 +74,13 @@ def test_caller_examples_grant_the_comment_permission() -> None:
         assert example["jobs"]["costrail"]["uses"].endswith("costrail-reusable.yml@v0")
 
 
+def test_the_action_caches_the_parsed_files() -> None:
+    cache = next(s for s in ACTION["runs"]["steps"] if str(s.get("uses", "")).startswith("actions/cache@"))
+    assert cache["with"]["path"] == "~/.cache/costrail"
+    assert cache["if"] == "inputs.cache == 'true'"
+    assert CALL["inputs"]["cache"]["default"] is True
+
+
 MODULE_TF = """variable "instance_type" { default = "t3.medium" }
 resource "aws_instance" "this" {
   ami           = "ami-1"
