@@ -122,8 +122,6 @@ def calling_repo(tmp_path: Path) -> tuple[Path, str]:
     return work, base
 
 
-@pytest.mark.xfail(reason="costrail keeping the repository's projects: with an org --config is in progress (fixF)",
-                   strict=False)
 def test_org_config_judges_the_repositorys_own_projects(calling_repo: tuple[Path, str], tmp_path: Path) -> None:
     work, base = calling_repo
     temp = tmp_path / "runner_temp"
