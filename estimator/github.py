@@ -385,7 +385,7 @@ def _secret_forms(token: str) -> list[str]:
     """The token as it may appear in an error text: raw, trimmed, escaped (``\\n``), as bytes repr, base64."""
     forms: set[str] = set()
     for value in {token, token.strip()}:
-        if len(value) < 4:
+        if not value:
             continue
         forms.add(value)
         forms.add(value.encode("unicode_escape").decode("ascii"))

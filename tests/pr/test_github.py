@@ -447,3 +447,8 @@ def test_hide_and_new_hides_all_when_minimized_state_cannot_be_read(github: Fake
     with client_for(github, max_attempts=2) as client:
         result = client.post_comment("o/r", 1, f"{MARKER}\nnew", behavior="hide-and-new", marker=MARKER)
     assert result.hidden == 1 and github.minimized == [old["node_id"]]
+
+
+def test_redaction_of_a_short_token() -> None:
+    with GitHubClient("q7", "https://api.example") as client:
+        assert client.redact("Bearer q7 failed") == "Bearer *** failed"
