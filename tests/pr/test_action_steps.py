@@ -144,3 +144,28 @@ def test_same_repository_403_still_fails(origin: tuple[Path, str], tmp_path: Pat
         job = run(checkout(src, tmp_path / "pr", 1), tmp_path, pr_context(base_sha, "o/r"), fake.url)
     assert job.step("Pull request comment").returncode == 2
     assert "::warning::" not in job.step("Pull request comment").output
+
+
+def test_tag_names_this_runs_comment(origin: tuple[Path, str], tmp_path: Path) -> None:
+    src, base_sha = origin
+    with FakeGitHub() as fake:
+        job = run(checkout(src, tmp_path / "pr", 1), tmp_path,
+                  {**pr_context(base_sha, "o/r"), "inputs.tag": "rag"}, fake.url)
+        bodies = [c["body"] for c in fake.comments]
+    assert not job.failed, job.log
+    assert len(bodies) == 1 and bodies[0].startswith("<!-- costrail-comment:rag -->")
+
+
+def test_a_head_with_input_errors_still_gets_its_comment_and_fails(origin: tuple[Path, str], tmp_path: Path) -> None:
+    """Exit 2 from an unreadable head writes an "input error" comment: it is posted, and the Gate fails."""
+    src, base_sha = origin
+    gitrepo.git(src, "checkout", "-q", "feat")
+    (src / "main.tf").write_text('resource "aws_instance" "web" {\n  instance_type = \n}\n')
+    gitrepo.commit(src, "broken")
+    gitrepo.git(src, "checkout", "-q", "main")
+    with FakeGitHub() as fake:
+        job = run(checkout(src, tmp_path / "pr", 1), tmp_path, pr_context(base_sha, "o/r"), fake.url)
+        bodies = [c["body"] for c in fake.comments]
+    assert job.context["steps.diff.outputs.exit-code"] == "2", job.log
+    assert len(bodies) == 1 and "input error" in bodies[0] and "main.tf:" in bodies[0]
+    assert job.step("Gate").returncode == 2
