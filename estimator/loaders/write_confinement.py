@@ -170,8 +170,8 @@ def program_read_roots(project_dir: str, python: str, extra: tuple[str, ...] = (
     if home:
         roots.append(os.path.dirname(home))
     repo = _repository_of(os.path.realpath(project_dir))
-    if repo is None:
-        roots.append(project_dir)
+    if repo is None or repo in (os.path.realpath(os.path.expanduser("~")), "/"):
+        roots.append(project_dir)  # not a repository (a dotfiles repository in ~ would open ~/.aws)
     else:
         with os.scandir(repo) as entries:
             roots += [entry.path for entry in entries if entry.name != ".git"]

@@ -135,3 +135,17 @@ def test_a_program_cannot_signal_costrail(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         load_project(str(prog), LoadOptions())
     assert "PermissionError" in info.value.message
+
+
+def test_a_repository_in_the_home_directory_opens_only_the_project(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dotfiles repository in ~ must not make ~/.aws readable: the project directory only."""
+    from estimator.loaders.write_confinement import program_read_roots
+
+    home = tmp_path / "home"
+    (home / ".git").mkdir(parents=True)
+    (home / ".aws").mkdir()
+    (home / "infra").mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    roots = program_read_roots(str(home / "infra"), sys.executable)
+    assert str(home / "infra") in roots and str(home / ".aws") not in roots and str(home) not in roots
