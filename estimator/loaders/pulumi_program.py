@@ -391,7 +391,8 @@ def _program_error(proj: PulumiProject, result: dict[str, Any]) -> InputError:
     location = Location(file, err.get("line") or 1)
     if err.get("kind") == "import":
         return InputError(f"the program imports {err.get('message')!r}, which is not installed "
-                          f"for {proj.python}", location)
+                          f"for {proj.python} (or lies outside what the sandbox lets it read: its repository, "
+                          "the Python installations it runs on)", location)
     if err.get("kind") in ("timeout", "crash"):
         return InputError(str(err.get("message")), location)
     message = (str(err.get("message") or "").strip().splitlines() or [""])[0]

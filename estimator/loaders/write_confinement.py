@@ -157,25 +157,88 @@ SYSTEM_READ_ROOTS = ("/usr", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sb
 
 
 def program_read_roots(project_dir: str, python: str, extra: tuple[str, ...] = ()) -> list[str]:
-    """What a Pulumi program may read: the system, ``python``'s installation (a virtualenv and the
-    Python it was made from), costrail's own interpreter, ``extra``, and the program's repository
-    (its top-level entries but ``.git``, where ``actions/checkout`` keeps the job's token) or, outside
-    a repository, its project directory."""
+    """What a Pulumi program may read: the system, costrail's own interpreter and its import path,
+    ``extra``, the installation of the ``python`` it runs on, and the program's repository (its
+    top-level entries but ``.git``, where ``actions/checkout`` keeps the job's token; no symlink,
+    which could name anything) or, outside a repository, its project directory.
+
+    The repository is the pull request's: nothing in it (a virtualenv's ``pyvenv.cfg``, a symlink)
+    may open a directory outside it, except a real Python installation (see ``_python_root``)."""
     roots = [*SYSTEM_READ_ROOTS, *extra]
-    for prefix in (sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix):
-        roots.append(prefix)
-    venv = os.path.dirname(os.path.dirname(os.path.abspath(python)))
-    roots += [venv, os.path.dirname(os.path.dirname(os.path.realpath(python)))]
-    home = _venv_home(venv)
-    if home:
-        roots.append(os.path.dirname(home))
-    repo = _repository_of(os.path.realpath(project_dir))
-    if repo is None or repo in (os.path.realpath(os.path.expanduser("~")), "/"):
+    roots += [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix]
+    roots += [p for p in sys.path if p and os.path.isdir(p)]  # costrail's own (trusted) venv and .pth entries
+    project = os.path.realpath(project_dir)
+    repo = _repository_of(project)
+    home = os.path.realpath(os.path.expanduser("~"))
+    if repo is None or repo in (home, "/"):
         roots.append(project_dir)  # not a repository (a dotfiles repository in ~ would open ~/.aws)
+        repo = project
     else:
         with os.scandir(repo) as entries:
-            roots += [entry.path for entry in entries if entry.name != ".git"]
+            roots += [entry.path for entry in entries if entry.name != ".git" and not entry.is_symlink()]
+    guard = (home, repo, os.path.realpath(os.getcwd()))
+    venv = os.path.dirname(os.path.dirname(os.path.abspath(python)))
+    candidates = [venv, os.path.dirname(os.path.dirname(os.path.realpath(python)))]
+    home_dir = _venv_home(venv)
+    if home_dir:
+        candidates.append(os.path.dirname(home_dir))
+    pythons = [root for root in (_python_root(c, guard) for c in candidates) if root]
+    roots += pythons
+    for root in pythons:
+        if not _under(root, repo):  # installed outside the pull request: its .pth entries are the CI's own
+            roots += [d for d in _pth_dirs(root) if not any(_under(kept, d) for kept in guard)]
     return list(dict.fromkeys(roots))
+
+
+def _under(path: str, directory: str) -> bool:
+    return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
+
+
+def _pth_dirs(prefix: str) -> list[str]:
+    """Directories the ``.pth`` files of a Python installation put on its import path (an editable
+    install of a library kept elsewhere)."""
+    found: list[str] = []
+    try:
+        versions = [n for n in os.listdir(os.path.join(prefix, "lib")) if n.startswith("python3")]
+    except OSError:
+        return found
+    for version in versions:
+        site = os.path.join(prefix, "lib", version, "site-packages")
+        try:
+            names = sorted(n for n in os.listdir(site) if n.endswith(".pth"))
+        except OSError:
+            continue
+        for name in names:
+            try:
+                with open(os.path.join(site, name), encoding="utf-8") as fh:
+                    lines = fh.read().splitlines()
+            except (OSError, UnicodeDecodeError):
+                continue
+            for line in lines:
+                line = line.strip()
+                if not line or line.startswith(("#", "import ", "import\t")):
+                    continue
+                path = os.path.realpath(os.path.join(site, line))
+                if os.path.isdir(path):
+                    found.append(path)
+    return found
+
+
+def _python_root(candidate: str, guard: tuple[str, ...]) -> str | None:
+    """``candidate`` if it is a Python installation or virtualenv that may be read: it has
+    ``pyvenv.cfg`` or ``lib/python3.*``, and it is not ``/``, nor holds the home directory, the
+    repository or the working directory (a ``virtualenv: /`` in Pulumi.yaml, or a ``pyvenv.cfg``
+    whose ``home`` names ``~/.aws/bin``, must not open them)."""
+    path = os.path.realpath(candidate)
+    if any(_under(kept, path) for kept in guard):
+        return None
+    if os.path.isfile(os.path.join(path, "pyvenv.cfg")):
+        return path
+    try:
+        names = os.listdir(os.path.join(path, "lib"))
+    except OSError:
+        return None
+    return path if any(n.startswith("python3") for n in names) else None
 
 
 def _venv_home(venv: str) -> str | None:

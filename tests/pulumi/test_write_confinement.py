@@ -149,3 +149,38 @@ def test_a_repository_in_the_home_directory_opens_only_the_project(tmp_path: Pat
     monkeypatch.setenv("HOME", str(home))
     roots = program_read_roots(str(home / "infra"), sys.executable)
     assert str(home / "infra") in roots and str(home / ".aws") not in roots and str(home) not in roots
+
+
+@needs_landlock
+def test_a_symlink_in_the_repository_opens_nothing(tmp_path: Path) -> None:
+    """A pull request controls its symlinks: ``gitlink -> .git`` must not make the token readable."""
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / ".git" / "config").write_text("extraheader = AUTHORIZATION: basic c2VjcmV0\n", encoding="utf-8")
+    (repo / "gitlink").symlink_to(".git")
+    prog = _program(repo / "thief", 'aws.s3.Bucket("x", tags={"t": open("../gitlink/config").read()})\n')
+    with pytest.raises(InputError) as info:
+        load_project(str(prog), LoadOptions())
+    assert "PermissionError" in info.value.message
+
+
+def test_only_real_python_installations_outside_the_repository_are_opened(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A repository's ``pyvenv.cfg`` (``home = ~/.aws/bin``) or Pulumi.yaml (``virtualenv: /``) names
+    directories; only a Python installation that holds neither ~ nor the repository is opened."""
+    from estimator.loaders.write_confinement import _pth_dirs, _python_root
+
+    home = tmp_path / "home"
+    (home / ".aws").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    guard = (str(home), str(tmp_path / "repo"), str(tmp_path))
+    assert _python_root("/", guard) is None and _python_root(str(home), guard) is None
+    assert _python_root(str(home / ".aws"), guard) is None  # not a Python installation
+    assert _python_root(sys.base_prefix, ()) == os.path.realpath(sys.base_prefix)
+    prefix = tmp_path / "opt" / "venv"
+    site = prefix / "lib" / "python3.11" / "site-packages"
+    site.mkdir(parents=True)
+    (tmp_path / "opt" / "shared-lib").mkdir()
+    (site / "__editable__mylib.pth").write_text(f"{tmp_path / 'opt' / 'shared-lib'}\nimport sys\n# note\n")
+    assert _python_root(str(prefix), (str(home),)) == str(prefix)
+    assert _pth_dirs(str(prefix)) == [str(tmp_path / "opt" / "shared-lib")]
