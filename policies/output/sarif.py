@@ -47,6 +47,8 @@ def _location_uri(location: Location | None, project: str, roots: dict[str, str]
         return None
     file = location.file
     root = roots.get(project, project)
+    if root and os.path.isfile(root):
+        root = os.path.dirname(root)  # a plan JSON given as the PATH: its errors name the file itself
     path = Path(file) if Path(file).is_absolute() else Path(root or ".") / file
     try:
         rel = os.path.relpath(path, Path.cwd())

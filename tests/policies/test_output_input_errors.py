@@ -71,3 +71,13 @@ def test_sarif_of_a_clean_run_is_a_successful_invocation() -> None:
     assert proc.returncode == 0
     (invocation,) = json.loads(proc.stdout)["runs"][0]["invocations"]
     assert invocation == {"executionSuccessful": True}
+
+
+def test_sarif_names_a_broken_plan_file_once(tmp_path: Path) -> None:
+    """The PATH is the plan file itself: its error's URI is that file, not the file joined to itself."""
+    (tmp_path / "badplan").mkdir()
+    (tmp_path / "badplan" / "plan.json").write_text("not json\n", encoding="utf-8")
+    proc = costrail("check", "badplan/plan.json", "--format", "sarif", cwd=tmp_path)
+    assert proc.returncode == 2
+    (note,) = json.loads(proc.stdout)["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "badplan/plan.json"
