@@ -22,7 +22,7 @@ def project_json(result: ProjectResult) -> dict[str, Any]:
     data: dict[str, Any] = {
         "path": result.path,
         "source": project.source if project else getattr(result.error, "source", None),
-        "monthly_cost": None if result.error is not None else money(result.monthly_cost),  # not read: no total
+        "monthly_cost": None if result.failed else money(result.monthly_cost),  # not (fully) read: no total
         "resources": [],
         "unpriced": [],
         "unsupported": [],
@@ -74,12 +74,14 @@ def report_json(
     """The costrail/v1 document. ``policies_checked`` False (a breakdown) says its empty ``findings``
     mean "no policy ran", not "none found", so a later ``diff --compare-to`` does not call every
     head finding new without saying so."""
-    total = sum((r.monthly_cost for r in results), Decimal(0))
+    # the total covers the projects read without errors; those left out are named
+    total = sum((r.monthly_cost for r in results if not r.failed), Decimal(0))
     doc: dict[str, Any] = {
         "schema": SCHEMA,
         "currency": "USD",
         "projects": [project_json(r) for r in results],
         "monthly_cost": money(total),
+        "projects_not_in_total": [r.path for r in results if r.failed],
         "findings": [f.to_json() for f in (findings if findings is not None else _all_findings(results))],
         "policies_checked": policies_checked,
     }

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from estimator.pipeline import ProjectResult
-from estimator.report.table import as_of_line, project_total, qty, summary_lines, unit_price, usd
+from estimator.report.table import as_of_line, overall_total, project_total, qty, summary_lines, unit_price, usd
 
 
 def _cell(text: str) -> str:
@@ -14,7 +12,6 @@ def _cell(text: str) -> str:
 
 def render_breakdown(results: list[ProjectResult]) -> str:
     out = ["# costrail breakdown", ""]
-    overall = Decimal(0)
     for result in results:
         out += [f"## {_cell(result.path)}", "", "| Resource | Component | Monthly qty | Unit | Unit price | Monthly cost |",
                 "|---|---|---:|---|---:|---:|"]
@@ -38,8 +35,8 @@ def render_breakdown(results: list[ProjectResult]) -> str:
         if result.error is not None:
             out += ["", f"**Error:** {_cell(str(result.error))}"]
         out += ["", f"**Project total: {project_total(result)}**", ""]
-        overall += result.monthly_cost
-    out += [f"**OVERALL TOTAL: {usd(overall)}**", ""]
+    label, amount = overall_total(results)
+    out += [f"**{label}: {amount}**", ""]
     out += [f"- {_cell(line.strip())}" for line in summary_lines([c for r in results for c in r.costed])]
     out += ["", f"_{as_of_line()}_", ""]
     return "\n".join(out)

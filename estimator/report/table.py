@@ -26,11 +26,24 @@ def usd(value: Decimal | None, places: int = 2) -> str:
 
 
 NOT_READ = "not read (error)"
+INCOMPLETE = "unknown (input errors)"
 
 
 def project_total(result: ProjectResult) -> str:
-    """A project that could not be read has no total: "not read", never a $0.00 that looks like a cost."""
-    return NOT_READ if result.error is not None else usd(result.monthly_cost)
+    """A project that could not be (fully) read has no total: never a $0.00, nor a partial sum,
+    that looks like its cost (its resources that were read still show theirs)."""
+    if result.error is not None:
+        return NOT_READ
+    return INCOMPLETE if result.failed else usd(result.monthly_cost)
+
+
+def overall_total(results: list[ProjectResult]) -> tuple[str, str]:
+    """(label, amount) of the total over the projects read without errors, saying so when some were not."""
+    total = sum((r.monthly_cost for r in results if not r.failed), Decimal(0))
+    unread = sum(1 for r in results if r.failed)
+    label = f"OVERALL TOTAL ({unread} project{'s' if unread != 1 else ''} with input errors left out)" if unread \
+        else "OVERALL TOTAL"
+    return label, usd(total)
 
 
 def unit_price(value: Decimal | None) -> str:
@@ -142,7 +155,6 @@ def as_of_line() -> str:
 def render_table(results: list[ProjectResult]) -> str:
     out: list[str] = []
     header = _row("Name", tuple(title for title, _ in COLS))
-    overall = Decimal(0)
     everything: list[CostedResource] = []
     for result in results:
         out.append(f"Project: {result.path}")
@@ -158,9 +170,9 @@ def render_table(results: list[ProjectResult]) -> str:
             out.append(f" error: {result.error}")
         out.append(_row("Project total", ("", "", "", project_total(result))))
         out.append("")
-        overall += result.monthly_cost
         everything.extend(result.costed)
-    out.append(_row("OVERALL TOTAL", ("", "", "", usd(overall))))
+    label, amount = overall_total(results)
+    out.append(_row(label, ("", "", "", amount)))
     out.append("")
     if any(c.usage_based for r in everything for c in r.components):
         out.append("* usage-based: quantities from the usage file; without one, the unit price is shown")

@@ -185,6 +185,12 @@ def test_several_paths_one_with_a_syntax_error() -> None:
     }
     assert good["aws_instance.gpu"]["monthly_cost"] == "738.38"
     assert doc["projects"][1]["errors"]
+    # the broken project was read in part: no total of its own, left out of the overall total, and named
+    assert doc["projects"][1]["monthly_cost"] is None
+    assert doc["monthly_cost"] == doc["projects"][0]["monthly_cost"]
+    assert doc["projects_not_in_total"] == [doc["projects"][1]["path"]]
+    table = run("breakdown", str(GPU), str(FIX / "broken")).stdout
+    assert "unknown (input errors)" in table and "OVERALL TOTAL (1 project with input errors left out)" in table
 
 
 def test_a_project_that_cannot_be_read_has_no_total_and_the_same_keys(tmp_path: Path) -> None:
@@ -198,6 +204,7 @@ def test_a_project_that_cannot_be_read_has_no_total_and_the_same_keys(tmp_path: 
     assert doc["monthly_cost"] == good["monthly_cost"]
     table = run("breakdown", str(bad)).stdout
     assert "not read (error)" in table and "$0.00" not in table.split("OVERALL")[0]
+    assert "OVERALL TOTAL (1 project with input errors left out)" in table
     markdown = run("breakdown", str(bad), "--format", "markdown").stdout
     assert "**Error:** bad.plan.json:1:1" in markdown and "**Project total: not read (error)**" in markdown
 
