@@ -5,6 +5,7 @@ Kept free of third-party imports (checkov imports this module from its own venv)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,6 +56,16 @@ class UnknownCount(Unknown):
     """
 
     __slots__ = ()
+
+
+_INDEX = re.compile(r"\[[^\[\]]*\]")
+
+
+def stand_in_address(address: str) -> str:
+    """The address with every instance index as ``[*]``: what a count or for_each known only after
+    apply reads as (``aws_instance.x[*]``, ``module.m[*].aws_instance.y``), so ``x[0]`` of one side
+    and the stand-in of the other are known to be the same resources."""
+    return _INDEX.sub("[*]", address)
 
 
 def unknown_quantity(resource: Resource) -> UnknownCount | None:

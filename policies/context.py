@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from estimator.model import SOURCE_PULUMI_PROGRAM, Location, Resource, Unknown
+from estimator.model import SOURCE_PULUMI_PROGRAM, Location, Resource, Unknown, stand_in_address
 from policies.finding import Finding
 from policies.gpu import GpuSpec, gpu_spec
 
@@ -70,9 +70,14 @@ class RuleContext:
             yield from self._by_type.get(kind, ())
 
     def by_address(self, address: str) -> Resource | None:
+        """The resource at ``address``; ``lt[0]`` (or ``lt``) of a count known only after apply is its
+        stand-in ``lt[*]`` (pricing links to it the same way)."""
         if self._by_address is None:
             self._by_address = {r.address: r for r in self.resources}
-        return self._by_address.get(address)
+        found = self._by_address.get(address)
+        if found is None:  # x[0], or the whole of x, of a count known only after apply: its stand-in x[*]
+            found = self._by_address.get(stand_in_address(address)) or self._by_address.get(f"{address}[*]")
+        return found
 
     def env_of(self, res: Resource) -> str:
         tag = res.tags.get(self.cfg.environment_tag)

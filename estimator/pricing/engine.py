@@ -30,12 +30,10 @@ def price_resource(resource: Resource, ctx: PriceContext) -> CostedResource:
             return CostedResource(resource=resource, status="free")
         return CostedResource(resource=resource, status="unsupported", reason=f"{resource.type} is not supported yet")
     quantity = unknown_quantity(resource)
-    if quantity is not None:  # a count known only after apply: unpriced with why, never a guessed 1
-        return CostedResource(resource=resource, status="unpriced", reason=quantity.reason)
     try:
         priced = spec.price(resource, ctx)
     except NotPriceable as err:
-        return CostedResource(resource=resource, status="unpriced", reason=str(err))
+        return CostedResource(resource=resource, status="unpriced", reason=quantity.reason if quantity else str(err))
     except (TypeError, ValueError, AttributeError, ArithmeticError) as err:
         # Hand-edited or odd-shaped attributes: say so on this resource, never a traceback.
         return CostedResource(resource=resource, status="unpriced",
@@ -43,7 +41,11 @@ def price_resource(resource: Resource, ctx: PriceContext) -> CostedResource:
     requests = None
     if resource.type in REQUEST_TYPES:
         requests = number(ctx.usage(resource).get("monthly_requests"))
-    return finish(resource, priced, requests)
+    costed = finish(resource, priced, requests)
+    if quantity is not None and costed.status != "free":
+        # a count known only after apply: unpriced with why, never a guessed 1 (a free type stays free)
+        return CostedResource(resource=resource, status="unpriced", reason=quantity.reason)
+    return costed
 
 
 def price_project(project: Project, usage: UsageFile | None, *, include_llm_usage: bool = True) -> list[CostedResource]:

@@ -60,3 +60,42 @@ def test_static_block_after_an_unknown_dynamic_block_of_its_type_keeps_it_unknow
     res = next(r for r in project.resources if r.address == "aws_instance.dyn_and_static")
     assert isinstance(res.attributes["ebs_block_device"], UnknownCount)
     assert not project.errors
+
+
+LT_WITH_UNKNOWN_COUNT = """
+provider "aws" { region = "us-east-1" }
+data "aws_subnets" "private" {}
+resource "aws_launch_template" "lt" {
+  count         = length(data.aws_subnets.private.ids) > 0 ? 1 : 0
+  name_prefix   = "gpu"
+  image_id      = "ami-1"
+  instance_type = "p4d.24xlarge"
+}
+resource "aws_autoscaling_group" "g" {
+  min_size            = 1
+  max_size            = 100
+  desired_capacity    = 1
+  vpc_zone_identifier = data.aws_subnets.private.ids
+  launch_template {
+    id      = aws_launch_template.lt[0].id
+    version = "$Latest"
+  }
+}
+"""
+
+
+def test_a_free_stand_in_stays_free_and_the_rules_follow_links_to_it(tmp_path) -> None:
+    """A launch template of unknown count costs nothing (no false "unpriced", no false mandatory
+    CR-TAG-001), and an ASG that uses ``lt[0]`` is judged through the stand-in ``lt[*]`` as pricing
+    prices it (found by QA11: CR-GPU-003 went silent)."""
+    from policies.engine import check_project
+
+    (tmp_path / "main.tf").write_text(LT_WITH_UNKNOWN_COUNT)
+    project = load(str(tmp_path), LoadOptions(environ={}))
+    costed = price_project(project, None)
+    by = {c.address: c for c in costed}
+    assert by["aws_launch_template.lt[*]"].status == "free"
+    assert by["aws_autoscaling_group.g"].max_monthly_cost is not None
+    rules = {(f.rule, f.address) for f in check_project(project, costed, None)}
+    assert ("CR-GPU-003", "aws_autoscaling_group.g") in rules
+    assert ("CR-TAG-001", "aws_launch_template.lt[*]") not in rules
