@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from estimator.cost_model import CostedResource, decimal_text, money
 from estimator.errors import InputError
-from estimator.model import Location
+from estimator.model import Location, stand_in_address
 from policies.finding import Finding
 
 if TYPE_CHECKING:
@@ -313,25 +313,33 @@ class ResourceDelta:
     base: ResourceCost | None
     head: ResourceCost | None
     components: list[ComponentDelta] = field(default_factory=list)
+    # "base"/"head": that side has this resource's count only as a stand-in (``x[*]``, known after
+    # apply): ``x[0]`` seems to appear or disappear, but how many there are is unknown, never a change
+    count_unknown_on: str | None = None
 
     @property
     def base_cost(self) -> Decimal | None:
-        return self.base.known_cost if self.base else ZERO
+        return None if self.count_unknown_on == "base" else self.base.known_cost if self.base else ZERO
 
     @property
     def head_cost(self) -> Decimal | None:
-        return self.head.known_cost if self.head else ZERO
+        return None if self.count_unknown_on == "head" else self.head.known_cost if self.head else ZERO
 
     @property
     def unpriced_sides(self) -> list[str]:
         """``base`` / ``head`` where a price is missing (the cost shown is only what could be priced)."""
-        return [name for name, side in (("base", self.base), ("head", self.head)) if side and not side.fully_priced]
+        sides = [name for name, side in (("base", self.base), ("head", self.head)) if side and not side.fully_priced]
+        if self.count_unknown_on and self.count_unknown_on not in sides:
+            sides.append(self.count_unknown_on)
+        return sides
 
     @property
     def delta(self) -> Decimal | None:
         """The change of the lines priced on both sides: a missing price is never a saving or an
         increase, and never hides the priced rest (40 new GPU instances whose root volume size is
         unknown still add their instance hours). None when a side has no price at all."""
+        if self.count_unknown_on:
+            return None
         if not self.unpriced_sides:
             return _sub(self.head_cost, self.base_cost)
         if any(side is not None and not side.usage_only and (side.status == "unpriced" or side.monthly_cost is None)
@@ -596,6 +604,7 @@ def diff_resources(project: str, base: ProjectCost | None, head: ProjectCost | N
     """
     base_res = base.resources if base else {}
     head_res = head.resources if head else {}
+    stand_ins = {"base": {a for a in base_res if "[*]" in a}, "head": {a for a in head_res if "[*]" in a}}
     out: list[ResourceDelta] = []
     for address in [*head_res, *(a for a in base_res if a not in head_res)]:
         b, h = base_res.get(address), head_res.get(address)
@@ -606,8 +615,10 @@ def diff_resources(project: str, base: ProjectCost | None, head: ProjectCost | N
         change = "added" if b is None else "removed" if h is None else "changed"
         side = h or b
         assert side is not None
+        missing = "head" if change == "removed" else "base" if change == "added" else None
+        unknown = missing if missing and stand_in_address(address) in stand_ins[missing] else None
         out.append(
-            ResourceDelta(project, address, side.type, change, b, h, diff_components(b, h)),
+            ResourceDelta(project, address, side.type, change, b, h, diff_components(b, h), unknown),
         )
     out.sort(key=_resource_order)
     return out

@@ -32,6 +32,10 @@ def render_table(diff: CostDiff) -> str:
                 f"{resource_cost(r.head, r.head_cost):>12}  "
                 f"{signed_usd(r.delta):>12}"
             )
+            if r.count_unknown_on:
+                lines.append(f"      how many there are in {r.count_unknown_on} is known only after apply ([*]): "
+                             "change unknown, left out of the totals")
+                continue
             if r.partial:
                 lines.append(f"      not fully priced in {' and '.join(r.unpriced_sides)}: "
                              "only the lines priced on both sides are in the totals")

@@ -219,6 +219,9 @@ def _verdict(diff: CostDiff, title: str) -> str:
         change = f"monthly cost will decrease by **{usd(-diff.delta)}** ({pct(diff.percent)})"
     else:
         change = "monthly cost will not change"
+    unknown = sum(1 for r in diff.unpriced_changes if r.delta is None)
+    if unknown:  # "will not change" must not read as certain when changes of unknown cost are left out
+        change += f" ({unknown} changed resource{'s' if unknown != 1 else ''} of unknown cost left out)"
     totals = f"{usd(diff.base_cost)} → {usd(diff.head_cost)}"
     problems = []
     errors = diff.head_errors
@@ -316,6 +319,10 @@ def _resource_rows(resource: ResourceDelta) -> list[str]:
         f"{resource_cost(resource.head, resource.head_cost)} | "
         f"{signed_usd(resource.delta)} |"
     ]
+    if resource.count_unknown_on:
+        rows.append(f"| | ↳ *how many there are in {resource.count_unknown_on} is known only after apply "
+                    "(`[*]`): change unknown, left out of the totals* | | | |")
+        return rows
     for comp in resource.components:
         name = renamed(comp.base.name, comp.name) if comp.base is not None and comp.head is not None else comp.name
         name = f"{comp.group} › {name}" if comp.group else name

@@ -261,3 +261,25 @@ def test_a_resource_priced_only_by_usage_misses_no_price() -> None:
     assert "| + | `aws_s3_bucket.b` | $0.00 | usage-based | $0.00 |" in comment
     assert "| | ↳ Standard / Storage | – | usage-based | usage-based |" in comment
     assert "miss a price" not in render_table(change)
+
+
+def test_a_count_that_becomes_known_only_after_apply_is_an_unknown_change_not_a_removal() -> None:
+    """Base x[0], x[1]; head only the stand-in x[*] (count known after apply): x[0]/x[1] did not go
+    away, their change is unknown and left out, so the budget still sees the real change of y (found
+    by QA11: "-$32,058.16", and a +$3,356.25 change passed a $500 budget)."""
+    x0, x1 = _instance("aws_instance.x[0]", "16029.08", "0.64"), _instance("aws_instance.x[1]", "16029.08", "0.64")
+    y_base, y_head = _instance("aws_instance.y", "7.59", "0.64"), _instance("aws_instance.y", "3363.84", "0.64")
+    stand_in = diffing.ResourceCost("aws_instance.x[*]", "aws_instance", None, "unpriced", [],
+                                    reason="count is known only after apply")
+    change = diffing.compute_diff(_project(x0, x1, y_base), _project(stand_in, y_head))
+    by = {r.address: r for r in change.resources}
+    for address in ("aws_instance.x[0]", "aws_instance.x[1]"):
+        assert by[address].change == "removed" and by[address].count_unknown_on == "head"
+        assert by[address].delta is None and by[address].head_cost is None
+    assert change.delta == Decimal("3356.25")
+    from estimator.config import Config
+
+    config = Config()
+    config.budgets.monthly_increase_usd = Decimal(500)
+    diffing.apply_budget(change, config)
+    assert change.budget_exceeded
