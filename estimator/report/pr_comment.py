@@ -27,7 +27,7 @@ _SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 _CHANGE_SIGN = {"added": "+", "removed": "−", "changed": "~"}
 _STATE_RE = re.compile(
     r"<!-- costrail:state delta=(?P<delta>-?[0-9.]+) changes=(?P<changes>[0-9]+)"
-    r"(?: new=(?P<new>[0-9]+))?(?: verdict=(?P<verdict>pass|fail))? -->"
+    r"(?: new=(?P<new>[0-9]+))?(?: verdict=(?P<verdict>pass|fail))?(?: unknown=(?P<unknown>[0-9]+))? -->"
 )
 
 FileUrl = Callable[[str, Location], "str | None"]
@@ -101,19 +101,22 @@ class State:
     changes: int
     new_findings: int | None
     verdict: str | None  # "pass" or "fail", as the verdict line says
+    unknown: int | None = None  # projects not read on a side + changes of unknown cost (None: an older line)
 
     @property
     def nothing_to_show(self) -> bool:
-        """No cost change, no changed resource, no new finding, and the gate passes."""
-        return self.delta == 0 and self.changes == 0 and self.new_findings == 0 and self.verdict == "pass"
+        """No cost change, no changed resource, no new finding, nothing unknown, and the gate passes."""
+        return (self.delta == 0 and self.changes == 0 and self.new_findings == 0 and self.verdict == "pass"
+                and not self.unknown)
 
 
 def parse_full_state(body: str) -> State | None:
     match = _STATE_RE.search(body)
     if not match:
         return None
-    new = match["new"]
-    return State(Decimal(match["delta"]), int(match["changes"]), None if new is None else int(new), match["verdict"])
+    new, unknown = match["new"], match["unknown"]
+    return State(Decimal(match["delta"]), int(match["changes"]), None if new is None else int(new), match["verdict"],
+                 None if unknown is None else int(unknown))
 
 
 def state_line(body: str) -> str | None:
@@ -125,7 +128,10 @@ def state_line(body: str) -> str | None:
 def _state(diff: CostDiff, verdict: str) -> str:
     new = sum(1 for f in diff.new_findings if not f.suppressed)
     passes = "fail" if "❌" in verdict else "pass"
-    return f"<!-- costrail:state delta={money(diff.delta)} changes={len(diff.resources)} new={new} verdict={passes} -->"
+    # an unreadable side or a change of unknown cost is something to show, even at delta 0
+    unknown = len(diff.unreadable_projects) + sum(1 for r in diff.unpriced_changes if r.delta is None)
+    return (f"<!-- costrail:state delta={money(diff.delta)} changes={len(diff.resources)} new={new} "
+            f"verdict={passes} unknown={unknown} -->")
 
 
 def _failing(finding: Finding) -> bool:

@@ -85,3 +85,12 @@ def test_skip_no_diff_skips_when_our_last_comment_says_the_same(
     github.add_own_comment(PASSING)
     assert post(tmp_path, PASSING, behavior=behavior) == 0
     assert [c["body"] for c in github.comments] == [PASSING] and github.minimized == []
+
+
+def test_an_unreadable_side_or_an_unknown_change_is_something_to_show() -> None:
+    """A base that cannot be read (delta 0, no listed change) must not be skipped as "no change" (QA11)."""
+    line = "<!-- costrail:state delta=0.00 changes=0 new=0 verdict=pass unknown=1 -->"
+    state = parse_full_state(line)
+    assert state is not None and state.unknown == 1 and not state.nothing_to_show
+    older = parse_full_state("<!-- costrail:state delta=0.00 changes=0 new=0 verdict=pass -->")
+    assert older is not None and older.unknown is None and older.nothing_to_show
