@@ -237,10 +237,12 @@ def projects_from_json(doc: Any, source_name: str) -> list[ProjectCost]:
                 errors=[str(e) for e in pdata.get("errors") or []],
             )
         )
-    if doc.get("policies_checked") is False:  # a breakdown report: its empty findings mean "not checked"
+    findings = doc.get("findings") or []
+    # a breakdown report says policies_checked: false; one saved before that key existed is checked
+    # only if it holds findings (an empty list cannot tell "none found" from "not checked")
+    if doc.get("policies_checked", bool(findings)) is False:
         for project in projects:
             project.findings_checked = False
-    findings = doc.get("findings") or []
     single = projects[0].path if len(projects) == 1 else ""
     for fdata in findings:
         if not isinstance(fdata, dict) or "rule" not in fdata:

@@ -283,3 +283,13 @@ def test_a_count_that_becomes_known_only_after_apply_is_an_unknown_change_not_a_
     config.budgets.monthly_increase_usd = Decimal(500)
     diffing.apply_budget(change, config)
     assert change.budget_exceeded
+
+
+def test_an_old_report_without_policies_checked_is_checked_only_if_it_holds_findings() -> None:
+    """Saved before the key existed: empty findings cannot tell "none found" from "not checked" (QA11)."""
+    doc = json.loads((FIXTURES / "base.json").read_text())
+    doc.pop("policies_checked", None)
+    assert doc["findings"]
+    assert all(p.findings_checked for p in diffing.projects_from_json(doc, "old-check.json"))
+    doc["findings"] = []
+    assert not any(p.findings_checked for p in diffing.projects_from_json(doc, "old-breakdown.json"))
