@@ -333,6 +333,11 @@ class ResourceDelta:
         sides = [name for name, side in (("base", self.base), ("head", self.head)) if side and not side.fully_priced]
         if self.count_unknown_on and self.count_unknown_on not in sides:
             sides.append(self.count_unknown_on)
+        for line in self.components:  # a usage line with a quantity on one side only (usage no longer given)
+            for name, mine, other in (("base", line.base, line.head), ("head", line.head, line.base)):
+                if (mine is not None and other is not None and mine.monthly_cost is None
+                        and other.monthly_cost is not None and name not in sides):
+                    sides.append(name)
         return sides
 
     @property
@@ -370,8 +375,9 @@ class ResourceDelta:
         return {
             "address": self.address,
             "change": self.change,
-            "base_monthly_cost": money(self.base_cost),
-            "head_monthly_cost": money(self.head_cost),
+            # a side priced only by usage with none given is null, as in breakdown (0 in the arithmetic)
+            "base_monthly_cost": None if self.base and self.base.usage_only else money(self.base_cost),
+            "head_monthly_cost": None if self.head and self.head.usage_only else money(self.head_cost),
             "delta_monthly_cost": money(self.delta),
             "base_status": self.base.status if self.base else None,
             "head_status": self.head.status if self.head else None,

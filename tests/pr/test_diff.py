@@ -293,3 +293,16 @@ def test_an_old_report_without_policies_checked_is_checked_only_if_it_holds_find
     assert all(p.findings_checked for p in diffing.projects_from_json(doc, "old-check.json"))
     doc["findings"] = []
     assert not any(p.findings_checked for p in diffing.projects_from_json(doc, "old-breakdown.json"))
+
+
+def test_usage_no_longer_given_is_not_a_saving() -> None:
+    """Base priced the bucket's storage from the usage file, head has no usage for it: the line is left
+    out (partial), never a -$230 saving; the usage-only side is null in JSON as in breakdown (QA11)."""
+    base_b = diffing.ResourceCost("aws_s3_bucket.b", "aws_s3_bucket", Decimal("230"), "priced", [
+        diffing.ComponentCost("Standard / Storage", "GB", Decimal(10000), Decimal("0.023"), Decimal("230"),
+                              usage_based=True)])
+    head_b = _bucket("aws_s3_bucket.b")
+    (r,) = diffing.compute_diff(_project(base_b), _project(head_b)).resources
+    assert r.delta == 0 and r.partial and r.unpriced_sides == ["head"]
+    doc = r.to_json()
+    assert doc["head_monthly_cost"] is None and doc["base_monthly_cost"] == "230.00"
