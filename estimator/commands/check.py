@@ -83,4 +83,10 @@ def render(results: list[pipeline.ProjectResult], findings: list[Finding], fmt: 
                                                                for r in results], input_errors(results))
     from policies.output.table import render_table
 
-    return render_table(findings)
+    text = render_table(findings)
+    unread = [r.path for r in results if r.failed]
+    if unread:  # "No policy findings." must not read as a clean bill for what could not be read
+        names = ", ".join(unread)
+        text = (text.replace("No policy findings.", "No policy findings in what could be read.")
+                + f"Not fully checked (input errors, see stderr): {names}\n")
+    return text

@@ -575,3 +575,12 @@ def test_out_file_is_replaced_only_when_complete(tmp_path: Path) -> None:
     link.symlink_to(report)
     assert run("breakdown", str(GPU), "--format", "json", "--out-file", str(link)).returncode == 0
     assert link.is_symlink()  # written through, not replaced
+
+
+def test_check_table_never_calls_an_unreadable_project_clean(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.plan.json"
+    bad.write_text("not json\n", encoding="utf-8")
+    proc = run("check", str(bad))
+    assert proc.returncode == 2
+    assert "No policy findings in what could be read." in proc.stdout
+    assert f"Not fully checked (input errors, see stderr): {bad}" in proc.stdout
