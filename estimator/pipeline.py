@@ -70,12 +70,38 @@ def run(
 
     # projects are independent: on spare cores, forks read some while this process reads others
     # (a Pulumi program is read here: its runs already occupy the cores)
-    return forking.run_all(
+    owners = llm_usage_owners(specs)
+    results = forking.run_all(
         [functools.partial(run_one, spec, options, config=config, price=price, check=check, pack=pack,
                            include_llm_usage=include_llm)
-         for spec, include_llm in zip(specs, llm_usage_owners(specs), strict=True)],
+         for spec, include_llm in zip(specs, owners, strict=True)],
         [not is_pulumi_program(spec.path) for spec in specs],
     )
+    if price or check:
+        _hand_on_llm_usage(results, owners)
+    return results
+
+
+def _hand_on_llm_usage(results: list[ProjectResult], owners: list[bool]) -> None:
+    """An owner of a usage file's LLM API spend that could not be read at all carries none of it:
+    the next project with that usage file that was read carries it instead, so the spend never
+    depends on which PATH came first."""
+    from estimator.errors import CostrailError
+    from estimator.pricing.engine import llm_usage_costed
+    from estimator.usage import load_usage
+
+    for i, result in enumerate(results):
+        if not owners[i] or result.error is None or not result.spec.usage_file:
+            continue
+        key = str(Path(result.spec.usage_file).resolve())
+        heir = next((r for r in results[i + 1:] if r.error is None and r.spec.usage_file
+                     and str(Path(r.spec.usage_file).resolve()) == key), None)
+        if heir is None:
+            continue
+        try:
+            heir.costed.extend(llm_usage_costed(load_usage(result.spec.usage_file)))
+        except CostrailError:
+            continue  # the usage file itself is what failed: its error is already reported
 
 
 def is_pulumi_program(path: str) -> bool:

@@ -27,6 +27,18 @@ def test_llm_usage_of_a_shared_usage_file_is_counted_once() -> None:
     assert second.monthly_cost == nat
 
 
+def test_llm_usage_goes_to_the_next_project_when_its_owner_cannot_be_read(tmp_path: Path) -> None:
+    """The spend must not depend on PATH order: a broken first project hands it on (found by QA11)."""
+    usage = str(PIPE / "usage.yml")
+    broken = tmp_path / "broken.plan.json"
+    broken.write_text("not json\n", encoding="utf-8")
+    first, second = run([ProjectSpec(str(broken), usage_file=usage), ProjectSpec(str(PIPE / "b"), usage_file=usage)],
+                        LoadOptions())
+    assert first.error is not None and first.costed == []
+    llm = [c for c in second.costed if c.resource.type == "bedrock_llm_usage"]
+    assert len(llm) == 1 and llm[0].monthly_cost == Decimal("1.44")
+
+
 def test_a_missing_project_fails_alone() -> None:
     bad, good = run([ProjectSpec(str(PIPE / "nope")), ProjectSpec(str(PIPE / "a"))], LoadOptions())
     assert bad.failed and "no such file" in str(bad.error)

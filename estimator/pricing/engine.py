@@ -55,13 +55,20 @@ def price_project(project: Project, usage: UsageFile | None, *, include_llm_usag
     if usage is not None:
         _warn_unknown_usage_keys(project, ctx, usage)
     if usage is not None and include_llm_usage:
-        for i, entry in enumerate(usage.llm_usage):
-            model = str(entry.get("model"))
-            name = str(entry.get("name") or model)
-            res = Resource(address=f"llm_usage[{i}]", type="bedrock_llm_usage", name=name,
-                           attributes={"model": model}, region=None,
-                           location=_usage_location(usage, i))
-            out.append(finish(res, Priced(llm_usage_lines(entry))))
+        out += llm_usage_costed(usage)
+    return out
+
+
+def llm_usage_costed(usage: UsageFile) -> list[CostedResource]:
+    """The usage file's LLM API spend (``llm_usage``), one priced pseudo-resource per entry."""
+    out = []
+    for i, entry in enumerate(usage.llm_usage):
+        model = str(entry.get("model"))
+        name = str(entry.get("name") or model)
+        res = Resource(address=f"llm_usage[{i}]", type="bedrock_llm_usage", name=name,
+                       attributes={"model": model}, region=None,
+                       location=_usage_location(usage, i))
+        out.append(finish(res, Priced(llm_usage_lines(entry))))
     return out
 
 
