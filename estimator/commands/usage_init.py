@@ -70,7 +70,7 @@ def _priceable_keys(project: Project) -> list[tuple[Resource, set[str]]]:
     setting it (with every other kept key set) changes no priced line (no price in the region).
     A resource that cannot be priced at all takes the keys kept on its type's other resources.
     """
-    from estimator.pricing.engine import price_resource
+    from estimator.pricing.engine import REQUEST_TYPES, price_resource
     from estimator.resources.aws import REGISTRY
     from estimator.resources.aws._base import PriceContext
 
@@ -103,6 +103,8 @@ def _priceable_keys(project: Project) -> list[tuple[Resource, set[str]]]:
         everything = _priced(components(res, _usage(kept)))
         keys = {k.name for k in kept
                 if _priced(components(res, _usage([o for o in kept if o is not k]))) != everything}
+        if res.type in REQUEST_TYPES and any(k.name == "monthly_requests" for k in kept):
+            keys.add("monthly_requests")  # priced or not, it gives the cost per 1,000 requests
         by_type.setdefault(res.type, set()).update(keys)
         out.append((res, keys))
     return [(res, keys if keys is not None else by_type.get(res.type, {k.name for k in REGISTRY[res.type].usage_keys}))

@@ -143,3 +143,14 @@ def test_usage_init_every_example_uncommented_loads_and_prices(tmp_path: Path) -
     assert by_address["aws_dynamodb_table.virginia"]["status"] == "unpriced"  # as without a usage file, never $0
     assert by_address["aws_s3_bucket.data"]["status"] == "priced"
     assert by_address["llm_usage[0]"]["status"] == "priced"
+
+
+def test_usage_init_offers_requests_on_an_endpoint_for_the_cost_per_1k(tmp_path: Path) -> None:
+    """monthly_requests prices no line on a SageMaker endpoint, but gives its cost per 1,000 requests:
+    it is offered, not hidden as "not priced here" (found by QA11)."""
+    target = tmp_path / "costrail-usage.yml"
+    code, _out, messages = invoke(["usage", "init", str(FIXTURES / "sagemaker"), "--out-file", str(target)])
+    assert code == 0, messages
+    text = target.read_text()
+    endpoints = [line for line in text.splitlines() if "monthly_requests" in line and "inference requests" in line]
+    assert endpoints and not any(line.lstrip().startswith("##") for line in endpoints)
