@@ -167,7 +167,7 @@ def project_from_result(result: ProjectResult, path: str | None = None) -> Proje
         resources={c.address: resource_from_costed(c) for c in result.costed if c.status != "unsupported"},
         findings=findings,
         failed=result.failed,
-        errors=error_texts(result, result.spec.name or "") if result.failed else [],
+        errors=error_texts(result, name) if result.failed else [],  # under the project path, the same on both sides
     )
 
 

@@ -394,3 +394,19 @@ def test_a_base_pulumi_program_that_fails_is_named_under_its_project(tmp_path: P
     result = CliRunner().invoke(cli, ["diff", "infra/llm", "--base-ref", "HEAD", "--format", "json"])
     assert result.exit_code in (0, 1), result.output  # a broken base is a warning, never exit 2
     assert re.search(r"warning: base \(\w+\): infra/llm/__main__.py:3: the program raised RuntimeError", result.stderr)
+
+
+def test_both_sides_name_their_input_errors_the_same_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """diff.projects[].errors of base and head are both named under the project path (found by QA11:
+    the base's from the working directory, the head's from the project)."""
+    repo = gitrepo.init(tmp_path / "repo")
+    (repo / "p").mkdir()
+    (repo / "p" / "broken.tf").write_text('resource "aws_instance" "a" {\n  ami = }\n', encoding="utf-8")
+    gitrepo.commit(repo, "base")
+    (repo / "p" / "broken.tf").write_text('resource "aws_instance" "a" {\n\n  ami = }\n', encoding="utf-8")
+    out = tmp_path / "diff.json"
+    monkeypatch.chdir(repo)
+    CliRunner().invoke(cli, ["diff", "p", "--base-ref", "HEAD", "--format", "json", "--out-file", str(out)])
+    (project,) = json.loads(out.read_text())["diff"]["projects"]
+    assert project["errors"]["base"][0].startswith("p/broken.tf:2:")
+    assert project["errors"]["head"][0].startswith("p/broken.tf:3:")
