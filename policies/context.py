@@ -42,6 +42,7 @@ class RuleContext:
     project: str = ""
     rule: Any = None  # the rule module being run (set by ``run_rule``)
     _by_address: dict[str, Resource] | None = None
+    _stand_ins: bool = False  # some resource is a stand-in x[*] (a count known only after apply)
     _by_type: dict[str, list[Resource]] | None = None
     _by_name: dict[str, dict[Any, Resource]] = field(default_factory=dict)
     _gpu_cache: dict[int, list[tuple[str, str, GpuSpec]]] = field(default_factory=dict)
@@ -74,8 +75,9 @@ class RuleContext:
         stand-in ``lt[*]`` (pricing links to it the same way)."""
         if self._by_address is None:
             self._by_address = {r.address: r for r in self.resources}
+            self._stand_ins = any("[*]" in a for a in self._by_address)
         found = self._by_address.get(address)
-        if found is None:  # x[0], or the whole of x, of a count known only after apply: its stand-in x[*]
+        if found is None and self._stand_ins:  # x[0] or x of a count known only after apply: its stand-in x[*]
             found = self._by_address.get(stand_in_address(address)) or self._by_address.get(f"{address}[*]")
         return found
 
