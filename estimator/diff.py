@@ -45,6 +45,11 @@ class ComponentCost:
         return self.monthly_cost is None and not self.usage_based
 
     @property
+    def waits_for_usage(self) -> bool:
+        """A usage-based line with no usage given: its price is known, its quantity is not."""
+        return self.monthly_cost is None and self.usage_based
+
+    @property
     def key(self) -> tuple[str, str]:
         return (self.group or "", self.name)
 
@@ -73,7 +78,7 @@ class ResourceCost:
     def usage_only(self) -> bool:
         """Every line waits for usage quantities that were not given (an S3 bucket with no usage file):
         what it costs depends on usage, and no price is missing."""
-        return bool(self.components) and all(c.usage_based and c.monthly_cost is None for c in self.components)
+        return bool(self.components) and all(c.waits_for_usage for c in self.components)
 
     @property
     def known_cost(self) -> Decimal | None:

@@ -301,13 +301,9 @@ def _cached(entry: Path, shown: str) -> ast.File | None:
 
 
 def _parse_and_store(shown: str, text: str | bytes, name: str, directory: Path, entry: Path) -> ast.File | InputError:
-    from estimator.hcl import frontend
-
-    try:
-        parsed = frontend.parse(shown, text, name)
-    except InputError as err:
-        return err
-    _write(directory, entry, parsed)
+    parsed = _parse_only(shown, text, name)
+    if isinstance(parsed, ast.File):
+        _write(directory, entry, parsed)
     return parsed
 
 

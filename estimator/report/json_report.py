@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from estimator.cost_model import money
 from estimator.pipeline import ProjectResult
 from estimator.report.streamed import Streamed
-from estimator.report.table import usage_only
+from estimator.report.table import read_total, usage_only
 
 if TYPE_CHECKING:
     from policies.finding import Finding
@@ -75,7 +75,7 @@ def report_json(
     mean "no policy ran", not "none found", so a later ``diff --compare-to`` does not call every
     head finding new without saying so."""
     # the total covers the projects read without errors; those left out are named
-    total = sum((r.monthly_cost for r in results if not r.failed), Decimal(0))
+    total = read_total(results)
     doc: dict[str, Any] = {
         "schema": SCHEMA,
         "currency": "USD",

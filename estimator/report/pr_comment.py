@@ -354,11 +354,11 @@ USAGE_BASED = "usage-based"
 
 def line_cost(line: ComponentCost, cost: Decimal | None) -> str:
     """A bill line's cost; a line waiting for usage quantities says so rather than "unknown"."""
-    return USAGE_BASED if line.usage_based and line.monthly_cost is None else usd(cost)
+    return USAGE_BASED if line.waits_for_usage else usd(cost)
 
 
 def line_change(comp: ComponentDelta) -> str:
-    waits = any(side is not None and side.usage_based and side.monthly_cost is None for side in (comp.base, comp.head))
+    waits = any(side is not None and side.waits_for_usage for side in (comp.base, comp.head))
     return USAGE_BASED if comp.delta is None and waits else signed_usd(comp.delta)
 
 

@@ -37,9 +37,14 @@ def project_total(result: ProjectResult) -> str:
     return INCOMPLETE if result.failed else usd(result.monthly_cost)
 
 
+def read_total(results: list[ProjectResult]) -> Decimal:
+    """The monthly cost of the projects read without input errors (the others have no total)."""
+    return sum((r.monthly_cost for r in results if not r.failed), Decimal(0))
+
+
 def overall_total(results: list[ProjectResult]) -> tuple[str, str]:
     """(label, amount) of the total over the projects read without errors, saying so when some were not."""
-    total = sum((r.monthly_cost for r in results if not r.failed), Decimal(0))
+    total = read_total(results)
     unread = sum(1 for r in results if r.failed)
     label = f"OVERALL TOTAL ({unread} project{'s' if unread != 1 else ''} with input errors left out)" if unread \
         else "OVERALL TOTAL"
