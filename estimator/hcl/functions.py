@@ -18,7 +18,6 @@ import datetime
 import decimal
 import functools
 import gzip
-import hashlib
 import io
 import ipaddress
 import itertools
@@ -1263,6 +1262,8 @@ def f_templatestring(ctx: FunctionContext, template: Any, variables: Any) -> Any
 
 def _file_hash(name: str, encode: str = "hex") -> Callable[[FunctionContext, Any], str]:
     def digest(ctx: FunctionContext, path: Any) -> str:
+        import hashlib  # here: it loads OpenSSL (~7 ms), which few configurations need
+
         h = hashlib.new(name, ctx.read_bytes(to_string(path)))
         return h.hexdigest() if encode == "hex" else base64.b64encode(h.digest()).decode("ascii")
     return digest
@@ -1275,6 +1276,8 @@ def f_templatefile(ctx: FunctionContext, path: Any, variables: Any) -> Any:
 
 def _hash(name: str, encode: str = "hex") -> Callable[[Any], str]:
     def digest(text: Any) -> str:
+        import hashlib  # here: it loads OpenSSL (~7 ms), which few configurations need
+
         h = hashlib.new(name, to_string(text).encode("utf-8"))
         return h.hexdigest() if encode == "hex" else base64.b64encode(h.digest()).decode("ascii")
     return digest

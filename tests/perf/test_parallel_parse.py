@@ -96,6 +96,14 @@ def test_split_keeps_every_item_once_in_order() -> None:
     assert [item for share in shares for item in share] == items
 
 
+def test_split_gives_this_process_its_weighted_share() -> None:
+    items = [(i, f"f{i}", b"x" * 1000, Path(f"e{i}")) for i in range(100)]
+    mine, theirs = cache._split(items, 2, mine=1.5)
+    assert (len(mine), len(theirs)) == (60, 40)
+    assert mine + theirs == items
+    assert [len(s) for s in cache._split(items, 3, mine=2.0)] == [50, 25, 25]
+
+
 def test_every_syntax_node_pickles_through_its_fields() -> None:
     """The fast ``__reduce__`` covers every node class and round-trips (the cache relies on it)."""
     nodes = [obj for obj in vars(ast).values()
