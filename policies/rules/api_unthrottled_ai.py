@@ -1,16 +1,21 @@
 """CR-API-001 — public AI-facing API without throttling / quota.
 
-Trigger: a public API whose integrations reach a model, with no throttle:
+Trigger: a public API whose integrations reach a model, with a stage that has no throttle
+(one finding per API, on the API, naming its unthrottled stages: traffic to any one of them is unlimited):
 
 - ``aws_apigatewayv2_api`` — AI-facing when tagged with an ``ai_tags`` key or when an
   ``aws_apigatewayv2_integration`` of it targets SageMaker/Bedrock (``integration_uri``) or a
-  Lambda function tagged with an ``ai_tags`` key; throttled when an ``aws_apigatewayv2_stage``
-  of it sets ``throttling_rate_limit``/``throttling_burst_limit`` in ``default_route_settings``
-  or ``route_settings``;
+  Lambda function tagged with an ``ai_tags`` key; each ``aws_apigatewayv2_stage`` of it is
+  throttled when it sets ``throttling_rate_limit``/``throttling_burst_limit`` in
+  ``default_route_settings`` or ``route_settings``; an API with no stage at all is unthrottled;
 - ``aws_api_gateway_rest_api`` (not ``PRIVATE``) — AI-facing likewise through
-  ``aws_api_gateway_integration.uri``; throttled when an ``aws_api_gateway_usage_plan`` lists
-  it in ``api_stages`` with ``throttle_settings`` or ``quota_settings``, or an
-  ``aws_api_gateway_method_settings`` of it sets ``throttling_rate_limit``;
+  ``aws_api_gateway_integration.uri``; each of its stages (``aws_api_gateway_stage``, or an
+  ``aws_api_gateway_deployment`` with ``stage_name``) is throttled when an
+  ``aws_api_gateway_usage_plan`` lists it (``api_stages`` ``api_id`` + ``stage``) with
+  ``throttle_settings`` or ``quota_settings``, or an ``aws_api_gateway_method_settings`` of it
+  (``rest_api_id`` + ``stage_name``) sets ``throttling_rate_limit``. A stage named by a value
+  not known offline may be any stage: it counts as throttling all of them (no false finding).
+  With no stage resource at all, any such usage plan or method settings of the API clears it;
 - ``aws_lambda_function_url`` with ``authorization_type = "NONE"`` on an AI-tagged function
   without ``reserved_concurrent_executions``.
 
@@ -103,6 +108,17 @@ def _children(index: dict[Any, list[Resource]], api: Resource) -> list[Resource]
     return [child for key in keys if isinstance(key, str) for child in index.get(key, ())]
 
 
+def _stage_label(stage: Resource, attr: str) -> str:
+    name = stage.attributes.get(attr)
+    return name if isinstance(name, str) and name else stage.address
+
+
+def _names(names: list[str]) -> str:
+    """``stage `prod` has`` or ``stages `prod`, `dev` have``."""
+    listed = ", ".join(f"`{n}`" for n in names)
+    return f"stages {listed} have" if len(names) > 1 else f"stage {listed} has"
+
+
 def _http_api(ctx: RuleContext, api: Resource, integrations: dict[Any, list[Resource]],
               stages: dict[Any, list[Resource]]) -> Iterator[Finding]:
     ai = _ai_tagged(ctx, api) or any(
@@ -110,12 +126,54 @@ def _http_api(ctx: RuleContext, api: Resource, integrations: dict[Any, list[Reso
     if not ai:
         return
     limits = ("throttling_rate_limit", "throttling_burst_limit")
-    throttled = any(
-        _set(s.attributes.get("default_route_settings"), *limits) or _set(s.attributes.get("route_settings"), *limits)
-        for s in _children(stages, api))
-    if not throttled:
+    own = _children(stages, api)
+    if not own:
         yield ctx.finding(api, "public AI-facing HTTP API has no stage throttling (throttling_rate_limit / "
                                "throttling_burst_limit)")
+        return
+    open_stages = [_stage_label(s, "name") for s in own
+                   if not (_set(s.attributes.get("default_route_settings"), *limits)
+                           or _set(s.attributes.get("route_settings"), *limits))]
+    if open_stages:
+        yield ctx.finding(api, f"public AI-facing HTTP API {_names(open_stages)} no throttling "
+                               f"(throttling_rate_limit / throttling_burst_limit in default_route_settings or "
+                               f"route_settings)")
+
+
+_ANY_STAGE = object()  # a stage named by a value not known offline: it may be any stage of the API
+
+
+def _stage_ref(value: Any) -> Any:
+    """What a usage plan's ``stage`` or method settings' ``stage_name`` names: a literal stage name,
+    a stage resource address, or ``_ANY_STAGE`` when that is not known offline."""
+    if isinstance(value, str) and value:
+        return value
+    if isinstance(value, Unknown) and value.ref:
+        return value.ref
+    return _ANY_STAGE
+
+
+def _rest_throttles(ctx: RuleContext, api: Resource) -> list[Any]:
+    """Stage refs (see ``_stage_ref``) of the API that a usage plan or method settings throttles."""
+    out: list[Any] = []
+    for plan in ctx.managed("aws_api_gateway_usage_plan"):
+        if not (plan.attributes.get("throttle_settings") or plan.attributes.get("quota_settings")):
+            continue
+        out += [_stage_ref(s.get("stage")) for s in blocks(plan.attributes.get("api_stages"))
+                if _points_at(s.get("api_id"), api)]
+    for settings in ctx.managed("aws_api_gateway_method_settings"):
+        if _points_at(settings.attributes.get("rest_api_id"), api) and _set(settings.attributes.get("settings"),
+                                                                              "throttling_rate_limit"):
+            out.append(_stage_ref(settings.attributes.get("stage_name")))
+    return out
+
+
+def _rest_stages(ctx: RuleContext, api: Resource) -> list[Resource]:
+    """The API's stages: ``aws_api_gateway_stage`` resources, and deployments that create one by ``stage_name``."""
+    stages = [s for s in ctx.managed("aws_api_gateway_stage") if _points_at(s.attributes.get("rest_api_id"), api)]
+    stages += [d for d in ctx.managed("aws_api_gateway_deployment")
+               if d.attributes.get("stage_name") and _points_at(d.attributes.get("rest_api_id"), api)]
+    return stages
 
 
 def _rest_api(ctx: RuleContext, api: Resource) -> Iterator[Finding]:
@@ -127,16 +185,29 @@ def _rest_api(ctx: RuleContext, api: Resource) -> Iterator[Finding]:
         for i in ctx.managed("aws_api_gateway_integration"))
     if not ai:
         return
-    for plan in ctx.managed("aws_api_gateway_usage_plan"):
-        stages = blocks(plan.attributes.get("api_stages"))
-        if any(_points_at(s.get("api_id"), api) for s in stages) and (
-                plan.attributes.get("throttle_settings") or plan.attributes.get("quota_settings")):
-            return
-    for settings in ctx.managed("aws_api_gateway_method_settings"):
-        if _points_at(settings.attributes.get("rest_api_id"), api) and _set(settings.attributes.get("settings"),
-                                                                              "throttling_rate_limit"):
-            return
-    yield ctx.finding(api, "public AI-facing REST API has no usage plan throttle/quota and no method throttling")
+    throttled = _rest_throttles(ctx, api)
+    stages = _rest_stages(ctx, api)
+    if not stages:  # no stage resource to judge: any throttle of the API clears it
+        if not throttled:
+            yield ctx.finding(api, "public AI-facing REST API has no usage plan throttle/quota and no method "
+                                   "throttling")
+        return
+    if _ANY_STAGE in throttled:
+        return
+    open_stages: list[str] = []
+    for stage in stages:
+        name = stage.attributes.get("stage_name")
+        if not isinstance(name, str):  # its name is not known offline: any throttle of the API may be its own
+            if throttled:
+                continue
+        elif stage.address in throttled or name in throttled:
+            continue
+        label = _stage_label(stage, "stage_name")
+        if label not in open_stages:  # a deployment's stage_name and an aws_api_gateway_stage of that name
+            open_stages.append(label)
+    if open_stages:
+        yield ctx.finding(api, f"public AI-facing REST API {_names(open_stages)} no usage plan "
+                               f"throttle/quota and no method throttling")
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
