@@ -13,6 +13,7 @@ from typing import Any
 from estimator.model import Resource
 
 HOURS_PER_MONTH = Decimal(730)
+LLM_USAGE_TYPE = "bedrock_llm_usage"  # the usage file's LLM API spend (``llm_usage``), as pseudo-resources
 
 
 def money(value: Decimal | None) -> str | None:

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from estimator.cost_model import CostedResource, decimal_text, money
+from estimator.cost_model import LLM_USAGE_TYPE, CostedResource, decimal_text, money
 from estimator.errors import InputError
 from estimator.model import Location, stand_in_address
 from policies.finding import Finding
@@ -174,6 +174,35 @@ def project_from_result(result: ProjectResult, path: str | None = None) -> Proje
         failed=result.failed,
         errors=error_texts(result, name) if result.failed else [],  # under the project path, the same on both sides
     )
+
+
+def place_llm_spend(sides: list[list[ProjectCost]], groups: list[list[str]]) -> None:
+    """A usage file's LLM API spend is counted once per side, and on the same project on both:
+    the first of the projects sharing that usage file (``groups``, paths in order) that was read
+    without errors on every side it is in; else the first read without errors on that side. Each
+    side decided alone (``pipeline``'s rule), a project broken on one side only moved the spend
+    between projects, and the diff showed it as a saving."""
+    for group in groups:
+        by_side = [{p.path: p for p in side if p.path in group} for side in sides]
+        both = [path for path in group if all(not s[path].failed for s in by_side if path in s)
+                and any(path in s for s in by_side)]
+        for side in by_side:
+            spend: dict[str, ResourceCost] = {}
+            for path in group:
+                project = side.get(path)
+                if project is None:
+                    continue
+                here = {a: r for a, r in project.resources.items() if r.type == LLM_USAGE_TYPE}
+                spend = spend or here
+                for address, res in here.items():
+                    del project.resources[address]
+                    project.monthly_cost -= res.monthly_cost or Decimal(0)
+            keeper = next((side[p] for p in both if p in side), None) or next(
+                (side[p] for p in group if p in side and not side[p].failed), None) or next(
+                (side[p] for p in group if p in side), None)
+            if keeper is not None and spend:
+                keeper.resources.update(spend)
+                keeper.monthly_cost += sum((r.monthly_cost or Decimal(0) for r in spend.values()), Decimal(0))
 
 
 def _dec(value: Any, where: str) -> Decimal | None:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from estimator.cost_model import CostedResource
+from estimator.cost_model import LLM_USAGE_TYPE, CostedResource
 from estimator.errors import CostrailError
 from estimator.loaders import LoadOptions, load_project
 from estimator.model import Diagnostic, Project
@@ -83,20 +83,26 @@ def run(
 
 
 def _hand_on_llm_usage(results: list[ProjectResult], owners: list[bool]) -> None:
-    """An owner of a usage file's LLM API spend that could not be read at all carries none of it:
-    the next project with that usage file that was read carries it instead, so the spend never
-    depends on which PATH came first."""
+    """An owner of a usage file's LLM API spend that has input errors is left out of the total, and
+    the spend would go with it: the next project with that usage file that was read without errors
+    carries it instead, so the spend never depends on an unrelated broken file or on which PATH came
+    first. With no such project it stays on the owner (named in ``projects_not_in_total``)."""
     from estimator.errors import CostrailError
     from estimator.pricing.engine import llm_usage_costed
     from estimator.usage import load_usage
 
     for i, result in enumerate(results):
-        if not owners[i] or result.error is None or not result.spec.usage_file:
+        if not owners[i] or not result.failed or not result.spec.usage_file:
             continue
         key = str(Path(result.spec.usage_file).resolve())
-        heir = next((r for r in results[i + 1:] if r.error is None and r.spec.usage_file
+        heir = next((r for r in results[i + 1:] if not r.failed and r.spec.usage_file
                      and str(Path(r.spec.usage_file).resolve()) == key), None)
         if heir is None:
+            continue
+        spend = [c for c in result.costed if c.resource.type == LLM_USAGE_TYPE]
+        if spend:  # read in part: priced with the owner, moved as they are
+            result.costed = [c for c in result.costed if c.resource.type != LLM_USAGE_TYPE]
+            heir.costed.extend(spend)
             continue
         try:
             heir.costed.extend(llm_usage_costed(load_usage(result.spec.usage_file)))

@@ -39,6 +39,53 @@ def test_llm_usage_goes_to_the_next_project_when_its_owner_cannot_be_read(tmp_pa
     assert len(llm) == 1 and llm[0].monthly_cost == Decimal("1.44")
 
 
+def test_llm_usage_leaves_an_owner_read_with_errors(tmp_path: Path) -> None:
+    """An owner read in part (one bad file) is left out of the total: its usage file's LLM spend
+    moves to the next project with that usage file, never vanishing with it (found by QA12)."""
+    import shutil
+
+    shutil.copytree(PIPE / "a", tmp_path / "a")
+    (tmp_path / "a" / "bad.tf").write_text('resource "aws_eip" "x" {\n  domain =\n}\n', encoding="utf-8")
+    usage = str(PIPE / "usage.yml")
+    first, second = run([ProjectSpec(str(tmp_path / "a"), usage_file=usage),
+                         ProjectSpec(str(PIPE / "b"), usage_file=usage)], LoadOptions(), check=True)
+    assert first.failed and first.error is None and first.costed  # read in part
+    assert [c for c in first.costed if c.resource.type == "bedrock_llm_usage"] == []
+    llm = [c for c in second.costed if c.resource.type == "bedrock_llm_usage"]
+    assert len(llm) == 1 and llm[0].monthly_cost == Decimal("1.44")
+    assert second.monthly_cost == Decimal("0.045") * 730 + Decimal("1.44")
+
+
+def test_diff_base_keeps_llm_usage_when_its_owner_breaks(tmp_path: Path) -> None:
+    """A ``--base-ref`` base whose first project has an input error still counts the usage file's
+    LLM spend once, on the next project: the delta is the head's change, not the spend."""
+    import shutil
+    import subprocess
+    import sys
+
+    for name in ("a", "b"):
+        shutil.copytree(PIPE / name, tmp_path / name)
+    shutil.copy(PIPE / "usage.yml", tmp_path / "usage.yml")
+    (tmp_path / "a" / "bad.tf").write_text('resource "aws_eip" "x" {\n  domain =\n}\n', encoding="utf-8")
+    git = ["git", "-C", str(tmp_path), "-c", "user.email=t@example.com", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    (tmp_path / "a" / "bad.tf").unlink()  # the PR fixes the broken file
+    out = subprocess.run(
+        [sys.executable, "-m", "estimator", "diff", str(tmp_path / "a"), str(tmp_path / "b"),
+         "--base-ref", "HEAD", "--usage-file", str(tmp_path / "usage.yml"), "--format", "json"],
+        capture_output=True, text=True, check=False,
+    )
+    assert out.returncode in (0, 1), out.stderr
+    diff = json.loads(out.stdout)["diff"]
+    # compared: project b on both sides (a's base is unreadable), with the spend on it on both
+    nat = Decimal("0.045") * 730
+    assert Decimal(diff["base_monthly_cost"]) == Decimal(diff["head_monthly_cost"]) == nat + Decimal("1.44")
+    assert Decimal(diff["delta_monthly_cost"]) == 0
+    assert all(r["address"] != "llm_usage[0]" for r in diff["resources"])  # not moved: no change
+
+
 def test_a_missing_project_fails_alone() -> None:
     bad, good = run([ProjectSpec(str(PIPE / "nope")), ProjectSpec(str(PIPE / "a"))], LoadOptions())
     assert bad.failed and "no such file" in str(bad.error)

@@ -77,6 +77,7 @@ def run(
 
     failed = report_diagnostics(head_results)
     head_projects = [diffing.project_from_result(r) for r in head_results]
+    diffing.place_llm_spend([base_projects, head_projects], _usage_groups(specs))
     change = diffing.compute_diff(base_projects, head_projects)
     diffing.apply_budget(change, config)
     if not change.base_findings_checked:
@@ -84,6 +85,15 @@ def run(
     code = diffing.exit_code(change, failed)
     emit(_render(change, head_results, specs, fmt), out_file)
     return code
+
+
+def _usage_groups(specs: list[ProjectSpec]) -> list[list[str]]:
+    """Project paths that share a usage file (and so its LLM API spend), in order."""
+    groups: dict[str, list[str]] = {}
+    for spec in specs:
+        if spec.usage_file:
+            groups.setdefault(str(Path(spec.usage_file).resolve()), []).append(spec.name or spec.path)
+    return list(groups.values())
 
 
 def _load_config(paths: list[str], explicit: str | None) -> Config:
@@ -191,7 +201,6 @@ class _Base:
         self.roots = (tree.top, tree.root)
         self.all_dirs = [_rel(s.path, *self.roots) for s in [*present, *specs]]
         self.head_specs = {s.name or s.path: s for s in present}
-        self.owners = pipeline.llm_usage_owners(specs)
 
     def _same_as_head(self, head_spec: ProjectSpec | None) -> bool:
         return head_spec is not None and _unchanged(self.roots, head_spec, self.changed, self.all_dirs)
@@ -205,7 +214,7 @@ class _Base:
         """One base project's costs and findings, with the warnings its errors become."""
         spec = self.specs[index]
         result = pipeline.run_one(spec, self.options, config=self.config, price=True, check=True,
-                                  include_llm_usage=self.owners[index])
+                                  include_llm_usage=True)  # counted once, by ``place_llm_spend``
         return diffing.project_from_result(result, spec.name or spec.path), _base_warnings(result, self.tree)
 
     def projects(self, head_results: list[ProjectResult],

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from estimator.cost_model import CostedResource
+from estimator.cost_model import LLM_USAGE_TYPE, CostedResource
 from estimator.model import Diagnostic, Location, Project, Resource, unknown_quantity
 from estimator.resources.aws import REGISTRY, is_free
 from estimator.resources.aws._base import NotPriceable, PriceContext, Priced, finish, number
@@ -65,7 +65,7 @@ def llm_usage_costed(usage: UsageFile) -> list[CostedResource]:
     for i, entry in enumerate(usage.llm_usage):
         model = str(entry.get("model"))
         name = str(entry.get("name") or model)
-        res = Resource(address=f"llm_usage[{i}]", type="bedrock_llm_usage", name=name,
+        res = Resource(address=f"llm_usage[{i}]", type=LLM_USAGE_TYPE, name=name,
                        attributes={"model": model}, region=None,
                        location=_usage_location(usage, i))
         out.append(finish(res, Priced(llm_usage_lines(entry))))
