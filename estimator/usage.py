@@ -34,22 +34,36 @@ class UsageFile:
     type_defaults: dict[str, dict[str, Any]] = field(default_factory=dict)
     llm_usage: list[dict[str, Any]] = field(default_factory=list)
     llm_usage_lines: list[int] = field(default_factory=list)  # line of each llm_usage entry
-    _patterns: list[tuple[re.Pattern[str], dict[str, Any]]] = field(default_factory=list)
+    # (section, entry, key, nested key...) → line, so a warning about a key can name where it is written
+    key_lines: dict[tuple[str, ...], int] = field(default_factory=dict)
+    _patterns: list[tuple[re.Pattern[str], str, dict[str, Any]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         for key, values in self.resource_usage.items():
             if "[*]" in key:
                 pattern = re.escape(key).replace(re.escape("[*]"), r"\[[^\]]+\]")
-                self._patterns.append((re.compile(f"^{pattern}$"), values))
+                self._patterns.append((re.compile(f"^{pattern}$"), key, values))
 
     def for_resource(self, address: str, resource_type: str) -> dict[str, Any]:
         """Type default, then wildcard matches, then the exact address: later wins, key by key."""
         merged: dict[str, Any] = dict(self.type_defaults.get(resource_type, {}))
-        for pattern, values in self._patterns:
+        for pattern, _, values in self._patterns:
             if pattern.match(address):
                 merged.update(values)
         merged.update(self.resource_usage.get(address, {}))
         return merged
+
+    def line_of(self, address: str, resource_type: str, key_path: tuple[str, ...]) -> int:
+        """The line of the entry whose ``key_path`` ``for_resource`` uses (the same precedence); 0 if unknown."""
+        sources: list[tuple[str, str, dict[str, Any]]] = [
+            ("resource_type_default_usage", resource_type, self.type_defaults.get(resource_type, {}))]
+        sources += [("resource_usage", entry, values) for pattern, entry, values in self._patterns
+                    if pattern.match(address)]
+        sources.append(("resource_usage", address, self.resource_usage.get(address, {})))
+        for section, entry, values in reversed(sources):
+            if key_path[0] in values:
+                return self.key_lines.get((section, entry, *key_path), 0)
+        return 0
 
 
 def _loc(path: str, node: yaml.Node) -> Location:
@@ -95,15 +109,19 @@ def _check_quantity(path: str, node: yaml.Node, key: str, value: Any, numeric: f
             raise ConfigError(f"usage key {key!r} must not be negative, got {node.value!r}", _loc(path, node))
 
 
-def _mapping(path: str, node: yaml.Node, key: str, numeric: frozenset[str] | None = None) -> dict[str, Any]:
-    """A mapping of usage keys; with ``numeric``, every quantity among them is checked."""
+def _mapping(path: str, node: yaml.Node, key: str, numeric: frozenset[str] | None = None,
+             lines: dict[tuple[str, ...], int] | None = None, at: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A mapping of usage keys; with ``numeric``, every quantity among them is checked; with
+    ``lines``, the line of each key is recorded under ``at`` + its key path."""
     if not isinstance(node, yaml.MappingNode):
         raise ConfigError(f"{key!r} must be a mapping", _loc(path, node))
     out: dict[str, Any] = {}
     for knode, vnode in node.value:
         name = str(knode.value)
+        if lines is not None:
+            lines[(*at, name)] = knode.start_mark.line + 1
         if isinstance(vnode, yaml.MappingNode):
-            out[name] = _mapping(path, vnode, f"{key}.{name}", numeric)
+            out[name] = _mapping(path, vnode, f"{key}.{name}", numeric, lines, (*at, name))
         else:
             out[name] = _scalar(path, vnode, f"{key}.{name}")
             if numeric is not None:
@@ -136,7 +154,7 @@ def parse_usage(text: str, path: str = "costrail-usage.yml") -> UsageFile:
         elif key in ("resource_usage", "resource_type_default_usage"):
             if isinstance(vnode, yaml.ScalarNode) and vnode.value in ("", "null", "~"):
                 continue
-            section = _mapping(path, vnode, key, _numeric_keys())
+            section = _mapping(path, vnode, key, _numeric_keys(), usage.key_lines, (key,))
             for address, values in section.items():
                 if values is None:
                     section[address] = values = {}  # an address whose keys are all commented out

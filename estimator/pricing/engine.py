@@ -73,23 +73,52 @@ def llm_usage_costed(usage: UsageFile) -> list[CostedResource]:
 
 
 def _warn_unknown_usage_keys(project: Project, ctx: PriceContext, usage: UsageFile) -> None:
-    """A misspelt usage key (``monthly_hourz``) would silently price at the default: say so, once per type and key."""
-    seen: set[tuple[str, str]] = set()
+    """A misspelt usage key (``monthly_hourz``, ``standard.monthly_tier_1_requets``) or a key of a type
+    that reads none would silently price at the default: say so, naming the file and line of the entry
+    that gave it, once per entry and key. Nested keys are checked by their full path."""
+    seen: set[tuple[str, str, int]] = set()
     for res in project.resources:
-        spec = REGISTRY.get(res.type) if res.mode == "managed" else None
-        if spec is None or not spec.usage_keys:
+        if res.mode != "managed":
             continue
-        known = {k.name.split(".", 1)[0] for k in spec.usage_keys}
-        for key in ctx.usage(res):
-            if key in known or (res.type, key) in seen:
+        values = ctx.usage(res)
+        if not values:
+            continue
+        spec = REGISTRY.get(res.type)
+        known = {name for k in spec.usage_keys for name in (k.name, *k.aliases)} if spec else set()
+        for key_path in _leaf_paths(values, known):
+            key = ".".join(key_path)
+            if key in known:
                 continue
-            seen.add((res.type, key))
-            names = ", ".join(sorted(known))
+            line = usage.line_of(res.address, res.type, key_path)
+            if (res.type, key, line) in seen:
+                continue
+            seen.add((res.type, key, line))
+            where = f"{usage.path or 'usage file'}:{line}" if line else (usage.path or "usage file")
+            if spec is None:
+                why = "it is free" if is_free(res.type) else "costrail does not price it yet"
+            elif not spec.usage_keys:
+                why = "it reads none"
+            else:
+                why = "known: " + ", ".join(sorted(k.name for k in spec.usage_keys))
             project.diagnostics.append(Diagnostic(
-                message=f"{usage.path or 'usage file'}: {key!r} is not a usage key of {res.type} "
-                        f"(known: {names}); it is ignored",
+                message=f"{where}: {key!r} is not a usage key of {res.type} ({why}); it is ignored",
                 severity="warning",
             ))
+
+
+def _leaf_paths(values: dict, known: set[str], prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """The key paths of a usage entry down to its values (``("standard", "storage_gb")``); an empty
+    block that only opens known keys (``standard:`` with all keys commented out) is no key."""
+    out: list[tuple[str, ...]] = []
+    for name, value in values.items():
+        path = (*prefix, str(name))
+        dotted = ".".join(path)
+        opens_known = any(k.startswith(f"{dotted}.") for k in known)
+        if isinstance(value, dict) and value and dotted not in known:
+            out += _leaf_paths(value, known, path)
+        elif not (opens_known and (value is None or value == {})):
+            out.append(path)
+    return out
 
 
 def _usage_location(usage: UsageFile, index: int) -> Location | None:

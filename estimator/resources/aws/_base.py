@@ -30,6 +30,7 @@ class UsageKey:
     description: str
     default: Any = None  # what costrail assumes when the usage file does not say
     example: Any = None  # what ``usage init`` writes when there is no default
+    aliases: tuple[str, ...] = ()  # other spellings the price function also reads (never offered by ``usage init``)
 
 
 @dataclass

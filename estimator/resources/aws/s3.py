@@ -27,7 +27,7 @@ def _price_bucket(res: Resource, ctx: PriceContext) -> Priced:
 
 RESOURCES = (
     ResourceSpec("aws_s3_bucket", "aws:s3/bucket:Bucket", _price_bucket,
-                 (UsageKey("standard.storage_gb", "GB stored in S3 Standard", None),
+                 (UsageKey("standard.storage_gb", "GB stored in S3 Standard", None, aliases=("storage_gb",)),
                   UsageKey("standard.monthly_tier_1_requests", "PUT, COPY, POST, LIST requests a month", None),
                   UsageKey("standard.monthly_tier_2_requests", "GET, SELECT and other requests a month", None)),
                  "S3 buckets: Standard storage and requests (usage-based)"),
