@@ -241,12 +241,17 @@ def run_rule(module: Any, ctx: RuleContext, params: dict[str, Any] | None = None
     return list(module.check(ctx))
 
 
+def _template_gpu_types(ctx: RuleContext, template: Resource) -> list[tuple[str, str, GpuSpec]]:
+    """The template's GPU types, each path prefixed with the template's address (where the type is written)."""
+    return [(f"{template.address}.{path}", itype, spec) for path, itype, spec in ctx.gpu_types(template)]
+
+
 def scaling_gpu_types(ctx: RuleContext, res: Resource) -> list[tuple[str, str, GpuSpec]]:
     """GPU types an ASG or node group launches: its own, plus its launch template's."""
     types = ctx.gpu_types(res)
     template = ctx.launch_template_of(res)
     if template is not None:
-        types = types + ctx.gpu_types(template)
+        types = types + _template_gpu_types(ctx, template)
     return types
 
 
@@ -257,12 +262,19 @@ def instance_template(ctx: RuleContext, res: Resource) -> Resource | None:
     return ctx.launch_template_of(res)
 
 
+SCALING_TYPES = ("aws_autoscaling_group", "aws_eks_node_group")
+
+
 def launched_gpu_types(ctx: RuleContext, res: Resource) -> list[tuple[str, str, GpuSpec]]:
-    """GPU types a resource runs: its own, or for an instance typed by its launch template, the template's."""
+    """GPU types a resource runs: its own, plus its launch template's where it takes its type from one (an
+    instance without its own ``instance_type``, an Auto Scaling group, an EKS node group). Rules that judge
+    what runs use this, not ``ctx.gpu_types``, or a GPU type set in a launch template goes unseen."""
+    if res.type in SCALING_TYPES:
+        return scaling_gpu_types(ctx, res)
     types = ctx.gpu_types(res)
     template = instance_template(ctx, res)
     if template is not None:
-        types = types + ctx.gpu_types(template)
+        types = types + _template_gpu_types(ctx, template)
     return types
 
 

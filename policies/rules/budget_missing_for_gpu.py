@@ -1,7 +1,8 @@
 """CR-BUD-001 — GPU spend in a stack with no budget or cost-anomaly monitor.
 
 Trigger (stack level): the project has at least one GPU/accelerator resource (any type that
-launches a GPU type, including SageMaker ``ml.*`` GPU types) and no ``aws_budgets_budget``,
+launches a GPU type, including SageMaker ``ml.*`` GPU types and an Auto Scaling group, node group
+or instance whose launch template sets one) and no ``aws_budgets_budget``,
 ``aws_ce_anomaly_monitor`` or ``aws_ce_anomaly_subscription``. One finding for the stack,
 placed at (and addressed as) the first GPU resource.
 
@@ -33,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from policies.context import RuleContext
+from policies.context import RuleContext, launched_gpu_types
 from policies.finding import Finding
 
 ID = "CR-BUD-001"
@@ -54,7 +55,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     guards = [str(t) for t in ctx.params.get("guard_types") or []]  # type: ignore[union-attr]
     if any(True for _ in ctx.managed(*guards)):
         return
-    gpu = [res for res in ctx.managed() if ctx.gpu_types(res)]
+    gpu = [res for res in ctx.managed() if launched_gpu_types(ctx, res)]
     if not gpu:
         return
     names = ", ".join(r.address for r in gpu[:3]) + (f" and {len(gpu) - 3} more" if len(gpu) > 3 else "")

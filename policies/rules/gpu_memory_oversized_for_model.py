@@ -1,6 +1,7 @@
 """CR-GPU-007 — GPU memory far above what the declared model needs.
 
-Trigger: a resource with a GPU type and a ``model-params`` tag (``8b``, ``70B``, ``350m``,
+Trigger: a resource with a GPU type (its own, or its launch template's for an instance, Auto
+Scaling group or EKS node group) and a ``model-params`` tag (``8b``, ``70B``, ``350m``,
 ``1.5t`` or a plain count) whose GPU memory is more than ``oversize_factor`` (default 2) times
 the VRAM the model needs: params × bytes per parameter × 1.2 (activations / KV-cache
 overhead). Bytes come from the ``quantization`` tag: fp32 4, fp16/bf16 2, fp8/int8 1,
@@ -35,7 +36,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from estimator.model import Resource
-from policies.context import HOURS_PER_MONTH, RuleContext, as_decimal, blocks, tag_value
+from policies.context import HOURS_PER_MONTH, RuleContext, as_decimal, blocks, launched_gpu_types, tag_value
 from policies.finding import Finding
 from policies.gpu import GpuSpec, all_specs
 from policies.prices import catalog_available, instance_hourly
@@ -112,7 +113,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             " (no known quantization tag: fp16 assumed)"
         need = needed_gib(params, quant, overhead)
         variants = blocks(res.attributes.get("production_variants"))
-        types = ctx.gpu_types(res)
+        types = launched_gpu_types(ctx, res)  # an ASG / node group / instance typed by its launch template too
         # the priced rate from the resource's own bill lines, when it has one GPU type
         priced = ctx.hourly_price(res) if len(types) == 1 else None
         for i, (path, itype, spec) in enumerate(types):

@@ -4,7 +4,8 @@ Trigger: GPU/accelerator capacity that is batch-like and bought on-demand:
 
 - ``aws_batch_compute_environment`` with GPU ``compute_resources.instance_type`` and
   ``compute_resources.type`` ``EC2`` (not ``SPOT``) — Batch work is interruptible by nature;
-- ``aws_eks_node_group`` with GPU ``instance_types``, ``capacity_type`` not ``SPOT``, and a
+- ``aws_eks_node_group`` with GPU ``instance_types`` (or a launch template's GPU
+  ``instance_type``), ``capacity_type`` not ``SPOT``, and a
   training-like ``workload`` tag or node label;
 - ``aws_instance`` / ``aws_autoscaling_group`` (through its launch template) with a GPU type,
   a training-like ``workload`` tag, and no spot market option / spot share.
@@ -80,6 +81,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                                        f"(compute_resources.type = \"EC2\"); {SAVING_NOTE}", saving_note=SAVING_NOTE)
             continue
         if res.type == "aws_eks_node_group":
+            gpu = launched_gpu_types(ctx, res)  # instance_types, or the launch template's instance_type
             workload = _workload(res.attributes.get("labels"), tag_value(res, "workload"))
             capacity = res.attributes.get("capacity_type") or "ON_DEMAND"
             if gpu and _training(ctx, workload) and isinstance(capacity, str) and capacity.upper() != "SPOT":
@@ -98,9 +100,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue
         if res.type == "aws_autoscaling_group":
             template = ctx.launch_template_of(res)
-            types = list(gpu)
-            if template is not None:
-                types += ctx.gpu_types(template)
+            types = launched_gpu_types(ctx, res)
             if not types or not _training(ctx, tag_value(res, "workload") or _asg_tag(res, "workload")):
                 continue
             if template is not None and template.get("instance_market_options.market_type") == "spot":
