@@ -10,6 +10,7 @@ from estimator.model import Location
 
 SEVERITIES = ("low", "medium", "high", "critical")
 ENFORCEMENTS = ("advisory", "mandatory", "disabled")
+NO_BILL_CHANGE = ("CR-TAG-",)  # rules whose fix changes no bill: a saving of 0, not unknown
 
 
 @dataclass
@@ -29,6 +30,14 @@ class Finding:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def saving(self) -> Decimal | None:
+        """The monthly saving of the fix: a tag changes no bill, so a tag rule's is 0 (as DESIGN.md's
+        CR-TAG-001 example shows); elsewhere None means it cannot be computed honestly."""
+        if self.monthly_saving is None and self.rule.startswith(NO_BILL_CHANGE):
+            return Decimal(0)
+        return self.monthly_saving
+
+    @property
     def key(self) -> tuple[str, str, str]:
         """Identity across base and head of a change (line numbers move; addresses do not)."""
         return (self.project, self.rule, self.address)
@@ -43,12 +52,12 @@ class Finding:
             "address": self.address,
             "message": self.message,
             "location": self.location.to_json() if self.location else None,
-            "monthly_saving": money(self.monthly_saving) if self.monthly_saving is not None else None,
+            "monthly_saving": money(saving) if (saving := self.saving) is not None else None,
         }
         if self.project:
             data["project"] = self.project
+        data["suppressed"] = self.suppressed  # always there: a reader can test it without .get
         if self.suppressed:
-            data["suppressed"] = True
             data["suppression_reason"] = self.suppression_reason
         data.update(self.extra)
         return data
