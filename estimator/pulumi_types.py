@@ -28,6 +28,7 @@ EXPLICIT: dict[str, str] = {
     "aws:s3/bucketV2:BucketV2": "aws_s3_bucket",
     "aws:s3/bucketObjectv2:BucketObjectv2": "aws_s3_object",
     "aws:ec2/capacityReservation:CapacityReservation": "aws_ec2_capacity_reservation",
+    "aws:opensearch/serverlessCollection:ServerlessCollection": "aws_opensearchserverless_collection",
     "aws:ec2/fleet:Fleet": "aws_ec2_fleet",
     "aws:ec2/host:Host": "aws_ec2_host",
     "aws:ec2/vpcEndpoint:VpcEndpoint": "aws_vpc_endpoint",

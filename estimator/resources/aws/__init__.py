@@ -23,15 +23,17 @@ from . import (
     lambda_function,
     network,
     opensearch,
+    opensearch_serverless,
     rds,
     s3,
     sagemaker,
+    waf,
 )
 from ._base import ResourceSpec
 
 MODULES = (
     apigateway, autoscaling, bedrock, cloudwatch, dynamodb, ebs, ec2, ecs, efs, eks, elasticache, fsx,
-    lambda_function, network, opensearch, rds, s3, sagemaker,
+    lambda_function, network, opensearch, opensearch_serverless, rds, s3, sagemaker, waf,
 )
 
 REGISTRY: dict[str, ResourceSpec] = {spec.terraform_type: spec for module in MODULES for spec in module.RESOURCES}

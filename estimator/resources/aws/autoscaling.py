@@ -3,7 +3,9 @@
 The instances of a group are priced on the group: desired capacity (else min size) × the
 instance type of its launch template, launch configuration, or mixed-instances override
 (the first override's type; the on-demand base and percentage split on-demand from spot,
-spot shown at the on-demand price as an upper bound). ``max_monthly_cost`` is the same at
+spot shown at the on-demand price as an upper bound). A mixed-instances group whose template
+is not in the project (a literal ``lt-…`` id) is priced from its overrides, as AWS launches
+them, with its volumes unknown (the template holds them). ``max_monthly_cost`` is the same at
 ``max_size``. A launch template alone runs nothing: it is ``free`` with a note. Link order:
 ``Unknown.ref``, then the literal template name, then the only template in the project.
 """
@@ -17,7 +19,7 @@ from estimator.cost_model import CostComponent
 from estimator.model import Resource, is_unknown
 
 from . import ebs
-from ._base import NotPriceable, PriceContext, Priced, ResourceSpec, number, region_of
+from ._base import NotPriceable, PriceContext, Priced, ResourceSpec, number, region_of, unknown_line
 from .ec2 import block_device_lines, instance_line
 
 TEMPLATE_TYPES = ("aws_launch_template",)
@@ -38,8 +40,13 @@ def template_of(spec: Any, ctx: PriceContext) -> Resource:
     raise NotPriceable("launch template not resolvable")
 
 
-def template_lines(template: Resource, itype: str, region: str, count: Decimal, *, spot: bool | None = None
+def template_lines(template: Resource | str, itype: str, region: str, count: Decimal, *, spot: bool | None = None
                    ) -> list[CostComponent]:
+    """The instances and volumes; ``template`` is the template, or how to name one not in the project."""
+    if isinstance(template, str):
+        return [instance_line(itype, region, spot=bool(spot), count=count),
+                unknown_line("Volumes", "GB", f"launch template {template} is not in the project: its root "
+                                              "volume and other disks are unknown")]
     market = template.get("instance_market_options.market_type")
     if template.type == "aws_launch_configuration" and template.get("spot_price"):
         market = "spot"  # a launch configuration asks for spot by its spot_price
@@ -62,17 +69,24 @@ def template_volume_lines(template: Resource, region: str, count: Decimal = Deci
     return lines
 
 
-def _group_shape(res: Resource, ctx: PriceContext) -> tuple[Resource | None, str, dict[str, Any]]:
-    """(template or None, instance type, instances_distribution)."""
+def _group_shape(res: Resource, ctx: PriceContext) -> tuple[Resource | str, str, dict[str, Any]]:
+    """(template, or the name of one not in the project; instance type; instances_distribution)."""
     mixed = res.get("mixed_instances_policy")
     if mixed:
         spec = res.get("mixed_instances_policy.launch_template.launch_template_specification")
-        template = template_of(spec, ctx)
         overrides = res.get("mixed_instances_policy.launch_template.override") or []
         itype = None
         if isinstance(overrides, list) and overrides and isinstance(overrides[0], dict):
             itype = overrides[0].get("instance_type")
-        itype = itype or template.get("instance_type")
+        template: Resource | str
+        try:
+            template = template_of(spec, ctx)
+        except NotPriceable:
+            if not itype:
+                raise
+            template = _template_name(spec)
+        else:
+            itype = itype or template.get("instance_type")
         dist = res.get("mixed_instances_policy.instances_distribution") or {}
         dist = dist[0] if isinstance(dist, list) and dist else dist
         return template, _known_type(itype), dist if isinstance(dist, dict) else {}
@@ -86,6 +100,17 @@ def _group_shape(res: Resource, ctx: PriceContext) -> tuple[Resource | None, str
             raise NotPriceable("launch configuration not resolvable")
         return found, _known_type(found.get("instance_type")), {}
     raise NotPriceable("launch template not resolvable")
+
+
+def _template_name(spec: Any) -> str:
+    """How a launch template not in the project is written (``lt-0abc…`` or its name)."""
+    spec = spec[0] if isinstance(spec, list) and spec else spec
+    if isinstance(spec, dict):
+        for key in ("launch_template_id", "id", "launch_template_name", "name"):
+            value = spec.get(key)
+            if isinstance(value, str) and value:
+                return value
+    return "(not resolvable)"
 
 
 def _known_type(value: Any) -> str:
@@ -107,7 +132,7 @@ def _split(count: Decimal, dist: dict[str, Any]) -> tuple[Decimal, Decimal]:
     return on_demand, count - on_demand
 
 
-def _lines_for(template: Resource, itype: str, region: str, count: Decimal, dist: dict[str, Any]) -> list[CostComponent]:
+def _lines_for(template: Resource | str, itype: str, region: str, count: Decimal, dist: dict[str, Any]) -> list[CostComponent]:
     if not dist:
         return template_lines(template, itype, region, count)
     on_demand, spot = _split(count, dist)
@@ -118,6 +143,9 @@ def _lines_for(template: Resource, itype: str, region: str, count: Decimal, dist
         lines += template_lines(template, itype, region, on_demand, spot=False)
     if spot:
         lines += template_lines(template, itype, region, spot, spot=True)
+    if isinstance(template, str):  # the unknown volumes of a template not in the project, said once
+        unknown = [c for c in lines if c.quantity is None and c.price is None]
+        lines = [c for c in lines if c not in unknown] + unknown[:1]
     return lines
 
 
