@@ -549,6 +549,12 @@ class CostDiff:
         return [p for p in self.projects if not p.comparable]
 
     @property
+    def totals_known(self) -> bool:
+        """False when there are projects but none could be read on both sides: the totals are
+        unknown (null, "unknown"), not a $0 change."""
+        return bool(self.comparable_projects) or not self.projects
+
+    @property
     def head_errors(self) -> list[str]:
         """Input errors of the head (exit 2): the change cannot be judged as passing."""
         return [e for p in self.projects for e in p.errors.get("head", [])]
@@ -600,10 +606,10 @@ class CostDiff:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "base_monthly_cost": money(self.base_cost),
-            "head_monthly_cost": money(self.head_cost),
-            "delta_monthly_cost": money(self.delta),
-            "delta_percent": _pct_text(self.percent),
+            "base_monthly_cost": money(self.base_cost) if self.totals_known else None,
+            "head_monthly_cost": money(self.head_cost) if self.totals_known else None,
+            "delta_monthly_cost": money(self.delta) if self.totals_known else None,
+            "delta_percent": _pct_text(self.percent) if self.totals_known else None,
             "resources": [r.to_json() for r in self.resources],
             "unpriced_changes": [r.address for r in self.unpriced_changes],
             "projects": [p.to_json() for p in self.projects],

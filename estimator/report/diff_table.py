@@ -56,10 +56,13 @@ def render_table(diff: CostDiff) -> str:
             "what misses a price is not in the delta"
         )
     readable = " (projects that could be read)" if diff.unreadable_projects else ""
-    lines.append(
-        f"Total monthly cost{readable}: {usd(diff.base_cost)} -> {usd(diff.head_cost)} "
-        f"({signed_usd(diff.delta)}, {pct(diff.percent)})"
-    )
+    if not diff.totals_known:
+        lines.append("Total monthly cost: unknown (no project could be read on both sides)")
+    else:
+        lines.append(
+            f"Total monthly cost{readable}: {usd(diff.base_cost)} -> {usd(diff.head_cost)} "
+            f"({signed_usd(diff.delta)}, {pct(diff.percent)})"
+        )
     if diff.head_errors:
         lines.append(f"Input errors in the head: {len(diff.head_errors)} (exit 2)")
     for title, items in (

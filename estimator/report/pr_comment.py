@@ -214,7 +214,9 @@ def _render(
 
 def _verdict(diff: CostDiff, title: str) -> str:
     failing = [f for f in diff.head_findings if _failing(f)]
-    if diff.unreadable_projects:
+    if not diff.totals_known:
+        change = "monthly cost is unknown (no project could be read on both sides)"
+    elif diff.unreadable_projects:
         change = "monthly cost of the projects that could be read"
         change += (f" will increase by **{signed_usd(diff.delta)}** ({pct(diff.percent)})" if diff.delta > 0 else
                    f" will decrease by **{usd(-diff.delta)}** ({pct(diff.percent)})" if diff.delta < 0 else
@@ -228,7 +230,7 @@ def _verdict(diff: CostDiff, title: str) -> str:
     unknown = sum(1 for r in diff.unpriced_changes if r.delta is None)
     if unknown:  # "will not change" must not read as certain when changes of unknown cost are left out
         change += f" ({unknown} changed resource{'s' if unknown != 1 else ''} of unknown cost left out)"
-    totals = f"{usd(diff.base_cost)} → {usd(diff.head_cost)}"
+    totals = f"{usd(diff.base_cost)} → {usd(diff.head_cost)}" if diff.totals_known else "unknown"
     problems = []
     errors = diff.head_errors
     if errors:
@@ -269,7 +271,9 @@ def _projects_table(diff: CostDiff) -> list[str]:
     for project in diff.projects:
         change = "unknown" if project.delta is None else f"{signed_usd(project.delta)} ({pct(project.percent)})"
         out.append(f"| {_cell(_project_label(project))} | {_prev(project)} | {_new(project)} | {change} |")
-    if len(diff.projects) > 1:
+    if len(diff.projects) > 1 and not diff.totals_known:
+        out.append("| **Total** | **unknown** | **unknown** | **unknown** |")
+    elif len(diff.projects) > 1:
         out.append(
             f"| **Total{' (projects read)' if diff.unreadable_projects else ''}** | **{usd(diff.base_cost)}** | **{usd(diff.head_cost)}** | "
             f"**{signed_usd(diff.delta)} ({pct(diff.percent)})** |"

@@ -37,9 +37,13 @@ def project_total(result: ProjectResult) -> str:
     return INCOMPLETE if result.failed else usd(result.monthly_cost)
 
 
-def read_total(results: list[ProjectResult]) -> Decimal:
-    """The monthly cost of the projects read without input errors (the others have no total)."""
-    return sum((r.monthly_cost for r in results if not r.failed), Decimal(0))
+def read_total(results: list[ProjectResult]) -> Decimal | None:
+    """The monthly cost of the projects read without input errors (the others have no total);
+    None when every project has input errors: nothing was read to total, which is not $0."""
+    read = [r for r in results if not r.failed]
+    if results and not read:
+        return None
+    return sum((r.monthly_cost for r in read), Decimal(0))
 
 
 def overall_total(results: list[ProjectResult]) -> tuple[str, str]:
@@ -48,7 +52,7 @@ def overall_total(results: list[ProjectResult]) -> tuple[str, str]:
     unread = sum(1 for r in results if r.failed)
     label = f"OVERALL TOTAL ({unread} project{'s' if unread != 1 else ''} with input errors left out)" if unread \
         else "OVERALL TOTAL"
-    return label, usd(total)
+    return label, "unknown (input errors)" if total is None else usd(total)
 
 
 def unit_price(value: Decimal | None) -> str:

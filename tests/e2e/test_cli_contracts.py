@@ -205,6 +205,8 @@ def test_a_project_that_cannot_be_read_has_no_total_and_the_same_keys(tmp_path: 
     table = run("breakdown", str(bad)).stdout
     assert "not read (error)" in table and "$0.00" not in table.split("OVERALL")[0]
     assert "OVERALL TOTAL (1 project with input errors left out)" in table
+    assert "unknown (input errors)" in table.split("OVERALL")[1] and "$0.00" not in table  # nothing read: no total
+    assert run_json("breakdown", str(bad))[1]["monthly_cost"] is None
     markdown = run("breakdown", str(bad), "--format", "markdown").stdout
     assert "**Error:** bad.plan.json:1:1" in markdown and "**Project total: not read (error)**" in markdown
 

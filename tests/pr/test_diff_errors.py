@@ -73,6 +73,28 @@ def test_a_head_that_cannot_be_read_is_an_input_error_in_the_comment_not_a_savin
     assert "head could not be read" in table and "Input errors in the head: 1" in table
 
 
+def test_no_project_read_on_both_sides_gives_unknown_totals_not_zero(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every project's head unreadable: nothing can be compared, so the totals are unknown (null),
+    never a $0 change a CI script would read as "no cost change" (found by QA12)."""
+    break_app(repo)
+    data = repo / "stacks" / "data" / "main.tf"
+    data.write_text(data.read_text() + UNCLOSED)
+    gitrepo.commit(repo, "both broken")
+    out = tmp_path / "diff.json"
+    code, _, _ = run(["diff", "--base-ref", "HEAD~1", "--format", "json", "--out-file", str(out)], repo, monkeypatch)
+    assert code == 2
+    diff = json.loads(out.read_text())["diff"]
+    assert [diff[k] for k in ("base_monthly_cost", "head_monthly_cost", "delta_monthly_cost", "delta_percent")] == \
+        [None, None, None, None]
+    code, comment, _ = run(["diff", "--base-ref", "HEAD~1", "--format", "markdown"], repo, monkeypatch)
+    assert "monthly cost is unknown" in comment.splitlines()[2] and "$0.00 → $0.00" not in comment
+    assert "| **Total** | **unknown** |" in comment
+    code, table, _ = run(["diff", "--base-ref", "HEAD~1"], repo, monkeypatch)
+    assert "Total monthly cost: unknown" in table
+
+
 def test_a_project_in_neither_head_nor_base_is_an_error(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = repo / ".costrail.yml"
     config.write_text(config.read_text().replace("{path: stacks/data}", "{path: stacks/dta}"))  # a typo
