@@ -101,7 +101,10 @@ def contains_unknown(value: object) -> bool:
 
 def unknown_tags(resource: Resource) -> Unknown | None:
     """The resource's own tag map (``tags``, or an Auto Scaling group's ``tag`` blocks) known only after
-    apply: which keys it has is not known, so a required tag is unknown there, never "missing"."""
+    apply, or its provider's default_tags not resolvable (``tags_unknown``): which keys it has is not
+    known, so a required tag is unknown there, never "missing"."""
+    if resource.tags_unknown is not None:
+        return resource.tags_unknown
     for name in ("tags", "tag"):
         value = resource.attributes.get(name)
         if isinstance(value, Unknown):
@@ -223,6 +226,9 @@ class Resource:
     source_type: str | None = None  # the type as written at the source (a Pulumi token)
     parent: str | None = None  # Pulumi parent address
     taggable: bool | None = None  # None: not known (the source did not say)
+    # why the effective tag keys are not known when the resource's own tags are (provider default_tags
+    # the source cannot resolve, e.g. a plan's `local.tags`); read through unknown_tags()
+    tags_unknown: Unknown | None = None
 
     @property
     def tag_values(self) -> dict[str, Any]:

@@ -19,8 +19,10 @@ it has no line numbers and marks values known only after apply. How this loader 
   variables), else ``LoadOptions.default_region``.
 - Tags: ``tags_all`` when known (a key also in ``tags`` is a resource tag, the rest came
   from provider ``default_tags``); when ``tags_all`` is unknown, ``tags`` plus the
-  provider's constant ``default_tags``. Auto Scaling groups have neither: their ``tag``
-  blocks are their tags (the provider does not give them ``default_tags``).
+  provider's ``default_tags`` — a constant, or a root ``var.x`` read from the plan's
+  variables. Default tags the plan does not record (``local.x``, a module's variable) make
+  the tag keys unknown (``Resource.tags_unknown``), never missing. Auto Scaling groups have
+  neither: their ``tag`` blocks are their tags (the provider does not give them ``default_tags``).
 - Defaults: an attribute whose expression references ``var.x`` where ``x`` has a default
   in the configuration gets a ``DefaultRef`` (no location: plans do not keep lines).
 - Location: the plan file, at the line of the resource's ``"address": "..."`` inside
@@ -55,6 +57,7 @@ _ADDRESS_RE = re.compile(r'"address"\s*:\s*"((?:[^"\\]|\\.)*)"')
 _RC_KEY_RE = re.compile(r'(?<!\\)"resource_changes"\s*:\s*\[')
 _NOT_RESOURCES = {"var", "local", "module", "count", "each", "path", "terraform", "self"}
 _INDEX_RE = re.compile(r'\[(\d+|"(?:[^"\\]|\\.)*")\]$')
+_MISSING = object()  # no value recorded in the plan
 
 
 def load(path: str, options: LoadOptions) -> Project:
@@ -203,9 +206,10 @@ class _PlanReader:
         index = rc.get("index") if isinstance(rc.get("index"), (int, str)) else _index_of(address)
         provider_key = self._provider_key(module, conf, rc)
         location = Location(self.shown, line)
+        tags, tags_unknown = self._tags(attrs, provider_key, location, mode)
         return Resource(
             address=address, type=rtype, name=name, attributes=attrs,
-            region=self._region(attrs, provider_key), tags=self._tags(attrs, provider_key, location, mode),
+            region=self._region(attrs, provider_key), tags=tags, tags_unknown=tags_unknown,
             location=location, origin=SOURCE_TERRAFORM_PLAN, mode=mode, module=module, index=index,
             provider=provider_key or "aws", defaults=self._defaults(module, expressions), actions=actions,
             taggable=True if mode == "managed" and ("tags" in attrs or "tags_all" in attrs) else None,
@@ -255,34 +259,82 @@ class _PlanReader:
                 return Unknown(f"provider region comes from {refs[0]}, which the plan does not record")
         return self.options.default_region
 
-    def _default_tags(self, provider_key: str | None) -> dict[str, Any]:
+    def _default_tags(self, provider_key: str | None) -> dict[str, Any] | Unknown:
+        """The provider's ``default_tags``: a constant, or a root ``var.x`` read from the plan's variables.
+
+        Anything else (``local.tags``, a module's variable, a data source) the plan does not record:
+        the default tags are then ``Unknown``, never an empty map (a false "missing tags").
+        """
         pc = _obj(self.provider_config.get(provider_key or ""))
         blocks = _obj(pc.get("expressions")).get("default_tags")
-        if isinstance(blocks, list) and blocks and isinstance(blocks[0], dict):
-            tags = blocks[0].get("tags")
-            if isinstance(tags, dict) and isinstance(tags.get("constant_value"), dict):
-                return tags["constant_value"]
-        return {}
+        if not isinstance(blocks, list) or not blocks:
+            return {}
+        expr = blocks[0].get("tags") if isinstance(blocks[0], dict) else None
+        if expr is None:
+            return {}  # a default_tags block without tags
+        if isinstance(expr, dict) and "constant_value" in expr:
+            value = expr["constant_value"]
+            return value if isinstance(value, dict) else ({} if value is None else
+                                                          Unknown("provider default_tags is not a map"))
+        refs = [r for r in _list(_obj(expr).get("references")) if isinstance(r, str)]
+        if not refs:
+            return Unknown("provider default_tags could not be read from the plan")
+        in_module = bool(pc.get("module_address")) or ":" in (provider_key or "")
+        value = _MISSING if in_module else self._root_variable(refs)
+        if value is None:
+            return {}
+        if isinstance(value, dict):
+            return value
+        return Unknown(f"provider default_tags come from {refs[0]}, which the plan does not record")
 
-    def _tags(self, attrs: dict[str, Any], provider_key: str | None, location: Location, mode: str) -> dict[str, Tag]:
+    def _root_variable(self, refs: list[str]) -> Any:
+        """The value of an expression that is one root variable (``var.x``, ``var.cfg.tags``), else _MISSING.
+
+        Plans keep only an expression's references, so ``merge(var.x, {...})`` reads as ``var.x``.
+        """
+        paths = [_split_reference(r) for r in refs]
+        if any(len(p) < 2 or p[0] != "var" or p[1] != paths[0][1] for p in paths):
+            return _MISSING
+        if paths[0][1] not in self.variable_values:
+            return _MISSING
+        value: Any = self.variable_values[paths[0][1]]
+        for step in max(paths, key=len)[2:]:
+            try:
+                key: Any = json.loads(step[1:-1]) if step.startswith("[") else step
+            except json.JSONDecodeError:
+                return _MISSING
+            in_map = isinstance(value, dict) and isinstance(key, str) and key in value
+            in_list = isinstance(value, list) and isinstance(key, int) and 0 <= key < len(value)
+            if not (in_map or in_list):
+                return _MISSING
+            value = value[key]
+        return value
+
+    def _tags(self, attrs: dict[str, Any], provider_key: str | None, location: Location,
+              mode: str) -> tuple[dict[str, Tag], Unknown | None]:
+        """The effective tags, and why their keys are unknown when the provider's default_tags are."""
         own = attrs.get("tags") if isinstance(attrs.get("tags"), dict) else {}
         all_tags = attrs.get("tags_all")
         if mode == "data":  # a data source's tags describe what it found; default_tags do not apply
-            return {key: Tag(value, "resource", location, None) for key, value in own.items()}
+            return {key: Tag(value, "resource", location, None) for key, value in own.items()}, None
         provider = provider_key or "aws"
         tags: dict[str, Tag] = {}
+        unknown: Unknown | None = None
         if not isinstance(all_tags, dict):  # unknown (older plans) or absent: rebuild it
             if isinstance(attrs.get("tag"), list):  # aws_autoscaling_group: `tag` blocks, no default_tags
-                return tag_blocks(attrs["tag"], location)
+                return tag_blocks(attrs["tag"], location), None
             if "tags" not in attrs and "tags_all" not in attrs:
-                return {}  # not a taggable type (data sources, policies, attachments)
-            all_tags = {**self._default_tags(provider_key), **own}
+                return {}, None  # not a taggable type (data sources, policies, attachments)
+            defaults = self._default_tags(provider_key)
+            if isinstance(defaults, Unknown):
+                defaults, unknown = {}, defaults
+            all_tags = {**defaults, **own}
         for key, value in all_tags.items():
             if key in own:
                 tags[key] = Tag(value, "resource", location, None)
             else:
                 tags[key] = Tag(value, "default_tags", None, provider)
-        return tags
+        return tags, unknown
 
     # ---- defaults ---------------------------------------------------------------------------
     def _defaults(self, module: str, expressions: dict[str, Any]) -> dict[str, tuple[DefaultRef, ...]]:
