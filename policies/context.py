@@ -307,10 +307,12 @@ def costs_money(ctx: RuleContext, res: Resource) -> bool:
 
 def tag_keys(ctx: RuleContext, res: Resource) -> set[str]:
     """Tag keys a resource's spend carries: its effective tags, plus for an Auto Scaling group its
-    ``tag`` blocks and its launch template's ``tag_specifications`` for instances."""
+    ``tag`` blocks, and for an ASG, EKS node group or instance its launch template's
+    ``tag_specifications`` for instances (what the instances it launches are tagged with)."""
     keys = set(res.tags)
     if res.type == "aws_autoscaling_group":
         keys |= {str(b.get("key")) for b in blocks(res.attributes.get("tag")) if b.get("key") is not None}
+    if res.type in (*SCALING_TYPES, "aws_instance"):
         template = ctx.launch_template_of(res)
         if template is not None:
             for spec in blocks(template.attributes.get("tag_specifications")):

@@ -1,10 +1,12 @@
 """CR-BUD-001 — GPU spend in a stack with no budget or cost-anomaly monitor.
 
-Trigger (stack level): the project has at least one GPU/accelerator resource (any type that
-launches a GPU type, including SageMaker ``ml.*`` GPU types and an Auto Scaling group, node group
-or instance whose launch template sets one) and no ``aws_budgets_budget``,
-``aws_ce_anomaly_monitor`` or ``aws_ce_anomaly_subscription``. One finding for the stack,
-placed at (and addressed as) the first GPU resource.
+Trigger (stack level): the project has at least one GPU/accelerator resource that costs money
+(priced, usage-priced or unpriced — not free): anything that launches a GPU type, including an
+Auto Scaling group, node group or instance whose launch template sets one, and a SageMaker
+endpoint whose endpoint configuration has an ``ml.*`` GPU type — and no ``aws_budgets_budget``,
+``aws_ce_anomaly_monitor`` or ``aws_ce_anomaly_subscription``. Free resources that only name a
+GPU type (a launch template, an endpoint configuration) are not GPU spend. One finding for the
+stack, placed at (and addressed as) the first such resource; ``gpu_resources`` lists them all.
 
 Fails:
 
@@ -34,7 +36,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from policies.context import RuleContext, launched_gpu_types
+from estimator.model import Resource
+from policies.context import RuleContext, costs_money, launched_gpu_types
 from policies.finding import Finding
 
 ID = "CR-BUD-001"
@@ -51,11 +54,21 @@ WHY = (
 FIX = "Add an `aws_budgets_budget` with notifications (or an `aws_ce_anomaly_monitor` + subscription) to the stack."
 
 
+def _runs_gpu(ctx: RuleContext, res: Resource) -> bool:
+    """It launches a GPU type (also by its launch template), or is an endpoint whose configuration does."""
+    if launched_gpu_types(ctx, res):
+        return True
+    if res.type != "aws_sagemaker_endpoint":
+        return False
+    config = ctx.resolve_ref(res.attributes.get("endpoint_config_name"), "aws_sagemaker_endpoint_configuration")
+    return config is not None and bool(ctx.gpu_types(config))
+
+
 def check(ctx: RuleContext) -> Iterator[Finding]:
     guards = [str(t) for t in ctx.params.get("guard_types") or []]  # type: ignore[union-attr]
     if any(True for _ in ctx.managed(*guards)):
         return
-    gpu = [res for res in ctx.managed() if launched_gpu_types(ctx, res)]
+    gpu = [res for res in ctx.managed() if costs_money(ctx, res) and _runs_gpu(ctx, res)]
     if not gpu:
         return
     names = ", ".join(r.address for r in gpu[:3]) + (f" and {len(gpu) - 3} more" if len(gpu) > 3 else "")

@@ -23,7 +23,8 @@ POLICY_FIXTURES = FIXTURES / "policies"
 FREE_TYPES = {"aws_launch_template", "aws_autoscaling_policy", "aws_appautoscaling_policy",
               "aws_appautoscaling_target", "aws_cloudwatch_metric_alarm", "aws_apigatewayv2_stage",
               "aws_apigatewayv2_integration", "aws_iam_role", "aws_budgets_budget",
-              "aws_sagemaker_notebook_instance_lifecycle_configuration", "aws_api_gateway_usage_plan"}
+              "aws_sagemaker_notebook_instance_lifecycle_configuration", "aws_api_gateway_usage_plan",
+              "aws_sagemaker_endpoint_configuration", "aws_sagemaker_model"}  # priced on the endpoint
 
 
 def hourly_price(instance_type: str) -> Decimal | None:
