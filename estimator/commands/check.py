@@ -69,18 +69,18 @@ def render(results: list[pipeline.ProjectResult], findings: list[Finding], fmt: 
         from estimator.report.json_report import report_json, streamed
 
         return streamed(report_json(results))
+    roots = {r.project.path: r.project.root or r.spec.path for r in results if r.project is not None}
+    roots.update({r.path: r.spec.path for r in results if r.project is None})
     if fmt == "sarif":
         from policies.output.sarif import dumps_sarif
 
-        roots = {r.project.path: r.project.root or r.spec.path for r in results if r.project is not None}
-        roots.update({r.path: r.spec.path for r in results if r.project is None})
         return dumps_sarif(findings, roots, input_errors(results))
     if fmt == "junit":
         from policies.engine import rules_for
         from policies.output.junit import render_junit
 
         return render_junit(findings, rules_for(config, pack), [r.project.path if r.project else r.path
-                                                               for r in results], input_errors(results))
+                                                               for r in results], input_errors(results), roots)
     from policies.output.table import render_table
 
     text = render_table(findings)

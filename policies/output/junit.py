@@ -19,8 +19,12 @@ NOT_CHECKED = "not checked: the project has input errors"
 
 
 def render_junit(findings: list[Finding], rules_run: list[str], projects: list[str],
-                 errors: dict[str, list[Diagnostic]] | None = None) -> str:
-    """``errors`` maps a project to its input errors (``Diagnostic`` with file:line)."""
+                 errors: dict[str, list[Diagnostic]] | None = None, roots: dict[str, str] | None = None) -> str:
+    """``errors`` maps a project to its input errors (``Diagnostic`` with file:line); ``roots`` maps
+    a project to its directory, so ``file`` is named from the working directory as SARIF names it."""
+    from policies.output.sarif import working_path
+
+    roots = roots or {}
     suites = ET.Element("testsuites", name="costrail check")
     total_tests = total_failures = total_skipped = total_errors = 0
     for project in projects or [""]:
@@ -32,7 +36,7 @@ def render_junit(findings: list[Finding], rules_run: list[str], projects: list[s
             where = str(diag.location) if diag.location is not None else project
             case = ET.SubElement(suite, "testcase", classname="costrail.input", name=f"input error: {where}")
             if diag.location is not None:
-                case.set("file", diag.location.file)
+                case.set("file", working_path(diag.location.file, project, roots))
                 case.set("line", str(diag.location.line))
             error = ET.SubElement(case, "error", type="InputError", message=diag.message)
             error.text = f"{where}: {diag.message}"
@@ -50,7 +54,7 @@ def render_junit(findings: list[Finding], rules_run: list[str], projects: list[s
             for f in hits:
                 case = ET.SubElement(suite, "testcase", classname=rule, name=f.address)
                 if f.location is not None:
-                    case.set("file", f.location.file)
+                    case.set("file", working_path(f.location.file, project, roots))
                     case.set("line", str(f.location.line))
                 tests += 1
                 if f.suppressed:

@@ -45,7 +45,14 @@ def _uri(finding: Finding, roots: dict[str, str]) -> str | None:
 def _location_uri(location: Location | None, project: str, roots: dict[str, str]) -> str | None:
     if location is None:
         return None
-    file = location.file
+    path = working_path(location.file, project, roots)
+    # outside the working directory: an absolute file:// URI, not ../../
+    return Path(path).as_uri() if os.path.isabs(path) else path
+
+
+def working_path(file: str, project: str, roots: dict[str, str]) -> str:
+    """A finding's or error's file (relative to its project) from the working directory, as CI
+    annotations and the stderr diagnostics name it; absolute when it lies outside."""
     root = roots.get(project, project)
     if root and os.path.isfile(root):
         root = os.path.dirname(root)  # a plan JSON given as the PATH: its errors name the file itself
@@ -55,7 +62,7 @@ def _location_uri(location: Location | None, project: str, roots: dict[str, str]
     except ValueError:
         rel = ".."
     if rel == ".." or rel.startswith("../") or rel.startswith("..\\"):
-        return path.resolve().as_uri()  # outside the working directory: an absolute file:// URI, not ../../
+        return str(path.resolve())
     return Path(rel).as_posix()
 
 

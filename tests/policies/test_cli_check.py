@@ -110,6 +110,8 @@ def test_junit_xml() -> None:
     assert {c.get("name") for c in failures} == {"aws_cloudwatch_log_group.fail_forever",
                                                  "aws_cloudwatch_log_group.fail_zero"}
     assert failures[0].get("line") in ("5", "9")
+    # named from the working directory, as SARIF and the stderr diagnostics name it (found by QA12)
+    assert {c.get("file") for c in failures} == {fixture_path("CR-LOG-001").relative_to(REPO).as_posix() + "/main.tf"}
     assert int(root.get("failures", "0")) == len([c for c in suite.iter("testcase") if c.find("failure") is not None])
     assert any(c.get("name") == "CR-GPU-001 (no findings)" for c in suite.iter("testcase"))
 
