@@ -23,6 +23,8 @@ it has no line numbers and marks values known only after apply. How this loader 
   variables. Default tags the plan does not record (``local.x``, a module's variable) make
   the tag keys unknown (``Resource.tags_unknown``), never missing. Auto Scaling groups have
   neither: their ``tag`` blocks are their tags (the provider does not give them ``default_tags``).
+  ``taggable``: a type in the HCL reader's table, or with ``tags``; a whole planned object
+  with neither ``tags`` nor ``tags_all`` is a type that cannot carry tags (no tags, never judged).
 - Defaults: an attribute whose expression references ``var.x`` where ``x`` has a default
   in the configuration gets a ``DefaultRef`` (no location: plans do not keep lines).
 - Location: the plan file, at the line of the resource's ``"address": "..."`` inside
@@ -39,6 +41,7 @@ from typing import Any
 
 from estimator.errors import InputError
 from estimator.loaders import LoadOptions
+from estimator.loaders.terraform_hcl import TAGGABLE_TYPES
 from estimator.model import (
     SOURCE_TERRAFORM_PLAN,
     DefaultRef,
@@ -191,11 +194,13 @@ class _PlanReader:
             after = change.get("after")
             if after is None and pv is not None:
                 after = pv.get("values")
+            whole = isinstance(after, dict)
             attrs = _obj(_unknowns(_copy(after) if isinstance(after, dict) else {}, change.get("after_unknown"),
                                    expressions, module))
             actions = _actions(rc)
         else:
-            attrs = _copy(rc.get("values")) if isinstance(rc.get("values"), dict) else {}
+            whole = isinstance(rc.get("values"), dict)
+            attrs = _copy(rc.get("values")) if whole else {}
             actions = ()
         local = _strip_module(address)
         mode = rc.get("mode") if rc.get("mode") in ("managed", "data") else (
@@ -206,13 +211,14 @@ class _PlanReader:
         index = rc.get("index") if isinstance(rc.get("index"), (int, str)) else _index_of(address)
         provider_key = self._provider_key(module, conf, rc)
         location = Location(self.shown, line)
-        tags, tags_unknown = self._tags(attrs, provider_key, location, mode)
+        taggable = _taggable(rtype, mode, attrs, whole)
+        tags, tags_unknown = self._tags(attrs, provider_key, location, mode, rtype, taggable)
         return Resource(
             address=address, type=rtype, name=name, attributes=attrs,
             region=self._region(attrs, provider_key), tags=tags, tags_unknown=tags_unknown,
             location=location, origin=SOURCE_TERRAFORM_PLAN, mode=mode, module=module, index=index,
             provider=provider_key or "aws", defaults=self._defaults(module, expressions), actions=actions,
-            taggable=True if mode == "managed" and ("tags" in attrs or "tags_all" in attrs) else None,
+            taggable=taggable,
         )
 
     def _config_resource(self, module: str, rc: dict[str, Any]) -> dict[str, Any] | None:
@@ -311,7 +317,7 @@ class _PlanReader:
         return value
 
     def _tags(self, attrs: dict[str, Any], provider_key: str | None, location: Location,
-              mode: str) -> tuple[dict[str, Tag], Unknown | None]:
+              mode: str, rtype: str, taggable: bool | None) -> tuple[dict[str, Tag], Unknown | None]:
         """The effective tags, and why their keys are unknown when the provider's default_tags are."""
         own = attrs.get("tags") if isinstance(attrs.get("tags"), dict) else {}
         all_tags = attrs.get("tags_all")
@@ -321,10 +327,10 @@ class _PlanReader:
         tags: dict[str, Tag] = {}
         unknown: Unknown | None = None
         if not isinstance(all_tags, dict):  # unknown (older plans) or absent: rebuild it
-            if isinstance(attrs.get("tag"), list):  # aws_autoscaling_group: `tag` blocks, no default_tags
-                return tag_blocks(attrs["tag"], location), None
-            if "tags" not in attrs and "tags_all" not in attrs:
-                return {}, None  # not a taggable type (data sources, policies, attachments)
+            if isinstance(attrs.get("tag"), list) or rtype == "aws_autoscaling_group":
+                return tag_blocks(attrs.get("tag"), location), None  # `tag` blocks: ASGs get no default_tags
+            if not taggable:
+                return {}, None  # a type without tags (policies, attachments, routes), or not known to have them
             defaults = self._default_tags(provider_key)
             if isinstance(defaults, Unknown):
                 defaults, unknown = {}, defaults
@@ -381,6 +387,18 @@ class _PlanReader:
 
 
 # ---- plan structure helpers -------------------------------------------------------------------
+
+def _taggable(rtype: str, mode: str, attrs: dict[str, Any], whole: bool) -> bool | None:
+    """Whether a managed resource can carry tags, as the HCL reader decides it (its table of taggable
+    types, or a ``tags`` value), and more: a plan's object holds every attribute of the type's schema,
+    so a whole object without ``tags``/``tags_all`` is a type that cannot be tagged (an API route, a
+    scaling policy); CR-TAG-001 never asks it for tags, even with ``scope: all``."""
+    if mode != "managed":
+        return None
+    if rtype in TAGGABLE_TYPES or "tags" in attrs or "tags_all" in attrs:
+        return True
+    return False if whole else None
+
 
 def _obj(value: Any) -> dict[str, Any]:
     """The value if it is a JSON object, else an empty one (hand-edited plans)."""

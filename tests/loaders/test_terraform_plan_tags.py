@@ -67,3 +67,33 @@ def test_plan_and_hcl_agree_on_default_tags_from_a_variable() -> None:
     plan = _by_address(_load("default_tags_refs.plan.json"))["aws_ebs_volume.w"]
     assert {k: (t.value, t.source) for k, t in plan.tags.items() if k != "Name"} == {
         k: (t.value, t.source) for k, t in hcl.tags.items() if k != "Name"}
+
+
+# ---- types that cannot carry tags (API routes, integrations, scaling policies) ------------------------
+
+def test_a_planned_object_without_tags_is_a_type_that_cannot_carry_tags() -> None:
+    res = _by_address(_load("untaggable.plan.json"))
+    assert res["aws_apigatewayv2_api.a"].taggable is True
+    for address in ("aws_apigatewayv2_integration.i", "aws_apigatewayv2_route.r", "aws_appautoscaling_policy.p",
+                    "random_id.x"):
+        assert res[address].taggable is False, address
+        assert res[address].tags == {}, address
+
+
+def test_a_type_in_the_hcl_table_is_taggable_and_gets_default_tags_without_tags_keys() -> None:
+    # hand-written plans may leave tags out of a taggable type's object: the HCL reader's table decides
+    queue = _by_address(_load("untaggable.plan.json"))["aws_sqs_queue.q"]
+    assert queue.taggable is True
+    assert queue.tags["owner"].source == "default_tags" and queue.tags["owner"].value == "me"
+
+
+def test_scope_all_gives_the_same_tag_findings_from_plan_and_hcl() -> None:
+    config = Config(required_tags=["cost-center", "team", "env", "owner"], required_tags_scope="all")
+    hcl = load_hcl(str(PLANS / "untaggable_hcl"), LoadOptions(environ={}))
+    assert _tag001(_load("untaggable.plan.json"), config) == _tag001(hcl, config) == {}
+
+
+def test_scope_all_judges_only_the_taggable_resources_of_a_plan() -> None:
+    config = Config(required_tags=["cost-center", "project"], required_tags_scope="all")
+    assert _tag001(_load("untaggable.plan.json"), config) == {
+        "aws_apigatewayv2_api.a": "missing required tag: project", "aws_sqs_queue.q": "missing required tag: project"}
