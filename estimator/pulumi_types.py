@@ -118,6 +118,8 @@ KNOWN_TOKENS: tuple[str, ...] = (
     "aws:apigateway/usagePlan:UsagePlan",
     "aws:costexplorer/anomalyMonitor:AnomalyMonitor",
     "aws:costexplorer/anomalySubscription:AnomalySubscription",
+    "aws:wafv2/webAcl:WebAcl",
+    "aws:opensearch/serverlessCollection:ServerlessCollection",
 )
 
 # Block-typed arguments (Terraform nested blocks, read as lists of dicts), per Terraform type.
@@ -186,6 +188,7 @@ RENAMES: dict[str, dict[str, str]] = {
     "aws_cloudwatch_metric_alarm": {"metric_queries": "metric_query"},
     "aws_budgets_budget": {"notifications": "notification", "cost_filters": "cost_filter"},
     "aws_dynamodb_table": {"attributes": "attribute"},
+    "aws_wafv2_web_acl": {"rules": "rule"},
     "aws_launch_template": {},
     "aws_lambda_function": {"code": "filename"},
     # pulumi-aws names a REST API reference ``rest_api``; Terraform (and the rules) ``rest_api_id``

@@ -134,3 +134,12 @@ def test_asg_with_a_literal_template_id_and_no_override_type_stays_unpriced() ->
                    res("aws_autoscaling_group.g", desired_capacity=2, mixed_instances_policy=[spec]))
     assert got["aws_autoscaling_group.g"].status == "unpriced"
     assert got["aws_autoscaling_group.g"].reason == "launch template not resolvable"
+
+
+def test_pulumi_web_acl_rules_and_serverless_collection_read_like_terraform() -> None:
+    from estimator.pulumi_types import snake_props, terraform_type
+
+    assert terraform_type("aws:opensearch/serverlessCollection:ServerlessCollection") == OSS
+    attrs = snake_props({"scope": "REGIONAL", "rules": [{"name": "a"}, {"name": "b"}]}, "aws:wafv2/webAcl:WebAcl")
+    got, _ = price(res("aws_wafv2_web_acl.p", **attrs))
+    assert lines(got["aws_wafv2_web_acl.p"])["Rules"] == (Decimal(2), Decimal(2))

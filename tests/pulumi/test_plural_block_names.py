@@ -35,7 +35,8 @@ READERS = [*sorted((REPO / "estimator" / "resources").rglob("*.py")), *sorted((R
 # Renames that are not plurals: lambda's code archive, a REST API reference (pulumi ``rest_api``).
 NOT_PLURAL = {"code", "rest_api"}
 SAME_IN_TERRAFORM = {("aws_eks_node_group", "instance_types"), ("aws_budgets_budget", "values"),
-                     ("aws_ce_anomaly_subscription", "values")}
+                     ("aws_ce_anomaly_subscription", "values"),
+                     ("aws_s3_bucket", "rules")}  # replication_configuration { rules { … } }
 
 
 def _read_names() -> set[str]:

@@ -64,8 +64,8 @@ def _price_collection(res: Resource, ctx: PriceContext) -> Priced:
 
 RESOURCES = (
     ResourceSpec(TYPE, "aws:opensearch/serverlessCollection:ServerlessCollection", _price_collection,
-                 (UsageKey("monthly_ocu_hours", "indexing + search OCU-hours a month (the account's, if it is the "
-                                                "only collection)", None),
+                 (UsageKey("monthly_ocu_hours", "indexing + search OCU-hours a month (OCUs are shared by the account's "
+                                                "collections: give them on one)", None),
                   UsageKey("storage_gb", "GB of index data stored", None)),
                  "OpenSearch Serverless collections: OCU-hours (billed minimum for vector search) and storage"),
 )
