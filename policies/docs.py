@@ -50,7 +50,8 @@ def render_rule(module: ModuleType, packs: list[str]) -> str:
         "",
         "## Suppress",
         "",
-        f"Inline, on or above the resource: `# costrail:ignore {module.ID} reason=\"...\"`; or in `.costrail.yml`:",
+        f"Inline, anywhere in the resource's block (a line of its own or the end of one) or on the comment lines "
+        f"directly above it: `# costrail:ignore {module.ID} reason=\"...\"`; or in `.costrail.yml`:",
         "",
         "```yaml",
         "suppressions:",
@@ -70,9 +71,11 @@ USAGE = """
 - Packs are `policies/packs/<name>.yml` (`finops-ai` is the default; `packs:` in `.costrail.yml` picks others).
 - Enforcement: the rule's default, overridden by the pack, overridden by `.costrail.yml` `policies:`
   (`advisory`, `mandatory` or `disabled`; disabled rules do not run).
-- Suppress inline with `# costrail:ignore CR-TAG-001 reason="..."` (or `//`) on the resource's first line or on the
-  comment lines directly above it, or in `.costrail.yml` `suppressions:` (rule, address with `*` wildcards, reason,
-  optional `expires`). An expired suppression stops suppressing, is named in the finding and warned about on stderr.
+- Suppress inline with `# costrail:ignore CR-TAG-001 reason="..."` (or `//`; several ids comma-separated) anywhere
+  in the resource's block, from its first line to its closing brace, on a line of its own or at the end of one (where
+  checkov's `#checkov:skip=` goes), or on the comment lines directly above it; a rule id that does not exist is warned
+  about on stderr (it suppresses nothing). Or in `.costrail.yml` `suppressions:` (rule, address with `*` wildcards,
+  reason, optional `expires`). An expired suppression stops suppressing, is named in the finding and warned about on stderr.
 - checkov: `checkov -d DIR --external-checks-dir policies/checkov`, run from the costrail checkout (or give the
   full path to its `policies/checkov`). The checks find costrail's packages from the checkout they are in (no
   `PYTHONPATH` needed), or from a costrail installed in checkov's venv (`pip install --no-deps .`, what

@@ -16,7 +16,7 @@ from policies.context import RuleContext, run_rule
 from policies.finding import Finding
 from policies.pack import selected_rules
 from policies.rules import BY_ID
-from policies.suppress import SourceLines, apply_config_suppressions, apply_suppressions
+from policies.suppress import SourceLines, apply_config_suppressions, apply_suppressions, unknown_rule_warnings
 
 if TYPE_CHECKING:
     from estimator.config import Config
@@ -57,7 +57,12 @@ def check_project(
             finding.enforcement = enforcement
             findings.append(finding)
     locations = {r.address: r.location for r in project.resources}
-    apply_suppressions(findings, SourceLines(project.root or project.path), locations, config, today)
+    sources = SourceLines(project.root or project.path)
+    apply_suppressions(findings, sources, locations, config, today)
+    files = sorted({loc.file for loc in locations.values() if loc is not None})
+    for warning in unknown_rule_warnings(sources, files, set(BY_ID)):
+        if warning not in project.diagnostics:  # a project checked twice warns once
+            project.diagnostics.append(warning)
     return findings
 
 

@@ -1,9 +1,12 @@
 """Suppressions: inline ``# costrail:ignore CR-XXX-NNN reason="..."`` comments and config entries.
 
-Inline comments (``#`` or ``//``) count on the resource's first line or on the comment lines
-directly above it (also above the finding's own line, e.g. a variable default). Config
-suppressions match rule and address (``*`` wildcards); an expired one stops suppressing and
-says so in the finding.
+Inline comments (``#`` or ``//``) count anywhere in the resource's block — from its first line to
+its closing brace (a Pulumi resource: its constructor call's parentheses), on a line of their own
+or at the end of one, as checkov's ``#checkov:skip=`` does — and on the comment lines directly
+above it; for a finding placed elsewhere (a variable default), on that line or directly above.
+A ``costrail:ignore`` naming a rule id that does not exist is warned about, never silently
+ignored. Config suppressions match rule and address (``*`` wildcards); an expired one stops
+suppressing and says so in the finding.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from estimator.model import Location
+from estimator.model import Diagnostic, Location
 from policies.finding import Finding
 
 if TYPE_CHECKING:
@@ -24,6 +27,8 @@ IGNORE_RE = re.compile(
     r"(?:\s+reason\s*=\s*\"(?P<reason>[^\"]*)\")?"
 )
 _COMMENT_RE = re.compile(r"^\s*(#|//|/\*|\*)")
+_ANY_IGNORE_RE = re.compile(r"(?:#|//)\s*costrail:ignore\b(?P<rest>.*)")
+_HEREDOC_RE = re.compile(r"<<-?\s*([A-Za-z_][\w-]*)\s*$")
 
 
 class SourceLines:
@@ -32,6 +37,7 @@ class SourceLines:
     def __init__(self, root: str) -> None:
         self.root = Path(root) if root else Path(".")
         self._cache: dict[str, list[str]] = {}
+        self._blocks: dict[tuple[str, int], list[tuple[int, str]]] = {}
 
     def lines(self, file: str) -> list[str]:
         if file not in self._cache:
@@ -42,25 +48,142 @@ class SourceLines:
                 self._cache[file] = []
         return self._cache[file]
 
-    def inline_ignores(self, location: Location | None) -> dict[str, str]:
-        """Rule id → reason of the ``costrail:ignore`` comments on or directly above a line."""
+    def inline_ignores(self, location: Location | None, block: bool = False) -> dict[str, str]:
+        """Rule id → reason of the ``costrail:ignore`` comments on or directly above a line, and with
+        ``block`` (a resource's location), in the block that opens on that line."""
         if location is None or location.line < 1:
             return {}
         lines = self.lines(location.file)
         if location.line > len(lines):
             return {}
-        found: dict[str, str] = {}
         candidates = [lines[location.line - 1]]
         index = location.line - 2
         while index >= 0 and _COMMENT_RE.match(lines[index]):
             candidates.append(lines[index])
             index -= 1
+        if block:
+            candidates += [text for _line, text in self._block_comments(location.file, location.line)]
+        found: dict[str, str] = {}
         for text in candidates:
             for match in IGNORE_RE.finditer(text):
                 reason = match.group("reason") or "no reason given"
                 for rule in re.split(r"\s*,\s*", match.group("rules")):
                     found.setdefault(rule, reason)
         return found
+
+    def _block_comments(self, file: str, line: int) -> list[tuple[int, str]]:
+        key = (file, line)
+        if key not in self._blocks:
+            python = file.endswith(".py")
+            self._blocks[key] = [] if file.endswith(".json") else block_comments(self.lines(file), line, python)
+        return self._blocks[key]
+
+
+def block_comments(lines: list[str], start: int, python: bool = False) -> list[tuple[int, str]]:
+    """(line, comment text) of the comments in the block (HCL ``{...}``, a Python call's ``(...)``) that
+    opens on line ``start`` (1-based), up to its closing bracket; strings, HCL templates and heredocs
+    are skipped. Empty when no block opens on that line or it never closes (nothing is guessed)."""
+    comments: list[tuple[int, str]] = []
+    stack: list[list] = [["code", 0]]  # ["code", bracket depth] | ["str", closing quote]
+    opened = False
+    heredoc: str | None = None
+    in_block_comment = False
+    for number in range(start, len(lines) + 1):
+        line = lines[number - 1]
+        if heredoc is not None:
+            if line.strip() == heredoc:
+                heredoc = None
+            continue
+        i = 0
+        if in_block_comment:
+            end = line.find("*/")
+            comments.append((number, line if end < 0 else line[:end + 2]))
+            if end < 0:
+                continue
+            in_block_comment, i = False, end + 2
+        while i < len(line):
+            top = stack[-1]
+            char, two = line[i], line[i:i + 2]
+            if top[0] == "str":
+                if char == "\\":
+                    i += 2
+                elif not python and two in ("$$", "%%"):
+                    i += 2  # escaped template sequence
+                elif not python and two in ("${", "%{"):
+                    stack.append(["code", 1])
+                    i += 2
+                elif line.startswith(top[1], i):
+                    stack.pop()
+                    i += len(top[1])
+                else:
+                    i += 1
+                continue
+            if char == "#" or (not python and two == "//"):
+                comments.append((number, line[i:]))
+                break
+            if not python and two == "/*":
+                end = line.find("*/", i + 2)
+                comments.append((number, line[i:] if end < 0 else line[i:end + 2]))
+                if end < 0:
+                    in_block_comment = True
+                    break
+                i = end + 2
+                continue
+            if python and line[i:i + 3] in ('"""', "'''"):
+                stack.append(["str", line[i:i + 3]])
+                i += 3
+                continue
+            if char == '"' or (python and char == "'"):
+                stack.append(["str", char])
+                i += 1
+                continue
+            if not python and two == "<<" and (m := _HEREDOC_RE.match(line, i)):
+                heredoc = m.group(1)
+                break
+            if char in "{([":
+                top[1] += 1
+                opened = True
+            elif char in "})]":
+                top[1] -= 1
+                if len(stack) > 1 and top[1] == 0:
+                    stack.pop()  # the end of a template interpolation: back in its string
+                elif len(stack) == 1 and top[1] <= 0 and opened:
+                    return comments
+            i += 1
+        if not opened:
+            return []  # no block opens on the resource's line: only that line and the comments above count
+        if len(stack) > 1 and stack[-1][0] == "str" and len(stack[-1][1]) == 1:
+            stack.pop()  # a quoted string (not a Python triple-quoted one) ends with its line
+    return []
+
+
+def unknown_rule_warnings(sources: SourceLines, files: list[str], known: set[str]) -> list[Diagnostic]:
+    """One warning per ``costrail:ignore`` comment naming a rule id that does not exist (a typo would
+    otherwise suppress nothing, silently)."""
+    out: list[Diagnostic] = []
+    for file in files:
+        lines = sources.lines(file)
+        for number, text in enumerate(lines, start=1):
+            if "costrail:ignore" not in text:
+                continue
+            match = _ANY_IGNORE_RE.search(text)
+            if match is None:
+                continue
+            names = []
+            for token in re.split(r"[\s,]+", match.group("rest").strip()):
+                if not token or '"' in token or "=" in token or token.startswith(("*/", "-->")):
+                    break  # the reason (or the end of the comment): the rule ids come before it
+                names.append(token)
+            unknown = [n for n in names if n not in known]
+            if not names:
+                message = "costrail:ignore names no rule id (it suppresses nothing)"
+            elif unknown:
+                message = (f"costrail:ignore names unknown rule id{'s' if len(unknown) > 1 else ''} "
+                           f"{', '.join(unknown)} (it suppresses nothing)")
+            else:
+                continue
+            out.append(Diagnostic(message, Location(file, number), severity="warning"))
+    return out
 
 
 def apply_suppressions(
@@ -72,8 +195,9 @@ def apply_suppressions(
 ) -> None:
     """Mark suppressed findings in place (they stay in the list, with ``suppressed=True``)."""
     for finding in findings:
+        res_loc = resource_locations.get(finding.address)
         for location in _places(finding, resource_locations):
-            reason = sources.inline_ignores(location).get(finding.rule)
+            reason = sources.inline_ignores(location, block=location == res_loc).get(finding.rule)
             if reason is not None:
                 finding.suppressed = True
                 finding.suppression_reason = f"inline: {reason}"
