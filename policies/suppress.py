@@ -162,6 +162,8 @@ def unknown_rule_warnings(sources: SourceLines, files: list[str], known: set[str
     otherwise suppress nothing, silently)."""
     out: list[Diagnostic] = []
     for file in files:
+        if file.endswith(".json"):
+            continue  # a plan or preview: JSON has no comments
         lines = sources.lines(file)
         for number, text in enumerate(lines, start=1):
             if "costrail:ignore" not in text:
