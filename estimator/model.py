@@ -121,6 +121,8 @@ class Location:
     column: int = 0
 
     def __str__(self) -> str:
+        if not self.line:  # the file as a whole (not found, unreadable): no line to name, never ":0"
+            return self.file
         if self.column:
             return f"{self.file}:{self.line}:{self.column}"
         return f"{self.file}:{self.line}"

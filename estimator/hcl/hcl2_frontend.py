@@ -138,8 +138,25 @@ def _eof_error(path: str, text: str, line_offset: int) -> InputError:
             heredoc = m.group(1)
     if heredoc is not None:
         return InputError(f"unterminated heredoc (no closing {heredoc} line)", Location(path, 1 + line_offset, 1))
+    opened = _unclosed(text)
+    if opened is not None:
+        message, line, column = opened
+        return InputError(message, Location(path, line + line_offset, column))
     line = text.count("\n") + 1 + line_offset
     return InputError("unexpected end of file (unclosed block or bracket?)", Location(path, line, 1))
+
+
+def _unclosed(text: str) -> tuple[str, int, int] | None:
+    """(message, line, column) of the block or bracket left open, at its start (tree-sitter's error
+    recovery finds it; python-hcl2 only knows that the file ended), as terraform reports it; None
+    without tree-sitter."""
+    try:
+        from estimator.hcl.treesitter_frontend import unclosed_message, unclosed_opening
+
+        found = unclosed_opening(text)
+    except ImportError:
+        return None
+    return None if found is None else (unclosed_message(found[0]), found[1], found[2])
 
 
 def _char_message(text: str, pos: int, char: str) -> str:

@@ -129,6 +129,39 @@ def _comment_id() -> int:
     return Language(tree_sitter_hcl.language()).id_for_node_kind("comment", True)
 
 
+# Only a block: at an object or tuple left open terraform says "Missing expression" at the end of
+# the file, which is what the end-of-file message already says.
+_CLOSERS = {"block_end": "block"}
+
+
+def unclosed_opening(text: str) -> tuple[str, int, int] | None:
+    """(what, line, column) of the block left open at the end of ``text``, as terraform names it
+    ("Unclosed configuration block" at the block's first line); None if that is not the error."""
+    root = _parser().parse(text.encode("utf-8")).root_node
+    if not root.has_error:
+        return None
+    bad = _first_error(root)
+    start = _opening(bad)
+    if start is None:
+        return None
+    row, col = start.start_point
+    column = len(text.split("\n")[row].encode("utf-8")[:col].decode("utf-8", "replace")) + 1
+    return _CLOSERS[bad.parent.type], row + 1, column
+
+
+def _opening(bad: Any) -> Any:
+    """The block whose closing brace is the MISSING node ``bad``; None for anything else."""
+    closer = bad.parent
+    if not bad.is_missing or closer is None or closer.type not in _CLOSERS:
+        return None
+    return closer.parent
+
+
+def unclosed_message(what: str) -> str:
+    """The message for a block left open at the end of the file (both front-ends use it)."""
+    return f"unclosed {what}: no closing brace before the end of the file"
+
+
 def _first_error(node: Any) -> Any:
     """The first ERROR or MISSING node in document order."""
     if node.type == "ERROR" or node.is_missing:
@@ -174,6 +207,9 @@ class _Converter:
                 message, where = "unterminated heredoc (closing marker not found)", parent
             elif not self.data[bad.start_byte :].strip():
                 message = "unexpected end of file (unclosed block or bracket?)"
+                opening = _opening(bad)
+                if opening is not None:  # terraform's "Unclosed configuration block", at its first line
+                    message, where = unclosed_message(_CLOSERS[bad.parent.type]), opening
             else:
                 message = f"missing '{bad.type}'"
         else:

@@ -72,7 +72,7 @@ def test_splats_calls_for_expressions() -> None:
     [
         ('a = "abc\nb = 1\n', "unterminated string", 1),
         ('resource "a" "b" {\n  x = 1\n}\n}\n', "unexpected token '}'", 4),
-        ('resource "a" "b" {\n  x = 1\n', "unexpected end of file", 3),
+        ('resource "a" "b" {\n  x = 1\n', "unclosed block: no closing brace", 1),
         ("a = 1 @ 2\n", "unexpected character '@'", 1),
         ("a = <<EOT\nfoo\n", "unterminated heredoc", 1),
         ("a = 1\na = 2\n", "duplicate argument 'a'", 2),

@@ -68,7 +68,7 @@ def test_same_tree_on_a_generated_tree(tmp_path: Path) -> None:
     ("text", "message", "line"),
     [
         ('a = "abc\nb = 1\n', "unterminated string", 1),
-        ('resource "a" "b" {\n  x = 1\n', "unexpected end of file", 3),
+        ('resource "a" "b" {\n  x = 1\n', "unclosed block: no closing brace", 1),
         ("a = 1 @ 2\n", "unexpected character '@'", 1),
         ("a = <<EOT\nfoo\n", "unterminated heredoc", 1),
         ("a = 1\na = 2\n", "duplicate argument 'a'", 2),
@@ -144,7 +144,7 @@ def test_mutated_inputs_never_crash_and_agree_when_both_accept() -> None:
     ("text", "message", "line"),
     [
         ('a = "abc\nb = 1\n', "unterminated string", 1),
-        ('resource "a" "b" {\n  x = 1\n', "unexpected end of file", 3),
+        ('resource "a" "b" {\n  x = 1\n', "unclosed block: no closing brace", 1),
         ("a = 1 @ 2\n", "unexpected character '@'", 1),
         ("a = <<EOT\nfoo\n", "unterminated heredoc", 1),
         ("x = {\n", "unexpected end of file", 2),
