@@ -25,6 +25,8 @@ it has no line numbers and marks values known only after apply. How this loader 
   neither: their ``tag`` blocks are their tags (the provider does not give them ``default_tags``).
   ``taggable``: a type in the HCL reader's table, or with ``tags``; a whole planned object
   with neither ``tags`` nor ``tags_all`` is a type that cannot carry tags (no tags, never judged).
+- Unset attributes: a top-level ``0`` whose attribute has no expression in the resource's
+  ``configuration`` is read as not set (``None``, as in HCL); an explicit ``0`` stays 0.
 - Defaults: an attribute whose expression references ``var.x`` where ``x`` has a default
   in the configuration gets a ``DefaultRef`` (no location: plans do not keep lines).
 - Location: the plan file, at the line of the resource's ``"address": "..."`` inside
@@ -202,6 +204,8 @@ class _PlanReader:
             whole = isinstance(rc.get("values"), dict)
             attrs = _copy(rc.get("values")) if whole else {}
             actions = ()
+        if conf is not None:
+            _unset_zeros(attrs, expressions)
         local = _strip_module(address)
         mode = rc.get("mode") if rc.get("mode") in ("managed", "data") else (
             "data" if local.startswith("data.") else "managed")
@@ -387,6 +391,14 @@ class _PlanReader:
 
 
 # ---- plan structure helpers -------------------------------------------------------------------
+
+def _unset_zeros(attrs: dict[str, Any], expressions: dict[str, Any]) -> None:
+    """A top-level ``0`` the configuration did not set is the provider's "not set" (an unset
+    ``retention_in_days`` plans as 0): read it as ``None``, as the HCL reader has it. An explicit 0 stays."""
+    for key, value in attrs.items():
+        if value == 0 and isinstance(value, (int, float)) and not isinstance(value, bool) and key not in expressions:
+            attrs[key] = None
+
 
 def _taggable(rtype: str, mode: str, attrs: dict[str, Any], whole: bool) -> bool | None:
     """Whether a managed resource can carry tags, as the HCL reader decides it (its table of taggable
