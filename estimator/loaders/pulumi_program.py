@@ -12,7 +12,11 @@ back as JSON and becomes a ``Resource``:
   resources themselves (they cost nothing) but name the path and carry providers down.
 - ``type`` is the Terraform type (``estimator.pulumi_types``), ``source_type`` the token.
 - attributes are snake_case with Terraform-style block lists; a mock id or ARN of another
-  resource becomes ``Unknown(ref=<its address>)``; unmocked invoke results are Unknown.
+  resource becomes ``Unknown(ref=<its address>)``; unmocked invoke results are Unknown. Each
+  mock output carries a token of its resource's URN (``pulumi_runner.mock_token``), so
+  resources of different types sharing a logical name are never confused; an auto-named
+  resource's ``name`` (logical name + suffix, as Pulumi names it) is known after apply and
+  links by reference, an explicit ``name=`` stays the literal other resources link by.
 - ``region``/default tags come from the explicit ``aws.Provider`` (also through component
   parents), else ``aws:region`` / ``aws:defaultTags`` stack config, else the default region.
 
@@ -25,6 +29,7 @@ of that run, so ``config.get("gpuType") or "p4d.24xlarge"`` is seen.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -52,7 +57,7 @@ from estimator.model import (
     Unknown,
     tag_blocks,
 )
-from estimator.pulumi_types import snake_props, terraform_type
+from estimator.pulumi_types import snake, snake_props, terraform_type
 
 RUNNER = Path(__file__).with_name("pulumi_runner.py")
 UNKNOWN_MARK = "costrail:unknown:"
@@ -438,10 +443,14 @@ def build_resources(registrations: list[dict[str, Any]], config: dict[str, str],
             p = f"{p}:{terraform_type(r['type'])}"
         address[r["urn"]] = p
 
-    ids: dict[str, str | None] = {}
+    ids: dict[str, str | None] = {}  # real ids (an import's), by exact value
     arns: dict[str, str] = {}
+    mocked: dict[str, tuple[str, str]] = {}  # mock token → (output, address)
     for r in managed if origin == SOURCE_PULUMI_PROGRAM else ():
-        if r.get("id"):
+        outputs = r.get("mocked") or ()
+        for prop in outputs:
+            mocked[mock_token(prop, r["urn"])] = (prop, address[r["urn"]])
+        if r.get("id") and "id" not in outputs:
             ids[r["id"]] = None if r["id"] in ids else address[r["urn"]]
         arns[f"{ARN_MARK}{r['type']}:{r['name']}"] = address[r["urn"]]
 
@@ -451,6 +460,10 @@ def build_resources(registrations: list[dict[str, Any]], config: dict[str, str],
             if marked is not None:
                 return marked
         if isinstance(value, str):
+            if mocked:
+                found = mocked_refs(value, mocked)
+                if found is not None:
+                    return found
             if value in ids:
                 return Unknown("id known after apply", ref=ids[value])
             if ARN_MARK in value:
@@ -502,6 +515,33 @@ def build_resources(registrations: list[dict[str, Any]], config: dict[str, str],
             parent=address.get(parent) if parent in by_urn else None, taggable=r.get("taggable"),
         ))
     return out
+
+
+def mock_token(prop: str, urn: str) -> str:
+    """The runner's token of one mock output of one registration (``pulumi_runner.mock_token``)."""
+    return hashlib.blake2s(f"{prop}:{urn}".encode(), digest_size=6).hexdigest()
+
+
+_TOKEN = re.compile(r"-([0-9a-f]{12})")
+
+
+def mocked_refs(value: str, mocked: dict[str, tuple[str, str]]) -> Unknown | None:
+    """A string made of (or containing) mock outputs of registered resources: Unknown, with a
+    reference to the resource when they all come from one (``f"endpoint/{ep.name}/variant/a"``).
+
+    Matched by each output's token, exactly: two resources that share a logical name (a launch
+    template and the group named after the same component) are never confused.
+    """
+    found = [mocked[t] for t in _TOKEN.findall(value) if t in mocked]
+    if not found:
+        return None
+    prop = found[0][0]
+    refs = {address for _, address in found}
+    if prop in ("name", "bucket"):
+        reason = f"{prop} known after apply (auto-named)"
+    else:
+        reason = {"id": "id", "arn": "ARN"}.get(prop, snake(prop)) + " known after apply"
+    return Unknown(reason, ref=refs.pop() if len(refs) == 1 else None)
 
 
 def _config_region(config: dict[str, str]) -> str | None:

@@ -10,6 +10,7 @@ Results go to the OUT file as JSON, never to stdout, because programs print.
 from __future__ import annotations
 
 import faulthandler
+import hashlib
 import json
 import os
 import runpy
@@ -30,6 +31,15 @@ SECRET_SIG = "4dabf18193072939515e22adb298388d"  # Pulumi's secret envelope sign
 # written to OUT + STACK_SUFFIX, so a hang is reported where the program was.
 STACK_SIGNAL = signal.SIGUSR1
 STACK_SUFFIX = ".stack"
+
+
+
+def mock_token(prop: str, urn: str) -> str:
+    """12 hex digits naming the mock value of one output (``id``, ``name``, ``arn``...) of one
+    registration: the same in every run (a URN is unique in a program), so the loader maps a
+    value back to exactly its resource, whatever other resources share its logical name."""
+    return hashlib.blake2s(f"{prop}:{urn}".encode(), digest_size=6).hexdigest()
+
 
 _spec: dict[str, Any] = {}
 _stack_file: Any = None
@@ -136,13 +146,30 @@ def _install_mocks() -> Any:
             if args.typ == "pulumi:pulumi:StackReference":
                 return args.resource_id or args.name, {"name": args.name, "outputs": {}, "secretOutputNames": []}
             state = dict(args.inputs)
-            state.setdefault("name", args.name)
-            state.setdefault("arn", f"{ARN_MARK}{args.typ}:{args.name}")
+            urn = getattr(args, "urn", None)
+            if urn is None:  # `Resource.get(name, id)` reads an existing resource: its id is real, keep it
+                state.setdefault("name", args.name)
+                state.setdefault("arn", f"{ARN_MARK}{args.typ}:{args.name}")
+                state.setdefault("id", args.resource_id)
+                return args.resource_id, state
+            mocked: list[str] = []
+            args.mocked = mocked  # type: ignore[attr-defined] - read back by the monitor
+
+            def mock(prop: str, value: str) -> None:
+                if prop not in state:
+                    state[prop] = value
+                    mocked.append(prop)
+
+            # Auto-naming: logical name + a suffix unique to this resource (Pulumi's is random).
+            mock("name", f"{args.name}-{mock_token('name', urn)}")
+            mock("arn", f"{ARN_MARK}{args.typ}:{args.name}")
             if args.typ.startswith("aws:s3/bucket"):
-                state.setdefault("bucket", args.name)
-            # `Resource.get(name, id)` reads an existing resource: its id is real, keep it.
-            id_ = args.resource_id or f"{args.name}-id"
-            state.setdefault("id", id_)
+                mock("bucket", f"{args.name}-{mock_token('bucket', urn)}")
+            id_ = args.resource_id or f"{args.name}-{mock_token('id', urn)}"  # an import's id is real
+            if args.resource_id:
+                state.setdefault("id", id_)
+            else:
+                mock("id", id_)
             return id_, state
 
         def call(self, args: mocks.MockCallArgs) -> dict:
@@ -162,6 +189,7 @@ def _install_mocks() -> Any:
                 typ=request.type, name=request.name, inputs=inputs, provider=request.provider,
                 resource_id=request.importId, custom=request.custom or False,
             )
+            resource_args.urn = urn  # type: ignore[attr-defined] - names the mock values
             id_, state = self.mocks.new_resource(resource_args)
             if not request.custom:
                 id_, state = "", {}
@@ -169,7 +197,7 @@ def _install_mocks() -> Any:
                 "urn": urn, "type": request.type, "name": request.name, "custom": bool(request.custom),
                 "parent": request.parent or None, "provider": request.provider or None,
                 "dependencies": sorted(request.dependencies), "inputs": _jsonable(inputs),
-                "id": id_, "frames": frames, "taggable": taggable,
+                "id": id_, "mocked": getattr(resource_args, "mocked", []), "frames": frames, "taggable": taggable,
             })
             obj_proto = _sync_await(rpc.serialize_properties(state, {}))
             self.resources[urn] = mocks.MockMonitor.ResourceRegistration(urn, id_, state)

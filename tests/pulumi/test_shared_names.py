@@ -1,0 +1,74 @@
+"""Resources of different types sharing one logical name (QA12 pulumi_shared_name_*_unpriced).
+
+Idiomatic components name every resource after themselves (``LaunchTemplate(name)`` +
+``autoscaling.Group(name)``; ``Model("llm")`` + ``EndpointConfiguration("llm")`` +
+``Endpoint("llm")``). Each resource's mock outputs are its own, so ``lt.id`` / ``c.name`` link
+to exactly that resource, and the groups and endpoints are priced as with distinct names.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from estimator.loaders import LoadOptions, load_project
+from estimator.model import Project, Resource, Unknown
+from estimator.pricing.engine import price_project
+
+PROGRAMS = Path(__file__).resolve().parent.parent / "fixtures" / "pulumi" / "programs"
+
+
+@pytest.fixture(scope="module")
+def asg() -> Project:
+    return load_project(str(PROGRAMS / "shared_names_asg"), LoadOptions())
+
+
+@pytest.fixture(scope="module")
+def sagemaker() -> Project:
+    return load_project(str(PROGRAMS / "shared_names_sagemaker"), LoadOptions())
+
+
+def _by_address(project: Project) -> dict[str, Resource]:
+    return {r.address: r for r in project.resources}
+
+
+def test_each_group_links_to_its_own_launch_template(asg: Project) -> None:
+    res = _by_address(asg)
+    for pool in ("gpu", "cpu"):
+        ref = res[f"{pool}/{pool}:aws_autoscaling_group"].get("launch_template.id")
+        assert isinstance(ref, Unknown) and ref.ref == f"{pool}/{pool}:aws_launch_template"
+
+
+def test_groups_are_priced_as_with_distinct_names(asg: Project) -> None:
+    costs = {c.resource.address: c for c in price_project(asg, None)}
+    gpu = costs["gpu/gpu:aws_autoscaling_group"]
+    cpu = costs["cpu/cpu:aws_autoscaling_group"]
+    assert (gpu.status, cpu.status) == ("priced", "priced")
+    assert gpu.monthly_cost == Decimal("8281.12")  # 2 x 730 h x g5.12xlarge
+    assert cpu.monthly_cost == Decimal("140.16")  # 2 x 730 h x m5.large
+
+
+def test_an_auto_name_links_to_the_resource_of_that_name_output(sagemaker: Project) -> None:
+    res = _by_address(sagemaker)
+    config_name = res["llm:aws_sagemaker_endpoint"].get("endpoint_config_name")
+    assert isinstance(config_name, Unknown) and config_name.ref == "llm:aws_sagemaker_endpoint_configuration"
+    assert "auto-named" in config_name.reason
+    model_name = res["llm:aws_sagemaker_endpoint_configuration"].get("production_variants")[0]["model_name"]
+    assert isinstance(model_name, Unknown) and model_name.ref == "llm:aws_sagemaker_model"
+
+
+def test_an_explicit_name_is_the_physical_name_links_go_by(sagemaker: Project) -> None:
+    res = _by_address(sagemaker)
+    assert res["named:aws_sagemaker_endpoint"].get("endpoint_config_name") == "named"
+    costs = {c.resource.address: c for c in price_project(sagemaker, None)}
+    named = costs["named:aws_sagemaker_endpoint"]
+    assert named.status == "priced"
+    assert named.components[0].name == "Hosting instance (ml.g5.4xlarge, variant main)"
+
+
+def test_endpoints_are_priced_as_with_distinct_names(sagemaker: Project) -> None:
+    costs = {c.resource.address: c for c in price_project(sagemaker, None)}
+    assert costs["llm:aws_sagemaker_endpoint"].monthly_cost == Decimal("1105.95")  # ml.g5.2xlarge x 730 h
+    assert costs["embed:aws_sagemaker_endpoint"].monthly_cost == Decimal("1028.132")  # ml.g5.xlarge x 730 h
