@@ -444,7 +444,6 @@ def build_resources(registrations: list[dict[str, Any]], config: dict[str, str],
         address[r["urn"]] = p
 
     ids: dict[str, str | None] = {}  # real ids (an import's), by exact value
-    arns: dict[str, str] = {}
     mocked: dict[str, tuple[str, str]] = {}  # mock token → (output, address)
     for r in managed if origin == SOURCE_PULUMI_PROGRAM else ():
         outputs = r.get("mocked") or ()
@@ -452,7 +451,6 @@ def build_resources(registrations: list[dict[str, Any]], config: dict[str, str],
             mocked[mock_token(prop, r["urn"])] = (prop, address[r["urn"]])
         if r.get("id") and "id" not in outputs:
             ids[r["id"]] = None if r["id"] in ids else address[r["urn"]]
-        arns[f"{ARN_MARK}{r['type']}:{r['name']}"] = address[r["urn"]]
 
     def resolve(value: Any) -> Any:
         if special is not None:
@@ -466,9 +464,8 @@ def build_resources(registrations: list[dict[str, Any]], config: dict[str, str],
                     return found
             if value in ids:
                 return Unknown("id known after apply", ref=ids[value])
-            if ARN_MARK in value:
-                ref = next((a for mark, a in arns.items() if mark in value), None)
-                return Unknown("ARN known after apply", ref=ref)
+            if ARN_MARK in value:  # of a resource read with `.get()`: not one of the program's
+                return Unknown("ARN known after apply")
             if UNKNOWN_MARK in value:
                 reason = value.split(UNKNOWN_MARK, 1)[1]
                 if reason.startswith("ref "):

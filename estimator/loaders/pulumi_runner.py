@@ -162,7 +162,7 @@ def _install_mocks() -> Any:
 
             # Auto-naming: logical name + a suffix unique to this resource (Pulumi's is random).
             mock("name", f"{args.name}-{mock_token('name', urn)}")
-            mock("arn", f"{ARN_MARK}{args.typ}:{args.name}")
+            mock("arn", f"{ARN_MARK}{args.typ}:{args.name}-{mock_token('arn', urn)}")
             if args.typ.startswith("aws:s3/bucket"):
                 mock("bucket", f"{args.name}-{mock_token('bucket', urn)}")
             id_ = args.resource_id or f"{args.name}-{mock_token('id', urn)}"  # an import's id is real
