@@ -53,6 +53,18 @@ class UsageFile:
         merged.update(self.resource_usage.get(address, {}))
         return merged
 
+    def unmatched(self, addresses: set[str]) -> list[tuple[str, int]]:
+        """The ``resource_usage`` entries (exact or ``[*]``) that match none of ``addresses``, with
+        their lines: a typo, or a Terraform address given to the Pulumi form of a stack."""
+        patterns = {entry: pattern for pattern, entry, _ in self._patterns}
+        out = []
+        for entry in self.resource_usage:
+            pattern = patterns.get(entry)
+            if entry in addresses or (pattern is not None and any(pattern.match(a) for a in addresses)):
+                continue
+            out.append((entry, self.key_lines.get(("resource_usage", entry), 0)))
+        return out
+
     def line_of(self, address: str, resource_type: str, key_path: tuple[str, ...]) -> int:
         """The line of the entry whose ``key_path`` ``for_resource`` uses (the same precedence); 0 if unknown."""
         sources: list[tuple[str, str, dict[str, Any]]] = [

@@ -6,6 +6,8 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from estimator.loaders import LoadOptions
 from estimator.pipeline import ProjectSpec, run
 from tests.conftest import FIXTURES
@@ -84,6 +86,26 @@ def test_diff_base_keeps_llm_usage_when_its_owner_breaks(tmp_path: Path) -> None
     assert Decimal(diff["base_monthly_cost"]) == Decimal(diff["head_monthly_cost"]) == nat + Decimal("1.44")
     assert Decimal(diff["delta_monthly_cost"]) == 0
     assert all(r["address"] != "llm_usage[0]" for r in diff["resources"])  # not moved: no change
+
+
+@pytest.mark.parametrize(("entries", "warned"), [
+    # a typo of an address that has no usage: warned, with the address meant
+    ({"aws_nat_gateway.a": 1, "aws_nat_gateway.bb": 2}, ["aws_nat_gateway.bb (did you mean aws_nat_gateway.b?)"]),
+    # no entry matches anything: the file is not this stack's (e.g. Terraform addresses for Pulumi)
+    ({"module.x.aws_nat_gateway.a": 1}, ["module.x.aws_nat_gateway.a (did you mean aws_nat_gateway.a?)"]),
+    # an entry for a stack not in this run, next to one that matches: no mistake, no warning
+    ({"aws_nat_gateway.a": 1, "aws_sagemaker_endpoint.chat": 2}, []),
+])
+def test_usage_addresses_that_price_nothing_are_warned_when_a_mistake(
+        tmp_path: Path, entries: dict[str, int], warned: list[str]) -> None:
+    body = "".join(f"  {address}:\n    monthly_data_processed_gb: {gb}\n" for address, gb in entries.items())
+    usage = tmp_path / "usage.yml"
+    usage.write_text(f"version: 0.1\nresource_usage:\n{body}", encoding="utf-8")
+    result, _ = run([ProjectSpec(str(PIPE / name), usage_file=str(usage)) for name in ("a", "b")], LoadOptions())
+    got = [d.message.split("usage for ", 1)[1].removesuffix("; it is ignored").replace(" matches no resource", "")
+           for d in result.project.warnings if "matches no resource" in d.message]
+    assert got == warned
+    assert all(d.message.startswith(f"{usage}:") for d in result.project.warnings if "matches no resource" in d.message)
 
 
 def test_a_missing_project_fails_alone() -> None:
