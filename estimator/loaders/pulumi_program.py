@@ -16,7 +16,9 @@ back as JSON and becomes a ``Resource``:
   mock output carries a token of its resource's URN (``pulumi_runner.mock_token``), so
   resources of different types sharing a logical name are never confused; an auto-named
   resource's ``name`` (logical name + suffix, as Pulumi names it) is known after apply and
-  links by reference, an explicit ``name=`` stays the literal other resources link by.
+  links by reference, an explicit ``name=`` stays the literal other resources link by. A
+  string output the program never set (``fn.invoke_arn``, ``private_ip``, ``endpoint``) is
+  ``Unknown("invoke_arn known after apply", ref=<its address>)`` wherever it is passed.
 - ``region``/default tags come from the explicit ``aws.Provider`` (also through component
   parents), else ``aws:region`` / ``aws:defaultTags`` stack config, else the default region.
 

@@ -104,6 +104,25 @@ def _invoke_outputs(token: str) -> dict[str, Any]:
     return result
 
 
+_STR_OUTPUTS = ("pulumi.output.Output[str]", "pulumi.output.Output[typing.Optional[str]]")
+_outputs_of: dict[type, tuple[str, ...]] = {}
+
+
+def _str_outputs(cls: type) -> tuple[str, ...]:
+    """The string outputs a resource class declares (``invokeArn``, ``privateIp``, ``endpoint``):
+    each gets a mock value naming its resource, so passing one to another resource is a
+    reference (Terraform's known-after-apply), not a value that silently disappears. Other
+    types (numbers, lists, objects) are left unset: a string where the program expects a
+    number would break the program."""
+    if cls not in _outputs_of:
+        from pulumi import _types
+
+        _outputs_of[cls] = tuple(
+            pulumi_name for _py, pulumi_name, prop in _types._py_properties(cls)
+            if str(getattr(prop.fget, "__annotations__", {}).get("return")) in _STR_OUTPUTS)
+    return _outputs_of[cls]
+
+
 def _install_mocks() -> Any:
     """Mocks plus a monitor that also records parent, provider, dependencies and source frames."""
     import pulumi
@@ -111,13 +130,14 @@ def _install_mocks() -> Any:
     from pulumi.runtime.proto import resource_pb2
     from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
-    pending: dict[tuple[str, str], list[tuple[list[list[Any]], bool | None]]] = {}
+    pending: dict[tuple[str, str], list[tuple[list[list[Any]], bool | None, tuple[str, ...]]]] = {}
     original_init = pulumi.Resource.__init__
 
     def recording_init(self: Any, t: str, name: str, *args: Any, **kwargs: Any) -> None:
         frames = _project_frames(traceback.extract_stack()[:-1])
         taggable = isinstance(getattr(type(self), "tags", None), property) if t.startswith("aws:") else None
-        pending.setdefault((t, name), []).append((frames, taggable))
+        outputs = _str_outputs(type(self)) if isinstance(self, pulumi.CustomResource) else ()
+        pending.setdefault((t, name), []).append((frames, taggable, outputs))
         original_init(self, t, name, *args, **kwargs)
 
     pulumi.Resource.__init__ = recording_init  # type: ignore[method-assign]
@@ -170,6 +190,8 @@ def _install_mocks() -> Any:
                 state.setdefault("id", id_)
             else:
                 mock("id", id_)
+            for prop in getattr(args, "outputs", ()):
+                mock(prop, f"{UNKNOWN_MARK}{prop} of {args.name}-{mock_token(prop, urn)}")
             return id_, state
 
         def call(self, args: mocks.MockCallArgs) -> dict:
@@ -184,12 +206,13 @@ def _install_mocks() -> Any:
             _ensure_event_loop()
             inputs = rpc.deserialize_properties(request.object)
             queue = pending.get((request.type, request.name))
-            frames, taggable = queue.pop(0) if queue else ([], None)
+            frames, taggable, outputs = queue.pop(0) if queue else ([], None, ())
             resource_args = mocks.MockResourceArgs(
                 typ=request.type, name=request.name, inputs=inputs, provider=request.provider,
                 resource_id=request.importId, custom=request.custom or False,
             )
             resource_args.urn = urn  # type: ignore[attr-defined] - names the mock values
+            resource_args.outputs = outputs  # type: ignore[attr-defined]
             id_, state = self.mocks.new_resource(resource_args)
             if not request.custom:
                 id_, state = "", {}
