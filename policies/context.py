@@ -294,6 +294,47 @@ def sagemaker_target(ctx: RuleContext, resource_id: Any) -> tuple[Resource | Non
     return endpoint, [config] if config is not None else []
 
 
+def sagemaker_variant_name(resource_id: Any) -> str | None:
+    """The ``<v>`` of a literal ``endpoint/<ep>/variant/<v>``; None when not written out offline."""
+    if isinstance(resource_id, str):
+        parts = resource_id.split("/")
+        if len(parts) >= 4 and parts[0] == "endpoint" and parts[2] == "variant" and parts[3]:
+            return parts[3]
+    return None
+
+
+@dataclass(frozen=True)
+class ScaledVariants:
+    """GPU variants an Application Auto Scaling ``resource_id`` may scale: ``gpu`` is (variant name, instance
+    type) pairs; ``exact`` is False when the scaled variant could not be told apart (its name, or the config's
+    variant names, are known only after apply) and every GPU variant of the endpoint is judged instead."""
+
+    endpoint: Resource | None
+    configs: list[Resource]
+    gpu: list[tuple[Any, str]]
+    exact: bool
+
+
+def sagemaker_scaled_variants(ctx: RuleContext, resource_id: Any) -> ScaledVariants:
+    """The production variant(s) ``endpoint/<ep>/variant/<v>`` scales and their GPU types.
+
+    Only the named variant counts: a CPU variant next to a GPU one is not GPU capacity, and the type
+    named must not depend on variant order (HCL, plan and Pulumi order them differently). A config
+    with a single variant needs no name. Where the variant cannot be matched the judgment stays
+    conservative (any GPU variant) and says so through ``exact``.
+    """
+    endpoint, configs = sagemaker_target(ctx, resource_id)
+    variants = [v for cfg in configs for v in _blocks(cfg.attributes.get("production_variants"))]
+    wanted = sagemaker_variant_name(resource_id)
+    chosen = [v for v in variants if wanted is not None and v.get("variant_name") == wanted]
+    exact = bool(chosen) or len(variants) == 1
+    if not chosen:
+        chosen = variants
+    gpu = [(v.get("variant_name"), v.get("instance_type")) for v in chosen
+           if isinstance(v.get("instance_type"), str) and gpu_spec(v.get("instance_type")) is not None]
+    return ScaledVariants(endpoint, configs, gpu, exact)
+
+
 def costs_money(ctx: RuleContext, res: Resource) -> bool:
     """Priced, usage-priced or unpriced (a price is missing, not zero) — not free/unsupported.
 

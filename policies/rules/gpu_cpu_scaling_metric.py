@@ -42,7 +42,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from estimator.model import Resource, Unknown
-from policies.context import RuleContext, sagemaker_target, scaling_gpu_types
+from policies.context import RuleContext, ScaledVariants, sagemaker_scaled_variants, scaling_gpu_types
 from policies.finding import Finding
 
 ID = "CR-GPU-004"
@@ -113,13 +113,20 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     for policy in ctx.managed("aws_appautoscaling_policy"):
         if policy.attributes.get("service_namespace") not in (None, "sagemaker"):
             continue
-        _endpoint, configs = sagemaker_target(ctx, policy.attributes.get("resource_id"))
-        types = [t for cfg in configs for t in ctx.gpu_types(cfg)]
-        if not types:
+        scaled = sagemaker_scaled_variants(ctx, policy.attributes.get("resource_id"))
+        if not scaled.gpu:
             continue
+        what = _variant_text(scaled)
         if _cpu_metric(policy.attributes.get("target_tracking_scaling_policy_configuration")):
-            yield ctx.finding(policy, f"target tracking on CPU utilization scales GPU endpoint variant "
-                                      f"({types[0][1]})")
+            yield ctx.finding(policy, f"target tracking on CPU utilization scales {what}")
         elif (alarm := _cpu_alarm(alarms, policy)) is not None:
-            yield ctx.finding(policy, f"step scaling of GPU endpoint variant ({types[0][1]}) is fired by "
-                                      f"CPUUtilization alarm {alarm.address}")
+            yield ctx.finding(policy, f"step scaling of {what} is fired by CPUUtilization alarm {alarm.address}")
+
+
+def _variant_text(scaled: ScaledVariants) -> str:
+    """The scaled GPU variant, or, where it cannot be told apart offline, every GPU variant it may be."""
+    named = ", ".join(f"{name if isinstance(name, str) else '(name known after apply)'} ({itype})"
+                      for name, itype in scaled.gpu)
+    if scaled.exact:
+        return f"GPU endpoint variant {named}"
+    return f"an endpoint variant whose variant name is not known offline; GPU variant(s) it may be: {named}"
