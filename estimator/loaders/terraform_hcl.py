@@ -55,6 +55,7 @@ MAX_INSTANCES = 10_000  # per count/for_each: a bound on memory for hostile or m
 _LABELS = {"resource": "a type and a name", "data": "a type and a name", "variable": "one name",
            "output": "one name", "module": "one name", "provider": "one name"}
 
+AWS_PROVIDERS = frozenset({"aws", "awscc"})  # providers whose resources carry AWS tags
 # Cost-bearing AWS types whose schema has `tags` (approximation of the provider schema).
 TAGGABLE_TYPES = frozenset({
     "aws_instance", "aws_launch_template", "aws_autoscaling_group", "aws_ebs_volume", "aws_eip",
@@ -140,6 +141,7 @@ class _Provider:
     default_tags: dict[str, Any]
     tags_location: Location | None
     location: Location | None
+    tags_unknown: Unknown | None = None  # default_tags whose value is not known offline
     _tag_objects: dict[str, Tag] | None = field(default=None, repr=False, compare=False)
 
     def default_tag_objects(self) -> dict[str, Tag]:
@@ -712,6 +714,7 @@ class _ModuleInstance:
                     region = Unknown("provider region could not be evaluated")
             tags: dict[str, Any] = {}
             tags_loc = None
+            tags_unknown: Unknown | None = None
             for blk in body.blocks:
                 if blk.type == "default_tags" and "tags" in blk.body.attributes:
                     tattr = blk.body.attributes["tags"]
@@ -720,10 +723,13 @@ class _ModuleInstance:
                         value = ev.value(tattr.expr)
                     except EvalError as err:
                         self.loader.diag(err.message, err.location)
-                        value = None
+                        value = Unknown(f"default_tags of provider {address} could not be evaluated")
                     if isinstance(value, dict):
                         tags = value
-            providers[address] = _Provider(address, region, tags, tags_loc, Location(item.file, item.block.pos.line))
+                    elif isinstance(value, Unknown):  # which keys every resource gets is not known: never "missing"
+                        tags_unknown = value
+            providers[address] = _Provider(address, region, tags, tags_loc, Location(item.file, item.block.pos.line),
+                                           tags_unknown)
         if "aws" not in providers:
             providers["aws"] = _Provider("aws", None, {}, None, None)
         return providers
@@ -1172,6 +1178,8 @@ class _ModuleInstance:
                 line = key_lines.get(k)
                 tags[k] = Tag(_tag_value(v), "resource", Location(item.file, line) if line else where, None)
         taggable = True if mode == "managed" and (tags_attr is not None or rtype in TAGGABLE_TYPES) else None
+        if taggable is None and local_name not in AWS_PROVIDERS:
+            taggable = False  # random_id, null_resource, tls_*: no AWS cost-allocation tag can be set on them
         return Resource(
             address=address, type=rtype, name=rname, attributes=attrs, region=region, tags=tags,
             location=Location(item.file, item.block.pos.line), origin=SOURCE_TERRAFORM_HCL, mode=mode,
@@ -1179,6 +1187,7 @@ class _ModuleInstance:
             provider=provider.address,
             defaults=LazyDefaults(functools.partial(self._argument_defaults, item), self._argument_names(item)),
             taggable=taggable,
+            tags_unknown=provider.tags_unknown if is_aws and not is_asg else None,
         )
 
     def _argument_names(self, item: _Item) -> tuple[str, ...]:

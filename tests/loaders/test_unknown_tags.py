@@ -80,3 +80,48 @@ resource "aws_instance" "gpu_no_tags" {
     project = load_hcl(str(tmp_path), LoadOptions(environ={}))
     findings = check_project(project, price_project(project, None), None)
     assert sorted(f.address for f in findings if f.rule == "CR-TAG-004") == ["aws_instance.gpu_no_tags"]
+
+
+def test_hcl_default_tags_not_known_offline_are_unknown_not_missing(tmp_path: Path) -> None:
+    """``default_tags { tags = var.x }`` with no value for x (or a data source's tags): which keys every
+    resource gets is unknown, so CR-TAG-001 does not call them missing (the plan reader agrees; QA12)."""
+    (tmp_path / "main.tf").write_text('''
+variable "dt" { type = map(string) }
+data "aws_default_tags" "d" {}
+provider "aws" {
+  region = "us-east-1"
+  default_tags { tags = var.dt }
+}
+provider "aws" {
+  alias  = "west"
+  region = "us-west-2"
+  default_tags { tags = data.aws_default_tags.d.tags }
+}
+resource "aws_ebs_volume" "w" {
+  availability_zone = "us-east-1a"
+  size              = 100
+  type              = "gp3"
+}
+resource "aws_ebs_volume" "x" {
+  provider          = aws.west
+  availability_zone = "us-west-2a"
+  size              = 100
+  type              = "gp3"
+}
+''', encoding="utf-8")
+    project = load_hcl(str(tmp_path), LoadOptions(environ={}))
+    assert all(isinstance(unknown_tags(r), Unknown) for r in project.resources if r.mode == "managed")
+    assert _tag001(project) == []
+
+
+def test_hcl_resources_of_other_providers_carry_no_aws_tags(tmp_path: Path) -> None:
+    """``random_id`` cannot carry a cost-allocation tag: never judged, even with scope: all."""
+    from estimator.config import Config
+
+    (tmp_path / "main.tf").write_text('provider "aws" { region = "us-east-1" }\n'
+                                      'resource "random_id" "x" { byte_length = 4 }\n', encoding="utf-8")
+    project = load_hcl(str(tmp_path), LoadOptions(environ={}))
+    assert project.resources[0].taggable is False
+    config = Config(required_tags_scope="all")
+    findings = check_project(project, price_project(project, None), config)
+    assert [f.address for f in findings if f.rule == "CR-TAG-001"] == []
