@@ -8,13 +8,14 @@ or an unknown attribute always becomes an unpriced line with a reason, never $0.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from estimator.cost_model import HOURS_PER_MONTH, CostComponent, CostedResource, PriceRef
-from estimator.model import Project, Resource, Unknown, is_unknown
+from estimator.model import Project, Resource, Unknown
 from estimator.pricing import catalog
 from estimator.pricing.catalog import Price
 
@@ -125,11 +126,35 @@ def _strip_index(address: str) -> str:
     return address.rsplit("[", 1)[0] if address.endswith("]") else address
 
 
+def unknown_reason(what: str, value: Unknown) -> str:
+    """Why ``what`` cannot be priced, in the Unknown's own words where it has any.
+
+    Only a value computed at apply reads "known only after apply"; a secret config value, a
+    variable with no value or an expression that could not be evaluated is known at plan or
+    preview time, just not to costrail offline, and the fix differs (give the value, not wait).
+    """
+    reason = (value.reason or "").strip()
+    if not reason or "after apply" in reason or reason == "resource reference":
+        return f"{what} is known only after apply"
+    if reason.startswith("secret config "):
+        return f"{what} is unknown: {reason} cannot be decrypted offline (give it a non-secret value to price it)"
+    if reason == "secret":
+        return f"{what} is unknown: it is a secret, which cannot be read offline"
+    if _NO_VALUE.fullmatch(reason):
+        return f"{what} is unknown: {reason} (set it with --var or --var-file)"
+    if reason.startswith("value of type "):
+        return f"{what} is unknown: the program passes a {reason}, which cannot be read offline"
+    return f"{what} is unknown: {reason}"
+
+
+_NO_VALUE = re.compile(r"var\.[A-Za-z0-9_-]+ has no value")
+
+
 def region_of(resource: Resource) -> str:
     """The resource's region; an Unknown region cannot be priced."""
     region = resource.region
-    if is_unknown(region):
-        raise NotPriceable("region is known only after apply")
+    if isinstance(region, Unknown):
+        raise NotPriceable(unknown_reason("region", region))
     return region or catalog.DEFAULT_REGION
 
 
@@ -176,8 +201,8 @@ def usage_qty(usage: dict[str, Any], key: str, scale: Decimal = Decimal(1)) -> D
 def known_str(resource: Resource, path: str, what: str | None = None, default: str | None = None) -> str:
     """A string attribute that must be known to price: raises NotPriceable with the reason."""
     value = resource.get(path, default)
-    if is_unknown(value):
-        raise NotPriceable(f"{what or path} is known only after apply")
+    if isinstance(value, Unknown):
+        raise NotPriceable(unknown_reason(what or path, value))
     if value is None or value == "":
         raise NotPriceable(f"{what or path} is not set")
     return str(value)
@@ -186,8 +211,8 @@ def known_str(resource: Resource, path: str, what: str | None = None, default: s
 def known_number(resource: Resource, path: str, default: Decimal) -> Decimal:
     """A count or size with a provider default when not set; known only after apply is NotPriceable, never a guess."""
     value = resource.get(path)
-    if is_unknown(value):
-        raise NotPriceable(f"{path} is known only after apply")
+    if isinstance(value, Unknown):
+        raise NotPriceable(unknown_reason(path, value))
     return number(value, default) or default
 
 
