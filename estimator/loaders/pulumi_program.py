@@ -93,6 +93,8 @@ def load(path: str, options: LoadOptions) -> Project:
     Errors that stop the whole project (Pulumi.yaml unusable, the program raises, hangs or
     imports what is not installed) raise ``InputError`` naming ``file:line`` relative to the
     project, as Terraform's errors are (the CLI names it from the working directory on stderr).
+    A program that raises or hangs after registering resources is read only in part: those
+    resources, plus the error as a ``Diagnostic`` at the same ``file:line``.
     """
     try:
         return _load(path, options)
@@ -108,10 +110,15 @@ def _load(path: str, options: LoadOptions) -> Project:
     want_defaults = any(proj.config.get(k) != proj.defaults.get(k) for k in proj.config)
     runs = run_programs(proj, options, [proj.config, _defaults_config(proj)] if want_defaults else [proj.config])
     main = runs[0]
-    if not main.get("ok"):
-        raise _program_error(proj, main)
     resources = to_resources(main, proj, options)
-    if want_defaults:
+    if not main.get("ok"):
+        err = _program_error(proj, main)
+        if not resources:
+            raise err
+        # read only in part: what it registered before the error still shows (as a Terraform
+        # root with a broken file); code defaults are not compared with a run cut short
+        project.diagnostics.append(Diagnostic(err.message, err.location))
+    elif want_defaults:
         default_run = runs[1]
         if default_run.get("ok"):
             mark_defaults(resources, to_resources(default_run, proj, options, defaults_run=True), proj)
@@ -291,8 +298,9 @@ def run_programs(proj: PulumiProject, options: LoadOptions, configs: list[dict[s
                     proc.wait(timeout=max(deadline - time.monotonic(), 0.01))
                 except subprocess.TimeoutExpired:
                     where = _where_stuck(proc, out_path, proj)
+                    registered = _stopped_result(proc, out_path)
                     _kill([(proc, out_path, log)])
-                    results.append({"ok": False, "error": {
+                    results.append({"ok": False, "resources": registered, "error": {
                         "kind": "timeout", "message": f"program did not finish within {options.timeout:g} s",
                         "file": where[0] if where else None, "line": where[1] if where else None}})
                     continue
@@ -332,6 +340,7 @@ def _start(proj: PulumiProject, config: dict[str, str], tmp: Path, i: int, confi
 STACK_SIGNAL = signal.SIGUSR1  # as in pulumi_runner.py
 STACK_SUFFIX = ".stack"
 STACK_WAIT = 1.0  # seconds a stuck run gets to write its stack before it is killed
+STOP_WAIT = 2.0  # then seconds it gets to stop and write what it registered
 _FRAME = re.compile(r'^\s*File "(?P<file>.+)", line (?P<line>\d+)')
 
 
@@ -353,6 +362,19 @@ def _where_stuck(proc: subprocess.Popen[bytes], out_path: Path, proj: PulumiProj
             break  # written, and no longer growing
         size = current
     return stuck_frame(dump.read_text(encoding="utf-8", errors="replace")[before:], proj.root)
+
+
+def _stopped_result(proc: subprocess.Popen[bytes], out_path: Path) -> list[dict[str, Any]]:
+    """What a run stopped at the timeout had registered: the stack signal also stops the program
+    (the runner raises where it was) and the runner writes its result; a program that swallows
+    that, or is stuck outside Python, is killed with nothing read."""
+    try:
+        proc.wait(timeout=STOP_WAIT)
+        result = json.loads(out_path.read_text(encoding="utf-8"))
+    except (subprocess.TimeoutExpired, OSError, ValueError):
+        return []
+    resources = result.get("resources") if isinstance(result, dict) else None
+    return resources if isinstance(resources, list) else []
 
 
 def stuck_frame(dump: str, root: Path) -> tuple[str, int] | None:

@@ -28,7 +28,8 @@ REQUIRE_FALLBACK_KEY = "costrail-require-fallback"
 SECRET_SIG = "4dabf18193072939515e22adb298388d"  # Pulumi's secret envelope signature
 
 # On this signal (sent by the loader at its timeout, before the kill) every thread's stack is
-# written to OUT + STACK_SUFFIX, so a hang is reported where the program was.
+# written to OUT + STACK_SUFFIX, so a hang is reported where the program was; then the program
+# is stopped (``ProgramTimeout`` raised where it was), so what it registered is still written.
 STACK_SIGNAL = signal.SIGUSR1
 STACK_SUFFIX = ".stack"
 
@@ -44,6 +45,16 @@ def mock_token(prop: str, urn: str) -> str:
 _spec: dict[str, Any] = {}
 _stack_file: Any = None
 _out: dict[str, Any] = {"ok": True, "resources": [], "warnings": [], "invokes": [], "invoke_calls": {}}
+
+
+class ProgramTimeout(BaseException):
+    """Raised in the program at the loader's timeout: not an Exception, so ``except Exception``
+    in the program does not swallow it."""
+
+
+def _on_timeout(_signum: int, _frame: Any) -> None:
+    signal.signal(STACK_SIGNAL, signal.SIG_IGN)  # once: the program is being stopped
+    raise ProgramTimeout("stopped at the timeout")
 
 
 def _project_frames(frames: list[traceback.FrameSummary]) -> list[list[Any]]:
@@ -293,7 +304,8 @@ def main() -> None:
     os.environ["PULUMI_CONFIG_SECRET_KEYS"] = json.dumps(_spec.get("secret_keys", []))
     global _stack_file
     _stack_file = open(out_path + STACK_SUFFIX, "w", encoding="utf-8")  # noqa: SIM115 - open until exit
-    faulthandler.register(STACK_SIGNAL, file=_stack_file, all_threads=True)
+    signal.signal(STACK_SIGNAL, _on_timeout)  # runs after faulthandler's dump (chained)
+    faulthandler.register(STACK_SIGNAL, file=_stack_file, all_threads=True, chain=True)
     main_file = _spec["main"]
     sys.path.insert(0, os.path.dirname(main_file))
     sys.argv = [main_file]
@@ -317,6 +329,7 @@ def main() -> None:
         except BaseException as exc:  # noqa: BLE001 - any program failure is reported, not raised
             _fail("exception", exc)
     finally:
+        signal.signal(STACK_SIGNAL, signal.SIG_IGN)  # a timeout now would cut the result short
         with open(out_path, "w", encoding="utf-8") as fh:
             json.dump(_out, fh)
 

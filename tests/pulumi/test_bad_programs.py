@@ -22,12 +22,41 @@ def costrail(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_program_that_raises_names_its_file_line_and_exception() -> None:
-    with pytest.raises(InputError) as info:
-        load_project(str(PROGRAMS / "raises"), LoadOptions())
-    err = info.value
+    project = load_project(str(PROGRAMS / "raises"), LoadOptions())
+    (err,) = project.errors
     assert err.location == Location("__main__.py", 10)  # relative to the project, as Terraform's errors
-    assert err.source == "pulumi-program"
+    assert project.source == "pulumi-program"
     assert "KeyError" in err.message and "large" in err.message
+
+
+def test_a_program_that_raises_keeps_what_it_registered() -> None:
+    """QA12 pulumi_error_drops_read_resources: read only in part, as a Terraform root with a
+    broken file: the bucket registered before the error is listed."""
+    project = load_project(str(PROGRAMS / "raises"), LoadOptions())
+    assert [r.address for r in project.resources] == ["ok"]
+
+
+def test_a_program_that_raises_before_registering_anything_is_not_read(tmp_path: Path) -> None:
+    (tmp_path / "Pulumi.yaml").write_text("name: early\nruntime: python\n", encoding="utf-8")
+    (tmp_path / "__main__.py").write_text("import pulumi\n\nraise RuntimeError('no')\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_project(str(tmp_path), LoadOptions())
+    assert info.value.location == Location("__main__.py", 3)
+    assert info.value.source == "pulumi-program"
+
+
+def test_a_hang_keeps_what_was_registered_before_it() -> None:
+    project = load_project(str(PROGRAMS / "hangs_after_register"), LoadOptions(timeout=2))
+    (err,) = project.errors
+    assert "did not finish within 2 s" in err.message
+    assert err.location == Location("__main__.py", 7)  # `time.sleep(0.1)`, where it was
+    assert [(r.address, r.get("instance_type")) for r in project.resources] == [("gpu", "g5.xlarge")]
+
+
+def test_a_program_that_will_not_stop_is_killed_with_nothing_read() -> None:
+    with pytest.raises(InputError) as info:
+        load_project(str(PROGRAMS / "hangs_swallowing_stop"), LoadOptions(timeout=1))
+    assert "did not finish within 1 s" in info.value.message
 
 
 def test_cli_reports_a_raising_program_in_one_line_with_exit_2() -> None:
@@ -48,6 +77,7 @@ def test_json_names_the_source_and_keeps_errors_relative_to_the_project() -> Non
     assert project["source"] == "pulumi-program"
     assert project["errors"] == ["__main__.py:10: the program raised KeyError: 'large'"]
     assert project["monthly_cost"] is None
+    assert [r["address"] for r in project["resources"]] == ["ok"]  # read before the error
 
 
 def test_hanging_program_times_out() -> None:
