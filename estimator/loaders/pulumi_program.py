@@ -434,15 +434,33 @@ def to_resources(result: dict[str, Any], proj: PulumiProject, options: LoadOptio
                  defaults_run: bool = False) -> list[Resource]:
     """The runner's registrations as resources."""
     config = proj.defaults if defaults_run else proj.config
-    return build_resources(result.get("resources", []), config, options.default_region, SOURCE_PULUMI_PROGRAM)
+    return build_resources(result.get("resources", []), config, options.default_region, SOURCE_PULUMI_PROGRAM,
+                           config_tags_location=_config_tags_location(proj, defaults_run))
+
+
+def _config_tags_location(proj: PulumiProject, defaults_run: bool) -> Location | None:
+    """The line of ``aws:defaultTags`` in the stack file (or ``Pulumi.yaml``) that sets it."""
+    files = ([] if defaults_run or not proj.stack_file else [proj.stack_file]) + ["Pulumi.yaml"]
+    for name in files:
+        try:
+            lines = (proj.root / name).read_text(encoding="utf-8").splitlines()
+        except OSError:
+            continue
+        for number, line in enumerate(lines, 1):
+            if line.strip().startswith(("aws:defaultTags:", "'aws:defaultTags':", '"aws:defaultTags":')):
+                return Location(name, number)
+    return None
 
 
 def build_resources(registrations: list[dict[str, Any]], config: dict[str, str], fallback_region: str,
-                    origin: str, special: Any = None) -> list[Resource]:
+                    origin: str, special: Any = None, config_tags_location: Location | None = None
+                    ) -> list[Resource]:
     """Registrations (``urn type name custom parent provider inputs id frames``) as resources.
 
     Sorted by URN: the mock runtime's RPCs finish in any order. ``special`` may turn a raw
-    value into an Unknown first (the preview loader's unknown and secret sentinels).
+    value into an Unknown first (the preview loader's unknown and secret sentinels). A default
+    tag is located where it is written: at its explicit ``aws.Provider``, else at
+    ``config_tags_location`` (the stack file's ``aws:defaultTags``).
     """
     regs = sorted((r for r in registrations if r.get("type") != "pulumi:pulumi:Stack"), key=lambda r: r["urn"])
     by_urn = {r["urn"]: r for r in regs}
@@ -506,32 +524,33 @@ def build_resources(registrations: list[dict[str, Any]], config: dict[str, str],
 
     default_region = _config_region(config) or fallback_region
     default_tags = _provider_tags(config.get("aws:defaultTags"))
-    providers: dict[str, tuple[Any, dict[str, Any], str]] = {}
+    providers: dict[str, tuple[Any, dict[str, Any], str, Location | None]] = {}
     for r in regs:
         if r["type"] == f"{PROVIDER_PREFIX}aws":
             inputs = r.get("inputs", {})
             raw_region = inputs.get("region")
             region = resolve(raw_region) if raw_region not in (None, "") else default_region
             name = "aws" if r["name"].startswith("default") else address[r["urn"]]  # the CLI's default provider
-            providers[f"{r['urn']}::{r.get('id')}"] = (region, _provider_tags(inputs.get("defaultTags")), name)
+            # its default tags are written (and fixed) where the provider is: as HCL's provider block
+            where = _location(r) if name != "aws" else config_tags_location
+            providers[f"{r['urn']}::{r.get('id')}"] = (region, _provider_tags(inputs.get("defaultTags")), name, where)
 
     out = []
     for r in managed:
         tf_type = terraform_type(r["type"])
         attrs = resolve(snake_props(r.get("inputs", {}), tf_type))
-        frames = r.get("frames") or []
-        location = Location(frames[-1][0], frames[-1][1]) if frames else r.get("location")
+        location = _location(r)
         provider_ref = r.get("provider")
         if provider_ref and provider_ref in providers:
-            region, ptags, provider_name = providers[provider_ref]
+            region, ptags, provider_name, ptags_location = providers[provider_ref]
         else:
-            region, ptags, provider_name = default_region, default_tags, "aws"
+            region, ptags, provider_name, ptags_location = default_region, default_tags, "aws", config_tags_location
         if not r["type"].startswith("aws:"):
             region, ptags = None, {}
         parent = r.get("parent")
         out.append(Resource(
             address=address[r["urn"]], type=tf_type, name=r["name"], attributes=attrs, region=region,
-            tags=_tags(tf_type, attrs, ptags, provider_name, location), location=location,
+            tags=_tags(tf_type, attrs, ptags, provider_name, location, ptags_location), location=location,
             origin=origin, provider=provider_name, source_type=r["type"],
             parent=address.get(parent) if parent in by_urn else None, taggable=r.get("taggable"),
         ))
@@ -582,12 +601,19 @@ def _provider_tags(raw: Any) -> dict[str, Any]:
     return {}
 
 
+def _location(reg: dict[str, Any]) -> Location | None:
+    """Where a registration is written: its innermost project frame (a program), else the
+    location its loader gave it (a preview's URN line)."""
+    frames = reg.get("frames") or []
+    return Location(frames[-1][0], frames[-1][1]) if frames else reg.get("location")
+
+
 def _tags(tf_type: str, attrs: dict[str, Any], ptags: dict[str, Any], provider: str,
-          location: Location | None) -> dict[str, Tag]:
+          location: Location | None, ptags_location: Location | None = None) -> dict[str, Tag]:
     if tf_type == "aws_autoscaling_group":  # `tag` blocks; the provider gives ASGs no default tags
         return tag_blocks(attrs.get("tag"), location)
     own = attrs.get("tags") if isinstance(attrs.get("tags"), dict) else {}
-    tags = {k: Tag(v, "default_tags", None, provider) for k, v in ptags.items()}
+    tags = {k: Tag(v, "default_tags", ptags_location, provider) for k, v in ptags.items()}
     tags.update({k: Tag(v, "resource", location) for k, v in own.items()})
     return tags
 
