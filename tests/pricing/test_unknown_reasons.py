@@ -69,6 +69,12 @@ def test_terraform_variable_without_value_names_the_variable() -> None:
         "aws_instance.from_data": ("unpriced", "instance_type is known only after apply"),
         "aws_lambda_function.embed": ("unpriced", "memory_size is unknown: var.memory has no value "
                                                   "(set it with --var or --var-file)"),
+        # the per-type modules say the same (node groups, SageMaker variants, ASGs, ECS, ElastiCache)
+        "aws_eks_node_group.gpu": ("unpriced", "instance_type is unknown: var.gpu_type has no value "
+                                               "(set it with --var or --var-file)"),
+        "aws_sagemaker_endpoint_configuration.llm": ("free", "instances billed on aws_sagemaker_endpoint.llm"),
+        "aws_sagemaker_endpoint.llm": ("unpriced", "instance_type is unknown: var.gpu_type has no value "
+                                                   "(set it with --var or --var-file)"),
     }
 
 

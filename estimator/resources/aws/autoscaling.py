@@ -19,7 +19,7 @@ from estimator.cost_model import CostComponent
 from estimator.model import Resource, is_unknown
 
 from . import ebs
-from ._base import NotPriceable, PriceContext, Priced, ResourceSpec, number, region_of, unknown_line
+from ._base import NotPriceable, PriceContext, Priced, ResourceSpec, number, region_of, unknown_line, unknown_reason
 from .ec2 import block_device_lines, instance_line
 
 TEMPLATE_TYPES = ("aws_launch_template",)
@@ -115,7 +115,7 @@ def _template_name(spec: Any) -> str:
 
 def _known_type(value: Any) -> str:
     if is_unknown(value):
-        raise NotPriceable("instance_type is known only after apply")
+        raise NotPriceable(unknown_reason("instance_type", value))
     if not value:
         raise NotPriceable("the launch template sets no instance_type")
     return str(value)
@@ -157,7 +157,7 @@ def _price_group(res: Resource, ctx: PriceContext) -> Priced:
         desired = res.get("min_size")
     count = number(desired)
     if count is None:
-        raise NotPriceable("desired_capacity is known only after apply" if is_unknown(desired) else "desired capacity not set")
+        raise NotPriceable(unknown_reason("desired_capacity", desired) if is_unknown(desired) else "desired capacity not set")
     lines = _lines_for(template, itype, region, count, dist)
     max_size = number(res.get("max_size"))
     max_cost = None

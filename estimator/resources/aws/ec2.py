@@ -29,6 +29,7 @@ from ._base import (
     number,
     region_of,
     unknown_line,
+    unknown_reason,
 )
 
 SPOT = "spot: on-demand upper bound"
@@ -82,7 +83,7 @@ def _instance_type(res: Resource, template: Resource | None) -> str:
         return known_str(res, "instance_type", "instance_type")
     value = template.get("instance_type")
     if is_unknown(value):
-        raise NotPriceable(f"instance_type of {template.address} is known only after apply")
+        raise NotPriceable(unknown_reason(f"instance_type of {template.address}", value))
     if not value:
         raise NotPriceable(f"instance_type is set neither on the instance nor in {template.address}")
     return str(value)
@@ -110,7 +111,7 @@ def _price_instance(res: Resource, ctx: PriceContext) -> Priced:
         block = owner.get("instance_market_options")
         market = None if is_unknown(block) else owner.get("instance_market_options.market_type")
         if is_unknown(market):
-            raise NotPriceable("instance_market_options.market_type is known only after apply")
+            raise NotPriceable(unknown_reason("instance_market_options.market_type", market))
         spot = market == "spot"
         lines.append(instance_line(itype, region, spot=spot, hours=hours))
     own_disks = res.get("root_block_device") is not None or res.get("ebs_block_device")

@@ -11,7 +11,17 @@ from decimal import Decimal
 from estimator.model import Resource, is_unknown
 from estimator.pricing import catalog
 
-from ._base import NotPriceable, PriceContext, Priced, ResourceSpec, hourly, missing_price, number, region_of
+from ._base import (
+    NotPriceable,
+    PriceContext,
+    Priced,
+    ResourceSpec,
+    hourly,
+    missing_price,
+    number,
+    region_of,
+    unknown_reason,
+)
 
 
 def _is_fargate(res: Resource) -> bool:
@@ -34,7 +44,7 @@ def _price_service(res: Resource, ctx: PriceContext) -> Priced:
         raise NotPriceable("task definition cpu/memory not known")
     desired = res.get("desired_count")
     if is_unknown(desired):
-        raise NotPriceable("desired_count is known only after apply")
+        raise NotPriceable(unknown_reason("desired_count", desired))
     count = number(desired, Decimal(0)) or Decimal(0)  # not set: Terraform's default is 0 tasks
     vcpu = cpu / 1024 * count
     gb = memory / 1024 * count

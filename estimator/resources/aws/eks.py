@@ -15,7 +15,17 @@ from estimator.model import Resource, is_unknown
 from estimator.pricing import catalog
 
 from . import ebs
-from ._base import NotPriceable, PriceContext, Priced, ResourceSpec, hourly, missing_price, number, region_of
+from ._base import (
+    NotPriceable,
+    PriceContext,
+    Priced,
+    ResourceSpec,
+    hourly,
+    missing_price,
+    number,
+    region_of,
+    unknown_reason,
+)
 from .autoscaling import template_lines, template_of
 from .ec2 import instance_line
 
@@ -33,13 +43,13 @@ def _node_lines(res: Resource, ctx: PriceContext, region: str, count: Decimal) -
     spot = str(res.get("capacity_type") or "").upper() == "SPOT"
     types = res.get("instance_types")
     if is_unknown(types):
-        raise NotPriceable("instance_types is known only after apply")
+        raise NotPriceable(unknown_reason("instance_types", types))
     template = template_of(res.get("launch_template"), ctx) if res.get("launch_template") else None
     itype = types[0] if isinstance(types, list) and types else None
     if itype is None and template is not None:
         itype = template.get("instance_type")
     if is_unknown(itype):
-        raise NotPriceable("instance_type is known only after apply")
+        raise NotPriceable(unknown_reason("instance_type", itype))
     itype = str(itype or DEFAULT_INSTANCE_TYPE)
     if template is not None:
         return template_lines(template, itype, region, count, spot=spot)
@@ -53,7 +63,7 @@ def _price_node_group(res: Resource, ctx: PriceContext) -> Priced:
     desired = res.get("scaling_config.desired_size")
     count = number(desired)
     if count is None:
-        raise NotPriceable("scaling_config.desired_size is known only after apply" if is_unknown(desired)
+        raise NotPriceable(unknown_reason("scaling_config.desired_size", desired) if is_unknown(desired)
                            else "scaling_config.desired_size is not set")
     lines = _node_lines(res, ctx, region, count)
     max_size = number(res.get("scaling_config.max_size"))

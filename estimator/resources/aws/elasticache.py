@@ -11,7 +11,18 @@ from decimal import Decimal
 from estimator.model import Resource, is_unknown
 from estimator.pricing import catalog
 
-from ._base import NotPriceable, PriceContext, Priced, ResourceSpec, hourly, known_str, missing_price, number, region_of
+from ._base import (
+    NotPriceable,
+    PriceContext,
+    Priced,
+    ResourceSpec,
+    hourly,
+    known_str,
+    missing_price,
+    number,
+    region_of,
+    unknown_reason,
+)
 
 
 def _nodes(res: Resource, region: str, count: Decimal, engine: str) -> Priced:
@@ -27,8 +38,8 @@ def _price_cluster(res: Resource, ctx: PriceContext) -> Priced:
     region = region_of(res)
     if res.get("replication_group_id") and not res.get("node_type"):
         return Priced(status="free", reason="nodes billed on its replication group")
-    if is_unknown(res.get("num_cache_nodes")):
-        raise NotPriceable("num_cache_nodes is known only after apply")
+    if is_unknown(nodes := res.get("num_cache_nodes")):
+        raise NotPriceable(unknown_reason("num_cache_nodes", nodes))
     count = number(res.get("num_cache_nodes"), Decimal(1))
     return _nodes(res, region, count or Decimal(1), str(res.get("engine") or "redis"))
 
@@ -37,8 +48,8 @@ def _price_group(res: Resource, ctx: PriceContext) -> Priced:
     region = region_of(res)
     clusters = number(res.get("num_cache_clusters"))
     groups = number(res.get("num_node_groups"))
-    if is_unknown(res.get("replicas_per_node_group")):
-        raise NotPriceable("replicas_per_node_group is known only after apply")
+    if is_unknown(replicas_value := res.get("replicas_per_node_group")):
+        raise NotPriceable(unknown_reason("replicas_per_node_group", replicas_value))
     replicas = number(res.get("replicas_per_node_group"), Decimal(0))
     if groups is not None:
         count = groups * (1 + (replicas or 0))

@@ -32,6 +32,7 @@ from ._base import (
     number,
     region_of,
     unknown_line,
+    unknown_reason,
 )
 
 CONFIG_TYPES = ("aws_sagemaker_endpoint_configuration",)
@@ -73,7 +74,7 @@ def _variant_line(variant: dict[str, Any], region: str, count: Decimal) -> CostC
     name = variant.get("variant_name") or "variant"
     itype = variant.get("instance_type")
     if is_unknown(itype):
-        return unknown_line(f"Hosting instance ({name})", "hours", "instance_type is known only after apply")
+        return unknown_line(f"Hosting instance ({name})", "hours", unknown_reason("instance_type", itype))
     return hourly(f"Hosting instance ({itype}, variant {name})", catalog.sagemaker_hourly(str(itype), region), count,
                   missing=missing_price(str(itype), region))
 
