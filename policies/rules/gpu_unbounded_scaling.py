@@ -104,15 +104,17 @@ def _judge(
 def check(ctx: RuleContext) -> Iterator[Finding]:
     for res in ctx.managed("aws_autoscaling_group", "aws_eks_node_group", "aws_appautoscaling_target"):
         if res.type == "aws_appautoscaling_target":
-            from policies.context import sagemaker_target
+            from policies.context import sagemaker_scaled_variants
 
             if res.attributes.get("service_namespace") not in (None, "sagemaker"):
                 continue
-            endpoint, configs = sagemaker_target(ctx, res.attributes.get("resource_id"))
-            types = [t for cfg in configs for t in ctx.gpu_types(cfg)]
-            if types:
-                costed = [res, *([endpoint] if endpoint else []), *configs]
-                yield from _judge(ctx, res, "max_capacity", res.attributes.get("max_capacity"), types[0][1], costed)
+            # the variant endpoint/<ep>/variant/<v> names, not the configuration's first GPU type:
+            # a CPU variant's max is no GPU exposure
+            scaled = sagemaker_scaled_variants(ctx, res.attributes.get("resource_id"))
+            if scaled.gpu:
+                costed = [res, *([scaled.endpoint] if scaled.endpoint else []), *scaled.configs]
+                yield from _judge(ctx, res, "max_capacity", res.attributes.get("max_capacity"), scaled.gpu[0][1],
+                                  costed)
             continue
         types = scaling_gpu_types(ctx, res)
         if not types:

@@ -75,3 +75,13 @@ resource "aws_appautoscaling_target" "t" {
     findings = check_project(project, price_project(project, None), None)
     assert [(f.rule, f.address) for f in findings if f.rule == "CR-GPU-003"] == [
         ("CR-GPU-003", "aws_appautoscaling_target.t")]
+
+
+def test_only_the_scaled_variant_counts() -> None:
+    """endpoint/<ep>/variant/cpu scales a CPU variant: no GPU exposure, whatever GPU variants sit next to it."""
+    from decimal import Decimal
+
+    config = Config()
+    config.budgets.max_exposure_usd = Decimal(100)
+    findings = run("CR-GPU-003", "CR-GPU-004-variants", config=config)
+    assert [f.address for f in findings if f.address == "aws_appautoscaling_target.cpu"] == []
