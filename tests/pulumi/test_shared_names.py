@@ -72,3 +72,13 @@ def test_endpoints_are_priced_as_with_distinct_names(sagemaker: Project) -> None
     costs = {c.resource.address: c for c in price_project(sagemaker, None)}
     assert costs["llm:aws_sagemaker_endpoint"].monthly_cost == Decimal("1105.95")  # ml.g5.2xlarge x 730 h
     assert costs["embed:aws_sagemaker_endpoint"].monthly_cost == Decimal("1028.132")  # ml.g5.xlarge x 730 h
+
+
+def test_the_loader_and_the_runner_name_mock_values_alike() -> None:
+    """The runner imports nothing from costrail: its token function is a copy, kept equal here."""
+    from estimator.loaders import pulumi_runner
+    from estimator.loaders.pulumi_program import mock_token
+
+    urn = "urn:pulumi:dev::p::acme:Pool$aws:ec2/launchTemplate:LaunchTemplate::gpu"
+    assert mock_token("id", urn) == pulumi_runner.mock_token("id", urn)
+    assert mock_token("id", urn) != mock_token("name", urn) != mock_token("id", urn.replace("gpu", "cpu"))
