@@ -23,6 +23,7 @@ from estimator.config import (
 )
 from estimator.errors import ConfigError
 from estimator.model import Location
+from estimator.yaml_guard import check_expansion
 
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
@@ -41,6 +42,7 @@ def parse_config_text(text: str, filename: str = ".costrail.yml") -> Config:
         loc = Location(filename, mark.line + 1) if mark is not None else None
         problem = getattr(err, "problem", None) or str(err)
         raise ConfigError(f"invalid YAML: {problem}", loc) from err
+    check_expansion(root, filename)
     return _Parser(filename).config(root)
 
 

@@ -19,6 +19,7 @@ import yaml
 
 from estimator.errors import ConfigError
 from estimator.model import Location
+from estimator.yaml_guard import check_expansion
 
 TOP_KEYS = {"version", "resource_usage", "resource_type_default_usage", "llm_usage"}
 LLM_KEYS = {"model", "monthly_input_tokens", "monthly_output_tokens", "name"}
@@ -151,6 +152,7 @@ def parse_usage(text: str, path: str = "costrail-usage.yml") -> UsageFile:
     usage = UsageFile(path=path)
     if root is None:
         return usage
+    check_expansion(root, path)
     if not isinstance(root, yaml.MappingNode):
         raise ConfigError("usage file must be a mapping", _loc(path, root))
     resource_usage: dict[str, dict[str, Any]] = {}

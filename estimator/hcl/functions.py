@@ -868,10 +868,23 @@ def _yaml_float(loader: yaml.SafeLoader, node: yaml.Node) -> float:
 def f_yamldecode(text: Any) -> Any:
     import yaml
 
+    from estimator.errors import ConfigError
+    from estimator.yaml_guard import check_expansion
+
+    source = to_string(text)
     try:
-        return _from_json(_yaml_plain(yaml.load(to_string(text), Loader=_yaml_loader())))  # noqa: S506
+        loader = _yaml_loader()(source)
+        try:
+            root = loader.get_single_node()
+            check_expansion(root, "yamldecode")  # aliases nested to billions of values: an error, not a hang
+            value = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
+        return _from_json(_yaml_plain(value))
     except yaml.YAMLError as err:
         raise FunctionError(f"yamldecode: {str(err).splitlines()[0]}") from None
+    except ConfigError as err:
+        raise FunctionError(f"yamldecode: {err.message}") from None
 
 
 def _yaml_plain(value: Any) -> Any:

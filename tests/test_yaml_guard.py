@@ -1,0 +1,44 @@
+"""YAML aliases nested into billions of values are an error naming the file and line, never a hang."""
+
+from __future__ import annotations
+
+import pytest
+
+from estimator.config_file import parse_config_text
+from estimator.errors import ConfigError
+from estimator.hcl.functions import FunctionError, f_yamldecode
+from estimator.usage import parse_usage
+
+
+def _nested(indent: str, first: str, levels: int = 24) -> str:
+    """``levels`` lines, each three aliases of the one before: 3**24 values once expanded."""
+    out = f"{indent}l0: &l0 {first}\n"
+    for i in range(1, levels + 1):
+        out += f"{indent}l{i}: &l{i} [*l{i - 1}, *l{i - 1}, *l{i - 1}]\n"
+    return out
+
+
+def test_usage_file() -> None:
+    text = "version: 0.1\nresource_type_default_usage:\n  l0: &l0 {monthly_requests: 1}\n" + "".join(
+        f"  l{i}: &l{i} {{a: *l{i - 1}, b: *l{i - 1}, c: *l{i - 1}}}\n" for i in range(1, 25))
+    with pytest.raises(ConfigError, match="expands to more than") as info:
+        parse_usage(text, "u.yml")
+    assert info.value.location is not None and info.value.location.file == "u.yml"
+
+
+def test_config_file() -> None:
+    with pytest.raises(ConfigError, match="expands to more than") as info:
+        parse_config_text("version: 1\nallowed_tag_values:\n" + _nested("  ", "[a, b]"), "c.yml")
+    assert info.value.location is not None and info.value.location.line > 1
+
+
+def test_yamldecode() -> None:
+    with pytest.raises(FunctionError, match="expands to more than"):
+        f_yamldecode(_nested("", "[a, b]"))
+
+
+def test_ordinary_aliases_still_load() -> None:
+    usage = parse_usage("version: 0.1\nresource_usage:\n  aws_lambda_function.a: &l {monthly_requests: 5}\n"
+                        "  aws_lambda_function.b: *l\n", "u.yml")
+    assert usage.resource_usage["aws_lambda_function.b"] == {"monthly_requests": 5}
+    assert f_yamldecode("a: &x [1]\nb: *x\n") == {"a": [1], "b": [1]}
