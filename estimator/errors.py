@@ -29,3 +29,6 @@ class ConfigError(CostrailError):
 
 class UsageError(CostrailError):
     """The command line is wrong."""
+
+
+TOO_DEEP = "JSON nested too deeply (arrays or objects inside each other beyond what Python's decoder reads)"

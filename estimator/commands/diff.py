@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from estimator import diff as diffing
 from estimator import pipeline
 from estimator.commands.common import emit, load_options, project_specs, report_diagnostics
-from estimator.errors import CostrailError, InputError, UsageError
+from estimator.errors import TOO_DEEP, CostrailError, InputError, UsageError
 from estimator.pipeline import ProjectResult, ProjectSpec
 from estimator.report.streamed import Streamed
 
@@ -107,13 +107,14 @@ def _read_saved(path: str) -> list[diffing.ProjectCost]:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as err:
         raise InputError(f"{path}: cannot read: {err.strerror}") from err
+    from estimator.model import Location
+
     try:
         doc = json.loads(text)
     except ValueError as err:
-        line = getattr(err, "lineno", 0)
-        from estimator.model import Location
-
-        raise InputError(f"not valid JSON: {err}", Location(path, line)) from err
+        raise InputError(f"not valid JSON: {err}", Location(path, getattr(err, "lineno", 0))) from err
+    except RecursionError:
+        raise InputError(TOO_DEEP, Location(path, 1)) from None
     return diffing.projects_from_json(doc, path)
 
 

@@ -29,6 +29,8 @@ import urllib.parse
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
+from estimator.errors import TOO_DEEP
+
 if TYPE_CHECKING:
     import yaml
 
@@ -814,6 +816,8 @@ def f_jsondecode(text: Any) -> Any:
         return _from_json(json.loads(to_string(text)))
     except ValueError as err:
         raise FunctionError(f"jsondecode: {err}") from None
+    except RecursionError:
+        raise FunctionError(f"jsondecode: {TOO_DEEP}") from None
 
 
 @functools.lru_cache(maxsize=1)

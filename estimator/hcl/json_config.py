@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from estimator.errors import InputError
+from estimator.errors import TOO_DEEP, InputError
 from estimator.hcl import ast
 from estimator.hcl.hcl2_frontend import assemble_template, parse_expression, scan_template
 from estimator.model import Location
@@ -39,6 +39,8 @@ def parse_json_text(path: str, text: str) -> ast.File:
         data = json.loads(text)
     except json.JSONDecodeError as err:
         raise InputError(f"invalid JSON: {err.msg}", Location(path, err.lineno, err.colno)) from None
+    except RecursionError:
+        raise InputError(TOO_DEEP, Location(path, 1, 1)) from None
     if not isinstance(data, dict):
         raise InputError("a Terraform JSON file must hold an object", Location(path, 1, 1))
     conv = _Converter(path, text)

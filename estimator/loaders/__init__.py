@@ -66,7 +66,7 @@ def _detect_json(p: Path) -> str:
         return SOURCE_PULUMI_PREVIEW
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
-    except (ValueError, OSError):
+    except (ValueError, OSError, RecursionError):
         return SOURCE_TERRAFORM_PLAN  # the plan loader reports the syntax error with its line
     if isinstance(data, dict) and ("steps" in data or "deployment" in data):
         return SOURCE_PULUMI_PREVIEW

@@ -18,7 +18,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from estimator.errors import InputError
+from estimator.errors import TOO_DEEP, InputError
 from estimator.loaders import LoadOptions
 from estimator.loaders.pulumi_program import UNKNOWN_MARK, build_resources
 from estimator.model import SOURCE_PULUMI_PREVIEW, Diagnostic, Location, Project, Unknown
@@ -42,6 +42,9 @@ def load(path: str, options: LoadOptions) -> Project:
     except ValueError as err:
         line = getattr(err, "lineno", 1)
         project.diagnostics.append(Diagnostic(f"invalid JSON: {getattr(err, 'msg', err)}", Location(p.name, line)))
+        return project
+    except RecursionError:
+        project.diagnostics.append(Diagnostic(TOO_DEEP, Location(p.name, 1)))
         return project
     if not isinstance(data, dict):
         project.diagnostics.append(Diagnostic("expected a JSON object", Location(p.name, 1)))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from estimator.errors import InputError
+from estimator.errors import TOO_DEEP, InputError
 from estimator.hcl import ast, cache
 from estimator.hcl.evaluator import (
     EvalError,
@@ -377,6 +377,9 @@ class _RootVariables:
                 data = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError) as err:
                 self.loader.diag(f"invalid JSON variable file: {err}", Location(shown, 1))
+                return {}
+            except RecursionError:
+                self.loader.diag(TOO_DEEP, Location(shown, 1))
                 return {}
             if not isinstance(data, dict):
                 self.loader.diag("a JSON variable file must hold an object", Location(shown, 1))

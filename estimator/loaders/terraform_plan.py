@@ -41,7 +41,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from estimator.errors import InputError
+from estimator.errors import TOO_DEEP, InputError
 from estimator.loaders import LoadOptions
 from estimator.loaders.terraform_hcl import TAGGABLE_TYPES
 from estimator.model import (
@@ -82,6 +82,8 @@ def load(path: str, options: LoadOptions) -> Project:
         plan = json.loads(text)
     except json.JSONDecodeError as err:
         raise InputError(f"invalid JSON: {err.msg}", Location(shown, err.lineno, err.colno)) from err
+    except RecursionError:
+        raise InputError(TOO_DEEP, Location(shown, 1)) from None
     _check_plan(plan, shown)
     project = Project(path=path, source=SOURCE_TERRAFORM_PLAN, root=str(p.resolve().parent))
     _PlanReader(plan, text, shown, options, project).run()
