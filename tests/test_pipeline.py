@@ -15,6 +15,35 @@ from tests.conftest import FIXTURES
 PIPE = FIXTURES / "pipeline"
 
 
+def _base_repo(repo: Path, broken: bool = False) -> None:
+    """Projects a and b sharing the usage file, committed as the base (a with a syntax error if ``broken``)."""
+    import shutil
+    import subprocess
+
+    for name in ("a", "b"):
+        shutil.copytree(PIPE / name, repo / name)
+    shutil.copy(PIPE / "usage.yml", repo / "usage.yml")
+    if broken:
+        (repo / "a" / "bad.tf").write_text('resource "aws_eip" "x" {\n  domain =\n}\n', encoding="utf-8")
+    git = ["git", "-C", str(repo), "-c", "user.email=t@example.com", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+
+
+def _diff_against_head(repo: Path) -> dict:
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "estimator", "diff", str(repo / "a"), str(repo / "b"),
+         "--base-ref", "HEAD", "--usage-file", str(repo / "usage.yml"), "--format", "json"],
+        capture_output=True, text=True, check=False,
+    )
+    assert out.returncode in (0, 1), out.stderr
+    return json.loads(out.stdout)["diff"]
+
+
 def test_llm_usage_of_a_shared_usage_file_is_counted_once() -> None:
     usage = str(PIPE / "usage.yml")
     specs = [ProjectSpec(str(PIPE / "a"), usage_file=usage), ProjectSpec(str(PIPE / "b"), usage_file=usage)]
@@ -61,26 +90,9 @@ def test_llm_usage_leaves_an_owner_read_with_errors(tmp_path: Path) -> None:
 def test_diff_base_keeps_llm_usage_when_its_owner_breaks(tmp_path: Path) -> None:
     """A ``--base-ref`` base whose first project has an input error still counts the usage file's
     LLM spend once, on the next project: the delta is the head's change, not the spend."""
-    import shutil
-    import subprocess
-    import sys
-
-    for name in ("a", "b"):
-        shutil.copytree(PIPE / name, tmp_path / name)
-    shutil.copy(PIPE / "usage.yml", tmp_path / "usage.yml")
-    (tmp_path / "a" / "bad.tf").write_text('resource "aws_eip" "x" {\n  domain =\n}\n', encoding="utf-8")
-    git = ["git", "-C", str(tmp_path), "-c", "user.email=t@example.com", "-c", "user.name=t"]
-    subprocess.run([*git, "init", "-q"], check=True)
-    subprocess.run([*git, "add", "."], check=True)
-    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    _base_repo(tmp_path, broken=True)
     (tmp_path / "a" / "bad.tf").unlink()  # the PR fixes the broken file
-    out = subprocess.run(
-        [sys.executable, "-m", "estimator", "diff", str(tmp_path / "a"), str(tmp_path / "b"),
-         "--base-ref", "HEAD", "--usage-file", str(tmp_path / "usage.yml"), "--format", "json"],
-        capture_output=True, text=True, check=False,
-    )
-    assert out.returncode in (0, 1), out.stderr
-    diff = json.loads(out.stdout)["diff"]
+    diff = _diff_against_head(tmp_path)
     # compared: project b on both sides (a's base is unreadable), with the spend on it on both
     nat = Decimal("0.045") * 730
     assert Decimal(diff["base_monthly_cost"]) == Decimal(diff["head_monthly_cost"]) == nat + Decimal("1.44")
@@ -116,26 +128,10 @@ def test_a_missing_project_fails_alone() -> None:
 
 def test_diff_counts_shared_llm_usage_once_on_both_sides(tmp_path: Path) -> None:
     """Base and head both carry the usage file's API spend once: the delta is the resource change only."""
-    import shutil
-    import subprocess
-    import sys
-
-    for name in ("a", "b"):
-        shutil.copytree(PIPE / name, tmp_path / name)
-    shutil.copy(PIPE / "usage.yml", tmp_path / "usage.yml")
-    git = ["git", "-C", str(tmp_path), "-c", "user.email=t@example.com", "-c", "user.name=t"]
-    subprocess.run([*git, "init", "-q"], check=True)
-    subprocess.run([*git, "add", "."], check=True)
-    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    _base_repo(tmp_path)
     main_tf = tmp_path / "b" / "main.tf"
     main_tf.write_text(main_tf.read_text() + '\nresource "aws_eip" "extra" {\n  domain = "vpc"\n}\n')
-    out = subprocess.run(
-        [sys.executable, "-m", "estimator", "diff", str(tmp_path / "a"), str(tmp_path / "b"),
-         "--base-ref", "HEAD", "--usage-file", str(tmp_path / "usage.yml"), "--format", "json"],
-        capture_output=True, text=True, check=False,
-    )
-    assert out.returncode in (0, 1), out.stderr
-    diff = json.loads(out.stdout)["diff"]
+    diff = _diff_against_head(tmp_path)
     assert Decimal(diff["delta_monthly_cost"]) == Decimal("0.005") * 730  # the new public IPv4 address
 
 
