@@ -14,9 +14,10 @@ back as JSON and becomes a ``Resource``:
 - attributes are snake_case with Terraform-style block lists; a mock id or ARN of another
   resource becomes ``Unknown(ref=<its address>)``; unmocked invoke results are Unknown. Each
   mock output carries a token of its resource's URN (``pulumi_runner.mock_token``), so
-  resources of different types sharing a logical name are never confused; an auto-named
-  resource's ``name`` (logical name + suffix, as Pulumi names it) is known after apply and
-  links by reference, an explicit ``name=`` stays the literal other resources link by. A
+  resources of different types sharing a logical name are never confused. An auto-named
+  resource gets its physical ``name`` (``bucket``) as a preview shows it: the logical name (or
+  ``name_prefix``) plus a suffix unique to it; that name, or an explicit ``name=``, is the
+  literal other resources link by (``endpoint_config_name=c.name``). A
   string output the program never set (``fn.invoke_arn``, ``private_ip``, ``endpoint``) is
   ``Unknown("invoke_arn known after apply", ref=<its address>)`` wherever it is passed.
 - ``region``/default tags come from the explicit ``aws.Provider`` (also through component
@@ -577,10 +578,7 @@ def mocked_refs(value: str, mocked: dict[str, tuple[str, str]]) -> Unknown | Non
         return None
     prop = found[0][0]
     refs = {address for _, address in found}
-    if prop in ("name", "bucket"):
-        reason = f"{prop} known after apply (auto-named)"
-    else:
-        reason = {"id": "id", "arn": "ARN"}.get(prop, snake(prop)) + " known after apply"
+    reason = {"id": "id", "arn": "ARN"}.get(prop, snake(prop)) + " known after apply"
     return Unknown(reason, ref=refs.pop() if len(refs) == 1 else None)
 
 

@@ -116,21 +116,32 @@ def _invoke_outputs(token: str) -> dict[str, Any]:
 
 
 _STR_OUTPUTS = ("pulumi.output.Output[str]", "pulumi.output.Output[typing.Optional[str]]")
-_outputs_of: dict[type, tuple[str, ...]] = {}
+_AUTO_NAMED = ("name", "bucket")  # inputs Pulumi fills in when the program leaves them out
+_outputs_of: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
 
-def _str_outputs(cls: type) -> tuple[str, ...]:
-    """The string outputs a resource class declares (``invokeArn``, ``privateIp``, ``endpoint``):
-    each gets a mock value naming its resource, so passing one to another resource is a
-    reference (Terraform's known-after-apply), not a value that silently disappears. Other
-    types (numbers, lists, objects) are left unset: a string where the program expects a
-    number would break the program."""
+def _class_outputs(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A resource class's string outputs (``invokeArn``, ``privateIp``, ``endpoint``) and its
+    auto-named inputs (``name``; an S3 bucket's ``bucket``).
+
+    Each string output gets a mock value naming its resource, so passing one to another
+    resource is a reference (Terraform's known-after-apply), not a value that silently
+    disappears. Other types (numbers, lists, objects) are left unset: a string where the
+    program expects a number would break the program.
+    """
     if cls not in _outputs_of:
+        import inspect
+
         from pulumi import _types
 
-        _outputs_of[cls] = tuple(
+        outputs = tuple(
             pulumi_name for _py, pulumi_name, prop in _types._py_properties(cls)
             if str(getattr(prop.fget, "__annotations__", {}).get("return")) in _STR_OUTPUTS)
+        try:
+            params = inspect.signature(cls._internal_init).parameters  # type: ignore[attr-defined]
+        except (AttributeError, TypeError, ValueError):
+            params = {}  # type: ignore[assignment]
+        _outputs_of[cls] = (outputs, tuple(p for p in _AUTO_NAMED if p in params))
     return _outputs_of[cls]
 
 
@@ -147,7 +158,7 @@ def _install_mocks() -> Any:
     def recording_init(self: Any, t: str, name: str, *args: Any, **kwargs: Any) -> None:
         frames = _project_frames(traceback.extract_stack()[:-1])
         taggable = isinstance(getattr(type(self), "tags", None), property) if t.startswith("aws:") else None
-        outputs = _str_outputs(type(self)) if isinstance(self, pulumi.CustomResource) else ()
+        outputs = _class_outputs(type(self)) if isinstance(self, pulumi.CustomResource) else ((), ())
         pending.setdefault((t, name), []).append((frames, taggable, outputs))
         original_init(self, t, name, *args, **kwargs)
 
@@ -191,11 +202,17 @@ def _install_mocks() -> Any:
                     state[prop] = value
                     mocked.append(prop)
 
-            # Auto-naming: logical name + a suffix unique to this resource (Pulumi's is random).
-            mock("name", f"{args.name}-{mock_token('name', urn)}")
+            # Auto-naming, as in a preview: the physical name is the logical name (or the
+            # ``namePrefix``) plus a suffix, random in Pulumi, here unique to this resource. It is
+            # an input like a written one: other resources link to it by that name.
+            named: dict[str, str] = {}
+            args.named = named  # type: ignore[attr-defined] - recorded with the inputs
+            for prop in getattr(args, "auto_named", ()):
+                if prop not in state:
+                    prefix = state.get(f"{prop}Prefix")
+                    stem = prefix if isinstance(prefix, str) and prefix else f"{args.name}-"
+                    state[prop] = named[prop] = stem + mock_token(prop, urn)[:7]
             mock("arn", f"{ARN_MARK}{args.typ}:{args.name}-{mock_token('arn', urn)}")
-            if args.typ.startswith("aws:s3/bucket"):
-                mock("bucket", f"{args.name}-{mock_token('bucket', urn)}")
             id_ = args.resource_id or f"{args.name}-{mock_token('id', urn)}"  # an import's id is real
             if args.resource_id:
                 state.setdefault("id", id_)
@@ -217,20 +234,22 @@ def _install_mocks() -> Any:
             _ensure_event_loop()
             inputs = rpc.deserialize_properties(request.object)
             queue = pending.get((request.type, request.name))
-            frames, taggable, outputs = queue.pop(0) if queue else ([], None, ())
+            frames, taggable, (outputs, auto_named) = queue.pop(0) if queue else ([], None, ((), ()))
             resource_args = mocks.MockResourceArgs(
                 typ=request.type, name=request.name, inputs=inputs, provider=request.provider,
                 resource_id=request.importId, custom=request.custom or False,
             )
             resource_args.urn = urn  # type: ignore[attr-defined] - names the mock values
             resource_args.outputs = outputs  # type: ignore[attr-defined]
+            resource_args.auto_named = auto_named  # type: ignore[attr-defined]
             id_, state = self.mocks.new_resource(resource_args)
             if not request.custom:
                 id_, state = "", {}
             _out["resources"].append({
                 "urn": urn, "type": request.type, "name": request.name, "custom": bool(request.custom),
                 "parent": request.parent or None, "provider": request.provider or None,
-                "dependencies": sorted(request.dependencies), "inputs": _jsonable(inputs),
+                "dependencies": sorted(request.dependencies),
+                "inputs": {**_jsonable(inputs), **getattr(resource_args, "named", {})},
                 "id": id_, "mocked": getattr(resource_args, "mocked", []), "frames": frames, "taggable": taggable,
             })
             obj_proto = _sync_await(rpc.serialize_properties(state, {}))

@@ -8,7 +8,7 @@ import pytest
 
 from estimator.config import Config
 from estimator.loaders import LoadOptions, load_project
-from estimator.model import Location, Project, Unknown
+from estimator.model import Location, Project
 from policies.engine import check_project
 
 STACK = Path(__file__).resolve().parent.parent.parent / "stacks" / "llm-pulumi"
@@ -51,9 +51,10 @@ def test_workers_run_in_the_explicit_providers_region(stack: Project) -> None:
 
 def test_endpoint_links_to_its_configuration_by_name(stack: Project) -> None:
     res = {r.address: r for r in stack.resources}
-    # auto-named: the physical name (logical name + suffix) is known after apply; the link is exact
+    # auto-named as a preview shows it: the logical name plus a suffix, the name the endpoint links by
     config_name = res["llama-3-8b-endpoint"].attributes["endpoint_config_name"]
-    assert isinstance(config_name, Unknown) and config_name.ref == "llama-3-8b-config"
+    assert config_name == res["llama-3-8b-config"].attributes["name"]
+    assert config_name.startswith("llama-3-8b-config-") and config_name != res["llama-3-8b-endpoint"].get("name")
     assert res["llama-3-8b-config"].get("production_variants[0].instance_type") == "ml.g5.2xlarge"
 
 

@@ -213,7 +213,11 @@ def test_same_name_path_is_told_apart_by_type() -> None:
         "logs:aws_cloudwatch_log_group", "logs:aws_s3_bucket", "peer", "sg", "solo"]
     log_group = next(r for r in project.resources if r.type == "aws_cloudwatch_log_group")
     assert log_group.name == "logs"
-    assert log_group.attributes == {"retention_in_days": 30}
+    # auto-named as a preview shows it: the logical name plus a suffix of its own (not the bucket's)
+    assert log_group.attributes == {"retention_in_days": 30, "name": log_group.attributes["name"]}
+    bucket = next(r for r in project.resources if r.type == "aws_s3_bucket")
+    assert log_group.attributes["name"].startswith("logs-") and bucket.attributes["bucket"].startswith("logs-")
+    assert log_group.attributes["name"] != bucket.attributes["bucket"]
     sg = next(r for r in project.resources if r.address == "sg")
     assert sg.attributes["vpc_id"] == "vpc-0123456789abcdef0"  # Vpc.get: read, not planned
     peer = next(r for r in project.resources if r.address == "peer")

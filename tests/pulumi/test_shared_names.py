@@ -50,13 +50,14 @@ def test_groups_are_priced_as_with_distinct_names(asg: Project) -> None:
     assert cpu.monthly_cost == Decimal("140.16")  # 2 x 730 h x m5.large
 
 
-def test_an_auto_name_links_to_the_resource_of_that_name_output(sagemaker: Project) -> None:
+def test_an_auto_name_is_the_physical_name_of_its_own_resource(sagemaker: Project) -> None:
+    """Auto-named as a preview shows it (logical name + a suffix of its own): the name links go by."""
     res = _by_address(sagemaker)
-    config_name = res["llm:aws_sagemaker_endpoint"].get("endpoint_config_name")
-    assert isinstance(config_name, Unknown) and config_name.ref == "llm:aws_sagemaker_endpoint_configuration"
-    assert "auto-named" in config_name.reason
-    model_name = res["llm:aws_sagemaker_endpoint_configuration"].get("production_variants")[0]["model_name"]
-    assert isinstance(model_name, Unknown) and model_name.ref == "llm:aws_sagemaker_model"
+    names = {t: res[f"llm:aws_sagemaker_{t}"].get("name") for t in ("model", "endpoint_configuration", "endpoint")}
+    assert all(n.startswith("llm-") for n in names.values()) and len(set(names.values())) == 3
+    assert res["llm:aws_sagemaker_endpoint"].get("endpoint_config_name") == names["endpoint_configuration"]
+    config = res["llm:aws_sagemaker_endpoint_configuration"]
+    assert config.get("production_variants")[0]["model_name"] == names["model"]
 
 
 def test_an_explicit_name_is_the_physical_name_links_go_by(sagemaker: Project) -> None:
@@ -82,3 +83,11 @@ def test_the_loader_and_the_runner_name_mock_values_alike() -> None:
     urn = "urn:pulumi:dev::p::acme:Pool$aws:ec2/launchTemplate:LaunchTemplate::gpu"
     assert mock_token("id", urn) == pulumi_runner.mock_token("id", urn)
     assert mock_token("id", urn) != mock_token("name", urn) != mock_token("id", urn.replace("gpu", "cpu"))
+
+
+def test_a_scaling_target_names_the_endpoint_by_its_physical_name(sagemaker: Project) -> None:
+    res = _by_address(sagemaker)
+    endpoint_name = res["llm:aws_sagemaker_endpoint"].get("name")
+    assert res["llm:aws_appautoscaling_target"].get("resource_id") == f"endpoint/{endpoint_name}/variant/main"
+    costs = {c.resource.address: c for c in price_project(sagemaker, None)}
+    assert costs["llm:aws_sagemaker_endpoint"].max_monthly_cost == Decimal("4423.80")  # 4 x ml.g5.2xlarge
