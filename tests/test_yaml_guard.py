@@ -42,3 +42,16 @@ def test_ordinary_aliases_still_load() -> None:
                         "  aws_lambda_function.b: *l\n", "u.yml")
     assert usage.resource_usage["aws_lambda_function.b"] == {"monthly_requests": 5}
     assert f_yamldecode("a: &x [1]\nb: *x\n") == {"a": [1], "b": [1]}
+
+
+def test_pulumi_stack_file(tmp_path) -> None:
+    """A stack config whose value expands to billions (its JSON for the runner was a hang)."""
+    from estimator.errors import InputError
+    from estimator.loaders import LoadOptions, load_project
+
+    (tmp_path / "Pulumi.yaml").write_text("name: p\nruntime: python\n", encoding="utf-8")
+    (tmp_path / "__main__.py").write_text("import pulumi\n", encoding="utf-8")
+    (tmp_path / "Pulumi.dev.yaml").write_text(_nested("", "[a, b]") + "config:\n  p:x: *l24\n", encoding="utf-8")
+    with pytest.raises(InputError, match="expands to more than") as info:
+        load_project(str(tmp_path), LoadOptions(environ={}, stack="dev"))
+    assert info.value.location is not None and info.value.location.file == "Pulumi.dev.yaml"

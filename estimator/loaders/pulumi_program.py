@@ -47,7 +47,7 @@ from typing import Any
 
 import yaml
 
-from estimator.errors import InputError
+from estimator.errors import ConfigError, InputError
 from estimator.loaders import LoadOptions
 from estimator.model import (
     SOURCE_PULUMI_PROGRAM,
@@ -61,6 +61,7 @@ from estimator.model import (
     tag_blocks,
 )
 from estimator.pulumi_types import snake, snake_props, terraform_type
+from estimator.yaml_guard import check_expansion
 
 RUNNER = Path(__file__).with_name("pulumi_runner.py")
 UNKNOWN_MARK = "costrail:unknown:"
@@ -151,13 +152,21 @@ def _defaults_config(proj: PulumiProject) -> dict[str, str]:
 
 def _read_yaml(path: Path, root: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        loader = yaml.SafeLoader(path.read_text(encoding="utf-8"))
+        try:
+            node = loader.get_single_node()
+            check_expansion(node, _rel(path, root))  # aliases nested to billions of values: an error, not a hang
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except OSError as err:
         raise InputError(f"cannot read: {err.strerror}", Location(_rel(path, root), 1)) from err
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark else 1
         raise InputError(f"invalid YAML: {getattr(err, 'problem', err)}", Location(_rel(path, root), line)) from err
+    except ConfigError as err:
+        raise InputError(err.message, err.location) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
