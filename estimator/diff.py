@@ -114,6 +114,7 @@ class ProjectCost:
     failed: bool = False
     findings_checked: bool = True  # False: read from a ``breakdown`` report, where no policy ran
     errors: list[str] = field(default_factory=list)  # the input errors, ``file:line: message`` under the project
+    same_as_head: bool = False  # a base project taken from the head: none of its inputs changed
 
 
 # --- building snapshots -------------------------------------------------------------------------
@@ -176,33 +177,52 @@ def project_from_result(result: ProjectResult, path: str | None = None) -> Proje
     )
 
 
-def place_llm_spend(sides: list[list[ProjectCost]], groups: list[list[str]]) -> None:
-    """A usage file's LLM API spend is counted once per side, and on the same project on both:
-    the first of the projects sharing that usage file (``groups``, paths in order) that was read
-    without errors on every side it is in; else the first read without errors on that side. Each
-    side decided alone (``pipeline``'s rule), a project broken on one side only moved the spend
-    between projects, and the diff showed it as a saving."""
+def place_llm_spend(base: list[ProjectCost], head: list[ProjectCost], groups: list[list[str]]) -> None:
+    """A usage file's LLM API spend is counted once per side, and on the same project on both: the
+    first of the projects sharing that usage file (``groups``, head paths in order) that is on both
+    sides and read without errors on both; else, per side, the first read without errors there.
+    Each side deciding alone moved the spend between projects when one was added, removed or broken
+    on one side only, and the diff showed it as a change of an untouched project (and failed its
+    budget). A project carrying spend on no group (a removed one's) joins the only group there is.
+
+    A base side whose projects with the usage file were all the head's own (``same_as_head``: their
+    inputs, the usage file included, did not change) has the head's spend: it was left on a head
+    project that the base does not have (a new one listed first)."""
+    groups = [list(g) for g in groups]
+    if len(groups) == 1:
+        for side in (base, head):
+            groups[0] += [p.path for p in side if p.path not in groups[0] and _llm_spend(p)]
     for group in groups:
-        by_side = [{p.path: p for p in side if p.path in group} for side in sides]
-        both = [path for path in group if all(not s[path].failed for s in by_side if path in s)
-                and any(path in s for s in by_side)]
-        for side in by_side:
-            spend: dict[str, ResourceCost] = {}
-            for path in group:
-                project = side.get(path)
-                if project is None:
-                    continue
-                here = {a: r for a, r in project.resources.items() if r.type == LLM_USAGE_TYPE}
-                spend = spend or here
-                for address, res in here.items():
-                    del project.resources[address]
-                    project.monthly_cost -= res.monthly_cost or Decimal(0)
-            keeper = next((side[p] for p in both if p in side), None) or next(
-                (side[p] for p in group if p in side and not side[p].failed), None) or next(
-                (side[p] for p in group if p in side), None)
+        base_of = {p.path: p for p in base if p.path in group}
+        head_of = {p.path: p for p in head if p.path in group}
+        spends = [_take_llm_spend(by.values()) for by in (base_of, head_of)]
+        if not spends[0] and spends[1] and base_of and all(p.same_as_head for p in base_of.values()):
+            spends[0] = dict(spends[1])
+        on_both = next((path for path in group if path in base_of and path in head_of
+                        and not base_of[path].failed and not head_of[path].failed), None)
+        for by, spend in zip((base_of, head_of), spends, strict=True):
+            keeper = by.get(on_both) if on_both else None
+            keeper = keeper or next((by[p] for p in group if p in by and not by[p].failed), None) or next(
+                (by[p] for p in group if p in by), None)
             if keeper is not None and spend:
                 keeper.resources.update(spend)
                 keeper.monthly_cost += sum((r.monthly_cost or Decimal(0) for r in spend.values()), Decimal(0))
+
+
+def _llm_spend(project: ProjectCost) -> dict[str, ResourceCost]:
+    return {a: r for a, r in project.resources.items() if r.type == LLM_USAGE_TYPE}
+
+
+def _take_llm_spend(projects: Any) -> dict[str, ResourceCost]:
+    """The LLM spend the first of ``projects`` carries, removed from every one of them."""
+    spend: dict[str, ResourceCost] = {}
+    for project in projects:
+        here = _llm_spend(project)
+        spend = spend or here
+        for address, res in here.items():
+            del project.resources[address]
+            project.monthly_cost -= res.monthly_cost or Decimal(0)
+    return spend
 
 
 def _dec(value: Any, where: str) -> Decimal | None:

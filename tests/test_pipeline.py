@@ -135,6 +135,36 @@ def test_diff_counts_shared_llm_usage_once_on_both_sides(tmp_path: Path) -> None
     assert Decimal(diff["delta_monthly_cost"]) == Decimal("0.005") * 730  # the new public IPv4 address
 
 
+def test_diff_keeps_llm_usage_on_a_project_of_both_sides_when_one_is_removed_or_added(tmp_path: Path) -> None:
+    """The spend stays on a project that is on both sides: removing the first project (its base owner)
+    or adding a new first one moves nothing onto b, so b shows no change and its budget holds (QA13)."""
+    import shutil
+    import subprocess
+    import sys
+
+    _base_repo(tmp_path)
+    shutil.rmtree(tmp_path / "a")  # the PR removes a
+    out = subprocess.run(
+        [sys.executable, "-m", "estimator", "diff", str(tmp_path / "b"), "--base-ref", "HEAD",
+         "--usage-file", str(tmp_path / "usage.yml"), "--format", "json"],
+        capture_output=True, text=True, check=False,
+    )
+    assert out.returncode in (0, 1), out.stderr
+    projects = {p["path"]: p for p in json.loads(out.stdout)["diff"]["projects"]}
+    b = next(p for path, p in projects.items() if path.endswith("b"))
+    assert Decimal(b["delta_monthly_cost"]) == 0
+
+    shutil.copytree(PIPE / "a", tmp_path / "new")  # a new project given first
+    out = subprocess.run(
+        [sys.executable, "-m", "estimator", "diff", str(tmp_path / "new"), str(tmp_path / "b"), "--base-ref", "HEAD",
+         "--usage-file", str(tmp_path / "usage.yml"), "--format", "json"],
+        capture_output=True, text=True, check=False,
+    )
+    diff = json.loads(out.stdout)["diff"]
+    nat = Decimal("0.045") * 730
+    assert Decimal(diff["delta_monthly_cost"]) == nat  # the new project's NAT gateway; the spend is on b both sides
+
+
 def test_projects_read_in_forks_give_the_one_process_result(monkeypatch) -> None:
     """Several PATHs: forks on spare cores read some projects; the results are the serial ones."""
     import pickle

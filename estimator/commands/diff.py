@@ -77,7 +77,7 @@ def run(
 
     failed = report_diagnostics(head_results)
     head_projects = [diffing.project_from_result(r) for r in head_results]
-    diffing.place_llm_spend([base_projects, head_projects], _usage_groups(specs))
+    diffing.place_llm_spend(base_projects, head_projects, _usage_groups(specs))
     change = diffing.compute_diff(base_projects, head_projects)
     diffing.apply_budget(change, config)
     if not change.base_findings_checked:
@@ -144,7 +144,7 @@ def _against_ref(
         # project): the base is the head, no checkout needed.
         head_results = pipeline.run(present, options, config=config, price=True, check=True)
         if not any(r.failed for r in head_results):
-            return head_results, [diffing.project_from_result(r) for r in head_results]
+            return head_results, [_as_base(diffing.project_from_result(r)) for r in head_results]
     with worktree.checkout(top, commit) as tree:
         _check_missing([s for s in specs if s not in present], tree, ref)
         tree.share_ignored_inputs([s.path for s in present])
@@ -165,6 +165,12 @@ def _against_ref(
                 ok, value = future.result()
                 done = value if ok else {}
         return head_results, base.projects(head_results, done)
+
+
+def _as_base(project: diffing.ProjectCost) -> diffing.ProjectCost:
+    """A head project standing for its base too (none of its inputs changed)."""
+    project.same_as_head = True
+    return project
 
 
 def _check_missing(missing: list[ProjectSpec], tree: Worktree, ref: str) -> None:
@@ -229,7 +235,7 @@ class _Base:
                 continue  # only in head
             reused = head_by_name.get(spec.name or spec.path)
             if reused and not reused.failed and self._same_as_head(reused.spec):
-                out.append(diffing.project_from_result(reused))
+                out.append(_as_base(diffing.project_from_result(reused)))
                 continue
             project, warnings = done[i] if i in done else self.read(i)
             for line in warnings:
