@@ -209,11 +209,14 @@ def apply_suppressions(
     config: Config | None,
     today: dt.date | None = None,
 ) -> None:
-    """Mark suppressed findings in place (they stay in the list, with ``suppressed=True``)."""
+    """Mark suppressed findings in place (they stay in the list, with ``suppressed=True``).
+
+    A stack-level finding (CR-BUD-001) stands for every resource it lists: an ignore in, or a config
+    suppression for, any of them suppresses it, so it does not come back when its anchor moves."""
     for finding in findings:
-        res_loc = resource_locations.get(finding.address)
+        blocks = {a: loc for a in _covered(finding) if (loc := resource_locations.get(a)) is not None}
         for location in _places(finding, resource_locations):
-            reason = sources.inline_ignores(location, block=location == res_loc).get(finding.rule)
+            reason = sources.inline_ignores(location, block=location in blocks.values()).get(finding.rule)
             if reason is not None:
                 finding.suppressed = True
                 finding.suppression_reason = f"inline: {reason}"
@@ -223,9 +226,19 @@ def apply_suppressions(
         apply_config_suppressions(finding, config, today)
 
 
+STACK_RESOURCES = "gpu_resources"  # the extra of a stack-level finding that lists the resources it stands for
+
+
+def _covered(finding: Finding) -> list[str]:
+    """The addresses a finding stands for: its own, and a stack-level finding's listed resources."""
+    listed = finding.extra.get(STACK_RESOURCES)
+    return [finding.address, *(a for a in listed if a != finding.address)] if isinstance(listed, list) \
+        else [finding.address]
+
+
 def apply_config_suppressions(finding: Finding, config: Config, today: dt.date | None = None) -> None:
     for sup in config.suppressions:
-        if not sup.matches(finding.rule, finding.address):
+        if not any(sup.matches(finding.rule, address) for address in _covered(finding)):
             continue
         if sup.expired(today):
             finding.extra["suppression_expired"] = sup.expires.isoformat() if sup.expires else None
@@ -237,11 +250,8 @@ def apply_config_suppressions(finding: Finding, config: Config, today: dt.date |
 
 
 def _places(finding: Finding, resource_locations: dict[str, Location | None]) -> list[Location]:
-    places = []
-    res_loc = resource_locations.get(finding.address)
-    if res_loc is not None:
-        places.append(res_loc)
-    if finding.location is not None and finding.location != res_loc:
+    places = [loc for a in _covered(finding) if (loc := resource_locations.get(a)) is not None]
+    if finding.location is not None and finding.location not in places:
         places.append(finding.location)
     return places
 

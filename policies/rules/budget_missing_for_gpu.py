@@ -6,12 +6,13 @@ Auto Scaling group, node group or instance whose launch template sets one, and a
 endpoint whose endpoint configuration has an ``ml.*`` GPU type — and no ``aws_budgets_budget``,
 ``aws_ce_anomaly_monitor`` or ``aws_ce_anomaly_subscription``. Free resources that only name a
 GPU type (a launch template, an endpoint configuration) are not GPU spend. One finding for the
-stack, placed at (and addressed as) its anchor: the GPU resource with the highest monthly cost
-(unpriced ones after priced ones; ties: the lowest address). Not the first in source order: HCL
-file order, plan order and Pulumi URN order differ, and suppressions and ``diff`` match findings
-by (project, rule, address), so the anchor must be the same whichever reader built the model, and
-should not move when a resource is merely added above it. ``gpu_resources`` lists them all in
-that order.
+stack, placed at (and addressed as) its anchor: the GPU resource with the lowest address. Not the
+first in source order (HCL file order, plan order and Pulumi URN order differ), and not the most
+expensive (a pull request that resizes another GPU resource would move it): suppressions and
+``diff`` match findings by (project, rule, address), so the anchor must be the same whichever
+reader built the model and must not move when costs change. ``gpu_resources`` lists them all in
+that order. A GPU resource of a type costrail does not price yet (an AWS Batch compute
+environment) is GPU spend whose price is unknown, and counts.
 
 Fails:
 
@@ -40,7 +41,6 @@ resource "aws_budgets_budget" "gpu" {
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
 
 from estimator.model import Resource
 from policies.context import RuleContext, costs_money, launched_gpu_types
@@ -70,23 +70,22 @@ def _runs_gpu(ctx: RuleContext, res: Resource) -> bool:
     return config is not None and bool(ctx.gpu_types(config))
 
 
-def _anchor_key(ctx: RuleContext, res: Resource) -> tuple[int, Decimal, str]:
-    """Most expensive first, unpriced after priced, then by address: independent of source order."""
+def _gpu_spend(ctx: RuleContext, res: Resource) -> bool:
+    """It launches GPU capacity and is not free: priced, usage-priced, unpriced, or of a type costrail
+    does not price yet (an AWS Batch compute environment of p4d is spend whose price is unknown, not $0)."""
+    if not _runs_gpu(ctx, res):
+        return False
     costed = ctx.cost(res)
-    monthly = costed.monthly_cost if costed is not None else None
-    if monthly is None:
-        return (1, Decimal(0), res.address)
-    return (0, -monthly, res.address)
+    return costs_money(ctx, res) or (costed is not None and costed.status == "unsupported")
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     guards = [str(t) for t in ctx.params.get("guard_types") or []]  # type: ignore[union-attr]
     if any(True for _ in ctx.managed(*guards)):
         return
-    gpu = [res for res in ctx.managed() if costs_money(ctx, res) and _runs_gpu(ctx, res)]
+    gpu = sorted((res for res in ctx.managed() if _gpu_spend(ctx, res)), key=lambda res: res.address)
     if not gpu:
         return
-    gpu.sort(key=lambda res: _anchor_key(ctx, res))
     names = ", ".join(r.address for r in gpu[:3]) + (f" and {len(gpu) - 3} more" if len(gpu) > 3 else "")
     yield ctx.finding(gpu[0], f"stack has GPU resources ({names}) but no budget or cost-anomaly monitor",
                       gpu_resources=[r.address for r in gpu])

@@ -26,15 +26,21 @@ def _anchor(keep: set[str], reverse: bool) -> Finding:
     return finding
 
 
-def test_anchor_is_the_most_expensive_gpu_resource_in_any_order() -> None:
+def test_anchor_is_the_lowest_address_in_any_order() -> None:
     """HCL, plan and Pulumi order resources differently; suppressions and diff key on the address (QA bud001)."""
     for reverse in (False, True):
         finding = _anchor({"b", "a", "small", "big"}, reverse)
-        assert finding.address == "aws_instance.big"
-        assert finding.location is not None and finding.location.line == 18
-        assert finding.extra["gpu_resources"] == ["aws_instance.big", "aws_instance.a", "aws_instance.b",
+        assert finding.address == "aws_instance.a"
+        assert finding.location is not None and finding.location.line == 10
+        assert finding.extra["gpu_resources"] == ["aws_instance.a", "aws_instance.b", "aws_instance.big",
                                                   "aws_instance.small"]
-        assert "(aws_instance.big, aws_instance.a, aws_instance.b and 1 more)" in finding.message
+        assert "(aws_instance.a, aws_instance.b, aws_instance.big and 1 more)" in finding.message
+
+
+def test_anchor_does_not_move_when_another_gpu_resource_costs_more() -> None:
+    """A pull request resizing another GPU resource must not move the finding (its suppression would be
+    lost, and diff would call it resolved and new; QA13)."""
+    assert {_anchor(keep, False).address for keep in ({"a", "big"}, {"a", "small"})} == {"aws_instance.a"}
 
 
 def test_anchor_tie_is_the_lowest_address() -> None:

@@ -60,3 +60,35 @@ def test_no_block_on_the_line_means_no_block_comments() -> None:
 
     assert block_comments(['x = "{"', "# costrail:ignore CR-EBS-001"], 1) == []
     assert block_comments(['resource "a" "b" {', "  # never closed"], 1) == []
+
+
+def test_a_stack_finding_is_suppressed_from_any_resource_it_stands_for(tmp_path) -> None:
+    """CR-BUD-001 is one finding for the stack, anchored on one GPU resource: an ignore in another
+    GPU resource's block, or a config suppression of its address, suppresses it too, so it does not
+    come back when the anchor changes (QA13)."""
+    from estimator.config import Config, Suppression
+    from estimator.loaders import LoadOptions, load_project
+    from estimator.pricing.engine import price_project
+
+    (tmp_path / "main.tf").write_text('''provider "aws" { region = "us-east-1" }
+resource "aws_instance" "serve" {
+  # costrail:ignore CR-BUD-001 reason="budget lives in the org account"
+  ami           = "ami-1"
+  instance_type = "g5.2xlarge"
+}
+resource "aws_instance" "embed" {
+  ami           = "ami-1"
+  instance_type = "g5.xlarge"
+}
+''', encoding="utf-8")
+    project = load_project(str(tmp_path), LoadOptions(environ={}))
+    costed = price_project(project, None)
+    (bud,) = [f for f in check_project(project, costed, Config()) if f.rule == "CR-BUD-001"]
+    assert bud.address == "aws_instance.embed" and bud.suppressed
+    assert bud.suppression_reason == "inline: budget lives in the org account"
+
+    (tmp_path / "main.tf").write_text((tmp_path / "main.tf").read_text().replace("  # costrail:ignore", "  #"))
+    project = load_project(str(tmp_path), LoadOptions(environ={}))
+    config = Config(suppressions=[Suppression(rule="CR-BUD-001", address="aws_instance.serve", reason="org budget")])
+    (bud,) = [f for f in check_project(project, price_project(project, None), config) if f.rule == "CR-BUD-001"]
+    assert bud.suppressed and bud.suppression_reason == "org budget"

@@ -48,6 +48,6 @@ def test_bud001_anchors_on_gpu_spend() -> None:
     """CR-BUD-001 lists and anchors on resources that cost money: the endpoint (GPU by its configuration) and
     the node group (GPU by its launch template), not the free configuration or template."""
     (finding,) = _run_priced("CR-BUD-001")
-    assert finding.address == "aws_sagemaker_endpoint.rt"
-    assert finding.location is not None and finding.location.line == 22
-    assert finding.extra["gpu_resources"] == ["aws_sagemaker_endpoint.rt", "aws_eks_node_group.inf"]
+    assert finding.address == "aws_eks_node_group.inf"
+    assert finding.location is not None and finding.location.line == 38
+    assert finding.extra["gpu_resources"] == ["aws_eks_node_group.inf", "aws_sagemaker_endpoint.rt"]
