@@ -85,11 +85,11 @@ def run(
 
 def _warn_unmatched_usage(results: list[ProjectResult]) -> None:
     """A usage-file address that prices nothing is a warning (on the first project reading that
-    file) where it is evidently a mistake: no entry of the file matches any resource (addresses of
-    the other form of the stack: Terraform's for a Pulumi program), or an entry is a near miss of
-    an address that has none (a typo). An entry for a stack not in this run is no mistake: one
-    usage file often serves several stacks run one by one. Skipped when a project reading the
-    file has input errors (its addresses are not all known)."""
+    file) where it is evidently a mistake: a near miss of an address that has no usage (a typo), or
+    the address of a resource of this run written in the other form's scheme (Terraform's
+    ``aws_apigatewayv2_api.chat`` for the Pulumi resource ``chat`` of that type). An entry for a
+    stack not in this run is no mistake: one usage file often serves several stacks run one by one.
+    Skipped when a project reading the file has input errors (its addresses are not all known)."""
     from difflib import get_close_matches
 
     from estimator.usage import load_usage
@@ -102,30 +102,30 @@ def _warn_unmatched_usage(results: list[ProjectResult]) -> None:
         first = group[0].project
         if first is None or any(r.failed or r.project is None for r in group):
             continue
-        addresses = {res.address for r in group if r.project for res in r.project.resources}
+        resources = [res for r in group if r.project for res in r.project.resources]
+        addresses = {res.address for res in resources}
         try:
             usage = load_usage(group[0].spec.usage_file or "")
         except CostrailError:
             continue
-        unmatched = usage.unmatched(addresses)
-        none_match = len(unmatched) == len(usage.resource_usage)
         bare = sorted(addresses - set(usage.resource_usage))
-        for entry, line in unmatched:
-            near = get_close_matches(entry, bare, n=1, cutoff=NEAR_MISS)
-            if not near and none_match:
-                name = entry.rsplit(".", 1)[-1]
-                near = [a for a in bare if a.split(":")[0].rsplit(".", 1)[-1] == name][:1]
-            elif not near:
+        for entry, line in usage.unmatched(addresses):
+            prefix, _, name = entry.rpartition(".")  # "module.m.aws_lambda_function", "querry"
+            rtype = prefix.rsplit(".", 1)[-1]
+            same_kind = {a.rpartition(".")[2]: a for a in bare if a.rpartition(".")[0] == prefix}
+            near = [same_kind[n] for n in get_close_matches(name, list(same_kind), n=1, cutoff=NEAR_MISS)] or sorted(
+                res.address for res in resources if res.type == rtype and res.name == name.split("[")[0]
+                and res.address != entry)[:1]
+            if not near:
                 continue
-            hint = f" (did you mean {near[0]}?)" if near else ""
             where = f"{usage.path}:{line}" if line else usage.path
             first.diagnostics.append(Diagnostic(
-                message=f"{where}: usage for {entry} matches no resource{hint}; it is ignored",
+                message=f"{where}: usage for {entry} matches no resource (did you mean {near[0]}?); it is ignored",
                 severity="warning",
             ))
 
 
-NEAR_MISS = 0.9  # difflib ratio: aws_lambda_function.querry ~ .query (0.98), not .llm ~ .chat (0.85)
+NEAR_MISS = 0.8  # difflib ratio of two names of one type: querry ~ query (0.91), not main ~ a (0.4), llm ~ chat (0)
 
 
 def _hand_on_llm_usage(results: list[ProjectResult], owners: list[bool]) -> None:
