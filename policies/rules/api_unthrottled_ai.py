@@ -89,7 +89,18 @@ def _ai_target(ctx: RuleContext, uri: Any) -> bool:
 
 
 def _set(block: Any, *keys: str) -> bool:
-    return any(b.get(k) is not None for b in blocks(block) for k in keys)
+    """A limit is set: present and not negative (-1 is the AWS provider's "throttling disabled", and
+    what a plan records for a limit left out); a value known only after apply counts as set."""
+    return any(_limit(b.get(k)) for b in blocks(block) for k in keys)
+
+
+def _limit(value: Any) -> bool:
+    if value is None or isinstance(value, bool):
+        return False
+    try:
+        return float(value) >= 0
+    except (TypeError, ValueError):
+        return True  # Unknown or an expression: never a false finding
 
 
 def _by_api(ctx: RuleContext, kind: str, attr: str) -> dict[Any, list[Resource]]:

@@ -29,3 +29,9 @@ def test_each_stage_is_judged() -> None:
     assert "stage `prod` has no " in by_address["aws_apigatewayv2_api.fail_http_one_open"]
     assert not any("beta" in message for message in by_address.values())
     assert_pass_fail(load("CR-API-001-stages")[0], findings)
+
+
+def test_a_limit_of_minus_one_is_throttling_disabled() -> None:
+    """-1 is the AWS provider's "throttling disabled" (and what a plan records for a limit left out): not a
+    throttle, so the HCL and plan forms agree (QA13)."""
+    assert [f.address for f in run("CR-API-001", "CR-API-001-disabled")] == ["aws_api_gateway_rest_api.chat"]
