@@ -56,6 +56,25 @@ _LABELS = {"resource": "a type and a name", "data": "a type and a name", "variab
            "output": "one name", "module": "one name", "provider": "one name"}
 
 AWS_PROVIDERS = frozenset({"aws", "awscc"})  # providers whose resources carry AWS tags
+# AWS provider types whose schema has no `tags` (associations, attachments, policies, routes...): a plan
+# shows it (no tags/tags_all in the planned object); written HCL does not, so they are listed here, and
+# `required_tags_scope: all` never asks for a tag nobody can set on them.
+UNTAGGABLE_TYPES = frozenset({
+    "aws_api_gateway_deployment", "aws_api_gateway_integration", "aws_api_gateway_integration_response",
+    "aws_api_gateway_method", "aws_api_gateway_method_response", "aws_api_gateway_method_settings",
+    "aws_api_gateway_resource", "aws_api_gateway_usage_plan_key", "aws_apigatewayv2_integration",
+    "aws_apigatewayv2_integration_response", "aws_apigatewayv2_route", "aws_apigatewayv2_route_response",
+    "aws_appautoscaling_policy", "aws_appautoscaling_scheduled_action", "aws_autoscaling_attachment",
+    "aws_autoscaling_lifecycle_hook", "aws_autoscaling_policy", "aws_cloudwatch_event_target",
+    "aws_cloudwatch_log_stream", "aws_cloudwatch_log_subscription_filter", "aws_eip_association",
+    "aws_iam_group_policy_attachment", "aws_iam_policy_attachment", "aws_iam_role_policy",
+    "aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment", "aws_lambda_permission",
+    "aws_lb_target_group_attachment", "aws_main_route_table_association", "aws_network_interface_attachment",
+    "aws_route", "aws_route_table_association", "aws_s3_bucket_acl", "aws_s3_bucket_lifecycle_configuration",
+    "aws_s3_bucket_ownership_controls", "aws_s3_bucket_policy", "aws_s3_bucket_public_access_block",
+    "aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_versioning", "aws_security_group_rule",
+    "aws_sns_topic_policy", "aws_sns_topic_subscription", "aws_sqs_queue_policy", "aws_volume_attachment",
+})
 # Cost-bearing AWS types whose schema has `tags` (approximation of the provider schema).
 TAGGABLE_TYPES = frozenset({
     "aws_instance", "aws_launch_template", "aws_autoscaling_group", "aws_ebs_volume", "aws_eip",
@@ -1181,8 +1200,9 @@ class _ModuleInstance:
                 line = key_lines.get(k)
                 tags[k] = Tag(_tag_value(v), "resource", Location(item.file, line) if line else where, None)
         taggable = True if mode == "managed" and (tags_attr is not None or rtype in TAGGABLE_TYPES) else None
-        if taggable is None and local_name not in AWS_PROVIDERS:
-            taggable = False  # random_id, null_resource, tls_*: no AWS cost-allocation tag can be set on them
+        if taggable is None and (local_name not in AWS_PROVIDERS or rtype in UNTAGGABLE_TYPES):
+            taggable = False  # random_id, null_resource, a route, a policy attachment: no tag can be set on them
+            tags = {}  # nor do default_tags reach them (a plan shows none)
         return Resource(
             address=address, type=rtype, name=rname, attributes=attrs, region=region, tags=tags,
             location=Location(item.file, item.block.pos.line), origin=SOURCE_TERRAFORM_HCL, mode=mode,

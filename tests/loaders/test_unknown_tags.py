@@ -125,3 +125,30 @@ def test_hcl_resources_of_other_providers_carry_no_aws_tags(tmp_path: Path) -> N
     config = Config(required_tags_scope="all")
     findings = check_project(project, price_project(project, None), config)
     assert [f.address for f in findings if f.rule == "CR-TAG-001"] == []
+
+
+def test_hcl_untaggable_aws_types_get_no_tags_and_are_not_judged(tmp_path: Path) -> None:
+    """A route or a scaling policy cannot carry tags: no default_tags, never judged (scope: all), as the
+    plan reader decides from the planned object (QA13)."""
+    from estimator.config import Config
+
+    (tmp_path / "main.tf").write_text('''
+provider "aws" {
+  region = "us-east-1"
+  default_tags { tags = { team = "t" } }
+}
+resource "aws_apigatewayv2_route" "r" {
+  api_id    = "a"
+  route_key = "POST /ask"
+}
+resource "aws_appautoscaling_policy" "p" {
+  name               = "p"
+  resource_id        = "endpoint/e/variant/v"
+  scalable_dimension = "sagemaker:variant:DesiredInstanceCount"
+  service_namespace  = "sagemaker"
+}
+''', encoding="utf-8")
+    project = load_hcl(str(tmp_path), LoadOptions(environ={}))
+    assert [(r.taggable, r.tags) for r in project.resources] == [(False, {}), (False, {})]
+    findings = check_project(project, price_project(project, None), Config(required_tags_scope="all"))
+    assert [f for f in findings if f.rule == "CR-TAG-001"] == []
