@@ -83,7 +83,7 @@ def render(results: list[pipeline.ProjectResult], findings: list[Finding], fmt: 
                                                                for r in results], input_errors(results), roots)
     from policies.output.table import render_table
 
-    text = render_table(findings)
+    text = render_table(findings, roots)
     unread = [r.path for r in results if r.failed]
     if unread:  # "No policy findings." must not read as a clean bill for what could not be read
         names = ", ".join(unread)

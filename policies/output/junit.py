@@ -22,7 +22,7 @@ def render_junit(findings: list[Finding], rules_run: list[str], projects: list[s
                  errors: dict[str, list[Diagnostic]] | None = None, roots: dict[str, str] | None = None) -> str:
     """``errors`` maps a project to its input errors (``Diagnostic`` with file:line); ``roots`` maps
     a project to its directory, so ``file`` is named from the working directory as SARIF names it."""
-    from policies.output.sarif import working_path
+    from policies.output.paths import working_path
 
     roots = roots or {}
     suites = ET.Element("testsuites", name="costrail check")

@@ -16,6 +16,7 @@ from estimator import __version__
 from estimator.model import Diagnostic, Location
 from policies.finding import Finding
 from policies.metadata import SARIF_LEVEL, SECURITY_SEVERITY
+from policies.output.paths import working_path
 from policies.rules import RULES
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -48,22 +49,6 @@ def _location_uri(location: Location | None, project: str, roots: dict[str, str]
     path = working_path(location.file, project, roots)
     # outside the working directory: an absolute file:// URI, not ../../
     return Path(path).as_uri() if os.path.isabs(path) else path
-
-
-def working_path(file: str, project: str, roots: dict[str, str]) -> str:
-    """A finding's or error's file (relative to its project) from the working directory, as CI
-    annotations and the stderr diagnostics name it; absolute when it lies outside."""
-    root = roots.get(project, project)
-    if root and os.path.isfile(root):
-        root = os.path.dirname(root)  # a plan JSON given as the PATH: its errors name the file itself
-    path = Path(file) if Path(file).is_absolute() else Path(root or ".") / file
-    try:
-        rel = os.path.relpath(path, Path.cwd())
-    except ValueError:
-        rel = ".."
-    if rel == ".." or rel.startswith("../") or rel.startswith("..\\"):
-        return str(path.resolve())
-    return Path(rel).as_posix()
 
 
 def _region(location: Location) -> dict[str, Any]:

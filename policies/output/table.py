@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from policies.finding import Finding
+from policies.output.paths import working_path
 
 ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 
 
-def render_table(findings: list[Finding]) -> str:
+def render_table(findings: list[Finding], roots: dict[str, str] | None = None) -> str:
+    """``roots`` maps a project to its directory (or plan file), so each finding's file is named from the
+    working directory, as stderr, SARIF and JUnit name it."""
     if not findings:
         return "No policy findings.\n"
     rows = sorted(findings, key=lambda f: (f.suppressed, f.enforcement != "mandatory", ORDER.get(f.severity, 9),
@@ -17,7 +21,9 @@ def render_table(findings: list[Finding]) -> str:
     lines = []
     for f in rows:
         where = str(f.location) if f.location else "-"
-        if f.project and f.location:
+        if f.location and roots is not None:
+            where = str(replace(f.location, file=working_path(f.location.file, f.project, roots)))
+        elif f.project and f.location:
             where = f"{f.project}/{where}" if not where.startswith("/") else where
         status = "suppressed" if f.suppressed else f.enforcement
         lines.append(f"{f.rule}  {f.severity:<8} {status:<10} {f.address}")

@@ -125,3 +125,12 @@ def test_policies_list(fmt: str) -> None:
         assert [r["id"] for r in rules][0] == "CR-GPU-001" and len(rules) == 16
     else:
         assert "CR-LOG-001" in proc.stdout and "mandatory" in proc.stdout
+
+
+def test_table_names_files_from_the_working_directory() -> None:
+    """As stderr, SARIF and JUnit do: a plan's findings at the plan file itself, not ``plan.json/plan.json``
+    (found by QA13)."""
+    plan = "tests/fixtures/plans/log_retention_unset.plan.json"
+    proc = costrail("check", plan)
+    wheres = [line.strip().split(": ", 1)[0] for line in proc.stdout.splitlines() if line.startswith("    tests/")]
+    assert wheres and all(w.startswith(plan + ":") for w in wheres), wheres
