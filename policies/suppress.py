@@ -29,6 +29,7 @@ IGNORE_RE = re.compile(
 _COMMENT_RE = re.compile(r"^\s*(#|//|/\*|\*)")
 IGNORE_MARK = "costrail:ignore"
 _ANY_IGNORE_RE = re.compile(r"(?:#|//)\s*costrail:ignore\b(?P<rest>.*)")
+_TRAILING_COMMENT_RE = re.compile(r"#|//")
 _HEREDOC_RE = re.compile(r"<<-?\s*([A-Za-z_][\w-]*)\s*$")
 
 
@@ -161,6 +162,9 @@ def block_comments(lines: list[str], start: int, python: bool = False) -> list[t
                 if len(stack) > 1 and top[1] == 0:
                     stack.pop()  # the end of a template interpolation: back in its string
                 elif len(stack) == 1 and top[1] <= 0 and opened:
+                    tail = _TRAILING_COMMENT_RE.search(line, i + 1)  # `} # costrail:ignore ...`
+                    if tail:
+                        comments.append((number, line[tail.start():]))
                     return comments
             i += 1
         if not opened:

@@ -55,6 +55,17 @@ def test_block_of_a_pulumi_call() -> None:
     assert [n for n, _ in block_comments(lines, 1, python=True)] == [2]
 
 
+def test_a_comment_on_the_closing_line_is_the_blocks() -> None:
+    """`} # costrail:ignore ...` and `type="gp2")  # costrail:ignore ...` end the block they ignore (QA13)."""
+    from policies.suppress import block_comments
+
+    assert block_comments(['resource "aws_ebs_volume" "c" {', '  type = "gp2"',
+                           '} # costrail:ignore CR-EBS-001 reason="x"', "# not this block's"], 1) == [
+        (3, '# costrail:ignore CR-EBS-001 reason="x"')]
+    assert [n for n, _ in block_comments(['vol = aws.ebs.Volume("e",', '    type="gp2")  # costrail:ignore CR-EBS-001',
+                                          "x = 1  # not the call's"], 1, python=True)] == [2]
+
+
 def test_no_block_on_the_line_means_no_block_comments() -> None:
     from policies.suppress import block_comments
 
