@@ -128,6 +128,10 @@ def _mapping(path: str, node: yaml.Node, key: str, numeric: frozenset[str] | Non
     ``lines``, the line of each key is recorded under ``at`` + its key path."""
     if not isinstance(node, yaml.MappingNode):
         raise ConfigError(f"{key!r} must be a mapping", _loc(path, node))
+    try:  # YAML merge keys (`<<: *defaults`), as PyYAML's loader applies them: explicit keys win
+        yaml.constructor.SafeConstructor().flatten_mapping(node)
+    except yaml.YAMLError as err:
+        raise ConfigError(f"{key!r}: {getattr(err, 'problem', err)}", _loc(path, node)) from None
     out: dict[str, Any] = {}
     for knode, vnode in node.value:
         name = str(knode.value)

@@ -55,3 +55,11 @@ def test_pulumi_stack_file(tmp_path) -> None:
     with pytest.raises(InputError, match="expands to more than") as info:
         load_project(str(tmp_path), LoadOptions(environ={}, stack="dev"))
     assert info.value.location is not None and info.value.location.file == "Pulumi.dev.yaml"
+
+
+def test_usage_file_merge_keys_apply_and_explicit_keys_win() -> None:
+    """``<<: *defaults`` as PyYAML's loader applies it (it was an unknown key and its quantities were dropped)."""
+    usage = parse_usage("version: 0.1\nresource_usage:\n"
+                        "  aws_lambda_function.a: &d {monthly_requests: 10, request_duration_ms: 300}\n"
+                        "  aws_lambda_function.b:\n    <<: *d\n    monthly_requests: 20\n", "u.yml")
+    assert usage.resource_usage["aws_lambda_function.b"] == {"monthly_requests": 20, "request_duration_ms": 300}
