@@ -218,9 +218,9 @@ def apply_suppressions(
     A stack-level finding (CR-BUD-001) stands for every resource it lists: an ignore in, or a config
     suppression for, any of them suppresses it, so it does not come back when its anchor moves."""
     for finding in findings:
-        blocks = {a: loc for a in _covered(finding) if (loc := resource_locations.get(a)) is not None}
+        blocks = {loc for a in _covered(finding) if (loc := resource_locations.get(a)) is not None}
         for location in _places(finding, resource_locations):
-            reason = sources.inline_ignores(location, block=location in blocks.values()).get(finding.rule)
+            reason = sources.inline_ignores(location, block=location in blocks).get(finding.rule)
             if reason is not None:
                 finding.suppressed = True
                 finding.suppression_reason = f"inline: {reason}"
@@ -254,10 +254,12 @@ def apply_config_suppressions(finding: Finding, config: Config, today: dt.date |
 
 
 def _places(finding: Finding, resource_locations: dict[str, Location | None]) -> list[Location]:
-    places = [loc for a in _covered(finding) if (loc := resource_locations.get(a)) is not None]
-    if finding.location is not None and finding.location not in places:
-        places.append(finding.location)
-    return places
+    """The resources' locations, then the finding's own: each once, in order (a set, not a list scan:
+    a stack finding lists every GPU resource of the stack)."""
+    places = dict.fromkeys(loc for a in _covered(finding) if (loc := resource_locations.get(a)) is not None)
+    if finding.location is not None:
+        places.setdefault(finding.location)
+    return list(places)
 
 
 def expired_suppressions(config: Config | None, today: dt.date | None = None) -> list[str]:
