@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from estimator.cost_model import LLM_USAGE_TYPE, CostedResource, decimal_text, money
 from estimator.errors import InputError
-from estimator.model import Location, stand_in_address
+from estimator.model import SOURCE_PULUMI_PREVIEW, SOURCE_PULUMI_PROGRAM, Location, stand_in_address
 from policies.finding import Finding
 
 if TYPE_CHECKING:
@@ -762,10 +762,41 @@ def _renamed(project: ProjectCost, path: str) -> ProjectCost:
     return project
 
 
+def _follow_pulumi_renames(base: ProjectCost, head: ProjectCost) -> None:
+    """A Pulumi resource is addressed by its name path, qualified ``name:type`` only while another
+    resource shares the name: adding a sibling of another type renames ``chat`` to
+    ``chat:aws_lambda_function``. The base's resources and findings take the head's address for the
+    same name and type, so the resource is unchanged rather than removed and added, and its
+    findings stay "existing"."""
+    if PULUMI_SOURCES.isdisjoint({base.source, head.source}):
+        return
+    renames: dict[str, str] = {}
+    for address, res in base.resources.items():
+        if address in head.resources:
+            continue
+        plain, _, qualifier = address.rpartition(":")
+        other = plain if qualifier == res.type and plain else f"{address}:{res.type}"
+        match = head.resources.get(other)
+        if match is not None and match.type == res.type and other not in base.resources:
+            renames[address] = other
+    if not renames:
+        return
+    base.resources = {renames.get(a, a): r for a, r in base.resources.items()}
+    for res in base.resources.values():
+        res.address = renames.get(res.address, res.address)
+    for finding in base.findings:
+        finding.address = renames.get(finding.address, finding.address)
+
+
+PULUMI_SOURCES = frozenset({SOURCE_PULUMI_PROGRAM, SOURCE_PULUMI_PREVIEW})
+
+
 def compute_diff(base: list[ProjectCost], head: list[ProjectCost]) -> CostDiff:
     """The diff of two sides (budget findings are added by ``apply_budget``)."""
     projects = []
     for path, b, h in match_projects(base, head):
+        if b is not None and h is not None:
+            _follow_pulumi_renames(b, h)
         project = ProjectDelta(path, b, h)
         if project.comparable:  # what was read of a side with errors is not its resources
             project.resources = diff_resources(path, b, h)

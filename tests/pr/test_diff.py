@@ -306,3 +306,22 @@ def test_usage_no_longer_given_is_not_a_saving() -> None:
     assert r.delta == 0 and r.partial and r.unpriced_sides == ["head"]
     doc = r.to_json()
     assert doc["head_monthly_cost"] is None and doc["base_monthly_cost"] == "230.00"
+
+
+def test_a_pulumi_resource_renamed_by_a_new_sibling_is_unchanged() -> None:
+    """``chat`` becomes ``chat:aws_lambda_function`` when a log group named ``chat`` is added: the same
+    resource, not a removal and an addition, and its finding stays existing (found by QA13)."""
+    def side(*resources: tuple[str, str, str]) -> diffing.ProjectCost:
+        res = {a: diffing.ResourceCost(a, t, Decimal(cost), "priced") for a, t, cost in resources}
+        findings = [Finding("CR-TAG-001", "high", "mandatory", a, "missing tags", project="p")
+                    for a, t, _ in resources if t == "aws_lambda_function"]
+        return diffing.ProjectCost("p", "pulumi-program", sum((r.monthly_cost for r in res.values()), Decimal(0)),
+                                   res, findings)
+
+    base = side(("chat", "aws_lambda_function", "5"))
+    head = side(("chat:aws_lambda_function", "aws_lambda_function", "5"),
+                ("chat:aws_cloudwatch_log_group", "aws_cloudwatch_log_group", "1"))
+    change = diffing.compute_diff([base], [head])
+    assert [(r.address, r.change) for r in change.resources] == [("chat:aws_cloudwatch_log_group", "added")]
+    assert [f.address for f in change.existing_findings] == ["chat:aws_lambda_function"]
+    assert change.new_findings == [] and change.resolved_findings == []
