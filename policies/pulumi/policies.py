@@ -1,8 +1,8 @@
 """CrossGuard policies built from the costrail rules (importable: ``PolicyPack`` itself blocks).
 
 Per-resource rules become ``ResourceValidationPolicy`` objects; rules that need the whole
-stack (CR-BUD-001, CR-GPU-004, CR-API-001, CR-GPU-003 without prices) become
-``StackValidationPolicy`` objects. Rules, parameters (``max_exposure_usd``) and enforcement
+stack (CR-BUD-001, CR-GPU-004, CR-API-001, CR-GPU-003; CR-GPU-002, CR-GPU-007 and CR-TAG-004,
+which follow a node group's or instance's launch template) become ``StackValidationPolicy`` objects. Rules, parameters (``max_exposure_usd``) and enforcement
 come from the config's packs (``finops-ai`` by default) and its ``policies:``, as ``costrail
 check`` takes them, from a ``.costrail.yml`` next to the program (``COSTRAIL_CONFIG`` to point
 elsewhere); resources are priced as ``check`` prices them, so money in messages matches.
@@ -32,9 +32,11 @@ from policies.pack import PackRule, selected_rules
 from policies.pulumi.convert import stack_resources, to_resource
 from policies.rules import BY_ID
 
-RESOURCE_RULES = ("CR-GPU-001", "CR-GPU-002", "CR-GPU-005", "CR-GPU-006", "CR-GPU-007", "CR-TAG-001",
-                  "CR-TAG-002", "CR-TAG-003", "CR-TAG-004", "CR-EBS-001", "CR-LOG-001")
-STACK_RULES = ("CR-GPU-003", "CR-GPU-004", "CR-API-001", "CR-BUD-001")
+RESOURCE_RULES = ("CR-GPU-001", "CR-GPU-005", "CR-GPU-006", "CR-TAG-001",
+                  "CR-TAG-002", "CR-TAG-003", "CR-EBS-001", "CR-LOG-001")
+# whole-stack: linked resources (a node group's or instance's launch template: its GPU type and its
+# instance tags; an endpoint's configuration; an API's stages) decide these, as in `costrail check`
+STACK_RULES = ("CR-GPU-002", "CR-GPU-003", "CR-GPU-004", "CR-GPU-007", "CR-TAG-004", "CR-API-001", "CR-BUD-001")
 
 
 @lru_cache(maxsize=1)

@@ -48,9 +48,18 @@ def _policy(name: str) -> Any:
 
 
 def _violations_by_resource() -> dict[str, set[str]]:
-    """policy name → names of the resources it reported."""
+    """policy name → names of the resources it reported (a stack policy: the resources its reports name)."""
     out: dict[str, set[str]] = {}
+    names = {_urn(item): item["name"] for item in CAPTURED["resources"]}
+    stack = [PolicyResource(item["type"], item["props"], _urn(item), item["name"], OPTS, PROVIDER, None, [], {})
+             for item in CAPTURED["resources"]]
     for policy in pack.POLICIES:
+        if isinstance(policy, StackValidationPolicy):
+            reports: list[tuple[str, str | None]] = []
+            policy.validate(StackValidationArgs(stack), lambda msg, urn=None, r=reports: r.append((msg, urn)))
+            for _msg, urn in reports:
+                out.setdefault(policy.name, set()).add(names.get(urn or "", urn or ""))
+            continue
         if not isinstance(policy, ResourceValidationPolicy):
             continue
         for item in CAPTURED["resources"]:
@@ -133,3 +142,28 @@ def test_main_builds_the_pack_with_every_policy(monkeypatch: pytest.MonkeyPatch)
     assert name == "costrail-finops-ai"
     assert {p.name for p in policies} == {p.name for p in pack.POLICIES}
     assert str(main.parent) not in sys.path
+
+
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the engine's unknown-value sentinel in preview props
+
+
+def test_node_group_typed_by_its_launch_template_is_judged_as_check_judges_it() -> None:
+    """CR-GPU-002 and CR-GPU-007 follow the node group's launch template (a stack policy: the link is
+    another resource), as ``costrail check`` does; per resource they could not see it (found by QA13)."""
+    lt_urn = "urn:pulumi:dev::llm::aws:ec2/launchTemplate:LaunchTemplate::train-lt"
+    lt = PolicyResource("aws:ec2/launchTemplate:LaunchTemplate", {"instanceType": "p4d.24xlarge", "tagSpecifications": [
+        {"resourceType": "instance", "tags": {"model": "llama", "workload": "training"}}]},
+        lt_urn, "train-lt", OPTS, PROVIDER, None, [], {})
+    group = PolicyResource("aws:eks/nodeGroup:NodeGroup", {
+        "clusterName": "c", "nodeRoleArn": "arn:aws:iam::1:role/n", "subnetIds": ["s-1"], "capacityType": "ON_DEMAND",
+        "launchTemplate": {"id": UNKNOWN, "version": "$Latest"}, "scalingConfig": {"desiredSize": 1, "minSize": 0, "maxSize": 2},
+        "labels": {"workload": "training"}, "tags": {"workload": "training", "model-params": "7b",
+                                                     "quantization": "int4"}},
+        "urn:pulumi:dev::llm::aws:eks/nodeGroup:NodeGroup::train", "train", OPTS, PROVIDER, None, [],
+        {"launchTemplate": [lt]})
+    reported = {}
+    for name in ("cr-gpu-002", "cr-gpu-007"):
+        reports: list[tuple[str, str | None]] = []
+        _policy(name).validate(StackValidationArgs([lt, group]), lambda msg, urn=None, r=reports: r.append((msg, urn)))
+        reported[name] = [urn.rsplit("::", 1)[-1] for _msg, urn in reports if urn]
+    assert reported == {"cr-gpu-002": ["train"], "cr-gpu-007": ["train"]}
