@@ -84,7 +84,8 @@ USAGE = """
   set, else the `.costrail.yml` of the scanned `-d` directory (or a `-f` file's folder) or of its git root, else of
   the working directory. Per-resource rules only; `policies/checkov/costrail_checks.py` lists which ones and the
   gaps, by design: rules that need other resources, prices or a diff, provider `default_tags` (CR-TAG-001/004),
-  and oversized variable *defaults* of CR-GPU-001 (checkov substitutes tfvars). An Auto Scaling group's tags are
+  oversized variable *defaults* of CR-GPU-001 (checkov substitutes tfvars), and a node group or ASG whose GPU type
+  comes from its launch template (CR-GPU-002/007 see only the resource itself). An Auto Scaling group's tags are
   its `tag { key value }` blocks, as `costrail check` reads them.
 - Pulumi CrossGuard: `pulumi preview --policy-pack <costrail checkout>/policies/pulumi`. The pack imports costrail
   from the checkout it is in (`__main__.py` puts the checkout root on `sys.path`); its Python needs only
@@ -93,7 +94,9 @@ USAGE = """
   The pack runs the rules of the config's packs (`finops-ai` by default) with their parameters (e.g.
   `max_exposure_usd`) and enforcement, reads props as the Pulumi loaders do (ASG `tag` blocks and `override`s, no
   provider default tags on ASGs), prices resources as `check` does (same money in messages), and links resources
-  through the engine's `property_dependencies`. Where a link cannot be resolved (an id the props do not carry),
+  through the engine's `property_dependencies`: rules that follow a link (CR-GPU-002/003/004/007, CR-TAG-004,
+  CR-API-001, CR-BUD-001) are stack policies, so a node group typed by its launch template is judged as `check`
+  judges it. Where a link cannot be resolved (an id the props do not carry),
   CR-API-001 says nothing about the APIs it may concern rather than report a false finding.
 """
 
