@@ -20,6 +20,7 @@ def check_expansion(root: yaml.Node | None, path: str, limit: int = MAX_EXPANDED
     if root is None:
         return
     sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()  # on the current path: met again, the document contains itself
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, done = stack.pop()
@@ -27,9 +28,14 @@ def check_expansion(root: yaml.Node | None, path: str, limit: int = MAX_EXPANDED
             continue
         children = _children(node)
         if not done:
+            if id(node) in open_nodes:
+                raise ConfigError("YAML alias refers to a node that contains it (the document would be infinite)",
+                                  Location(path, node.start_mark.line + 1))
+            open_nodes.add(id(node))
             stack.append((node, True))
             stack.extend((child, False) for child in children if id(child) not in sizes)
             continue
+        open_nodes.discard(id(node))
         size = 1 + sum(sizes.get(id(child), 1) for child in children)
         sizes[id(node)] = size
         if size > limit:

@@ -63,3 +63,12 @@ def test_usage_file_merge_keys_apply_and_explicit_keys_win() -> None:
                         "  aws_lambda_function.a: &d {monthly_requests: 10, request_duration_ms: 300}\n"
                         "  aws_lambda_function.b:\n    <<: *d\n    monthly_requests: 20\n", "u.yml")
     assert usage.resource_usage["aws_lambda_function.b"] == {"monthly_requests": 20, "request_duration_ms": 300}
+
+
+@pytest.mark.parametrize("text", ["x: &a [1, *a]\n", "x: &a\n  k: 1\n  <<: *a\n"])
+def test_an_alias_inside_its_own_anchor_is_an_error_not_a_hang(text: str) -> None:
+    """A document that contains itself (QA14: a .tf's yamldecode could hang CI, growing without bound)."""
+    with pytest.raises(ConfigError, match="contains it"):
+        parse_config_text("version: 1\n" + text, "c.yml")
+    with pytest.raises(FunctionError, match="contains it"):
+        f_yamldecode(text)
