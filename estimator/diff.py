@@ -183,15 +183,11 @@ def place_llm_spend(base: list[ProjectCost], head: list[ProjectCost], groups: li
     sides and read without errors on both; else, per side, the first read without errors there.
     Each side deciding alone moved the spend between projects when one was added, removed or broken
     on one side only, and the diff showed it as a change of an untouched project (and failed its
-    budget). A project carrying spend on no group (a removed one's) joins the only group there is.
+    budget).
 
     A base side whose projects with the usage file were all the head's own (``same_as_head``: their
     inputs, the usage file included, did not change) has the head's spend: it was left on a head
     project that the base does not have (a new one listed first)."""
-    groups = [list(g) for g in groups]
-    if len(groups) == 1:
-        for side in (base, head):
-            groups[0] += [p.path for p in side if p.path not in groups[0] and _llm_spend(p)]
     for group in groups:
         base_of = {p.path: p for p in base if p.path in group}
         head_of = {p.path: p for p in head if p.path in group}

@@ -205,3 +205,33 @@ def test_usage_address_mistakes_name_the_address_meant(
     _warn_unmatched_usage([ProjectResult(ProjectSpec("p", usage_file=str(usage)), project)])
     assert [d.message for d in project.warnings] == [  # aws_nat_gateway.main: another stack's, no mistake
         f"{usage}:3: usage for {entry} matches no resource (did you mean {meant}?); it is ignored"]
+
+
+def test_diff_removed_project_takes_its_own_usage_files_llm_spend(tmp_path: Path) -> None:
+    """A project only the base has, with a usage file of its own, keeps that file's LLM spend: its removal
+    is its whole cost, and nothing moves onto the projects of another usage file (found by QA14)."""
+    import shutil
+    import subprocess
+    import sys
+
+    for name in ("a", "b", "c"):
+        shutil.copytree(PIPE / ("a" if name != "b" else "b"), tmp_path / name)
+    shutil.copy(PIPE / "usage.yml", tmp_path / "u2.yml")  # c's own: 1.44 of LLM tokens
+    (tmp_path / "u1.yml").write_text("version: 0.1\n", encoding="utf-8")
+    projects = ("  - {path: a, usage_file: u1.yml}\n  - {path: b, usage_file: u1.yml}\n"
+                "  - {path: c, usage_file: u2.yml}\n")
+    (tmp_path / ".costrail.yml").write_text("version: 1\nprojects:\n" + projects, encoding="utf-8")
+    git = ["git", "-C", str(tmp_path), "-c", "user.email=t@example.com", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    shutil.rmtree(tmp_path / "c")  # the PR removes c
+    (tmp_path / ".costrail.yml").write_text("version: 1\nprojects:\n" + projects.rsplit("  - {path: c", 1)[0],
+                                            encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "estimator", "diff", "--base-ref", "HEAD", "--format", "json"],
+                         capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert out.returncode in (0, 1), out.stderr
+    by_path = {p["path"]: p for p in json.loads(out.stdout)["diff"]["projects"]}
+    nat = Decimal("0.045") * 730
+    assert [Decimal(by_path[p]["delta_monthly_cost"]) for p in ("a", "b")] == [0, 0]
+    assert Decimal(by_path["c"]["delta_monthly_cost"]) == -(nat + Decimal("1.44"))

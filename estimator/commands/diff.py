@@ -64,6 +64,7 @@ def run(
         print(f"warning: {warning}", file=sys.stderr)
     specs = project_specs(paths, kwargs, config)
 
+    groups: dict[str, list[str]] = {}  # usage file → the projects sharing its LLM spend, head's first
     if compare_to:
         base_projects = _read_saved(compare_to)  # a bad file fails before the head is read
         head_results = pipeline.run(specs, options, config=config, price=True, check=True)
@@ -73,11 +74,12 @@ def run(
         # own version of them (the base's from the checkout) and a change to one is a change
         specs = [replace(s, var_files=[*s.var_files, *options.var_files]) for s in specs]
         options = replace(options, var_files=[])
-        head_results, base_projects = _against_ref(paths, specs, base_ref, options, config, kwargs)
+        head_results, base_projects = _against_ref(paths, specs, base_ref, options, config, kwargs, groups)
 
     failed = report_diagnostics(head_results)
     head_projects = [diffing.project_from_result(r) for r in head_results]
-    diffing.place_llm_spend(base_projects, head_projects, _usage_groups(specs))
+    _add_usage_groups(groups, specs, *_repo_roots(paths))
+    diffing.place_llm_spend(base_projects, head_projects, list(groups.values()))
     change = diffing.compute_diff(base_projects, head_projects)
     diffing.apply_budget(change, config)
     if not change.base_findings_checked:
@@ -87,13 +89,24 @@ def run(
     return code
 
 
-def _usage_groups(specs: list[ProjectSpec]) -> list[list[str]]:
-    """Project paths that share a usage file (and so its LLM API spend), in order."""
-    groups: dict[str, list[str]] = {}
+def _add_usage_groups(groups: dict[str, list[str]], specs: list[ProjectSpec], *roots: Path) -> None:
+    """Add SPECS' projects to the groups of the usage files they share (keyed by the file's path in the
+    repository, so a base checkout's copy is the same file), each project once, in order."""
     for spec in specs:
         if spec.usage_file:
-            groups.setdefault(str(Path(spec.usage_file).resolve()), []).append(spec.name or spec.path)
-    return list(groups.values())
+            key = _rel(spec.usage_file, *roots) or str(Path(spec.usage_file).resolve())
+            names = groups.setdefault(key, [])
+            if (spec.name or spec.path) not in names:
+                names.append(spec.name or spec.path)
+
+
+def _repo_roots(paths: list[str]) -> tuple[Path, ...]:
+    from estimator import worktree
+
+    try:
+        return (worktree.toplevel(paths[0] if paths else "."),)
+    except CostrailError:
+        return ()
 
 
 def _load_config(paths: list[str], explicit: str | None) -> Config:
@@ -128,7 +141,10 @@ def _against_ref(
     options: LoadOptions,
     config: Config | None,
     kwargs: dict[str, Any],
+    groups: dict[str, list[str]],
 ) -> tuple[list[ProjectResult], list[diffing.ProjectCost]]:
+    """Head results and base projects; ``groups`` gets the head's usage-file groups, then the base's
+    (a project only the base has, with the usage file it read)."""
     from estimator import forking, worktree
 
     projects_source = (config.projects_source or config.source) if config and config.projects else None
@@ -149,6 +165,8 @@ def _against_ref(
         _check_missing([s for s in specs if s not in present], tree, ref)
         tree.share_ignored_inputs([s.path for s in present])
         base = _Base(_base_specs(paths, specs, config, tree, kwargs), present, changed, options, config, tree)
+        _add_usage_groups(groups, present, top)
+        _add_usage_groups(groups, base.specs, tree.root, top)
         done: dict[int, tuple[diffing.ProjectCost, list[str]]] = {}
         if head_results is None:
             # The changed base projects are read in a fork on a spare core while this process
