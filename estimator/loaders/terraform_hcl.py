@@ -74,6 +74,12 @@ UNTAGGABLE_TYPES = frozenset({
     "aws_s3_bucket_ownership_controls", "aws_s3_bucket_policy", "aws_s3_bucket_public_access_block",
     "aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_versioning", "aws_security_group_rule",
     "aws_sns_topic_policy", "aws_sns_topic_subscription", "aws_sqs_queue_policy", "aws_volume_attachment",
+    "aws_api_gateway_authorizer", "aws_api_gateway_base_path_mapping", "aws_apigatewayv2_authorizer",
+    "aws_apigatewayv2_deployment", "aws_cloudwatch_log_resource_policy", "aws_ecr_lifecycle_policy",
+    "aws_ecr_repository_policy", "aws_iam_group_policy", "aws_iam_user_policy", "aws_kms_alias", "aws_lambda_alias",
+    "aws_lambda_function_url", "aws_lambda_layer_version", "aws_route53_record", "aws_route53_zone_association",
+    "aws_s3_bucket_cors_configuration", "aws_s3_bucket_notification", "aws_secretsmanager_secret_version",
+    "aws_vpc_endpoint_route_table_association",
 })
 # Cost-bearing AWS types whose schema has `tags` (approximation of the provider schema).
 TAGGABLE_TYPES = frozenset({

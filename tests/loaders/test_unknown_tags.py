@@ -147,8 +147,17 @@ resource "aws_appautoscaling_policy" "p" {
   scalable_dimension = "sagemaker:variant:DesiredInstanceCount"
   service_namespace  = "sagemaker"
 }
+resource "aws_route53_record" "r" {
+  zone_id = "z"
+  name    = "api"
+  type    = "A"
+}
+resource "aws_lambda_function_url" "u" {
+  function_name      = "f"
+  authorization_type = "NONE"
+}
 ''', encoding="utf-8")
     project = load_hcl(str(tmp_path), LoadOptions(environ={}))
-    assert [(r.taggable, r.tags) for r in project.resources] == [(False, {}), (False, {})]
+    assert [(r.taggable, r.tags) for r in project.resources] == [(False, {})] * 4
     findings = check_project(project, price_project(project, None), Config(required_tags_scope="all"))
     assert [f for f in findings if f.rule == "CR-TAG-001"] == []
