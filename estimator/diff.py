@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from estimator.cost_model import LLM_USAGE_TYPE, CostedResource, decimal_text, money
 from estimator.errors import InputError
 from estimator.model import SOURCE_PULUMI_PREVIEW, SOURCE_PULUMI_PROGRAM, Location, stand_in_address
-from policies.finding import Finding
+from policies.finding import STACK_RESOURCES, Finding
 
 if TYPE_CHECKING:
     from estimator.model import Diagnostic
@@ -309,6 +309,8 @@ def projects_from_json(doc: Any, source_name: str) -> list[ProjectCost]:
             suppressed=bool(fdata.get("suppressed")),
             suppression_reason=fdata.get("suppression_reason"),
         )
+        if isinstance(fdata.get(STACK_RESOURCES), list):  # a stack-level finding: matched by project and rule
+            finding.extra[STACK_RESOURCES] = fdata[STACK_RESOURCES]
         for project in projects:
             if project.path == finding.project:
                 project.findings.append(finding)

@@ -11,6 +11,7 @@ from estimator.model import Location
 SEVERITIES = ("low", "medium", "high", "critical")
 ENFORCEMENTS = ("advisory", "mandatory", "disabled")
 NO_BILL_CHANGE = ("CR-TAG-",)  # rules whose fix changes no bill: a saving of 0, not unknown
+STACK_RESOURCES = "gpu_resources"  # the extra of a stack-level finding (CR-BUD-001): the resources it stands for
 
 
 @dataclass
@@ -39,7 +40,11 @@ class Finding:
 
     @property
     def key(self) -> tuple[str, str, str]:
-        """Identity across base and head of a change (line numbers move; addresses do not)."""
+        """Identity across base and head of a change (line numbers move; addresses do not). A stack-level
+        finding (it lists the resources it stands for) is one per project and rule: its anchor moves when
+        a resource is added or removed, and that is no new finding."""
+        if STACK_RESOURCES in self.extra:
+            return (self.project, self.rule, "")
         return (self.project, self.rule, self.address)
 
     def to_json(self) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from estimator.model import Diagnostic, Location
-from policies.finding import Finding
+from policies.finding import STACK_RESOURCES, Finding
 
 if TYPE_CHECKING:
     from estimator.config import Config
@@ -228,9 +228,6 @@ def apply_suppressions(
         if finding.suppressed or config is None:
             continue
         apply_config_suppressions(finding, config, today)
-
-
-STACK_RESOURCES = "gpu_resources"  # the extra of a stack-level finding that lists the resources it stands for
 
 
 def _covered(finding: Finding) -> list[str]:

@@ -95,7 +95,7 @@ def render_sarif(findings: list[Finding], roots: dict[str, str] | None = None,
         if uri is not None and f.location is not None:
             result["locations"] = [{"physicalLocation": {"artifactLocation": {"uri": uri},
                                                          "region": _region(f.location)}}]
-        result["partialFingerprints"] = {"costrailKey/v1": f"{f.project}|{f.rule}|{f.address}"}
+        result["partialFingerprints"] = {"costrailKey/v1": "|".join(f.key)}  # a stack finding's survives its anchor
         if f.monthly_saving is not None:
             result["properties"]["monthly_saving"] = str(f.monthly_saving)
         if f.suppressed:

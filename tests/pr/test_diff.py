@@ -325,3 +325,22 @@ def test_a_pulumi_resource_renamed_by_a_new_sibling_is_unchanged() -> None:
     assert [(r.address, r.change) for r in change.resources] == [("chat:aws_cloudwatch_log_group", "added")]
     assert [f.address for f in change.existing_findings] == ["chat:aws_lambda_function"]
     assert change.new_findings == [] and change.resolved_findings == []
+
+
+def test_a_stack_finding_whose_anchor_moves_is_existing() -> None:
+    """CR-BUD-001 is one finding per stack: a GPU resource added below its anchor's address moves the anchor,
+    which is no new finding and nothing resolved; a saved base keeps what makes it stack-level (QA14)."""
+    def bud(address: str, listed: list[str]) -> Finding:
+        return Finding("CR-BUD-001", "medium", "advisory", address, "no budget", project="p",
+                       extra={"gpu_resources": listed})
+
+    base_finding = bud("aws_instance.serve", ["aws_instance.serve"])
+    saved = diffing.projects_from_json({"schema": "costrail/v1", "projects": [
+        {"path": "p", "monthly_cost": "1", "resources": []}], "findings": [base_finding.to_json()]}, "base.json")
+    for base_findings in ([base_finding], saved[0].findings):
+        base = diffing.ProjectCost("p", "terraform-hcl", Decimal(1), {}, list(base_findings))
+        head = diffing.ProjectCost("p", "terraform-hcl", Decimal(1), {},
+                                   [bud("aws_instance.embed", ["aws_instance.embed", "aws_instance.serve"])])
+        change = diffing.compute_diff([base], [head])
+        assert ([f.address for f in change.existing_findings], change.new_findings, change.resolved_findings) == (
+            ["aws_instance.embed"], [], [])
