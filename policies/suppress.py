@@ -238,16 +238,17 @@ def _covered(finding: Finding) -> list[str]:
 
 
 def apply_config_suppressions(finding: Finding, config: Config, today: dt.date | None = None) -> None:
-    for sup in config.suppressions:
-        if not any(sup.matches(finding.rule, address) for address in _covered(finding)):
-            continue
-        if sup.expired(today):
-            finding.extra["suppression_expired"] = sup.expires.isoformat() if sup.expires else None
-            finding.message += f" (config suppression expired on {sup.expires}: {sup.reason})"
-            continue
+    """A valid matching suppression suppresses; only when there is none does an expired one say so."""
+    matching = [sup for sup in config.suppressions
+                if any(sup.matches(finding.rule, address) for address in _covered(finding))]
+    valid = next((sup for sup in matching if not sup.expired(today)), None)
+    if valid is not None:
         finding.suppressed = True
-        finding.suppression_reason = sup.reason
+        finding.suppression_reason = valid.reason
         return
+    for sup in matching:
+        finding.extra["suppression_expired"] = sup.expires.isoformat() if sup.expires else None
+        finding.message += f" (config suppression expired on {sup.expires}: {sup.reason})"
 
 
 def _places(finding: Finding, resource_locations: dict[str, Location | None]) -> list[Location]:

@@ -103,3 +103,20 @@ resource "aws_instance" "embed" {
     config = Config(suppressions=[Suppression(rule="CR-BUD-001", address="aws_instance.serve", reason="org budget")])
     (bud,) = [f for f in check_project(project, price_project(project, None), config) if f.rule == "CR-BUD-001"]
     assert bud.suppressed and bud.suppression_reason == "org budget"
+
+
+def test_an_expired_suppression_is_not_mentioned_when_a_valid_one_suppresses() -> None:
+    """Config order does not matter: a valid suppression wins, with no "expired" note (found by QA14)."""
+    from estimator.config import Config, Suppression
+    from policies.finding import Finding
+    from policies.suppress import apply_config_suppressions
+
+    finding = Finding("CR-BUD-001", "medium", "advisory", "aws_instance.a", "no budget",
+                      extra={"gpu_resources": ["aws_instance.a", "aws_instance.b"]})
+    config = Config(suppressions=[
+        Suppression("CR-BUD-001", "aws_instance.a", "old", dt.date(2020, 1, 1)),
+        Suppression("CR-BUD-001", "aws_instance.b", "org budget"),
+    ])
+    apply_config_suppressions(finding, config, dt.date(2026, 11, 29))
+    assert (finding.suppressed, finding.suppression_reason, finding.message) == (True, "org budget", "no budget")
+    assert "suppression_expired" not in finding.extra
