@@ -68,6 +68,7 @@ def run(
     if compare_to:
         base_projects = _read_saved(compare_to)  # a bad file fails before the head is read
         head_results = pipeline.run(specs, options, config=config, price=True, check=True)
+        _add_usage_groups(groups, specs)
     else:
         assert base_ref is not None
         # --var-file files are inputs of every project: held by each spec, each side reads its
@@ -78,7 +79,6 @@ def run(
 
     failed = report_diagnostics(head_results)
     head_projects = [diffing.project_from_result(r) for r in head_results]
-    _add_usage_groups(groups, specs, *_repo_roots(paths))
     diffing.place_llm_spend(base_projects, head_projects, list(groups.values()))
     change = diffing.compute_diff(base_projects, head_projects)
     diffing.apply_budget(change, config)
@@ -98,15 +98,6 @@ def _add_usage_groups(groups: dict[str, list[str]], specs: list[ProjectSpec], *r
             names = groups.setdefault(key, [])
             if (spec.name or spec.path) not in names:
                 names.append(spec.name or spec.path)
-
-
-def _repo_roots(paths: list[str]) -> tuple[Path, ...]:
-    from estimator import worktree
-
-    try:
-        return (worktree.toplevel(paths[0] if paths else "."),)
-    except CostrailError:
-        return ()
 
 
 def _load_config(paths: list[str], explicit: str | None) -> Config:
@@ -153,6 +144,7 @@ def _against_ref(
     commit = worktree.resolve_commit(top, ref)
     changed = worktree.changed_files(top, commit)
     present = [s for s in specs if Path(s.path).exists()]
+    _add_usage_groups(groups, present, top)
     head_dirs = [_rel(s.path, top) for s in present]
     head_results: list[ProjectResult] | None = None
     if len(present) == len(specs) and all(_unchanged((top,), s, changed, head_dirs) for s in present):
@@ -165,7 +157,6 @@ def _against_ref(
         _check_missing([s for s in specs if s not in present], tree, ref)
         tree.share_ignored_inputs([s.path for s in present])
         base = _Base(_base_specs(paths, specs, config, tree, kwargs), present, changed, options, config, tree)
-        _add_usage_groups(groups, present, top)
         _add_usage_groups(groups, base.specs, tree.root, top)
         done: dict[int, tuple[diffing.ProjectCost, list[str]]] = {}
         if head_results is None:
