@@ -112,6 +112,9 @@ def _warn_unmatched_usage(results: list[ProjectResult]) -> None:
         for entry, line in usage.unmatched(addresses):
             prefix, _, name = entry.rpartition(".")  # "module.m.aws_lambda_function", "querry"
             rtype = prefix.rsplit(".", 1)[-1]
+            if ":" in entry:  # Pulumi's "query:aws_lambda_function" (name path, type) in a Terraform run
+                path, _, rtype = entry.rpartition(":")
+                name = path.rsplit("/", 1)[-1]
             same_kind = {a.rpartition(".")[2]: a for a in bare if a.rpartition(".")[0] == prefix}
             near = [same_kind[n] for n in get_close_matches(name, list(same_kind), n=1, cutoff=NEAR_MISS)] or sorted(
                 res.address for res in resources if res.type == rtype and res.name == name.split("[")[0]

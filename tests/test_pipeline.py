@@ -191,6 +191,9 @@ def test_projects_read_in_forks_give_the_one_process_result(monkeypatch) -> None
      "aws_lambda_function.query"),
     # the same resource in the other form's address scheme (Terraform's for a Pulumi resource)
     ("aws_apigatewayv2_api.chat", ("chat", "aws_apigatewayv2_api", "chat"), "chat"),
+    # and the other way round (Pulumi's name:type for a Terraform resource; found by QA14)
+    ("query:aws_lambda_function", ("aws_lambda_function.query", "aws_lambda_function", "query"),
+     "aws_lambda_function.query"),
 ])
 def test_usage_address_mistakes_name_the_address_meant(
         tmp_path: Path, entry: str, resource: tuple[str, str, str], meant: str) -> None:
