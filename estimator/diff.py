@@ -194,8 +194,11 @@ def place_llm_spend(base: list[ProjectCost], head: list[ProjectCost], groups: li
         spends = [_take_llm_spend(by.values()) for by in (base_of, head_of)]
         if not spends[0] and spends[1] and base_of and all(p.same_as_head for p in base_of.values()):
             spends[0] = dict(spends[1])
-        on_both = next((path for path in group if path in base_of and path in head_of
-                        and not base_of[path].failed and not head_of[path].failed), None)
+        in_both = [path for path in group if path in base_of and path in head_of]
+        # readable on both sides; else at least on both sides (a project broken on one side keeps the
+        # spend out of the comparison rather than handing it to a new project as an increase)
+        on_both = next((p for p in in_both if not base_of[p].failed and not head_of[p].failed), None) or next(
+            iter(in_both), None)
         for by, spend in zip((base_of, head_of), spends, strict=True):
             keeper = by.get(on_both) if on_both else None
             keeper = keeper or next((by[p] for p in group if p in by and not by[p].failed), None) or next(

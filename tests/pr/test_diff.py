@@ -344,3 +344,17 @@ def test_a_stack_finding_whose_anchor_moves_is_existing() -> None:
         change = diffing.compute_diff([base], [head])
         assert ([f.address for f in change.existing_findings], change.new_findings, change.resolved_findings) == (
             ["aws_instance.embed"], [], [])
+
+
+def test_llm_spend_stays_on_a_project_of_both_sides_even_one_broken_in_the_head() -> None:
+    """Head a broken, b new: the spend stays on a (out of the comparison), not handed to b as an
+    increase that fails its budget (found by QA14)."""
+    def spend() -> dict[str, diffing.ResourceCost]:
+        return {"llm_usage[0]": diffing.ResourceCost("llm_usage[0]", "bedrock_llm_usage", Decimal(1000), "priced")}
+
+    base_a = diffing.ProjectCost("a", "terraform-hcl", Decimal(1008), spend())
+    head_a = diffing.ProjectCost("a", "terraform-hcl", Decimal(0), {}, failed=True)
+    head_b = diffing.ProjectCost("b", "terraform-hcl", Decimal(1008), spend())  # the pipeline's heir
+    diffing.place_llm_spend([base_a], [head_a, head_b], [["a", "b"]])
+    assert (head_b.monthly_cost, list(head_b.resources)) == (Decimal(8), [])
+    assert list(head_a.resources) == ["llm_usage[0]"] and list(base_a.resources) == ["llm_usage[0]"]
