@@ -408,6 +408,9 @@ class ResourceDelta:
                for side in (self.base, self.head)):
             return None
         base, head = self.comparable_costs
+        if head == base and any(line.delta is None and (line.base_cost or line.head_cost)
+                                for line in self.components):
+            return None  # all that changed is priced on one side only (usage first given): unknown, not $0
         return head - base
 
     @property

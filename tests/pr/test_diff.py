@@ -296,14 +296,15 @@ def test_an_old_report_without_policies_checked_is_checked_only_if_it_holds_find
 
 
 def test_usage_no_longer_given_is_not_a_saving() -> None:
-    """Base priced the bucket's storage from the usage file, head has no usage for it: the line is left
-    out (partial), never a -$230 saving; the usage-only side is null in JSON as in breakdown (QA11)."""
+    """Base priced the bucket's storage from the usage file, head has no usage for it: never a -$230
+    saving (QA11), nor a $0 change (QA15: all that changed is that line): unknown, left out of the totals;
+    the usage-only side is null in JSON as in breakdown."""
     base_b = diffing.ResourceCost("aws_s3_bucket.b", "aws_s3_bucket", Decimal("230"), "priced", [
         diffing.ComponentCost("Standard / Storage", "GB", Decimal(10000), Decimal("0.023"), Decimal("230"),
                               usage_based=True)])
     head_b = _bucket("aws_s3_bucket.b")
     (r,) = diffing.compute_diff(_project(base_b), _project(head_b)).resources
-    assert r.delta == 0 and r.partial and r.unpriced_sides == ["head"]
+    assert r.delta is None and r.unpriced_sides == ["head"]
     doc = r.to_json()
     assert doc["head_monthly_cost"] is None and doc["base_monthly_cost"] == "230.00"
 
@@ -358,3 +359,18 @@ def test_llm_spend_stays_on_a_project_of_both_sides_even_one_broken_in_the_head(
     diffing.place_llm_spend([base_a], [head_a, head_b], [["a", "b"]])
     assert (head_b.monthly_cost, list(head_b.resources)) == (Decimal(8), [])
     assert list(head_a.resources) == ["llm_usage[0]"] and list(base_a.resources) == ["llm_usage[0]"]
+
+
+def test_usage_first_given_is_an_unknown_change_not_zero() -> None:
+    """Base gives no duration, head does: the only changed line is priced on one side, so the change is
+    unknown (counted as such in the comment's state), never "$0.00, will not change" (found by QA15)."""
+    waiting = diffing.ComponentCost("Duration", "GB-seconds", None, Decimal("0.0000166667"), None, usage_based=True)
+    given = diffing.ComponentCost("Duration", "GB-seconds", Decimal(7500000), Decimal("0.0000166667"),
+                                  Decimal("125"), usage_based=True)
+    requests = diffing.ComponentCost("Requests", "1M requests", Decimal(1), Decimal("0.2"), Decimal("0.2"))
+    base_f = diffing.ResourceCost("aws_lambda_function.fn", "aws_lambda_function", Decimal("0.2"), "priced",
+                                  [requests, waiting])
+    head_f = diffing.ResourceCost("aws_lambda_function.fn", "aws_lambda_function", Decimal("125.2"), "priced",
+                                  [requests, given])
+    (r,) = diffing.compute_diff(_project(base_f), _project(head_f)).resources
+    assert r.delta is None and r.unpriced_sides == ["base"]
