@@ -387,9 +387,10 @@ def _finding_rows(
         resource = f"`{_cell(f.project)}` › `{_cell(f.address)}`" if multi and f.project else f"`{_cell(f.address)}`"
         icon = "✅" if resolved else "❌" if _failing(f) else ("🔕" if f.suppressed else "⚠️")
         saving = f" (saves {usd(f.monthly_saving)}/month)" if f.monthly_saving else ""
+        why = f" — suppressed: {f.suppression_reason or 'no reason given'}" if f.suppressed else ""
         rows.append(
             f"| {icon} | {f.rule} | {f.severity} ({f.enforcement}) | {resource} | "
-            f"{_where(f, file_url)} | {_cell(f.message)}{_cell(saving)} |"
+            f"{_where(f, file_url)} | {_cell(f.message)}{_cell(saving)}{_cell(why)} |"
         )
     return rows
 
@@ -441,7 +442,8 @@ def _budget_section(diff: CostDiff) -> list[str]:
     out.append("")
     for f in diff.budget_findings:
         icon = "❌" if _failing(f) else ("🔕" if f.suppressed else "⚠️")
-        out.append(f"- {icon} **{f.rule}** ({f.enforcement}) `{_cell(f.project or f.address)}`: {f.message}")
+        why = f" (suppressed: {f.suppression_reason or 'no reason given'})" if f.suppressed else ""
+        out.append(f"- {icon} **{f.rule}** ({f.enforcement}) `{_cell(f.project or f.address)}`: {f.message}{why}")
     return out
 
 
