@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from estimator.pipeline import ProjectResult
-from estimator.report.table import as_of_line, overall_total, project_total, qty, summary_lines, unit_price, usd
+from estimator.report.table import (
+    as_of_line,
+    input_error_texts,
+    overall_total,
+    project_total,
+    qty,
+    summary_lines,
+    unit_price,
+    usd,
+)
 
 
 def _cell(text: str) -> str:
@@ -32,8 +41,9 @@ def render_breakdown(results: list[ProjectResult]) -> str:
                 out.append(f"| | _at max capacity_ | | | | {usd(costed.max_monthly_cost)} |")
             if costed.cost_per_1k_requests is not None:
                 out.append(f"| | _cost per 1,000 requests_ | | | | {usd(costed.cost_per_1k_requests, 4)} |")
-        if result.error is not None:
-            out += ["", f"**Error:** {_cell(str(result.error))}"]
+        errors = input_error_texts(result)
+        if errors:
+            out += ["", *(f"**Error:** {_cell(text)}  " for text in errors)]
         out += ["", f"**Project total: {project_total(result)}**", ""]
     label, amount = overall_total(results)
     out += [f"**{label}: {amount}**", ""]

@@ -37,6 +37,15 @@ def project_total(result: ProjectResult) -> str:
     return INCOMPLETE if result.failed else usd(result.monthly_cost)
 
 
+def input_error_texts(result: ProjectResult, most: int = 10) -> list[str]:
+    """The project's input errors, ``file:line: message`` each (at most ``most``, then how many more):
+    a report that says "unknown (input errors)" names them, as the JSON ``errors`` does."""
+    texts = [str(d) for d in result.project.errors] if result.project is not None else []
+    if result.error is not None:
+        texts.append(str(result.error))
+    return texts[:most] + ([f"... and {len(texts) - most} more"] if len(texts) > most else [])
+
+
 def read_total(results: list[ProjectResult]) -> Decimal | None:
     """The monthly cost of the projects read without input errors (the others have no total);
     None when every project has input errors: nothing was read to total, which is not $0."""
@@ -175,8 +184,7 @@ def render_table(results: list[ProjectResult]) -> str:
                 continue  # counted in the summary below
             out.extend(resource_lines(costed))
             out.append("")
-        if result.error is not None:
-            out.append(f" error: {result.error}")
+        out.extend(f" error: {text}" for text in input_error_texts(result))
         out.append(_row("Project total", ("", "", "", project_total(result))))
         out.append("")
         everything.extend(result.costed)

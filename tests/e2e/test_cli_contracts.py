@@ -211,6 +211,16 @@ def test_a_project_that_cannot_be_read_has_no_total_and_the_same_keys(tmp_path: 
     assert "**Error:** bad.plan.json:1:1" in markdown and "**Project total: not read (error)**" in markdown
 
 
+def test_table_and_markdown_name_the_input_errors_of_a_project_read_in_part(tmp_path: Path) -> None:
+    """"unknown (input errors)" names them, as the JSON errors do (found by QA15)."""
+    (tmp_path / "main.tf").write_text('resource "aws_instance" "z" {\n  ami = "a"\n', encoding="utf-8")
+    (tmp_path / "ok.tf").write_text('resource "aws_eip" "a" {\n  domain = "vpc"\n}\n', encoding="utf-8")
+    table = run("breakdown", str(tmp_path)).stdout
+    assert " error: main.tf:1:1: unclosed block" in table
+    markdown = run("breakdown", str(tmp_path), "--format", "markdown").stdout
+    assert "**Error:** main.tf:1:1: unclosed block" in markdown
+
+
 def test_plan_json_and_pulumi_project_in_one_run() -> None:
     code, doc, err = run_json("breakdown", str(PLAN), str(PULUMI))
     assert code == 0, err
