@@ -238,3 +238,16 @@ def test_diff_removed_project_takes_its_own_usage_files_llm_spend(tmp_path: Path
     nat = Decimal("0.045") * 730
     assert [Decimal(by_path[p]["delta_monthly_cost"]) for p in ("a", "b")] == [0, 0]
     assert Decimal(by_path["c"]["delta_monthly_cost"]) == -(nat + Decimal("1.44"))
+
+
+def test_a_usage_file_error_shared_by_projects_is_printed_once(tmp_path: Path) -> None:
+    """Three projects, one bad usage file: one line on stderr, not three (found by QA15)."""
+    import subprocess
+    import sys
+
+    usage = tmp_path / "u.yml"
+    usage.write_text("version: 0.1\nbogus: 1\n", encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "estimator", "breakdown", str(PIPE / "a"), str(PIPE / "b"),
+                          "--usage-file", str(usage)], capture_output=True, text=True, check=False)
+    assert out.returncode == 2
+    assert out.stderr.count("unknown usage file key 'bogus'") == 1

@@ -42,15 +42,20 @@ def project_specs(paths: list[str], kwargs: dict[str, Any], config: Config | Non
 
 
 def report_diagnostics(results: list[ProjectResult]) -> bool:
-    """Print input errors and warnings on stderr, one line each; True when any error."""
+    """Print input errors and warnings on stderr, one line each (a line several projects share, such
+    as their usage file's error, once); True when any error."""
     failed = False
+    printed: set[str] = set()
     for result in results:
-        for diag in result.diagnostics:
-            prefix = "warning: " if diag.severity == "warning" else ""
-            print(f"{prefix}{_from_cwd(diag, result.spec.path)}", file=sys.stderr)
+        lines = [("warning: " if diag.severity == "warning" else "") + _from_cwd(diag, result.spec.path)
+                 for diag in result.diagnostics]
         if result.error is not None:
             err = result.error
-            print(_from_cwd(Diagnostic(err.message, err.location), result.spec.path), file=sys.stderr)
+            lines.append(_from_cwd(Diagnostic(err.message, err.location), result.spec.path))
+        for line in lines:
+            if line not in printed:
+                printed.add(line)
+                print(line, file=sys.stderr)
         failed = failed or result.failed
     return failed
 
