@@ -26,7 +26,7 @@ PIE_TAGS = ("cost-center", "team", "model")
 _SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 _CHANGE_SIGN = {"added": "+", "removed": "−", "changed": "~"}
 _STATE_RE = re.compile(
-    r"<!-- costrail:state delta=(?P<delta>-?[0-9.]+) changes=(?P<changes>[0-9]+)"
+    r"<!-- costrail:state delta=(?P<delta>-?[0-9.]+|unknown) changes=(?P<changes>[0-9]+)"
     r"(?: new=(?P<new>[0-9]+))?(?: verdict=(?P<verdict>pass|fail))?(?: unknown=(?P<unknown>[0-9]+))? -->"
 )
 
@@ -84,7 +84,7 @@ def renamed(before: str, after: str, arrow: str = "→") -> str:
     return f"{a_stem} ({', '.join([*a_parts[:head], changed, *a_parts[len(a_parts) - tail :]])})"
 
 
-def parse_state(body: str) -> tuple[Decimal, int] | None:
+def parse_state(body: str) -> tuple[Decimal | None, int] | None:
     """(delta, number of changed resources) from a body we rendered; None if not ours."""
     state = parse_full_state(body)
     return None if state is None else (state.delta, state.changes)
@@ -97,7 +97,7 @@ class State:
     ``new_findings`` and ``verdict`` are None in a line written before they existed.
     """
 
-    delta: Decimal
+    delta: Decimal | None  # None: unknown (no project read on both sides)
     changes: int
     new_findings: int | None
     verdict: str | None  # "pass" or "fail", as the verdict line says
@@ -115,7 +115,8 @@ def parse_full_state(body: str) -> State | None:
     if not match:
         return None
     new, unknown = match["new"], match["unknown"]
-    return State(Decimal(match["delta"]), int(match["changes"]), None if new is None else int(new), match["verdict"],
+    delta = None if match["delta"] == "unknown" else Decimal(match["delta"])
+    return State(delta, int(match["changes"]), None if new is None else int(new), match["verdict"],
                  None if unknown is None else int(unknown))
 
 
@@ -130,7 +131,8 @@ def _state(diff: CostDiff, verdict: str) -> str:
     passes = "fail" if "❌" in verdict else "pass"
     # an unreadable side or a change of unknown cost is something to show, even at delta 0
     unknown = len(diff.unreadable_projects) + sum(1 for r in diff.unpriced_changes if r.delta is None)
-    return (f"<!-- costrail:state delta={money(diff.delta)} changes={len(diff.resources)} new={new} "
+    delta = money(diff.delta) if diff.totals_known else "unknown"
+    return (f"<!-- costrail:state delta={delta} changes={len(diff.resources)} new={new} "
             f"verdict={passes} unknown={unknown} -->")
 
 

@@ -175,3 +175,17 @@ def test_a_shared_org_config_judges_the_repositorys_own_projects(
         ("stacks/app", "94.70"), ("stacks/data", "0.00")]
     assert diff["budget"]["monthly_increase_usd"] == "10.00" and diff["budget"]["exceeded"] is True
     assert code == 1, err
+
+
+def test_the_state_line_says_unknown_when_the_totals_are(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hidden state line a CI script or --skip-no-diff reads: delta=unknown, never delta=0.00 (QA15)."""
+    from estimator.report.pr_comment import parse_full_state
+
+    break_app(repo)
+    data = repo / "stacks" / "data" / "main.tf"
+    data.write_text(data.read_text() + UNCLOSED)
+    gitrepo.commit(repo, "both broken")
+    _, comment, _ = run(["diff", "--base-ref", "HEAD~1", "--format", "markdown"], repo, monkeypatch)
+    assert "delta=unknown" in comment
+    state = parse_full_state(comment)
+    assert state is not None and state.delta is None and not state.nothing_to_show
