@@ -43,6 +43,18 @@ def check_expansion(root: yaml.Node | None, path: str, limit: int = MAX_EXPANDED
                               Location(path, node.start_mark.line + 1))
 
 
+def safe_load(text: str, path: str, loader: type = yaml.SafeLoader) -> object:
+    """``yaml.load(text, loader)`` with ``check_expansion`` between composing and constructing: the
+    one place a document that expands without bound is refused. YAMLError and ConfigError propagate."""
+    reader = loader(text)
+    try:
+        node = reader.get_single_node()
+        check_expansion(node, path)
+        return reader.construct_document(node) if node is not None else None
+    finally:
+        reader.dispose()
+
+
 def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.MappingNode):
         return [n for pair in node.value for n in pair]

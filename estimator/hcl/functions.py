@@ -873,18 +873,10 @@ def f_yamldecode(text: Any) -> Any:
     import yaml
 
     from estimator.errors import ConfigError
-    from estimator.yaml_guard import check_expansion
+    from estimator.yaml_guard import safe_load
 
-    source = to_string(text)
-    try:
-        loader = _yaml_loader()(source)
-        try:
-            root = loader.get_single_node()
-            check_expansion(root, "yamldecode")  # aliases nested to billions of values: an error, not a hang
-            value = loader.construct_document(root) if root is not None else None
-        finally:
-            loader.dispose()
-        return _from_json(_yaml_plain(value))
+    try:  # aliases nested to billions of values are an error, not a hang
+        return _from_json(_yaml_plain(safe_load(to_string(text), "yamldecode", _yaml_loader())))
     except yaml.YAMLError as err:
         raise FunctionError(f"yamldecode: {str(err).splitlines()[0]}") from None
     except ConfigError as err:

@@ -61,7 +61,7 @@ from estimator.model import (
     tag_blocks,
 )
 from estimator.pulumi_types import snake, snake_props, terraform_type
-from estimator.yaml_guard import check_expansion
+from estimator.yaml_guard import safe_load
 
 RUNNER = Path(__file__).with_name("pulumi_runner.py")
 UNKNOWN_MARK = "costrail:unknown:"
@@ -151,14 +151,8 @@ def _defaults_config(proj: PulumiProject) -> dict[str, str]:
 # --- Pulumi.yaml and the stack file --------------------------------------------------------
 
 def _read_yaml(path: Path, root: Path) -> dict[str, Any]:
-    try:
-        loader = yaml.SafeLoader(path.read_text(encoding="utf-8"))
-        try:
-            node = loader.get_single_node()
-            check_expansion(node, _rel(path, root))  # aliases nested to billions of values: an error, not a hang
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
+    try:  # aliases nested to billions of values are an error, not a hang
+        data = safe_load(path.read_text(encoding="utf-8"), _rel(path, root))
     except OSError as err:
         raise InputError(f"cannot read: {err.strerror}", Location(_rel(path, root), 1)) from err
     except yaml.YAMLError as err:
