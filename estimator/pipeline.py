@@ -97,7 +97,7 @@ def _warn_unmatched_usage(results: list[ProjectResult]) -> None:
     groups: dict[str, list[ProjectResult]] = {}
     for result in results:
         if result.spec.usage_file:
-            groups.setdefault(str(Path(result.spec.usage_file).resolve()), []).append(result)
+            groups.setdefault(usage_key(result.spec), []).append(result)
     for group in groups.values():
         first = group[0].project
         if first is None or any(r.failed or r.project is None for r in group):
@@ -143,9 +143,9 @@ def _hand_on_llm_usage(results: list[ProjectResult], owners: list[bool]) -> None
     for i, result in enumerate(results):
         if not owners[i] or not result.failed or not result.spec.usage_file:
             continue
-        key = str(Path(result.spec.usage_file).resolve())
+        key = usage_key(result.spec)
         heir = next((r for r in results[i + 1:] if not r.failed and r.spec.usage_file
-                     and str(Path(r.spec.usage_file).resolve()) == key), None)
+                     and usage_key(r.spec) == key), None)
         if heir is None:
             continue
         spend = [c for c in result.costed if c.resource.type == LLM_USAGE_TYPE]
@@ -171,12 +171,17 @@ def is_pulumi_program(path: str) -> bool:
         return False
 
 
+def usage_key(spec: ProjectSpec) -> str:
+    """Which usage file a project reads ("" for none): projects with the same key share its LLM spend."""
+    return str(Path(spec.usage_file).resolve()) if spec.usage_file else ""
+
+
 def llm_usage_owners(specs: list[ProjectSpec]) -> list[bool]:
     """LLM API spend in a usage file is counted once: on the first project given that file."""
     seen: set[str] = set()
     owners = []
     for spec in specs:
-        key = str(Path(spec.usage_file).resolve()) if spec.usage_file else ""
+        key = usage_key(spec)
         owners.append(bool(key) and key not in seen)
         seen.add(key)
     return owners
