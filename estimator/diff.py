@@ -180,7 +180,8 @@ def project_from_result(result: ProjectResult, path: str | None = None) -> Proje
 def place_llm_spend(base: list[ProjectCost], head: list[ProjectCost], groups: list[list[str]]) -> None:
     """A usage file's LLM API spend is counted once per side, and on the same project on both: the
     first of the projects sharing that usage file (``groups``, head paths in order) that is on both
-    sides and read without errors on both; else, per side, the first read without errors there.
+    sides and read without errors on both; else the first on both sides at all; else, per side, the
+    first read without errors there.
     Each side deciding alone moved the spend between projects when one was added, removed or broken
     on one side only, and the diff showed it as a change of an untouched project (and failed its
     budget).
@@ -208,15 +209,11 @@ def place_llm_spend(base: list[ProjectCost], head: list[ProjectCost], groups: li
                 keeper.monthly_cost += sum((r.monthly_cost or Decimal(0) for r in spend.values()), Decimal(0))
 
 
-def _llm_spend(project: ProjectCost) -> dict[str, ResourceCost]:
-    return {a: r for a, r in project.resources.items() if r.type == LLM_USAGE_TYPE}
-
-
 def _take_llm_spend(projects: Any) -> dict[str, ResourceCost]:
     """The LLM spend the first of ``projects`` carries, removed from every one of them."""
     spend: dict[str, ResourceCost] = {}
     for project in projects:
-        here = _llm_spend(project)
+        here = {a: r for a, r in project.resources.items() if r.type == LLM_USAGE_TYPE}
         spend = spend or here
         for address, res in here.items():
             del project.resources[address]
