@@ -94,7 +94,7 @@ def _add_usage_groups(groups: dict[str, list[str]], specs: list[ProjectSpec], *r
     repository, so a base checkout's copy is the same file), each project once, in order."""
     for spec in specs:
         if spec.usage_file:
-            key = _rel(spec.usage_file, *roots) or str(Path(spec.usage_file).resolve())
+            key = _rel(spec.usage_file, *roots) or pipeline.usage_key(spec)
             names = groups.setdefault(key, [])
             if (spec.name or spec.path) not in names:
                 names.append(spec.name or spec.path)
