@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from estimator.cost_model import money
 from estimator.pipeline import ProjectResult
 from estimator.report.streamed import Streamed
-from estimator.report.table import read_total, usage_only
+from estimator.report.table import input_error_texts, read_total, usage_only
 
 if TYPE_CHECKING:
     from policies.finding import Finding
@@ -51,9 +51,7 @@ def project_json(result: ProjectResult) -> dict[str, Any]:
     # the same keys whether or not the project could be read
     data["unresolved_modules"] = list(project.unresolved_modules) if project is not None else []
     data["warnings"] = [str(d) for d in project.warnings] if project is not None else []
-    data["errors"] = [str(d) for d in project.errors] if project is not None else []
-    if result.error is not None:
-        data["errors"].append(str(result.error))
+    data["errors"] = input_error_texts(result, most=None)
     return data
 
 

@@ -37,13 +37,15 @@ def project_total(result: ProjectResult) -> str:
     return INCOMPLETE if result.failed else usd(result.monthly_cost)
 
 
-def input_error_texts(result: ProjectResult, most: int = 10) -> list[str]:
+def input_error_texts(result: ProjectResult, most: int | None = 10) -> list[str]:
     """The project's input errors, ``file:line: message`` each (at most ``most``, then how many more):
-    a report that says "unknown (input errors)" names them, as the JSON ``errors`` does."""
+    a report that says "unknown (input errors)" names them; the JSON ``errors`` lists them all."""
     texts = [str(d) for d in result.project.errors] if result.project is not None else []
     if result.error is not None:
         texts.append(str(result.error))
-    return texts[:most] + ([f"... and {len(texts) - most} more"] if len(texts) > most else [])
+    if most is None or len(texts) <= most:
+        return texts
+    return [*texts[:most], f"... and {len(texts) - most} more"]
 
 
 def read_total(results: list[ProjectResult]) -> Decimal | None:
