@@ -146,6 +146,33 @@ def _mapping(path: str, node: yaml.Node, key: str, numeric: frozenset[str] | Non
     return out
 
 
+ANCHOR_HINT = ("; to share quantities with a YAML anchor, put the anchor on an entry under resource_usage "
+               "or resource_type_default_usage and alias it from the others")
+
+
+def _aliased(node: yaml.Node, root: yaml.MappingNode) -> bool:
+    """Whether ``node`` is aliased from elsewhere in the file: a top-level key kept only to hold an anchor,
+    a docker-compose habit (``x-defaults: &d``) that the strict key check would otherwise just reject."""
+    seen = 0
+    stack: list[yaml.Node] = [root]
+    visited: set[int] = set()
+    while stack:
+        current = stack.pop()
+        if current is node:
+            seen += 1
+            if seen > 1:
+                return True
+        if id(current) in visited:
+            continue
+        visited.add(id(current))
+        if isinstance(current, yaml.MappingNode):
+            for k, v in current.value:
+                stack += (k, v)
+        elif isinstance(current, yaml.SequenceNode):
+            stack += current.value
+    return False
+
+
 def parse_usage(text: str, path: str = "costrail-usage.yml") -> UsageFile:
     try:
         root = yaml.compose(text)
@@ -163,7 +190,8 @@ def parse_usage(text: str, path: str = "costrail-usage.yml") -> UsageFile:
     for knode, vnode in root.value:
         key = str(knode.value)
         if key not in TOP_KEYS:
-            raise ConfigError(f"unknown usage file key {key!r} (expected one of {', '.join(sorted(TOP_KEYS))})",
+            hint = ANCHOR_HINT if _aliased(vnode, root) else ""
+            raise ConfigError(f"unknown usage file key {key!r} (expected one of {', '.join(sorted(TOP_KEYS))}){hint}",
                               _loc(path, knode))
         if key == "version":
             _scalar(path, vnode, key)

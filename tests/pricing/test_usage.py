@@ -63,3 +63,22 @@ def test_text_is_accepted_where_costrail_reads_text_or_does_not_read_the_key() -
     assert usage.for_resource("aws_instance.a", "aws_instance") == {
         "monthly_hours": 0, "reserved_instance_type": "standard", "operating_system": "linux"}
     assert usage.for_resource("aws_s3_bucket.b", "aws_s3_bucket") == {"standard": {"storage_gb": "2.5e3"}}
+
+
+def test_a_top_level_key_held_only_for_an_anchor_gets_a_hint_where_anchors_may_sit() -> None:
+    text = ("version: 0.1\nx-defaults: &d {monthly_requests: 1000}\n"
+            "resource_usage:\n  aws_lambda_function.a: *d\n")
+    with pytest.raises(ConfigError) as err:
+        parse_usage(text, "u.yml")
+    assert err.value.location is not None and err.value.location.line == 2
+    assert "unknown usage file key 'x-defaults'" in err.value.message
+    assert "put the anchor on an entry under resource_usage" in err.value.message
+    with pytest.raises(ConfigError) as plain:
+        parse_usage("version: 0.1\nbogus: {monthly_requests: 1}\n", "u.yml")
+    assert "anchor" not in plain.value.message
+
+
+def test_the_anchor_on_an_entry_is_shared_by_its_aliases() -> None:
+    usage = parse_usage("version: 0.1\nresource_usage:\n  aws_lambda_function.a: &d {monthly_requests: 1000}\n"
+                        "  aws_lambda_function.b: *d\n", "u.yml")
+    assert usage.for_resource("aws_lambda_function.b", "aws_lambda_function")["monthly_requests"] == 1000
