@@ -140,3 +140,18 @@ def test_org_config_judges_the_repositorys_own_projects(calling_repo: tuple[Path
     assert "stacks/app" in summary and "stacks/data" in summary
     assert job.context["steps.costrail.outputs.exit-code"] == "1", job.log  # +$39.71 > the org's $10 budget
     assert job.step("Gate").returncode == 1
+
+
+def test_every_marketplace_action_is_pinned_to_a_commit_sha() -> None:
+    """A tag can be moved to other code; a commit SHA cannot. Only costrail's own action (the caller
+    pins it) and local paths may go by tag."""
+    files = [WORKFLOW_FILE, REPO / "action.yml", *sorted((REPO / ".github").rglob("*.yml")), REPO / "docs" / "github.md"]
+    unpinned = []
+    for path in dict.fromkeys(files):
+        for line in path.read_text().splitlines():
+            found = re.search(r"uses:\s*([\w.-]+/[\w./-]+)@(\S+)", line)
+            if not found or found.group(1).startswith(("./", "OWNER/", "costrail/")):
+                continue
+            if not re.fullmatch(r"[0-9a-f]{40}", found.group(2)):
+                unpinned.append(f"{path.name}: {line.strip()}")
+    assert not unpinned
