@@ -20,6 +20,7 @@ CONFIG_NAMES = (".costrail.yml", ".costrail.yaml")
 ENFORCEMENTS = ("advisory", "mandatory", "disabled")
 TAG_SCOPES = ("costed", "all")
 RULE_ID = re.compile(r"^CR-[A-Z]{3}-\d{3}$")
+_TYPE = re.compile(r"[a-z][a-z0-9]*_[a-z0-9_]+")  # a Terraform resource type
 
 
 @dataclass
@@ -60,7 +61,14 @@ class Suppression:
         from fnmatch import fnmatchcase
 
         rule_ok = self.rule == "*" or fnmatchcase(rule, self.rule)
-        return rule_ok and fnmatchcase(address, self.address)
+        if not rule_ok:
+            return False
+        if fnmatchcase(address, self.address):
+            return True
+        # A Pulumi name shared by several resources is qualified by type (``chat:aws_lambda_function``);
+        # the plain name, as the program spells it, still names each of them.
+        plain, sep, qualifier = address.rpartition(":")
+        return bool(sep and plain and _TYPE.fullmatch(qualifier)) and fnmatchcase(plain, self.address)
 
     def expired(self, today: dt.date | None = None) -> bool:
         return self.expires is not None and self.expires < (today or dt.date.today())

@@ -46,13 +46,26 @@ class UsageFile:
                 self._patterns.append((re.compile(f"^{pattern}$"), key, values))
 
     def for_resource(self, address: str, resource_type: str) -> dict[str, Any]:
-        """Type default, then wildcard matches, then the exact address: later wins, key by key."""
+        """Type default, then wildcard matches, then a Pulumi resource's plain name, then the exact
+        address: later wins, key by key."""
         merged: dict[str, Any] = dict(self.type_defaults.get(resource_type, {}))
         for pattern, _, values in self._patterns:
             if pattern.match(address):
                 merged.update(values)
+        plain = self._plain_entry(address, resource_type)
+        if plain is not None:
+            merged.update(plain[1])
         merged.update(self.resource_usage.get(address, {}))
         return merged
+
+    def _plain_entry(self, address: str, resource_type: str) -> tuple[str, dict[str, Any]] | None:
+        """The entry keyed ``chat`` for the Pulumi resource ``chat:aws_lambda_function``, when it gives
+        a key that type reads (so the role also named ``chat`` does not take the function's requests)."""
+        plain = _plain_name(address, resource_type)
+        values = self.resource_usage.get(plain) if plain is not None else None
+        if plain is None or not values or not _type_reads(resource_type) & {str(k) for k in values}:
+            return None
+        return plain, values
 
     def unmatched(self, addresses: set[str]) -> list[tuple[str, int]]:
         """The ``resource_usage`` entries (exact or ``[*]``) that match none of ``addresses``, with
@@ -63,6 +76,8 @@ class UsageFile:
             pattern = patterns.get(entry)
             if entry in addresses or (pattern is not None and any(pattern.match(a) for a in addresses)):
                 continue
+            if any(a.startswith(f"{entry}:") and _plain_name(a, a.rpartition(":")[2]) == entry for a in addresses):
+                continue  # a Pulumi name that several resources share: for_resource gives it to the one that reads it
             out.append((entry, self.key_lines.get(("resource_usage", entry), 0)))
         return out
 
@@ -72,11 +87,34 @@ class UsageFile:
             ("resource_type_default_usage", resource_type, self.type_defaults.get(resource_type, {}))]
         sources += [("resource_usage", entry, values) for pattern, entry, values in self._patterns
                     if pattern.match(address)]
+        plain = self._plain_entry(address, resource_type)
+        if plain is not None:
+            sources.append(("resource_usage", *plain))
         sources.append(("resource_usage", address, self.resource_usage.get(address, {})))
         for section, entry, values in reversed(sources):
             if key_path[0] in values:
                 return self.key_lines.get((section, entry, *key_path), 0)
         return 0
+
+
+def _plain_name(address: str, resource_type: str) -> str | None:
+    """``chat`` for the Pulumi address ``chat:aws_lambda_function``: a name path is qualified by its
+    type only while several resources share the name (a role and a function both called ``chat``), so
+    an entry keyed by the plain name, as the program spells it, still reaches the resource that reads
+    its keys, and does not stop matching when a PR adds a namesake."""
+    plain, sep, qualifier = address.rpartition(":")
+    return plain if sep and plain and qualifier == resource_type else None
+
+
+@cache
+def _type_reads(resource_type: str) -> frozenset[str]:
+    """The top-level usage keys ``resource_type`` reads (with aliases)."""
+    from estimator.resources.aws import REGISTRY
+
+    spec = REGISTRY.get(resource_type)
+    if spec is None:
+        return frozenset()
+    return frozenset(name.split(".", 1)[0] for k in spec.usage_keys for name in (k.name, *k.aliases))
 
 
 def _loc(path: str, node: yaml.Node) -> Location:
