@@ -3,8 +3,9 @@
 Instances are priced ONCE, on ``aws_sagemaker_endpoint``: an endpoint configuration alone
 runs nothing, so it is ``free`` with a note naming the endpoint that bills it. An endpoint
 finds its configuration by ``Unknown.ref``, else ``endpoint_config_name`` == config
-``name``, else the project's only configuration. Each production variant is
-``initial_instance_count`` × the hosting price of its type; serverless variants have no
+``name``, else the project's only configuration. Each production variant, and each shadow
+variant (``shadow_production_variants``: it runs and bills its own instances, fed a copy of
+the traffic), is ``initial_instance_count`` × the hosting price of its type; serverless variants have no
 price in the catalog (unpriced with the reason). ``max_monthly_cost`` uses the
 ``max_capacity`` of the variant's ``aws_appautoscaling_target`` (service namespace
 sagemaker) when there is one. ``monthly_requests`` (usage) gives cost per 1,000 requests.
@@ -45,11 +46,17 @@ def config_of(res: Resource, ctx: PriceContext) -> Resource:
     return found
 
 
-def _variants(config: Resource) -> list[dict[str, Any]]:
-    variants = config.get("production_variants") or []
+def _blocks(config: Resource, attribute: str) -> list[dict[str, Any]]:
+    variants = config.get(attribute) or []
     if isinstance(variants, dict):
         variants = [variants]
     return [v for v in variants if isinstance(v, dict)] if isinstance(variants, list) else []
+
+
+def _variants(config: Resource) -> list[tuple[str, dict[str, Any]]]:
+    """(kind, variant) of every variant that runs instances: production first, then shadow."""
+    return ([("variant", v) for v in _blocks(config, "production_variants")]
+            + [("shadow variant", v) for v in _blocks(config, "shadow_production_variants")])
 
 
 def _max_capacity(endpoint: Resource, variant: str, ctx: PriceContext) -> Decimal | None:
@@ -70,12 +77,13 @@ def _max_capacity(endpoint: Resource, variant: str, ctx: PriceContext) -> Decima
     return None
 
 
-def _variant_line(variant: dict[str, Any], region: str, count: Decimal) -> CostComponent:
+def _variant_line(variant: dict[str, Any], region: str, count: Decimal, kind: str = "variant") -> CostComponent:
     name = variant.get("variant_name") or "variant"
     itype = variant.get("instance_type")
+    label = name if kind == "variant" else f"{kind} {name}"
     if is_unknown(itype):
-        return unknown_line(f"Hosting instance ({name})", "hours", unknown_reason("instance_type", itype))
-    return hourly(f"Hosting instance ({itype}, variant {name})", catalog.sagemaker_hourly(str(itype), region), count,
+        return unknown_line(f"Hosting instance ({label})", "hours", unknown_reason("instance_type", itype))
+    return hourly(f"Hosting instance ({itype}, {kind} {name})", catalog.sagemaker_hourly(str(itype), region), count,
                   missing=missing_price(str(itype), region))
 
 
@@ -84,22 +92,23 @@ def _price_endpoint(res: Resource, ctx: PriceContext) -> Priced:
     config = config_of(res, ctx)
     lines: list[CostComponent] = []
     max_total: Decimal | None = Decimal(0)
-    for variant in _variants(config):
+    for kind, variant in _variants(config):
         name = str(variant.get("variant_name") or "variant")
+        label = name if kind == "variant" else f"{kind} {name}"
         if variant.get("serverless_config"):
-            lines.append(unknown_line(f"Serverless inference ({name})", "GB-seconds",
+            lines.append(unknown_line(f"Serverless inference ({label})", "GB-seconds",
                                       "no SageMaker serverless inference price in the catalog"))
             max_total = None
             continue
         count = number(variant.get("initial_instance_count"))
         if count is None:
-            lines.append(unknown_line(f"Hosting instance ({name})", "hours", "initial_instance_count is not known"))
+            lines.append(unknown_line(f"Hosting instance ({label})", "hours", "initial_instance_count is not known"))
             max_total = None
             continue
-        comp = _variant_line(variant, region, count)
+        comp = _variant_line(variant, region, count, kind)
         lines.append(comp)
         max_n = _max_capacity(res, name, ctx) or count
-        at_max = _variant_line(variant, region, max_n).monthly_cost
+        at_max = _variant_line(variant, region, max_n, kind).monthly_cost
         max_total = None if at_max is None or max_total is None else max_total + at_max
     if not lines:
         raise NotPriceable(f"{config.address} has no production variants")
