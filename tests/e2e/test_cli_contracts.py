@@ -320,6 +320,7 @@ def test_unknown_instance_type_is_unpriced_with_a_reason_never_zero() -> None:
     assert res["monthly_cost"] is None and res["priced"] is False
     (item,) = doc["projects"][0]["unpriced"]
     assert item["address"] == "aws_instance.picked" and "after apply" in item["reason"]
+    assert "usage_based" not in item  # a price is missing, not a usage quantity
     table = run("breakdown", str(FIX / "unknown")).stdout
     assert "unpriced: aws_instance.picked: instance_type is known only after apply" in table
 
