@@ -551,6 +551,8 @@ def build_resources(registrations: list[dict[str, Any]], config: dict[str, str],
             region, ptags, provider_name, ptags_location = default_region, default_tags, "aws", config_tags_location
         if not r["type"].startswith("aws:"):
             region, ptags = None, {}
+        elif (isinstance(attrs.get("region"), str) and attrs["region"]) or isinstance(attrs.get("region"), Unknown):
+            region = attrs["region"]  # pulumi-aws 7 (provider v6): a resource's own `region` input overrides its provider's
         parent = r.get("parent")
         out.append(Resource(
             address=address[r["urn"]], type=tf_type, name=r["name"], attributes=attrs, region=region,

@@ -1186,6 +1186,9 @@ class _ModuleInstance:
                              Location(item.file, provider_ref.pos.line, provider_ref.pos.column))
             provider = self.providers["aws"]
         region = provider.region if provider.region is not None else self.loader.options.default_region
+        own_region = attrs.get("region") if is_aws else None
+        if (isinstance(own_region, str) and own_region) or isinstance(own_region, Unknown):
+            region = own_region  # AWS provider v6: a resource's own `region` argument overrides its provider's
         # the AWS provider gives an Auto Scaling group no default_tags: its `tag` blocks are its tags
         is_asg = rtype == "aws_autoscaling_group"
         tags: dict[str, Tag] = dict(provider.default_tag_objects()) if is_aws and not is_asg else {}

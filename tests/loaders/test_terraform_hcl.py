@@ -351,3 +351,17 @@ def test_an_auto_scaling_group_has_its_tag_blocks_and_no_default_tags(tmp_path: 
     assert {k: t.value for k, t in asg.tags.items()} == {"env": "dev", "cost-center": "cc-1234"}
     assert all(t.source == "resource" and t.location.line == 10 for t in asg.tags.values())
     assert {k: t.value for k, t in instance.tags.items()} == {"team": "ml"}
+
+
+def test_a_resources_own_region_argument_overrides_its_provider(tmp_path: Path) -> None:
+    """AWS provider v6: ``region`` on a resource places it there (the plan reader already honours it)."""
+    (tmp_path / "main.tf").write_text(
+        'provider "aws" {\n  region = "us-east-1"\n}\nvariable "dr" {\n  type = string\n}\n'
+        'resource "aws_instance" "v6" {\n  region        = "eu-west-1"\n  instance_type = "g5.xlarge"\n}\n'
+        'resource "aws_instance" "home" {\n  instance_type = "g5.xlarge"\n}\n'
+        'resource "aws_instance" "dr" {\n  region        = var.dr\n  instance_type = "g5.xlarge"\n}\n'
+        'resource "random_id" "r" {\n  region      = "eu-west-1"\n  byte_length = 4\n}\n', encoding="utf-8")
+    res = by_address(load(str(tmp_path), LoadOptions(environ={})))
+    assert res["aws_instance.v6"].region == "eu-west-1"
+    assert res["aws_instance.home"].region == "us-east-1"
+    assert isinstance(res["aws_instance.dr"].region, Unknown)  # never the provider's region in its place

@@ -280,3 +280,9 @@ def test_unknown_stack_names_the_stack_config_dir() -> None:
 
     with pytest.raises(InputError, match=r"stack 'prod' has no config/Pulumi\.prod\.yaml"):
         load_project(str(PROGRAMS / "stack_config_dir"), LoadOptions(stack="prod"))
+
+
+def test_a_resources_own_region_input_overrides_its_provider() -> None:
+    res = by_address(load_project(str(PROGRAMS / "own_region"), LoadOptions()))
+    assert res["dr"].region == "eu-west-1"
+    assert res["main"].region == "us-east-1"
