@@ -6,16 +6,20 @@ instance type of its launch template, launch configuration, or mixed-instances o
 spot shown at the on-demand price as an upper bound). A mixed-instances group whose template
 is not in the project (a literal ``lt-…`` id) is priced from its overrides, as AWS launches
 them, with its volumes unknown (the template holds them). ``max_monthly_cost`` is the same at
-``max_size``. A launch template alone runs nothing: it is ``free`` with a note. Link order:
+``max_size``. Overrides with ``weighted_capacity`` make desired/min/max capacity UNITS: the
+instances are ceil(units / weight) of the first override (AWS launches whole instances; the
+on-demand base and percentage split the units first); when the overrides' weights or types
+differ, the line name says it is priced on the first override (AWS's allocation picks the mix). A launch template alone runs nothing: it is ``free`` with a note. Link order:
 ``Unknown.ref``, then the literal template name, then the only template in the project.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
-from estimator.cost_model import CostComponent
+from estimator.cost_model import CostComponent, decimal_text
 from estimator.model import Resource, is_unknown
 
 from . import ebs
@@ -69,15 +73,24 @@ def template_volume_lines(template: Resource, region: str, count: Decimal = Deci
     return lines
 
 
-def _group_shape(res: Resource, ctx: PriceContext) -> tuple[Resource | str, str, dict[str, Any]]:
-    """(template, or the name of one not in the project; instance type; instances_distribution)."""
+@dataclass
+class _Shape:
+    """What a group launches: the template (or the name of one not in the project), type, split, weight."""
+
+    template: Resource | str
+    itype: str
+    dist: dict[str, Any] = field(default_factory=dict)
+    weight: Decimal = Decimal(1)  # capacity units per instance (override ``weighted_capacity``)
+    label: str = ""  # appended to the instance line names when weights make counts units
+
+
+def _group_shape(res: Resource, ctx: PriceContext) -> _Shape:
     mixed = res.get("mixed_instances_policy")
     if mixed:
         spec = res.get("mixed_instances_policy.launch_template.launch_template_specification")
         overrides = res.get("mixed_instances_policy.launch_template.override") or []
-        itype = None
-        if isinstance(overrides, list) and overrides and isinstance(overrides[0], dict):
-            itype = overrides[0].get("instance_type")
+        overrides = [o for o in overrides if isinstance(o, dict)] if isinstance(overrides, list) else []
+        itype = overrides[0].get("instance_type") if overrides else None
         template: Resource | str
         try:
             template = template_of(spec, ctx)
@@ -89,17 +102,37 @@ def _group_shape(res: Resource, ctx: PriceContext) -> tuple[Resource | str, str,
             itype = itype or template.get("instance_type")
         dist = res.get("mixed_instances_policy.instances_distribution") or {}
         dist = dist[0] if isinstance(dist, list) and dist else dist
-        return template, _known_type(itype), dist if isinstance(dist, dict) else {}
+        known = _known_type(itype)
+        weight, label = _weight(overrides)
+        return _Shape(template, known, dist if isinstance(dist, dict) else {}, weight, label)
     if res.get("launch_template"):
         template = template_of(res.get("launch_template"), ctx)
-        return template, _known_type(template.get("instance_type")), {}
+        return _Shape(template, _known_type(template.get("instance_type")))
     config = res.get("launch_configuration")
     if config is not None:
         found = ctx.link(config, ("aws_launch_configuration",))
         if found is None:
             raise NotPriceable("launch configuration not resolvable")
-        return found, _known_type(found.get("instance_type")), {}
+        return _Shape(found, _known_type(found.get("instance_type")))
     raise NotPriceable("launch template not resolvable")
+
+
+def _weight(overrides: list[dict[str, Any]]) -> tuple[Decimal, str]:
+    """(units per instance of the first override, the line-name label saying so); (1, "") without weights."""
+    raw = [o.get("weighted_capacity") for o in overrides]
+    if not any(w is not None for w in raw):
+        return Decimal(1), ""
+    for w in raw:
+        if is_unknown(w):
+            raise NotPriceable(unknown_reason("mixed_instances_policy override weighted_capacity", w))
+    weights = [number(w, Decimal(1)) or Decimal(1) for w in raw]  # an override without a weight counts 1 unit
+    if any(w <= 0 for w in weights):
+        raise NotPriceable("mixed_instances_policy override weighted_capacity is not a positive number")
+    weight = weights[0]
+    label = f"sizes in capacity units ÷ weight {decimal_text(weight)}"
+    if len(set(weights)) > 1 or len({o.get("instance_type") for o in overrides}) > 1:
+        label += ", priced on the first override (AWS's allocation picks the mix)"
+    return weight, label
 
 
 def _template_name(spec: Any) -> str:
@@ -132,37 +165,48 @@ def _split(count: Decimal, dist: dict[str, Any]) -> tuple[Decimal, Decimal]:
     return on_demand, count - on_demand
 
 
-def _lines_for(template: Resource | str, itype: str, region: str, count: Decimal, dist: dict[str, Any]) -> list[CostComponent]:
+def _instances(units: Decimal, weight: Decimal) -> Decimal:
+    """Whole instances that hold ``units`` capacity units."""
+    return (units / weight).to_integral_value(rounding=ROUND_CEILING) if weight != 1 else units
+
+
+def _lines_for(shape: _Shape, region: str, units: Decimal) -> list[CostComponent]:
+    template, itype, dist, weight = shape.template, shape.itype, shape.dist, shape.weight
     if not dist:
-        return template_lines(template, itype, region, count)
-    on_demand, spot = _split(count, dist)
-    if not count:  # an idle group still shows what one instance would cost
-        return template_lines(template, itype, region, count, spot=_split(Decimal(1), dist)[1] > 0)
-    lines: list[CostComponent] = []
-    if on_demand:
-        lines += template_lines(template, itype, region, on_demand, spot=False)
-    if spot:
-        lines += template_lines(template, itype, region, spot, spot=True)
-    if isinstance(template, str):  # the unknown volumes of a template not in the project, said once
-        unknown = [c for c in lines if c.quantity is None and c.price is None]
-        lines = [c for c in lines if c not in unknown] + unknown[:1]
+        lines = template_lines(template, itype, region, _instances(units, weight))
+    elif not units:  # an idle group still shows what one instance would cost
+        lines = template_lines(template, itype, region, units, spot=_split(Decimal(1), dist)[1] > 0)
+    else:
+        on_demand, spot = _split(units, dist)
+        lines = []
+        if on_demand:
+            lines += template_lines(template, itype, region, _instances(on_demand, weight), spot=False)
+        if spot:
+            lines += template_lines(template, itype, region, _instances(spot, weight), spot=True)
+        if isinstance(template, str):  # the unknown volumes of a template not in the project, said once
+            unknown = [c for c in lines if c.quantity is None and c.price is None]
+            lines = [c for c in lines if c not in unknown] + unknown[:1]
+    if shape.label:
+        for comp in lines:
+            if comp.name.startswith("Instance usage"):
+                comp.name = f"{comp.name[:-1]}; {shape.label})"
     return lines
 
 
 def _price_group(res: Resource, ctx: PriceContext) -> Priced:
     region = region_of(res)
-    template, itype, dist = _group_shape(res, ctx)
+    shape = _group_shape(res, ctx)
     desired = res.get("desired_capacity")
     if desired is None:
         desired = res.get("min_size")
     count = number(desired)
     if count is None:
         raise NotPriceable(unknown_reason("desired_capacity", desired) if is_unknown(desired) else "desired capacity not set")
-    lines = _lines_for(template, itype, region, count, dist)
+    lines = _lines_for(shape, region, count)
     max_size = number(res.get("max_size"))
     max_cost = None
     if max_size is not None:
-        at_max = _lines_for(template, itype, region, max_size, dist)
+        at_max = _lines_for(shape, region, max_size)
         if at_max and at_max[0].monthly_cost is not None:  # the instances; unpriced disks are listed apart
             max_cost = sum((c.monthly_cost for c in at_max if c.monthly_cost is not None), Decimal(0))
     return Priced(lines, max_monthly_cost=max_cost)

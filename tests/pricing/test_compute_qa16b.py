@@ -1,0 +1,46 @@
+"""Compute pricing defects QA16b reproduced: weighted ASGs, ECS default strategies, Fargate spot/ARM,
+templates without disks, EC2 tenancy/credits/spot max price, spot instance requests.
+
+Fixtures are HCL folders under ``tests/fixtures/pricing/qa16b_compute``; every expected number is
+a catalog row × quantity worked out by hand in the test.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from estimator.cost_model import CostedResource
+from estimator.loaders import LoadOptions, terraform_hcl
+from estimator.pricing.engine import price_project
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pricing" / "qa16b_compute"
+
+
+def priced(case: str) -> dict[str, CostedResource]:
+    project = terraform_hcl.load(str(FIXTURES / case), LoadOptions(environ={}))
+    assert not [d for d in project.diagnostics if d.severity == "error"]
+    return {c.address: c for c in price_project(project, None)}
+
+
+def test_weighted_capacity_counts_whole_instances_of_the_first_override() -> None:
+    got = priced("asg_weighted")["aws_autoscaling_group.weighted"]
+    inst = got.components[0]
+    # 16 units / weight 16 = 1 x g5.4xlarge: 1.624 x 730 = 1185.52 (ec2_ondemand.csv us-east-1 g5.4xlarge)
+    assert inst.quantity == Decimal(730) and inst.unit_price == Decimal("1.624")
+    assert inst.monthly_cost == Decimal("1185.520")
+    assert "g5.4xlarge" in inst.name and "weight 16" in inst.name and "first override" in inst.name
+    # the template's 100 GB gp2 disk, on 1 instance: 100 x 0.10
+    disk = got.components[1]
+    assert disk.quantity == Decimal(100)
+    # max 64 units / 16 = 4 instances: 4 x 1185.52 + 4 x 10.00
+    assert got.max_monthly_cost == Decimal("4742.080") + Decimal("40.00")
+
+
+def test_weighted_capacity_rounds_up_and_splits_units_on_demand_and_spot() -> None:
+    got = priced("asg_weighted")["aws_autoscaling_group.rounded"]
+    inst = [c for c in got.components if c.name.startswith("Instance usage")]
+    # base 8 units on-demand = 1 instance; the other 12 units spot = ceil(12/8) = 2 instances
+    assert [(c.quantity, "spot" in c.name) for c in inst] == [(Decimal(730), False), (Decimal(1460), True)]
+    assert all("weight 8" in c.name and "first override" not in c.name for c in inst)  # one weight: no mix
+    assert inst[0].monthly_cost == Decimal("734.380")  # 1.006 x 730
