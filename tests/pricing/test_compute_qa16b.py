@@ -44,3 +44,17 @@ def test_weighted_capacity_rounds_up_and_splits_units_on_demand_and_spot() -> No
     assert [(c.quantity, "spot" in c.name) for c in inst] == [(Decimal(730), False), (Decimal(1460), True)]
     assert all("weight 8" in c.name and "first override" not in c.name for c in inst)  # one weight: no mix
     assert inst[0].monthly_cost == Decimal("734.380")  # 1.006 x 730
+
+
+def test_ecs_service_without_launch_type_uses_the_cluster_default_strategy() -> None:
+    got = priced("ecs_default_strategy")
+    fargate = got["aws_ecs_service.on_fargate_default"]
+    # 4 tasks x 1 vCPU x 0.04048 x 730 + 4 x 2 GB x 0.004445 x 730 (aws_services_us_east_1.csv Fargate rows)
+    assert fargate.status == "priced"
+    assert [c.monthly_cost for c in fargate.components] == [Decimal("118.2016"), Decimal("25.95880")]
+    assert fargate.monthly_cost is not None and round(fargate.monthly_cost, 2) == Decimal("144.16")
+    assert got["aws_ecs_service.on_ec2_default"].status == "free"
+    assert got["aws_ecs_service.on_bare"].status == "free"
+    elsewhere = got["aws_ecs_service.elsewhere"]
+    assert elsewhere.status == "unpriced" and elsewhere.monthly_cost is None
+    assert "default capacity provider strategy" in (elsewhere.reason or "")

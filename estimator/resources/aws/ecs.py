@@ -1,12 +1,17 @@
 """aws_ecs_service on Fargate: desired_count × (vCPU + memory) hours of its task definition.
 
 Task definition by ``Unknown.ref``, else ``family`` name, else the only one. CPU units/1024
-= vCPU; memory MiB/1024 = GB. EC2-launch-type services bill through their instances (free).
+= vCPU; memory MiB/1024 = GB. Where tasks run: the service's ``launch_type``, else its
+``capacity_provider_strategy``, else (as ECS does) its cluster's default strategy
+(``aws_ecs_cluster_capacity_providers`` or the cluster's inline one); a cluster with none
+uses the EC2 launch type. EC2 tasks bill through their instances (free); a strategy that
+cannot be read (cluster not in the project) is unpriced, never free: it may be Fargate.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from estimator.model import Resource, is_unknown
 from estimator.pricing import catalog
@@ -23,18 +28,60 @@ from ._base import (
     unknown_reason,
 )
 
+EC2_FREE = "not on Fargate: tasks run on (and bill through) EC2 instances"
 
-def _is_fargate(res: Resource) -> bool:
-    if str(res.get("launch_type") or "").upper() == "FARGATE":
-        return True
-    strategy = res.get("capacity_provider_strategy") or []
-    return any(isinstance(s, dict) and str(s.get("capacity_provider", "")).startswith("FARGATE") for s in strategy)
+
+def _providers(strategy: Any, what: str) -> list[str]:
+    """The capacity provider names of a strategy block list."""
+    if is_unknown(strategy):
+        raise NotPriceable(unknown_reason(what, strategy))
+    entries = strategy if isinstance(strategy, list) else [strategy] if isinstance(strategy, dict) else []
+    names = []
+    for entry in entries:
+        name = entry.get("capacity_provider") if isinstance(entry, dict) else None
+        if is_unknown(name):
+            raise NotPriceable(unknown_reason(f"{what}.capacity_provider", name))
+        if name:
+            names.append(str(name))
+    return names
+
+
+def _default_strategy(res: Resource, ctx: PriceContext) -> list[str]:
+    """The providers of the service's cluster's default strategy ([] = EC2 launch type)."""
+    cluster_ref = res.get("cluster")
+    if is_unknown(cluster_ref) and not cluster_ref.ref:
+        raise NotPriceable(unknown_reason("cluster (whose default capacity provider strategy places the tasks)",
+                                          cluster_ref))
+    cluster = ctx.link(cluster_ref, ("aws_ecs_cluster",))
+    if cluster is None:
+        where = (f"cluster {cluster_ref}" if isinstance(cluster_ref, str) and cluster_ref
+                 else "the default cluster" if cluster_ref is None else "its cluster")
+        raise NotPriceable(f"no launch_type or capacity_provider_strategy: the default capacity provider strategy "
+                           f"of {where} (not in the project) decides whether the tasks run on Fargate")
+    for providers in ctx.of_type("aws_ecs_cluster_capacity_providers"):
+        if ctx.link(providers.get("cluster_name"), ("aws_ecs_cluster",)) is cluster:
+            return _providers(providers.get("default_capacity_provider_strategy"),
+                              f"{providers.address} default_capacity_provider_strategy")
+    return _providers(cluster.get("default_capacity_provider_strategy"),
+                      f"{cluster.address} default_capacity_provider_strategy")
+
+
+def _placement(res: Resource, ctx: PriceContext) -> list[str] | None:
+    """The capacity providers the tasks run on; None = the EC2/EXTERNAL launch type."""
+    launch_type = res.get("launch_type")
+    if is_unknown(launch_type):
+        raise NotPriceable(unknown_reason("launch_type", launch_type))
+    if launch_type:
+        return ["FARGATE"] if str(launch_type).upper() == "FARGATE" else None
+    own = _providers(res.get("capacity_provider_strategy") or [], "capacity_provider_strategy")
+    return own or _default_strategy(res, ctx) or None
 
 
 def _price_service(res: Resource, ctx: PriceContext) -> Priced:
     region = region_of(res)
-    if not _is_fargate(res):
-        return Priced(status="free", reason="not on Fargate: tasks run on (and bill through) EC2 instances")
+    providers = _placement(res, ctx)
+    if not providers or not any(p.upper().startswith("FARGATE") for p in providers):
+        return Priced(status="free", reason=EC2_FREE)
     task = ctx.link(res.get("task_definition"), ("aws_ecs_task_definition",), name_attr="family")
     if task is None:
         raise NotPriceable("task definition not resolvable")
