@@ -100,6 +100,14 @@ def _rds_multi_az_storage_key(resource: str, component: str) -> str | None:
     return f"rds_{match.group(1)}_multiaz_gb" if match else None
 
 
+def _rds_gp3_iops_key(resource: str, component: str) -> str | None:
+    """RDS gp3 IOPS above the included baseline (``Provisioned GP3 IOPS (above 3,000|12,000)`` of the
+    infracost ``db_instance_test``): Single-AZ 0.02, Multi-AZ (the multi_az resource) 0.04 per IOPS-month."""
+    if not component.startswith("Provisioned GP3 IOPS (above "):
+        return None
+    return "rds_gp3_multiaz_iops" if "multi-az" in resource or "multi_az" in resource else "rds_gp3_iops"
+
+
 class Builder:
     """Collects ``dataset → key → [price text, source index]`` with deduplicated sources."""
 
@@ -148,7 +156,8 @@ def build(src: Path) -> dict:
         if r["test"] == "dynamodb_table_test":
             key = DYNAMODB_KEYS.get(r["component"])
         if r["test"] == "db_instance_test":
-            key = _rds_multi_az_storage_key(r["resource"], r["component"])
+            key = (_rds_multi_az_storage_key(r["resource"], r["component"])
+                   or _rds_gp3_iops_key(r["resource"], r["component"]))
         if r["test"] == "api_gateway_stage_test" and (cache := APIGW_CACHE.fullmatch(r["component"])):
             key = f"apigw_cache_{cache.group(1)}gb_hour"
         if key and r["unit_price_usd"]:

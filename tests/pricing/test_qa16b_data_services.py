@@ -56,3 +56,20 @@ def test_opensearch_default_instance_type_is_the_provider_schema_default() -> No
     nocc = _costed("opensearch_ebs")["aws_opensearch_domain.nocc"]
     instance = _lines(nocc)["Instance (m3.medium.search)"]
     assert instance.monthly_cost == Decimal("68.62")  # 730 h x 0.094 (opensearch_us_east_1.csv)
+
+
+def test_rds_gp3_iops_above_baseline_priced_throughput_and_io2_iops_unpriced() -> None:
+    costed = _costed("rds_gp3")
+    gp3 = costed["aws_db_instance.gp3"]
+    iops = _lines(gp3)["Provisioned GP3 IOPS (above 12,000)"]
+    # 500 GB >= 400: 12,000 IOPS included; 40,000 - 12,000 x 0.02 (infracost db_instance_test)
+    assert (iops.quantity, iops.monthly_cost) == (Decimal(28000), Decimal(560))
+    assert gp3.status == "partial"
+    assert "RDS gp3 throughput" in (gp3.reason or "") and "1,500 MiB/s above" in (gp3.reason or "")
+    io2 = costed["aws_db_instance.io2"]
+    assert io2.status == "partial" and "RDS io2 IOPS" in (io2.reason or "")
+    maz = costed["aws_db_instance.multi_az"]
+    # infracost db_instance_test gp3["multi_az"]: 2,000 IOPS above 12,000 x 0.04 = 80
+    assert _lines(maz)["Provisioned GP3 IOPS (Multi-AZ, above 12,000)"].monthly_cost == Decimal(80)
+    small = costed["aws_db_instance.small_baseline"]
+    assert small.status == "priced" and len(small.components) == 2  # at the baseline: nothing extra billed

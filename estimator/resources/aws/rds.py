@@ -3,6 +3,10 @@
 Prices: PostgreSQL/MySQL/MariaDB Single-AZ (2021-08 data); Multi-AZ instances, other engines and
 Aurora have no price in the catalog and are unpriced with that reason. Storage (us-east-1):
 gp2/gp3/io1 per GB-month, io1 IOPS; Multi-AZ gp2/gp3 at the Multi-AZ rate (io1 Multi-AZ: unpriced).
+gp3 includes a baseline (PostgreSQL/MySQL/MariaDB: 3,000 IOPS and 125 MiB/s below 400 GB, 12,000 and
+500 MiB/s from 400 GB, as the infracost ``db_instance_test`` lines): IOPS above it are priced
+(0.02, Multi-AZ 0.04 per IOPS-month); throughput above it and io2 IOPS have no row and are unpriced
+lines naming them, so such a database is ``partial``, never ``priced`` with a billed line missing.
 """
 
 from __future__ import annotations
@@ -53,6 +57,41 @@ def _storage_line(stype: str, size: Decimal, region: str, *, multi_az: bool) -> 
                 missing=missing_price(f"RDS Multi-AZ {stype} storage", region))
 
 
+def gp3_baseline(engine: str, size: Decimal) -> tuple[Decimal, Decimal] | None:
+    """(IOPS, MiB/s) included with gp3 storage, or None for an engine whose baseline is not modelled."""
+    if ENGINES.get(engine) is None:
+        return None
+    return (Decimal(12000), Decimal(500)) if size >= 400 else (Decimal(3000), Decimal(125))
+
+
+def _performance_lines(res: Resource, engine: str, stype: str, size: Decimal, region: str) -> list[CostComponent]:
+    """Provisioned IOPS / throughput beyond what the storage includes: priced, or unpriced by name."""
+    iops = number(res.get("iops"))  # an unset or computed (after apply) value is the included baseline
+    multi_az = res.get("multi_az") is True
+    if stype == "io2" and iops:
+        return [unknown_line("Provisioned IOPS (io2)", "IOPS", f"no price for RDS io2 IOPS in the catalog ({iops:,} IOPS)")]
+    if stype != "gp3":
+        return []
+    throughput = number(res.get("storage_throughput"))
+    baseline = gp3_baseline(engine, size)
+    if baseline is None:
+        if (iops and iops > 3000) or (throughput and throughput > 125):
+            return [unknown_line("Provisioned gp3 IOPS / throughput", "IOPS",
+                                 f"the gp3 baseline of RDS engine {engine} is not modelled")]
+        return []
+    base_iops, base_mibps = baseline
+    lines: list[CostComponent] = []
+    if iops is not None and iops > base_iops:
+        key, label = ("rds_gp3_multiaz_iops", "Multi-AZ, ") if multi_az else ("rds_gp3_iops", "")
+        lines.append(line(f"Provisioned GP3 IOPS ({label}above {base_iops:,})", "IOPS", iops - base_iops,
+                          catalog.service(key, region), missing=missing_price(f"RDS {label}gp3 IOPS", region)))
+    if throughput is not None and throughput > base_mibps:
+        lines.append(unknown_line(
+            f"Provisioned GP3 throughput (above {base_mibps:,} MiB/s)", "MiBps",
+            f"no price for RDS gp3 throughput in the catalog ({throughput - base_mibps:,} MiB/s above the baseline)"))
+    return lines
+
+
 def _price_db(res: Resource, ctx: PriceContext) -> Priced:
     region = region_of(res)
     engine = known_str(res, "engine")
@@ -71,6 +110,7 @@ def _price_db(res: Resource, ctx: PriceContext) -> Priced:
         elif stype == "io1" and iops:
             lines.append(line("Provisioned IOPS", "IOPS", iops, catalog.service("rds_io1_iops", region),
                               missing=missing_price("RDS io1 IOPS", region)))
+        lines.extend(_performance_lines(res, engine, stype, size, region))
     return Priced(lines)
 
 
