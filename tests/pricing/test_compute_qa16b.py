@@ -58,3 +58,15 @@ def test_ecs_service_without_launch_type_uses_the_cluster_default_strategy() -> 
     elsewhere = got["aws_ecs_service.elsewhere"]
     assert elsewhere.status == "unpriced" and elsewhere.monthly_cost is None
     assert "default capacity provider strategy" in (elsewhere.reason or "")
+
+
+def test_fargate_spot_and_arm64_show_the_on_demand_x86_rate_as_a_labelled_upper_bound() -> None:
+    got = priced("ecs_spot_arm")
+    spot = got["aws_ecs_service.spot"].components
+    # 4 x 0.5 vCPU x 0.04048 x 730; the catalog has no Fargate Spot row: on-demand as the upper bound
+    assert spot[0].unit_price == Decimal("0.04048") and spot[0].monthly_cost == Decimal("59.10080")
+    assert all("FARGATE_SPOT: on-demand upper bound" in c.name for c in spot)
+    arm = got["aws_ecs_service.arm"].components
+    assert arm[1].unit_price == Decimal("0.004445") and arm[1].quantity == Decimal(2920)  # 2 x 2 GB x 730
+    assert all("ARM64: x86 upper bound" in c.name for c in arm)
+    assert not any("upper bound" in c.name for c in got["aws_ecs_service.plain"].components)

@@ -6,6 +6,11 @@ Task definition by ``Unknown.ref``, else ``family`` name, else the only one. CPU
 (``aws_ecs_cluster_capacity_providers`` or the cluster's inline one); a cluster with none
 uses the EC2 launch type. EC2 tasks bill through their instances (free); a strategy that
 cannot be read (cluster not in the project) is unpriced, never free: it may be Fargate.
+
+The catalog has Fargate's on-demand Linux/x86 rates only: FARGATE_SPOT and ARM64 tasks
+(``runtime_platform.cpu_architecture``) are shown at those rates as an upper bound, said in the
+line names (as EC2 spot is); a strategy that also names EC2 providers is an upper bound too.
+Windows tasks have no rows: unpriced.
 """
 
 from __future__ import annotations
@@ -95,12 +100,32 @@ def _price_service(res: Resource, ctx: PriceContext) -> Priced:
     count = number(desired, Decimal(0)) or Decimal(0)  # not set: Terraform's default is 0 tasks
     vcpu = cpu / 1024 * count
     gb = memory / 1024 * count
+    bound = "".join(f"; {label}" for label in _upper_bounds(providers, task))
     return Priced([
-        hourly(f"Per vCPU per hour ({cpu / 1024} vCPU × {count})", catalog.service("fargate_vcpu_hour", region), vcpu,
-               missing=missing_price("Fargate vCPU", region)),
-        hourly(f"Per GB per hour ({memory / 1024} GB × {count})", catalog.service("fargate_gb_hour", region), gb,
+        hourly(f"Per vCPU per hour ({cpu / 1024} vCPU × {count}{bound})", catalog.service("fargate_vcpu_hour", region),
+               vcpu, missing=missing_price("Fargate vCPU", region)),
+        hourly(f"Per GB per hour ({memory / 1024} GB × {count}{bound})", catalog.service("fargate_gb_hour", region), gb,
                missing=missing_price("Fargate memory", region)),
     ])
+
+
+def _upper_bounds(providers: list[str], task: Resource) -> list[str]:
+    """Why the on-demand x86 rates are only an upper bound for these tasks (labels for the line names)."""
+    labels = []
+    upper = [p.upper() for p in providers]
+    if "FARGATE_SPOT" in upper:
+        labels.append("FARGATE_SPOT: on-demand upper bound")
+    if any(not p.startswith("FARGATE") for p in upper):
+        labels.append("some tasks may run on EC2 capacity providers: all priced on Fargate, an upper bound")
+    os_family = task.get("runtime_platform.operating_system_family")
+    if isinstance(os_family, str) and os_family.upper().startswith("WINDOWS"):
+        raise NotPriceable(f"no Fargate Windows prices in the catalog ({task.address} runs {os_family})")
+    arch = task.get("runtime_platform.cpu_architecture")
+    if is_unknown(arch):
+        labels.append("cpu_architecture unknown: x86 upper bound")
+    elif isinstance(arch, str) and arch.upper() == "ARM64":
+        labels.append("ARM64: x86 upper bound")
+    return labels
 
 
 RESOURCES = (
