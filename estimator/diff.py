@@ -89,7 +89,8 @@ class ResourceCost:
     @property
     def fully_priced(self) -> bool:
         """False when a price is missing: its cost is then a lower bound, never a number to diff."""
-        return (self.status != "unpriced" or self.usage_only) and not any(c.missing_price for c in self.components)
+        return (self.status not in ("unpriced", "unsupported") or self.usage_only) and not any(
+            c.missing_price for c in self.components)
 
     def same_cost_as(self, other: ResourceCost) -> bool:
         """Equal bill: same status and the same lines with the same quantities, prices and costs."""
@@ -159,7 +160,8 @@ def under_project(diag: Diagnostic, project: str) -> Diagnostic:
 
 
 def project_from_result(result: ProjectResult, path: str | None = None) -> ProjectCost:
-    """Snapshot of a pipeline result; unsupported resources carry no cost either way and are left out."""
+    """Snapshot of a pipeline result. Unsupported resources are kept: one added or removed is a change of
+    unknown cost (a MemoryDB cluster costrail cannot price yet still costs money), never "no change"."""
     name = path or result.path
     findings = []
     for finding in result.findings:
@@ -170,7 +172,7 @@ def project_from_result(result: ProjectResult, path: str | None = None) -> Proje
         path=name,
         source=result.project.source if result.project else None,
         monthly_cost=result.monthly_cost,
-        resources={c.address: resource_from_costed(c) for c in result.costed if c.status != "unsupported"},
+        resources={c.address: resource_from_costed(c) for c in result.costed},
         findings=findings,
         failed=result.failed,
         errors=error_texts(result, name) if result.failed else [],  # under the project path, the same on both sides
@@ -251,8 +253,6 @@ def projects_from_json(doc: Any, source_name: str) -> list[ProjectCost]:
             if not isinstance(rdata, dict) or "address" not in rdata:
                 raise InputError(f"{rwhere}: a resource needs an address")
             status = rdata.get("status") or ("priced" if rdata.get("priced") else "unpriced")
-            if status == "unsupported":
-                continue
             components = [
                 ComponentCost(
                     name=str(c.get("name", "")),
@@ -277,6 +277,12 @@ def projects_from_json(doc: Any, source_name: str) -> list[ProjectCost]:
                 monthly_requests=_dec(rdata.get("monthly_requests"), rwhere),
                 reason=rdata.get("reason"),
             )
+        for u_index, udata in enumerate(pdata.get("unsupported") or []):  # listed apart from the resources
+            if not isinstance(udata, dict) or not isinstance(udata.get("address"), str):
+                raise InputError(f"{where}.unsupported[{u_index}]: a resource needs an address")
+            resources.setdefault(udata["address"], ResourceCost(
+                address=udata["address"], type=str(udata.get("type", "")), monthly_cost=None, status="unsupported",
+                reason=f"{udata.get('type', '')} is not supported yet"))
         projects.append(
             ProjectCost(
                 path=pdata["path"],
@@ -401,7 +407,8 @@ class ResourceDelta:
             return None
         if not self.unpriced_sides:
             return _sub(self.head_cost, self.base_cost)
-        if any(side is not None and not side.usage_only and (side.status == "unpriced" or side.monthly_cost is None)
+        if any(side is not None and not side.usage_only and (side.status in ("unpriced", "unsupported")
+                                                             or side.monthly_cost is None)
                for side in (self.base, self.head)):
             return None
         base, head = self.comparable_costs

@@ -53,7 +53,7 @@ def test_resource_changes_largest_first_unknown_last(change: diffing.CostDiff) -
         ("aws_s3_bucket.legacy", "removed", Decimal("-2.30")),
         ("aws_bedrock_custom_model.tuned", "added", None),  # unpriced: unknown, never $0
     ]
-    # Unchanged resources (nat gateway, sagemaker) and unsupported ones are not listed.
+    # Unchanged resources (nat gateway, sagemaker, an unsupported IAM role on both sides) are not listed.
     assert {r.address for r in change.resources} == {
         "aws_instance.gpu_extra",
         "aws_instance.gpu",
@@ -62,6 +62,23 @@ def test_resource_changes_largest_first_unknown_last(change: diffing.CostDiff) -
         "aws_instance.batch[0]",
         "aws_db_instance.old",
     }
+
+
+def test_an_added_or_removed_unsupported_resource_is_a_change_of_unknown_cost() -> None:
+    """costrail cannot price a MemoryDB cluster yet, but it costs money: adding one is never "no change"
+    (QA16b: it appeared nowhere, and the comment said the cost will not change)."""
+    base_doc = json.loads((FIXTURES / "base.json").read_text())
+    head_doc = json.loads((FIXTURES / "head.json").read_text())
+    head_doc["projects"][0]["unsupported"].append({"address": "aws_memorydb_cluster.cache", "type": "aws_memorydb_cluster"})
+    change = diffing.compute_diff(diffing.projects_from_json(base_doc, "b"), diffing.projects_from_json(head_doc, "h"))
+    added = next(r for r in change.resources if r.address == "aws_memorydb_cluster.cache")
+    assert (added.change, added.delta, added.unpriced_sides) == ("added", None, ["head"])
+    assert added in change.unpriced_changes
+    assert "aws_iam_role.gpu" not in {r.address for r in change.resources}  # unsupported on both sides: unchanged
+    assert change.delta == Decimal("1123.94")  # the known part of the change is unchanged
+    removed = diffing.compute_diff(diffing.projects_from_json(head_doc, "h"), diffing.projects_from_json(base_doc, "b"))
+    gone = next(r for r in removed.resources if r.address == "aws_memorydb_cluster.cache")
+    assert (gone.change, gone.delta) == ("removed", None)
 
 
 def test_component_before_after(change: diffing.CostDiff) -> None:
