@@ -73,3 +73,16 @@ def test_rds_gp3_iops_above_baseline_priced_throughput_and_io2_iops_unpriced() -
     assert _lines(maz)["Provisioned GP3 IOPS (Multi-AZ, above 12,000)"].monthly_cost == Decimal(80)
     small = costed["aws_db_instance.small_baseline"]
     assert small.status == "priced" and len(small.components) == 2  # at the baseline: nothing extra billed
+
+
+def test_vpc_interface_endpoint_with_unknown_subnets_is_not_priced_as_one_az() -> None:
+    hcl = _costed("vpce_hcl")
+    bedrock = hcl["aws_vpc_endpoint.bedrock"]
+    assert bedrock.status == "unpriced" and bedrock.monthly_cost is None
+    assert "subnet_ids" in (bedrock.reason or "") and "after apply" in (bedrock.reason or "")
+    # two subnets not created yet: their ids are unknown, their number (2 AZs) is not
+    assert _lines(hcl["aws_vpc_endpoint.ecr"])["Endpoint (Interface, 2 AZ)"].monthly_cost == Decimal("14.60")
+    plan = {c.address: c for c in price_project(
+        load_project(str(FIXTURES / "vpce_plan" / "plan.json"), LoadOptions()), None)}
+    endpoint = plan["aws_vpc_endpoint.bedrock"]
+    assert endpoint.status == "unpriced" and "subnet_ids" in (endpoint.reason or "")

@@ -1,17 +1,32 @@
 """Networking that bills by the hour: NAT gateways, load balancers, Elastic IPs, VPC endpoints.
 
 ``aws_eip``: every public IPv4 address bills $0.005/h since 2024-02 (in use or not).
-VPC interface endpoints bill per subnet (one ENI per AZ); gateway endpoints are free.
+VPC interface endpoints bill per subnet (one ENI per AZ); gateway endpoints are free. When
+``subnet_ids`` is not known (a data source's ids, computed in a plan) or not set, the number
+of AZs is unknown: the hourly line is unpriced with that reason, never a guessed 1 AZ.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from estimator.model import Resource
+from estimator.cost_model import CostComponent
+from estimator.model import Resource, is_unknown
 from estimator.pricing import catalog
 
-from ._base import PriceContext, Priced, ResourceSpec, UsageKey, hourly, line, missing_price, region_of, usage_qty
+from ._base import (
+    PriceContext,
+    Priced,
+    ResourceSpec,
+    UsageKey,
+    hourly,
+    line,
+    missing_price,
+    region_of,
+    unknown_line,
+    unknown_reason,
+    usage_qty,
+)
 
 
 def _price_nat(res: Resource, ctx: PriceContext) -> Priced:
@@ -55,17 +70,28 @@ def _price_vpce(res: Resource, ctx: PriceContext) -> Priced:
     kind = str(res.get("vpc_endpoint_type") or "Gateway")
     if kind == "Gateway":
         return Priced(status="free", reason="gateway endpoints (S3, DynamoDB) are free")
-    subnets = res.get("subnet_ids")
-    count = Decimal(len(subnets)) if isinstance(subnets, (list, tuple, set)) and subnets else Decimal(1)
-    key = "vpce_interface_hour" if kind == "Interface" else "vpce_gwlb_hour"
     usage = ctx.usage(res)
     return Priced([
-        hourly(f"Endpoint ({kind}, {count} AZ)", catalog.service(key, region), count,
-               missing=missing_price(f"VPC {kind} endpoint", region)),
+        _endpoint_hours(res, kind, region),
         line("Data processed (first 1PB)", "GB", usage_qty(usage, "monthly_data_processed_gb"),
              catalog.service("vpce_gb_first1pb", region), usage_based=True,
              missing=missing_price("VPC endpoint data processed", region)),
     ])
+
+
+def _endpoint_hours(res: Resource, kind: str, region: str) -> CostComponent:
+    """One endpoint-hour per subnet (AZ): the list's length, known even when the subnet ids are not."""
+    subnets = res.get("subnet_ids")
+    if is_unknown(subnets):
+        return unknown_line(f"Endpoint ({kind})", "hours",
+                            unknown_reason("subnet_ids (one billed ENI per AZ)", subnets))
+    if not isinstance(subnets, (list, tuple, set)) or not subnets:
+        return unknown_line(f"Endpoint ({kind})", "hours",
+                            "subnet_ids is not set: the number of AZs (one billed ENI each) is unknown")
+    count = Decimal(len(subnets))
+    key = "vpce_interface_hour" if kind == "Interface" else "vpce_gwlb_hour"
+    return hourly(f"Endpoint ({kind}, {count} AZ)", catalog.service(key, region), count,
+                  missing=missing_price(f"VPC {kind} endpoint", region))
 
 
 RESOURCES = (
