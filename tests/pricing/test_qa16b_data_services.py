@@ -86,3 +86,14 @@ def test_vpc_interface_endpoint_with_unknown_subnets_is_not_priced_as_one_az() -
         load_project(str(FIXTURES / "vpce_plan" / "plan.json"), LoadOptions()), None)}
     endpoint = plan["aws_vpc_endpoint.bedrock"]
     assert endpoint.status == "unpriced" and "subnet_ids" in (endpoint.reason or "")
+
+
+def test_infrequent_access_log_ingestion_is_unpriced_not_the_standard_rate() -> None:
+    costed = _costed("logs_ia", "usage.yml")
+    ia = costed["aws_cloudwatch_log_group.ia"]
+    ingest = _lines(ia)["Data ingested (INFREQUENT_ACCESS)"]
+    assert ingest.monthly_cost is None and ingest.quantity == Decimal(1000)
+    assert "INFREQUENT_ACCESS" in (ingest.unpriced_reason or "")
+    assert ia.status == "partial" and ia.monthly_cost == Decimal(3)  # storage only: 100 GB x 0.03
+    std = costed["aws_cloudwatch_log_group.std"]
+    assert std.status == "priced" and std.monthly_cost == Decimal(503)  # 1000 x 0.5 + 100 x 0.03
