@@ -97,3 +97,14 @@ def test_infrequent_access_log_ingestion_is_unpriced_not_the_standard_rate() -> 
     assert ia.status == "partial" and ia.monthly_cost == Decimal(3)  # storage only: 100 GB x 0.03
     std = costed["aws_cloudwatch_log_group.std"]
     assert std.status == "priced" and std.monthly_cost == Decimal(503)  # 1000 x 0.5 + 100 x 0.03
+
+
+def test_efs_elastic_throughput_reads_and_writes_are_unpriced_usage_lines() -> None:
+    costed = _costed("efs_elastic", "usage.yml")
+    elastic = costed["aws_efs_file_system.elastic"]
+    lines = _lines(elastic)
+    reads, writes = lines["Elastic throughput (reads)"], lines["Elastic throughput (writes)"]
+    assert reads.quantity == Decimal(5000) and reads.monthly_cost is None and reads.usage_based
+    assert "EFS elastic throughput" in (writes.unpriced_reason or "")
+    assert elastic.status == "partial" and elastic.monthly_cost == Decimal(300)  # 1000 GB x 0.30
+    assert costed["aws_efs_file_system.bursting"].status == "priced"  # bursting: storage only

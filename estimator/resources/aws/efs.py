@@ -1,4 +1,9 @@
-"""aws_efs_file_system: storage (usage-based ``storage_gb``; standard or one zone) and provisioned throughput."""
+"""aws_efs_file_system: storage (usage-based ``storage_gb``; standard or one zone) and throughput.
+
+Provisioned throughput bills per MiB/s-month. Elastic throughput bills the data read and written
+(per GB, usage-based): the catalog has no price for it, so those lines are unpriced with the
+reason and an elastic file system is never ``priced`` on its storage alone.
+"""
 
 from __future__ import annotations
 
@@ -10,18 +15,27 @@ from ._base import PriceContext, Priced, ResourceSpec, UsageKey, line, missing_p
 
 def _price_efs(res: Resource, ctx: PriceContext) -> Priced:
     region = region_of(res)
+    usage = ctx.usage(res)
     one_zone = bool(res.get("availability_zone_name"))
     key, label = ("efs_one_zone_gb", "Storage (one zone)") if one_zone else ("efs_standard_gb", "Storage (standard)")
-    lines = [line(label, "GB", usage_qty(ctx.usage(res), "storage_gb"), catalog.service(key, region),
+    lines = [line(label, "GB", usage_qty(usage, "storage_gb"), catalog.service(key, region),
                   usage_based=True, missing=missing_price("EFS storage", region))]
-    if res.get("throughput_mode") == "provisioned":
+    mode = res.get("throughput_mode")
+    if mode == "provisioned":
         mbps = number(res.get("provisioned_throughput_in_mibps"))
         lines.append(line("Provisioned throughput", "MBps", mbps, catalog.service("efs_provisioned_mbps", region),
                           missing=missing_price("EFS provisioned throughput", region)))
+    elif mode == "elastic":
+        for what, key in (("reads", "monthly_elastic_read_gb"), ("writes", "monthly_elastic_write_gb")):
+            lines.append(line(f"Elastic throughput ({what})", "GB", usage_qty(usage, key), None, usage_based=True,
+                              missing=f"no price for EFS elastic throughput {what} (per GB) in the catalog"))
     return Priced(lines)
 
 
 RESOURCES = (
     ResourceSpec("aws_efs_file_system", "aws:efs/fileSystem:FileSystem", _price_efs,
-                 (UsageKey("storage_gb", "GB stored", None),), "EFS file systems"),
+                 (UsageKey("storage_gb", "GB stored", None),
+                  UsageKey("monthly_elastic_read_gb", "GB read a month (elastic throughput mode)", None),
+                  UsageKey("monthly_elastic_write_gb", "GB written a month (elastic throughput mode)", None)),
+                 "EFS file systems: storage, provisioned throughput; elastic throughput reads/writes (unpriced)"),
 )
