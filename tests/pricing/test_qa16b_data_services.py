@@ -108,3 +108,10 @@ def test_efs_elastic_throughput_reads_and_writes_are_unpriced_usage_lines() -> N
     assert "EFS elastic throughput" in (writes.unpriced_reason or "")
     assert elastic.status == "partial" and elastic.monthly_cost == Decimal(300)  # 1000 GB x 0.30
     assert costed["aws_efs_file_system.bursting"].status == "priced"  # bursting: storage only
+
+
+def test_plan_replication_group_counts_known_num_cache_clusters_despite_unknown_replicas() -> None:
+    project = load_project(str(FIXTURES / "elasticache_plan" / "plan.json"), LoadOptions())
+    group = {c.address: c for c in price_project(project, None)}["aws_elasticache_replication_group.cache"]
+    assert group.status == "priced"
+    assert group.monthly_cost == Decimal("319.74")  # 2 nodes x 730 h x 0.219 (cache.r7g.large redis)

@@ -45,10 +45,19 @@ def _price_cluster(res: Resource, ctx: PriceContext) -> Priced:
 
 
 def _price_group(res: Resource, ctx: PriceContext) -> Priced:
+    """``num_cache_clusters`` (primary + replicas) when known; else shards × (1 + replicas).
+
+    The provider marks ``num_node_groups`` and ``replicas_per_node_group`` Optional+Computed
+    (replicas ConflictsWith ``num_cache_clusters``): a plan always has them after_unknown when
+    ``num_cache_clusters`` is used, so a known ``num_cache_clusters`` decides the count alone.
+    """
     region = region_of(res)
     clusters = number(res.get("num_cache_clusters"))
     groups = number(res.get("num_node_groups"))
-    if is_unknown(replicas_value := res.get("replicas_per_node_group")):
+    replicas_value = res.get("replicas_per_node_group")
+    if clusters is not None and (is_unknown(replicas_value) or replicas_value is None):
+        return _nodes(res, region, clusters, str(res.get("engine") or "redis"))
+    if is_unknown(replicas_value):
         raise NotPriceable(unknown_reason("replicas_per_node_group", replicas_value))
     replicas = number(res.get("replicas_per_node_group"), Decimal(0))
     if groups is not None:
