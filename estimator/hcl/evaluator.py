@@ -20,6 +20,8 @@ from estimator.hcl.functions import (
     PASS_UNKNOWN,
     FunctionContext,
     FunctionError,
+    TfList,
+    TfMap,
     TfSet,
     UnknownResult,
     arithmetic,
@@ -85,20 +87,23 @@ def unify_like(value: Any, samples: list[Any]) -> Any:
         if not lists:
             return value
         elements = _representatives([e for s in lists for e in s] + value)
-        if elements or any(isinstance(s, TfSet) for s in lists):
+        typed = type(value) is not list or any(type(s) is not list for s in lists)  # a list or set meets
+        if elements or typed:
             items = [unify_like(e, elements) for e in value] if elements else list(value)
             if isinstance(value, TfSet) or any(isinstance(s, TfSet) for s in lists):
                 return make_set(items)
-            return items
+            return TfList(items) if typed else items
         return value
     if isinstance(value, dict) and not isinstance(value, InstanceValue):
         maps = [s for s in samples if isinstance(s, dict) and not isinstance(s, InstanceValue)]
         if not maps:
             return value
         if all(set(m) == set(value) for m in maps):  # same attributes: unify each one
-            return {k: unify_like(v, [m[k] for m in maps]) for k, v in value.items()}
-        every = _representatives([v for m in maps for v in m.values()] + list(value.values()))
-        return {k: unify_like(v, every) for k, v in value.items()}
+            out = {k: unify_like(v, [m[k] for m in maps]) for k, v in value.items()}
+        else:
+            every = _representatives([v for m in maps for v in m.values()] + list(value.values()))
+            out = {k: unify_like(v, every) for k, v in value.items()}
+        return TfMap(out) if type(value) is TfMap or any(type(m) is TfMap for m in maps) else out
     return value
 
 
@@ -647,11 +652,11 @@ def convert(value: Any, spec: Any, evaluator: Evaluator | None = None) -> Any:
         if not isinstance(value, list):
             raise FunctionError(f"{kind} of {_type_text(spec[1])} required, got {type_name(value)}")
         items = [convert(v, spec[1], evaluator) for v in value]
-        return make_set(items) if kind == "set" else items
+        return make_set(items) if kind == "set" else TfList(items)
     if kind == "map":
         if not isinstance(value, dict):
             raise FunctionError(f"map of {_type_text(spec[1])} required, got {type_name(value)}")
-        return {k: convert(v, spec[1], evaluator) for k, v in value.items()}
+        return TfMap({k: convert(v, spec[1], evaluator) for k, v in value.items()})
     if kind == "tuple":
         if not isinstance(value, list) or len(value) != len(spec[1]):
             raise FunctionError(f"tuple of {len(spec[1])} elements required")

