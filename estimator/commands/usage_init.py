@@ -5,7 +5,9 @@ meaning and default, so uncommenting a line is all a user does. Only keys the ca
 for that resource are offered: each key is tried on the resource (``_priceable_keys``), and a key
 that prices nothing there (no price in its region) or turns a priced line into an unknown one
 (reserved instances: no RI prices) is named in a ``##`` note instead, which stays a comment when
-the ``# `` of every line is removed. An existing file is never overwritten (pass ``--out-file``
+the ``# `` of every line is removed. A key the resource's price function never reads (a gateway
+VPC endpoint is free, a WebSocket API has no request price, elastic-throughput keys on a bursting
+file system) is neither offered nor noted, and a resource that reads none is left out. An existing file is never overwritten (pass ``--out-file``
 elsewhere, or ``-`` for stdout).
 """
 
@@ -31,11 +33,13 @@ def template(projects: list[Project]) -> str:
              "version: 0.1", "resource_usage:"]
     by_type: dict[str, set[str]] = {}
     for project in projects:
-        for res, keys in _priceable_keys(project):
+        for res, keys, reads in _priceable_keys(project):
             spec = REGISTRY[res.type]
             offered = [k for k in spec.usage_keys if k.name in keys]
-            left_out = [k.name for k in spec.usage_keys if k.name not in keys]
+            left_out = [k.name for k in spec.usage_keys if k.name not in keys and k.name in reads]
             by_type.setdefault(res.type, set()).update(keys)
+            if not offered and not left_out:
+                continue  # reads no usage at all (free, or nothing usage-based on it)
             key = res.address if res.address.replace(".", "").replace("_", "").replace("-", "").isalnum() else (
                 "'" + res.address.replace("'", "''") + "'")
             lines.append(f"  {key}:")
@@ -55,6 +59,26 @@ def template(projects: list[Project]) -> str:
     return "\n".join(lines) + "\n"
 
 
+class _Reads(dict):
+    """Probe usage that records which top-level keys the price function looks up."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.read: set[str] = set()
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key: Any) -> Any:
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key: object) -> bool:
+        self.read.add(key)
+        return super().__contains__(key)
+
+
 @dataclass
 class _ProbeContext:
     """The one address a probe gives usage to, and that usage (every other resource has none)."""
@@ -63,11 +87,12 @@ class _ProbeContext:
     usage: dict[str, Any] = field(default_factory=dict)
 
 
-def _priceable_keys(project: Project) -> list[tuple[Resource, set[str]]]:
-    """Each managed resource with usage keys, and the keys the catalog prices on it.
+def _priceable_keys(project: Project) -> list[tuple[Resource, set[str], set[str]]]:
+    """Each managed resource with usage keys, the keys the catalog prices on it, and the keys it reads.
 
     A key is dropped when setting it alone adds an unpriced line (reserved instances), or when
     setting it (with every other kept key set) changes no priced line (no price in the region).
+    A key the price function never reads is neither priced nor noted; a free resource reads none.
     A resource that cannot be priced at all takes the keys kept on its type's other resources.
     """
     from estimator.pricing.engine import REQUEST_TYPES, price_resource
@@ -89,26 +114,51 @@ def _priceable_keys(project: Project) -> list[tuple[Resource, set[str]]]:
         finally:
             probe.address, probe.usage = "", {}
 
-    out: list[tuple[Resource, set[str] | None]] = []
+    def reads(res: Resource, spec: Any) -> set[str]:
+        """The usage keys the type's price function looks up on this resource (every key set)."""
+        recorder = _Reads(_usage(list(spec.usage_keys)))
+        probe.address, probe.usage = res.address, recorder
+        try:
+            spec.price(res, ctx)
+        except Exception:  # noqa: BLE001 - a probe: what it read before failing is what counts
+            pass
+        finally:
+            probe.address, probe.usage = "", {}
+        return {k.name for k in spec.usage_keys if k.name.split(".", 1)[0] in recorder.read}
+
+    out: list[tuple[Resource, set[str] | None, set[str]]] = []
     by_type: dict[str, set[str]] = {}
+    all_keys = {t: {k.name for k in REGISTRY[t].usage_keys} for t in REGISTRY}
     for res in project.resources:
         spec = REGISTRY.get(res.type)
         if res.mode != "managed" or spec is None or not spec.usage_keys:
             continue
+        probe.address = res.address
+        try:
+            status = price_resource(res, ctx).status
+        finally:
+            probe.address = ""
+        if status == "free":
+            out.append((res, set(), set()))  # bills nothing: reads no usage
+            continue
         base = components(res, {})
         if not base:
-            out.append((res, None))
+            out.append((res, None, all_keys[res.type]))
             continue
-        kept = [k for k in spec.usage_keys if not _unknowns(components(res, _usage([k]))) - _unknowns(base)]
+        read = reads(res, spec)
+        kept = [k for k in spec.usage_keys
+                if k.name in read and not _unknowns(components(res, _usage([k]))) - _unknowns(base)]
         everything = _priced(components(res, _usage(kept)))
         keys = {k.name for k in kept
                 if _priced(components(res, _usage([o for o in kept if o is not k]))) != everything}
-        if res.type in REQUEST_TYPES and any(k.name == "monthly_requests" for k in kept):
+        if (res.type in REQUEST_TYPES and any(k.name == "monthly_requests" for k in spec.usage_keys)
+                and ("monthly_requests" in read or _priced(base))):
             keys.add("monthly_requests")  # priced or not, it gives the cost per 1,000 requests
+            read.add("monthly_requests")
         by_type.setdefault(res.type, set()).update(keys)
-        out.append((res, keys))
-    return [(res, keys if keys is not None else by_type.get(res.type, {k.name for k in REGISTRY[res.type].usage_keys}))
-            for res, keys in out]
+        out.append((res, keys, read))
+    return [(res, keys if keys is not None else by_type.get(res.type, all_keys[res.type]), read)
+            for res, keys, read in out]
 
 
 def _usage(keys: list[Any]) -> dict[str, Any]:

@@ -115,3 +115,25 @@ def test_plan_replication_group_counts_known_num_cache_clusters_despite_unknown_
     group = {c.address: c for c in price_project(project, None)}["aws_elasticache_replication_group.cache"]
     assert group.status == "priced"
     assert group.monthly_cost == Decimal("319.74")  # 2 nodes x 730 h x 0.219 (cache.r7g.large redis)
+
+
+def test_capacity_provider_studio_domain_and_user_profile_are_free() -> None:
+    costed = _costed("free_types")
+    for address in ("aws_ecs_capacity_provider.gpu", "aws_sagemaker_domain.studio", "aws_sagemaker_user_profile.u"):
+        assert costed[address].status == "free", (address, costed[address].status)
+
+
+def test_usage_init_offers_only_keys_the_resource_reads() -> None:
+    from estimator.commands.usage_init import template
+
+    text = template([load_project(str(FIXTURES / "usage_init"), LoadOptions())])
+    sections: dict[str, str] = {}
+    for block in text.split("resource_type_default_usage:")[0].split("\n  aws_")[1:]:
+        address, _, body = block.partition(":\n")
+        sections["aws_" + address] = body
+    assert "aws_vpc_endpoint.s3" not in sections  # gateway endpoint: free, reads nothing
+    assert "aws_apigatewayv2_api.ws" not in sections  # WebSocket: no request price, reads no key
+    assert "monthly_data_processed_gb" in sections["aws_vpc_endpoint.bedrock"]
+    assert "monthly_requests" in sections["aws_apigatewayv2_api.http"]
+    assert "monthly_elastic_read_gb" in sections["aws_efs_file_system.elastic"]  # read, noted as unpriced
+    assert "elastic" not in sections["aws_efs_file_system.bursting"]

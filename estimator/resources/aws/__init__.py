@@ -71,6 +71,9 @@ FREE_TYPES = frozenset({
     "aws_sqs_queue_policy", "aws_vpc_endpoint_route_table_association", "aws_vpc_endpoint_subnet_association",
     "aws_ce_anomaly_monitor", "aws_ce_anomaly_subscription", "aws_sagemaker_code_repository",
     "aws_opensearch_domain_policy",
+    # No charge of their own: a capacity provider links an ASG (its instances bill); a Studio domain
+    # and its user profiles bill nothing by themselves (apps/spaces bill instances; the home EFS volume, storage).
+    "aws_ecs_capacity_provider", "aws_sagemaker_domain", "aws_sagemaker_user_profile",
 })
 FREE_PATTERNS = (re.compile(r"^aws_iam_"),)
 
