@@ -19,13 +19,26 @@ def _catalog() -> Any:
     return catalog
 
 
-def instance_hourly(instance_type: str, region: str) -> Decimal | None:
-    """On-demand Linux hourly price of an EC2 (or SageMaker hosting ``ml.*``) type in a region, if known."""
+# SageMaker prices an ``ml.*`` type per use: a notebook hour is not an endpoint-hosting hour.
+NOTEBOOK_TYPES = frozenset({"aws_sagemaker_notebook_instance"})
+HOSTING_TYPES = frozenset({"aws_sagemaker_endpoint_configuration", "aws_sagemaker_endpoint"})
+
+
+def instance_hourly(instance_type: str, region: str, resource_type: str | None = None) -> Decimal | None:
+    """On-demand Linux hourly price of an EC2 type, or of an ``ml.*`` type for the use ``resource_type``
+    makes of it (endpoint hosting when not given; a notebook's from the notebook prices; other uses
+    have none here), in a region, if known."""
     catalog = _catalog()
     if catalog is None:
         return None
-    lookup = catalog.sagemaker_hourly if instance_type.startswith("ml.") else catalog.ec2_hourly
-    price = lookup(instance_type, region)
+    if not instance_type.startswith("ml."):
+        price = catalog.ec2_hourly(instance_type, region)
+    elif resource_type in NOTEBOOK_TYPES:
+        price = catalog.lookup("sagemaker_notebook", f"{region}|{instance_type}")
+    elif resource_type is None or resource_type in HOSTING_TYPES:
+        price = catalog.sagemaker_hourly(instance_type, region)
+    else:
+        price = None
     return price.value if price is not None else None
 
 

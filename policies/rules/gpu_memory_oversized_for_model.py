@@ -77,8 +77,9 @@ def needed_gib(params: Decimal, quantization: str, overhead: Decimal) -> Decimal
     return params * BYTES_PER_PARAM[quantization] * overhead / GIB
 
 
-def _cheapest_fit(itype: str, current: GpuSpec, need: Decimal, region: str) -> tuple[str, Decimal] | None:
-    """Cheapest priced type of the same accelerator kind and CPU architecture whose GPU memory fits."""
+def _cheapest_fit(itype: str, current: GpuSpec, need: Decimal, region: str, rtype: str) -> tuple[str, Decimal] | None:
+    """Cheapest priced type (for the same use) of the same accelerator kind and CPU architecture whose GPU
+    memory fits."""
     prefix = "ml." if itype.startswith("ml.") else ""
     best: tuple[str, Decimal] | None = None
     for spec in all_specs().values():
@@ -88,7 +89,7 @@ def _cheapest_fit(itype: str, current: GpuSpec, need: Decimal, region: str) -> t
             continue
         if spec.gpu_memory_total_gib < need:
             continue
-        price = instance_hourly(prefix + spec.instance_type, region)
+        price = instance_hourly(prefix + spec.instance_type, region, rtype)
         if price is not None and (best is None or price < best[1]):
             best = (prefix + spec.instance_type, price)
     return best
@@ -139,8 +140,8 @@ def _judge(
         yield ctx.finding(res, base + "; no cheaper-fit suggestion (region not known offline)",
                           needed_gpu_memory_gib=need_text)
         return
-    fit = _cheapest_fit(itype, spec, need, res.region)
-    current = priced if priced is not None else instance_hourly(itype, res.region)
+    fit = _cheapest_fit(itype, spec, need, res.region, res.type)
+    current = priced if priced is not None else instance_hourly(itype, res.region, res.type)
     if fit is None or current is None or fit[1] >= current:
         yield ctx.finding(res, base + "; no cheaper priced type that fits is known", needed_gpu_memory_gib=need_text)
         return

@@ -48,9 +48,9 @@ WHY = (
 FIX = "Move to a current family (g6/g6e/g5 for inference, p4d/p5 for training, inf2 for Inferentia) and re-benchmark."
 
 
-def _better(ctx: RuleContext, spec: GpuSpec, itype: str, region: str) -> tuple[str, Decimal] | None:
-    """The current type with ≥ the memory and the lowest hourly price, if it is cheaper."""
-    own = instance_hourly(itype, region)
+def _better(ctx: RuleContext, spec: GpuSpec, itype: str, region: str, rtype: str) -> tuple[str, Decimal] | None:
+    """The current type with ≥ the memory and the lowest hourly price for the same use, if it is cheaper."""
+    own = instance_hourly(itype, region, rtype)
     if own is None or spec.gpu_memory_total_gib is None:
         return None
     prefix = "ml." if itype.startswith("ml.") else ""
@@ -63,7 +63,7 @@ def _better(ctx: RuleContext, spec: GpuSpec, itype: str, region: str) -> tuple[s
             continue
         if cand.gpu_memory_total_gib < spec.gpu_memory_total_gib:
             continue
-        price = instance_hourly(prefix + cand.instance_type, region)
+        price = instance_hourly(prefix + cand.instance_type, region, rtype)
         if price is not None and price < own and (best is None or price < best[1]):
             best = (prefix + cand.instance_type, price)
     if best is None:
@@ -77,7 +77,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         for path, itype, spec in ctx.gpu_types(res):
             if spec.family not in previous:  # type: ignore[operator]
                 continue
-            better = _better(ctx, spec, itype, res.region) if isinstance(res.region, str) else None
+            better = _better(ctx, spec, itype, res.region, res.type) if isinstance(res.region, str) else None
             if better is not None:
                 yield ctx.finding(res, f"{path} = {itype} ({spec.gpu_model}) is previous-generation; {better[0]} "
                                        f"has at least its GPU memory for less", saving=better[1], suggestion=better[0])
