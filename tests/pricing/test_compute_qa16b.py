@@ -70,3 +70,17 @@ def test_fargate_spot_and_arm64_show_the_on_demand_x86_rate_as_a_labelled_upper_
     assert arm[1].unit_price == Decimal("0.004445") and arm[1].quantity == Decimal(2920)  # 2 x 2 GB x 730
     assert all("ARM64: x86 upper bound" in c.name for c in arm)
     assert not any("upper bound" in c.name for c in got["aws_ecs_service.plain"].components)
+
+
+def test_template_without_block_devices_has_an_unpriced_root_volume_like_an_instance() -> None:
+    got = priced("lt_no_disks")
+    reason = "volume size is not set (it comes from the AMI or snapshot)"
+    assert got["aws_instance.plain"].status == "partial" and got["aws_instance.plain"].reason == reason
+    for address in ("aws_eks_node_group.ng", "aws_autoscaling_group.asg"):
+        group = got[address]
+        assert group.status == "partial" and group.reason == reason, address
+        root = group.components[-1]
+        assert root.group == "root_block_device" and root.monthly_cost is None
+    nodes = got["aws_eks_node_group.ng"]
+    assert nodes.components[0].monthly_cost == Decimal("1468.760")  # 2 x 1.006 x 730
+    assert nodes.max_monthly_cost == Decimal("2203.140")  # 3 x 1.006 x 730: the disk is listed apart

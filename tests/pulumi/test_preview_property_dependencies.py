@@ -30,7 +30,8 @@ def test_unknown_ids_link_through_property_dependencies() -> None:
 
 def test_linked_resources_price_like_the_program() -> None:
     costs = _priced(PREVIEW / "property-dependencies.json")
-    assert costs["asg-a10"].status == "priced"
+    # linked (an unlinked template is unpriced); partial: the template sets no disks, the AMI's root volume is unpriced
+    assert costs["asg-a10"].status == "partial" and "comes from the AMI" in (costs["asg-a10"].reason or "")
     assert costs["asg-a10"].monthly_cost == 2 * instance_hourly("g5.xlarge", "us-east-1") * HOURS
     assert costs["asg-h100"].monthly_cost == 1 * instance_hourly("p5.48xlarge", "us-east-1") * HOURS
     assert costs["ep-small"].status == "priced" and costs["ep-big"].status == "priced"
@@ -48,7 +49,7 @@ def test_a_known_id_links_to_the_resource_with_that_id(tmp_path: Path) -> None:
             state["inputs"]["launchTemplate"]["id"] = "lt-0123456789abcdef0"
     path = tmp_path / "preview.json"
     path.write_text(json.dumps(doc, indent=2))
-    assert _priced(path)["asg-h100"].status == "priced"
+    assert _priced(path)["asg-h100"].status == "partial"  # linked; the template's AMI root volume is unpriced
 
 
 def test_without_property_dependencies_an_unknown_link_stays_unpriced(tmp_path: Path) -> None:

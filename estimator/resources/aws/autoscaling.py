@@ -60,11 +60,16 @@ def template_lines(template: Resource | str, itype: str, region: str, count: Dec
 
 def template_volume_lines(template: Resource, region: str, count: Decimal = Decimal(1)) -> list[CostComponent]:
     """The EBS volumes of a launch template's ``block_device_mappings`` (a launch configuration's
-    ``root_block_device`` / ``ebs_block_device``), per instance × count."""
+    ``root_block_device`` / ``ebs_block_device``), per instance × count. None set: the AMI's root
+    volume, unpriced (its size comes from the AMI), as for an ``aws_instance``."""
     if template.type == "aws_launch_configuration":
-        return block_device_lines(template.attributes, region, count, root_default=False)
+        return block_device_lines(template.attributes, region, count)
     lines: list[CostComponent] = []
-    mappings = template.get("block_device_mappings") or []
+    mappings = template.get("block_device_mappings")
+    if is_unknown(mappings):
+        return [unknown_line("Volumes", "GB", unknown_reason(f"block_device_mappings of {template.address}", mappings))]
+    if not mappings:  # the root volume comes from the AMI, as for an aws_instance without root_block_device
+        return ebs.volume_lines({}, region, group="root_block_device", count=count)
     for i, mapping in enumerate(mappings if isinstance(mappings, list) else []):
         volume = mapping.get("ebs") if isinstance(mapping, dict) else None
         volume = volume[0] if isinstance(volume, list) and volume else volume
