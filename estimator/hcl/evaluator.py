@@ -10,6 +10,7 @@ resources are evaluated lazily and only once). Any operator or function that mee
 from __future__ import annotations
 
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Any, Protocol
 
 from estimator.errors import InputError
@@ -24,8 +25,10 @@ from estimator.hcl.functions import (
     TfMap,
     TfSet,
     UnknownResult,
-    arithmetic,
+    exact_arithmetic,
+    exact_number,
     format_number,
+    from_exact,
     make_set,
     norm_number,
     to_bool,
@@ -336,8 +339,68 @@ class Evaluator:
         except FunctionError as err:
             raise self.error(f"invalid operand for {node.op}: {err}", node.pos) from None
 
+    def _exact(self, node: Any, local: dict[str, Any]) -> Any:
+        """An operand of arithmetic or a comparison: an arithmetic sub-expression stays exact
+        (int or Fraction, see ``exact_arithmetic``); anything else is its plain value."""
+        kind = type(node)
+        if kind is ast.Parens:
+            return self._exact(node.expr, local)
+        if kind is ast.BinaryOp and node.op in _ARITH:
+            return self._arith(node, local)
+        if kind is ast.UnaryOp and node.op == "-":
+            value = self._exact(node.operand, local)
+            if isinstance(value, Unknown):
+                return Unknown(value.reason)
+            try:
+                return -exact_number(value)
+            except FunctionError as err:
+                raise self.error(f"invalid operand for -: {err}", node.pos) from None
+        return self.value(node, local)
+
+    def _arith(self, node: ast.BinaryOp, local: dict[str, Any]) -> Any:
+        """``a op b`` kept exact, so a chain rounds only where Terraform's 512-bit floats do."""
+        op = node.op
+        left = self._exact(node.left, local)
+        right = self._exact(node.right, local)
+        if isinstance(left, Unknown) or isinstance(right, Unknown):
+            return Unknown("operand is known only after apply")
+        try:
+            a, b = exact_number(left), exact_number(right)
+        except FunctionError as err:
+            raise self.error(f"invalid operand for {op}: {err}", node.pos) from None
+        if op in "/%" and b == 0:
+            raise self.error("division by zero" if op == "/" else "modulo by zero", node.pos)
+        return exact_arithmetic(op, a, b)
+
+    def _compare_exact(self, node: ast.BinaryOp, local: dict[str, Any]) -> Any:
+        """A comparison with an arithmetic side: compared exactly (``3 * 1.1 > 3.3`` is true in
+        Terraform, as 512-bit 1.1 times 3 is a little above 512-bit 3.3)."""
+        op = node.op
+        left, right = self._exact(node.left, local), self._exact(node.right, local)
+        if op in ("==", "!="):
+            if contains_unknown(left) or contains_unknown(right):
+                return Unknown("comparison with a value known only after apply")
+            if _is_number(left) and _is_number(right):
+                equal = exact_number(left) == exact_number(right)
+            else:
+                equal = values_equal(from_exact(left) if type(left) is Fraction else left,
+                                     from_exact(right) if type(right) is Fraction else right)
+            return equal if op == "==" else not equal
+        if isinstance(left, Unknown) or isinstance(right, Unknown):
+            return Unknown("operand is known only after apply")
+        try:
+            a, b = exact_number(left), exact_number(right)
+        except FunctionError as err:
+            raise self.error(f"invalid operand for {op}: {err}", node.pos) from None
+        return a < b if op == "<" else a > b if op == ">" else a <= b if op == "<=" else a >= b
+
     def _binary(self, node: ast.BinaryOp, local: dict[str, Any]) -> Any:
         op = node.op
+        if op in _ARITH:
+            result = self._arith(node, local)
+            return result if isinstance(result, Unknown) else from_exact(result)
+        if op in _COMPARE and (type(node.left) in _EXACT_NODES or type(node.right) in _EXACT_NODES):
+            return self._compare_exact(node, local)
         left = self.value(node.left, local)
         if op in ("&&", "||") and not isinstance(left, Unknown):
             lb = self._bool(left, node)
@@ -366,10 +429,6 @@ class Evaluator:
             a, b = to_number(left), to_number(right)
         except FunctionError as err:
             raise self.error(f"invalid operand for {op}: {err}", node.pos) from None
-        if op in _ARITH:
-            if op in "/%" and b == 0:
-                raise self.error("division by zero" if op == "/" else "modulo by zero", node.pos)
-            return arithmetic(op, a, b)
         if op == "<":
             return a < b
         if op == ">":
@@ -570,6 +629,12 @@ class Evaluator:
 
 _SPLAT = "\0splat"
 _ARITH = frozenset("+-*/%")
+_COMPARE = frozenset(("==", "!=", "<", ">", "<=", ">="))
+_EXACT_NODES = frozenset((ast.BinaryOp, ast.Parens, ast.UnaryOp))
+
+
+def _is_number(value: Any) -> bool:
+    return type(value) is Fraction or isinstance(value, int | float) and not isinstance(value, bool)
 
 _DISPATCH: dict[type, Callable[[Evaluator, Any, dict[str, Any]], Any]] = {
     ast.Literal: Evaluator._literal,

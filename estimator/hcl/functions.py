@@ -27,6 +27,7 @@ import os
 import re
 import urllib.parse
 from collections.abc import Callable
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Protocol
 
 from estimator.errors import TOO_DEEP
@@ -79,40 +80,83 @@ def norm_number(value: float | int) -> int | float:
     return value
 
 
-_DECIMAL = decimal.Context(prec=60)
+BIG_PRECISION = 512  # bits: cty's numbers are big.Float values with 512-bit mantissas
+_BIG_INT = 1 << BIG_PRECISION
 
 
-def _dec(value: int | float) -> decimal.Decimal:
-    return decimal.Decimal(value) if isinstance(value, int) else decimal.Decimal(repr(value))
+def round_big(q: Fraction) -> int | Fraction:
+    """``q`` rounded to 512 significant bits, nearest-even, as every big.Float result is.
+    Integers that fit stay ``int``, so the common integer path never builds a Fraction."""
+    n, d = q.numerator, q.denominator
+    if d == 1 and n.bit_length() <= BIG_PRECISION:
+        return n
+    sign, n = (-1, -n) if n < 0 else (1, n)
+    shift = BIG_PRECISION - (n.bit_length() - d.bit_length())
+    m, r = divmod(n << shift if shift >= 0 else n, d if shift >= 0 else d << -shift)
+    if m.bit_length() > BIG_PRECISION:  # the quotient took one bit more: drop it
+        shift -= 1
+        m, r = divmod(n << shift if shift >= 0 else n, d if shift >= 0 else d << -shift)
+    den = d << -shift if shift < 0 else d
+    if 2 * r > den or (2 * r == den and m & 1):
+        m += 1
+    return Fraction(sign * m, 1 << shift) if shift >= 0 else sign * m << -shift
 
 
-def arithmetic(op: str, a: int | float, b: int | float) -> int | float:
-    """Integers stay exact; fractions are computed in decimal from their shortest text, so
-    ``0.1 + 0.2`` is ``0.3`` and ``100 * 1.1`` is ``110``, as with Terraform's big floats."""
-    if isinstance(a, int) and isinstance(b, int) and op != "/":
+def exact_number(value: Any) -> int | float | Fraction:
+    """An operand as Terraform holds it: ints as they are, a float as the 512-bit rounding of
+    its decimal text (``1.1`` is not the double 1.1), an exact intermediate result unchanged.
+    Infinities stay floats. Raises ``FunctionError`` for a non-number."""
+    if type(value) is Fraction:
+        return value
+    num = to_number(value)
+    if type(num) is float and math.isfinite(num):
+        return round_big(Fraction(repr(num)))
+    return num
+
+
+def exact_arithmetic(op: str, a: int | float | Fraction, b: int | float | Fraction) -> int | float | Fraction:
+    """One operation on ``exact_number`` operands, rounded to 512 bits: chaining these keeps an
+    expression as exact as Terraform (``100 / 3 * 3`` is 100). The caller checks ``b == 0``."""
+    if type(a) is int and type(b) is int:
         if op == "%":
             result = abs(a) % abs(b)
             return -result if a < 0 else result
-        return a + b if op == "+" else a - b if op == "-" else a * b
-    if isinstance(a, int) and isinstance(b, int) and a % b == 0:
-        return a // b
-    if isinstance(a, float) and not math.isfinite(a) or isinstance(b, float) and not math.isfinite(b):
+        if op == "/" and a % b:
+            return round_big(Fraction(a, b))
+        r = a + b if op == "+" else a - b if op == "-" else a * b if op == "*" else a // b
+        return r if -_BIG_INT < r < _BIG_INT else round_big(Fraction(r))
+    if type(a) is float or type(b) is float:  # an infinity: float rules
+        a, b = float(a), float(b)
         return norm_number({"+": a + b, "-": a - b, "*": a * b, "/": a / b, "%": math.fmod(a, b)}[op])
-    x, y = _dec(a), _dec(b)
     if op == "+":
-        r = _DECIMAL.add(x, y)
+        r = Fraction(a) + b
     elif op == "-":
-        r = _DECIMAL.subtract(x, y)
+        r = Fraction(a) - b
     elif op == "*":
-        r = _DECIMAL.multiply(x, y)
+        r = Fraction(a) * b
     elif op == "/":
-        r = _DECIMAL.divide(x, y)
+        r = Fraction(a) / b
     else:
-        r = _DECIMAL.remainder(abs(x), abs(y))
-        r = -r if x < 0 else r
-    if r == r.to_integral_value() and abs(r) < 2**63:
-        return int(r)
-    return float(r)
+        r = abs(Fraction(a)) % abs(b)
+        r = -r if a < 0 else r
+    return round_big(r)
+
+
+def from_exact(value: int | float | Fraction) -> int | float:
+    """An exact result as the plain number the rest of the program sees: whole -> int."""
+    if type(value) is not Fraction:
+        return value
+    if value.denominator == 1 and abs(value.numerator) < 2**63:
+        return value.numerator
+    try:
+        return norm_number(float(value))
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
+def arithmetic(op: str, a: int | float, b: int | float) -> int | float:
+    """``a op b`` with Terraform's 512-bit big floats: ``0.1 + 0.2`` is ``0.3``, ``100 * 1.1`` is 110."""
+    return from_exact(exact_arithmetic(op, exact_number(a), exact_number(b)))
 
 
 def to_number(value: Any) -> int | float:
@@ -675,9 +719,9 @@ def f_sum(lst: Any) -> Any:
     if not items:
         raise FunctionError("sum: cannot sum an empty list")
     total: Any = 0
-    for x in items:
-        total = arithmetic("+", total, to_number(x))
-    return total
+    for x in items:  # exact all the way, as Terraform adds big floats
+        total = exact_arithmetic("+", total, exact_number(x))
+    return from_exact(total)
 
 
 def f_one(lst: Any) -> Any:

@@ -84,3 +84,44 @@ def test_count_on_a_typed_list_compared_with_empty_is_one(tmp_path: Path) -> Non
         'resource "aws_nat_gateway" "nat" {\n  count         = var.extra_subnets == [] ? 0 : 1\n'
         '  allocation_id = "eipalloc-1"\n  subnet_id     = "subnet-1"\n}\n')
     assert [r.address for r in load(str(tmp_path), LoadOptions()).resources] == ["aws_nat_gateway.nat[0]"]
+
+
+# ---- 2. arithmetic is exact through an expression (Terraform's 512-bit big floats) ----------
+
+@pytest.mark.parametrize(("expr", "expected"), [
+    ("ceil(100 / 3 * 3)", 100),
+    ("ceil(7 / 3 * 3)", 7),
+    ("floor(1 / 3 * 3)", 1),
+    ("floor(2 / 3 * 3)", 2),
+    ("3 * 1.1 > 3.3", True),  # 512-bit 1.1 times 3 lies just above 512-bit 3.3
+    ("3 * 1.1 == 3.3", False),
+    ("1.1 * 1.1 == 1.21", False),
+    ("1.1 + 2.2 > 3.3", True),
+    ("1 / 7 * 7 == 1", True),
+    ("0.1 + 0.2 == 0.3", True),
+    ("0.1 + 0.2", 0.3),
+    ("100 * 1.1", 110),
+    ("4.35 * 100", 435),
+    ("(0.1 + 0.2) * 10", 3),
+    ("-(1 / 3) * 3", -1),
+    ("2 / 3 * 1.5", 1),
+    ("10 % 3.5", 3),
+    ("-7.5 % 2", -1.5),
+    ("-7 % 3", -1),
+    ("5 / 2", 2.5),
+    ("1 / 3", 1 / 3),
+    ("1e20 * 3", 300000000000000000000),
+    ("10 / 4 > 2.5", False),
+    ("sum([0.1, 0.2, 0.3])", 0.6),
+])
+def test_arithmetic_is_exact_within_an_expression(expr: str, expected: Any) -> None:
+    value = ev(expr)
+    assert value == expected and type(value) is type(expected)
+
+
+def test_count_from_a_division_chain_is_not_rounded_up(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'variable "vcpus" {\n  default = 100\n}\n'
+        'resource "aws_instance" "node" {\n  count         = ceil(var.vcpus / 3 * 3)\n'
+        '  ami           = "ami-1"\n  instance_type = "c5.large"\n}\n')
+    assert len(load(str(tmp_path), LoadOptions()).resources) == 100
