@@ -199,9 +199,9 @@ def to_string(value: Any) -> str:
 def to_bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    if value == "true":
+    if value == "true" or value == "1":  # cty converts "1"/"0" to bool as well
         return True
-    if value == "false":
+    if value == "false" or value == "0":
         return False
     raise FunctionError(f"a bool is required, got {type_name(value)} {value!r}")
 

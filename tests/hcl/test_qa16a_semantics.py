@@ -125,3 +125,35 @@ def test_count_from_a_division_chain_is_not_rounded_up(tmp_path: Path) -> None:
         'resource "aws_instance" "node" {\n  count         = ceil(var.vcpus / 3 * 3)\n'
         '  ami           = "ami-1"\n  instance_type = "c5.large"\n}\n')
     assert len(load(str(tmp_path), LoadOptions()).resources) == 100
+
+
+# ---- 3. "1" and "0" convert to bool wherever Terraform converts a string to bool ------------
+
+@pytest.mark.parametrize(("expr", "expected"), [
+    ('tobool("1")', True),
+    ('tobool("0")', False),
+    ('"1" ? "a" : "b"', "a"),
+    ('"0" || false', False),
+    ('!"1"', False),
+    ('[for x in ["a"] : x if "1"]', ["a"]),
+    ('"1" == true', False),  # == compares types: no conversion
+])
+def test_one_and_zero_strings_are_bools(expr: str, expected: Any) -> None:
+    assert ev(expr) == expected
+
+
+@pytest.mark.parametrize("expr", ["tobool(1)", 'tobool("TRUE")', 'tobool("yes")'])
+def test_other_values_are_still_not_bools(expr: str) -> None:
+    with pytest.raises(EvalError):
+        ev(expr)
+
+
+def test_a_bool_variable_set_to_one_on_the_command_line(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'variable "enable_nat" {\n  type    = bool\n  default = false\n}\n'
+        'resource "aws_nat_gateway" "nat" {\n  count         = var.enable_nat ? 1 : 0\n'
+        '  allocation_id = "eipalloc-1"\n  subnet_id     = "subnet-1"\n}\n')
+    project = load(str(tmp_path), LoadOptions(vars={"enable_nat": "1"}))
+    assert not project.diagnostics
+    assert [r.address for r in project.resources] == ["aws_nat_gateway.nat[0]"]
+    assert typed("bool", "0") is False
