@@ -58,6 +58,7 @@ from estimator.model import (
     Resource,
     Tag,
     Unknown,
+    UnknownCount,
     tag_blocks,
 )
 from estimator.pulumi_types import snake, snake_props, terraform_type
@@ -135,6 +136,7 @@ def _load(path: str, options: LoadOptions) -> Project:
         project.diagnostics.append(Diagnostic(
             f"provider function {token} is not called offline; its results are unknown",
             Location(where[0], where[1]) if where else None, "warning"))
+    project.diagnostics.extend(_unknown_count_warnings(main, resources))
     project.resources = resources
     return project
 
@@ -554,12 +556,42 @@ def build_resources(registrations: list[dict[str, Any]], config: dict[str, str],
         elif (isinstance(attrs.get("region"), str) and attrs["region"]) or isinstance(attrs.get("region"), Unknown):
             region = attrs["region"]  # pulumi-aws 7 (provider v6): a resource's own `region` input overrides its provider's
         parent = r.get("parent")
+        loop = r.get("unknown_count")
         out.append(Resource(
             address=address[r["urn"]], type=tf_type, name=r["name"], attributes=attrs, region=region,
             tags=_tags(tf_type, attrs, ptags, provider_name, location, ptags_location), location=location,
             origin=origin, provider=provider_name, source_type=r["type"],
             parent=address.get(parent) if parent in by_urn else None, taggable=r.get("taggable"),
+            index=UnknownCount(unknown_count_reason(address[r["urn"]], loop[0])) if loop else None,
         ))
+    return out
+
+
+def unknown_count_reason(address: str, what: str) -> str:
+    """Why a resource registered in a loop over a provider-function list is one stand-in for an
+    unknown number: as HCL's ``count = length(data.x.names)`` reads."""
+    return f"{address}: count is known only after apply (a loop over the {what}, known only after apply)"
+
+
+def _unknown_count_warnings(result: dict[str, Any], resources: list[Resource]) -> list[Diagnostic]:
+    """At the loop's line, per stand-in resource (as HCL warns at each ``count``); and where the
+    program takes ``len()`` of such a list (a number built from it is not a real count)."""
+    out = []
+    for res in resources:
+        if isinstance(res.index, UnknownCount):
+            reg = next((r for r in result.get("resources", []) if r.get("unknown_count")
+                        and r["name"] == res.name), None)
+            where = reg["unknown_count"][1] if reg else None
+            out.append(Diagnostic(f"{res.index.reason}; its instances are not priced",
+                                  Location(where[0], where[1]) if where else res.location, "warning"))
+    seen = set()
+    for what, where in result.get("unknown_lengths", []):
+        key = (what, tuple(where))
+        if key not in seen:
+            seen.add(key)
+            out.append(Diagnostic(f"len() of the {what}, known only after apply: costrail's stand-in list has "
+                                  "one element, so a number of resources built from it is not the real one",
+                                  Location(where[0], where[1]), "warning"))
     return out
 
 

@@ -9,6 +9,8 @@ Results go to the OUT file as JSON, never to stdout, because programs print.
 
 from __future__ import annotations
 
+import collections.abc
+import contextlib
 import faulthandler
 import hashlib
 import json
@@ -94,8 +96,6 @@ def _invoke_outputs(token: str) -> dict[str, Any]:
     try:
         import importlib
 
-        from pulumi import _types
-
         pkg, mod_path, fn = token.split(":")
         module = mod_path.split("/")[0]
         mod_name = f"pulumi_{pkg}" if module in ("index", "") else f"pulumi_{pkg}.{module}"
@@ -103,16 +103,104 @@ def _invoke_outputs(token: str) -> dict[str, Any]:
         cls = getattr(mod, fn[0].upper() + fn[1:] + "Result")
     except (ImportError, AttributeError, ValueError):
         return {}
-    result: dict[str, Any] = {}
-    for _py_name, pulumi_name, prop in _types._py_properties(cls):
-        typ = getattr(prop.fget, "__annotations__", {}).get("return")
-        text = str(typ)
-        mark = f"{UNKNOWN_MARK}result of {token} ({pulumi_name})"
-        if typ is str or text in ("typing.Optional[str]", "Optional[str]", "str"):
-            result[pulumi_name] = mark
-        elif "Sequence[str]" in text or "List[str]" in text or "list[str]" in text:
-            result[pulumi_name] = [mark + f"[{i}]" for i in range(3)]
-    return result
+    shape = _result_shape(cls, f"result of {token}", 0)
+    return shape if isinstance(shape, dict) else {}
+
+
+def _result_shape(typ: Any, what: str, depth: int) -> Any:
+    """An unknown value of the shape of ``typ``: a marked string, a list of ONE element (its
+    length is unknown: ``UnknownLengthList`` once the program holds it), an object of shaped
+    fields; None where no placeholder fits (booleans, maps)."""
+    import typing
+
+    from pulumi import _types
+
+    origin, args = typing.get_origin(typ), typing.get_args(typ)
+    if origin is typing.Union:
+        inner = [a for a in args if a is not type(None)]
+        return _result_shape(inner[0], what, depth) if len(inner) == 1 else None
+    if typ is str:
+        return f"{UNKNOWN_MARK}{what}"
+    if depth > 6:
+        return None
+    if origin in (list, collections.abc.Sequence) and args:
+        return [_result_shape(args[0], f"{what}[*]", depth + 1)]
+    if isinstance(typ, type) and _types.is_output_type(typ):
+        out: dict[str, Any] = {}
+        module = sys.modules.get(typ.__module__)
+        for _py_name, pulumi_name, prop in _types._py_properties(typ):
+            try:
+                hint = typing.get_type_hints(prop.fget, vars(module) if module else None).get("return")
+            except Exception:  # noqa: BLE001 - an unresolvable annotation: no placeholder
+                continue
+            value = _result_shape(hint, f"{what}.{pulumi_name}" if depth else f"{what} ({pulumi_name})", depth + 1)
+            if value is not None:
+                out[pulumi_name] = value
+        return out
+    return None
+
+
+# Loops (``for``, comprehensions) the program is running over a list whose length is unknown:
+# a resource registered inside one is a stand-in for an unknown number of them.
+_loops: list[tuple[str, list[Any] | None]] = []
+
+
+class UnknownLengthList(list):  # type: ignore[type-arg]
+    """A provider-function result list: one stand-in element, its real length unknown offline.
+
+    Iterating it (from the program) marks what the loop body registers as an unknown count; its
+    length (``len``) is recorded as a warning, as a number of instances built from it is unknown.
+    """
+
+    what = ""
+
+    def __iter__(self) -> Any:
+        where = _caller_in_project(sys._getframe(1))
+        if where is None:  # the runtime's own traversal (serializing an input), not the program's loop
+            yield from list.__iter__(self)
+            return
+        entry = (self.what, where)
+        _loops.append(entry)
+        try:
+            yield from list.__iter__(self)
+        finally:
+            with contextlib.suppress(ValueError):
+                _loops.remove(entry)
+
+    def __len__(self) -> int:
+        where = _caller_in_project(sys._getframe(1))
+        if where is not None:
+            _out.setdefault("unknown_lengths", []).append([self.what, where])
+        return list.__len__(self)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, int) and list.__len__(self) and not -1 <= index < list.__len__(self):
+            index = 0  # any element of an unknown list is as unknown as the stand-in
+        return list.__getitem__(self, index)
+
+
+def _caller_in_project(frame: Any) -> list[Any] | None:
+    """``[file, line]`` of the frame when the program itself is running there (not the runtime)."""
+    kept = _project_frames([traceback.FrameSummary(frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name)])
+    return kept[0] if kept else None
+
+
+def _unknown_lengths(value: Any, what: str, top: bool = False) -> Any:
+    """A provider-function result with each of its (made-up, one-element) lists an
+    ``UnknownLengthList`` naming what it is."""
+    from pulumi import _types
+
+    if isinstance(value, list) and not isinstance(value, UnknownLengthList):
+        items = UnknownLengthList(_unknown_lengths(v, f"{what}[*]") for v in value)
+        items.what = what
+        return items
+    if _types.is_output_type(type(value)):
+        for py_name, pulumi_name, _prop in _types._py_properties(type(value)):
+            inner = _types.get(value, py_name)
+            new = _unknown_lengths(inner, f"{what} ({pulumi_name})" if top else f"{what}.{pulumi_name}")
+            if new is not inner:
+                _types.set(value, py_name, new)
+    return value
 
 
 _STR_OUTPUTS = ("pulumi.output.Output[str]", "pulumi.output.Output[typing.Optional[str]]")
@@ -152,14 +240,15 @@ def _install_mocks() -> Any:
     from pulumi.runtime.proto import resource_pb2
     from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
-    pending: dict[tuple[str, str], list[tuple[list[list[Any]], bool | None, tuple[str, ...]]]] = {}
+    pending: dict[tuple[str, str], list[tuple[list[list[Any]], bool | None, Any, Any]]] = {}
     original_init = pulumi.Resource.__init__
 
     def recording_init(self: Any, t: str, name: str, *args: Any, **kwargs: Any) -> None:
         frames = _project_frames(traceback.extract_stack()[:-1])
         taggable = isinstance(getattr(type(self), "tags", None), property) if t.startswith("aws:") else None
         outputs = _class_outputs(type(self)) if isinstance(self, pulumi.CustomResource) else ((), ())
-        pending.setdefault((t, name), []).append((frames, taggable, outputs))
+        loop = [_loops[-1][0], _loops[-1][1]] if _loops else None  # inside a loop over an unknown list
+        pending.setdefault((t, name), []).append((frames, taggable, outputs, loop))
         original_init(self, t, name, *args, **kwargs)
 
     pulumi.Resource.__init__ = recording_init  # type: ignore[method-assign]
@@ -168,7 +257,13 @@ def _install_mocks() -> Any:
         def wrapper(token: str, *args: Any, **kwargs: Any) -> Any:
             frames = _project_frames(traceback.extract_stack()[:-1])
             _out["invoke_calls"].setdefault(token, frames[-1] if frames else None)
-            return fn(token, *args, **kwargs)
+            result = fn(token, *args, **kwargs)
+            what = f"result of {token}"
+            if isinstance(result, pulumi.Output):
+                return result.apply(lambda value: _unknown_lengths(value, what, top=True))
+            if hasattr(result, "value"):
+                result.value = _unknown_lengths(result.value, what, top=True)
+            return result
         return wrapper
 
     # Another stack's outputs are not readable offline: each one is an Unknown-marked value.
@@ -234,7 +329,7 @@ def _install_mocks() -> Any:
             _ensure_event_loop()
             inputs = rpc.deserialize_properties(request.object)
             queue = pending.get((request.type, request.name))
-            frames, taggable, (outputs, auto_named) = queue.pop(0) if queue else ([], None, ((), ()))
+            frames, taggable, (outputs, auto_named), loop = queue.pop(0) if queue else ([], None, ((), ()), None)
             resource_args = mocks.MockResourceArgs(
                 typ=request.type, name=request.name, inputs=inputs, provider=request.provider,
                 resource_id=request.importId, custom=request.custom or False,
@@ -251,6 +346,7 @@ def _install_mocks() -> Any:
                 "dependencies": sorted(request.dependencies),
                 "inputs": {**_jsonable(inputs), **getattr(resource_args, "named", {})},
                 "id": id_, "mocked": getattr(resource_args, "mocked", []), "frames": frames, "taggable": taggable,
+                "unknown_count": loop,
             })
             obj_proto = _sync_await(rpc.serialize_properties(state, {}))
             self.resources[urn] = mocks.MockMonitor.ResourceRegistration(urn, id_, state)

@@ -1,0 +1,35 @@
+"""QA16c's Pulumi-reader defects, each pinned on a program of our own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from estimator.loaders import LoadOptions, load_project
+from estimator.model import Project, Resource, UnknownCount, unknown_quantity
+from estimator.pricing.engine import price_project
+
+PROGRAMS = Path(__file__).resolve().parent.parent / "fixtures" / "pulumi" / "programs"
+
+
+def by_address(project: Project) -> dict[str, Resource]:
+    return {r.address: r for r in project.resources}
+
+
+def test_loop_over_an_invoke_list_is_an_unknown_count() -> None:
+    project = load_project(str(PROGRAMS / "qa16c_invoke_loop"), LoadOptions(stack="dev"))
+    resources = by_address(project)
+    # one stand-in per resource of the loop body, never a made-up 3
+    assert sorted(resources) == ["data", "nat-0", "nat-eip-0"]
+    for address in ("nat-0", "nat-eip-0"):
+        count = unknown_quantity(resources[address])
+        assert isinstance(count, UnknownCount)
+        assert "count is known only after apply" in count.reason
+        assert "getAvailabilityZones" in count.reason
+    assert unknown_quantity(resources["data"]) is None  # indexed, not looped over: one volume
+    costed = {c.resource.address: c for c in price_project(project, None)}
+    assert costed["nat-0"].status == "unpriced" and costed["nat-eip-0"].status == "unpriced"
+    assert costed["data"].status == "priced"
+    warnings = [d for d in project.diagnostics if "its instances are not priced" in d.message]
+    assert warnings and str(warnings[0].location) == "__main__.py:4"
+    lengths = [d for d in project.diagnostics if d.message.startswith("len() of the result of")]
+    assert [str(d.location) for d in lengths] == ["__main__.py:10"]
