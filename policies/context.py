@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 HOURS_PER_MONTH = Decimal(730)
 
+VARIANT_BLOCKS = ("production_variants", "shadow_production_variants")  # a SageMaker endpoint config's variants
 # Where each resource type names the instance type(s) it launches: (path, is_list).
 INSTANCE_TYPE_PATHS: dict[str, tuple[tuple[str, bool], ...]] = {
     "aws_instance": (("instance_type", False),),
@@ -131,8 +132,9 @@ class RuleContext:
             elif value is not None:
                 out.append((path, value))
         if res.type == "aws_sagemaker_endpoint_configuration":
-            for i, variant in enumerate(_blocks(res.attributes.get("production_variants"))):
-                out.append((f"production_variants[{i}].instance_type", variant.get("instance_type")))
+            for block in VARIANT_BLOCKS:  # a shadow variant runs (and is billed) as a production one does
+                for i, variant in enumerate(_blocks(res.attributes.get(block))):
+                    out.append((f"{block}[{i}].instance_type", variant.get("instance_type")))
         if res.type == "aws_autoscaling_group":
             overrides = res.get("mixed_instances_policy.launch_template.override")
             for i, override in enumerate(_blocks(overrides)):
@@ -324,7 +326,7 @@ def sagemaker_scaled_variants(ctx: RuleContext, resource_id: Any) -> ScaledVaria
     conservative (any GPU variant) and says so through ``exact``.
     """
     endpoint, configs = sagemaker_target(ctx, resource_id)
-    variants = [v for cfg in configs for v in _blocks(cfg.attributes.get("production_variants"))]
+    variants = [v for cfg in configs for block in VARIANT_BLOCKS for v in _blocks(cfg.attributes.get(block))]
     wanted = sagemaker_variant_name(resource_id)
     chosen = [v for v in variants if wanted is not None and v.get("variant_name") == wanted]
     exact = bool(chosen) or len(variants) == 1

@@ -36,7 +36,15 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from estimator.model import Resource
-from policies.context import HOURS_PER_MONTH, RuleContext, as_decimal, blocks, launched_gpu_types, tag_value
+from policies.context import (
+    HOURS_PER_MONTH,
+    VARIANT_BLOCKS,
+    RuleContext,
+    as_decimal,
+    blocks,
+    launched_gpu_types,
+    tag_value,
+)
 from policies.finding import Finding
 from policies.gpu import GpuSpec, all_specs
 from policies.prices import catalog_available, instance_hourly
@@ -113,7 +121,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         assumed = "" if quant_tag == quant or (isinstance(quant_tag, str) and quant_tag.lower() == quant) else \
             " (no known quantization tag: fp16 assumed)"
         need = needed_gib(params, quant, overhead)
-        variants = blocks(res.attributes.get("production_variants"))
+        variants = [v for block in VARIANT_BLOCKS for v in blocks(res.attributes.get(block))]
         types = launched_gpu_types(ctx, res)  # an ASG / node group / instance typed by its launch template too
         # the priced rate from the resource's own bill lines, when it has one GPU type
         priced = ctx.hourly_price(res) if len(types) == 1 else None

@@ -65,8 +65,8 @@ FIX = (
 )
 
 # Attributes whose variable defaults can feed an instance type.
-TYPE_ATTRIBUTES = ("instance_type", "instance_types", "production_variants", "compute_resources",
-                   "mixed_instances_policy")
+TYPE_ATTRIBUTES = ("instance_type", "instance_types", "production_variants", "shadow_production_variants",
+                   "compute_resources", "mixed_instances_policy")
 
 
 def _describe(spec: GpuSpec) -> str:
