@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from estimator.hcl import hcl2_frontend, treesitter_frontend
 from estimator.hcl.evaluator import EvalError, Evaluator, convert, parse_type
 from estimator.hcl.functions import TfList, TfMap, jsonencode
 from estimator.hcl.hcl2_frontend import parse_expression
@@ -33,7 +34,9 @@ def typed(text: str, value: Any) -> Any:
 
 
 NAMES = {"var": {"subnets": typed("list(string)", []), "tags": typed("map(string)", {}),
-                 "names": typed("set(string)", []), "azs": typed("list(string)", ["a", "b"])}}
+                 "names": typed("set(string)", []), "azs": typed("list(string)", ["a", "b"]),
+                 "g": [{"nodes": [{"type": "m5.large", "t": ["x"]}, {"type": "m5.xlarge", "t": ["y", "z"]}]},
+                       {"nodes": []}]}}
 
 
 def ev(text: str) -> Any:
@@ -157,3 +160,25 @@ def test_a_bool_variable_set_to_one_on_the_command_line(tmp_path: Path) -> None:
     assert not project.diagnostics
     assert [r.address for r in project.resources] == ["aws_nat_gateway.nat[0]"]
     assert typed("bool", "0") is False
+
+
+# ---- 4. a splat after a full splat applies per element ---------------------------------------
+
+@pytest.mark.parametrize(("expr", "expected"), [
+    ("var.g[*].nodes[*].type", [["m5.large", "m5.xlarge"], []]),
+    ("var.g[*].nodes[*].t[*]", [[["x"], ["y", "z"]], []]),
+    ("var.g[*].nodes.*.type", [["m5.large", "m5.xlarge"], []]),
+    ("flatten(var.g[*].nodes[*].type)", ["m5.large", "m5.xlarge"]),
+    ("(var.g[*].nodes)[0][*].type", ["m5.large", "m5.xlarge"]),
+])
+def test_nested_splats(expr: str, expected: Any) -> None:
+    assert ev(expr) == expected
+    tree = treesitter_frontend.parse_expression("t.tf", expr)
+    assert tree == hcl2_frontend.parse_expression("t.tf", expr)
+    assert Evaluator(Scope(NAMES), "t.tf").value(tree) == expected
+
+
+@pytest.mark.parametrize("expr", ["var.g[*].nodes[*].type[0]", "var.g.*.nodes[*].type", "var.g[*].nodes[0].type"])
+def test_nested_splat_errors_as_terraform(expr: str) -> None:
+    with pytest.raises(EvalError):
+        ev(expr)
