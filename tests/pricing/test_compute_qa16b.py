@@ -84,3 +84,31 @@ def test_template_without_block_devices_has_an_unpriced_root_volume_like_an_inst
     nodes = got["aws_eks_node_group.ng"]
     assert nodes.components[0].monthly_cost == Decimal("1468.760")  # 2 x 1.006 x 730
     assert nodes.max_monthly_cost == Decimal("2203.140")  # 3 x 1.006 x 730: the disk is listed apart
+
+
+def test_dedicated_tenancy_is_unpriced_never_the_shared_rate() -> None:
+    got = priced("ec2_tenancy_credits_spot")
+    for address in ("aws_instance.ded", "aws_autoscaling_group.ded"):
+        res = got[address]
+        inst = res.components[0]
+        assert res.status == "partial" and inst.monthly_cost is None and "dedicated" in inst.name, address
+        assert "no dedicated-tenancy prices" in (inst.unpriced_reason or "")
+    assert got["aws_instance.ded"].monthly_cost == Decimal("1.00")  # the 10 GB gp2 root volume only
+    assert got["aws_autoscaling_group.ded"].max_monthly_cost is None  # no price at max without the instances
+
+
+def test_unlimited_cpu_credits_without_a_catalog_price_is_a_note_in_the_reason() -> None:
+    burst = priced("ec2_tenancy_credits_spot")["aws_instance.burst"]
+    assert burst.status == "priced"
+    assert burst.monthly_cost == Decimal("121.472") + Decimal("1.0")  # 0.1664 x 730 + 10 GB x 0.10
+    assert "unlimited" in (burst.reason or "") and "not included" in (burst.reason or "")
+
+
+def test_spot_upper_bound_is_the_lower_of_on_demand_and_max_price() -> None:
+    got = priced("ec2_tenancy_credits_spot")
+    capped = got["aws_instance.spot"].components[0]
+    assert capped.unit_price == Decimal("0.50") and capped.monthly_cost == Decimal("365.00")
+    assert "max_price upper bound" in capped.name
+    high = got["aws_instance.spot_high_cap"].components[0]
+    assert high.unit_price == Decimal("1.006") and "spot: on-demand upper bound" in high.name
+

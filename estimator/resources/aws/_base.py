@@ -239,12 +239,11 @@ def finish(resource: Resource, priced: Priced, monthly_requests: Decimal | None 
         costed.status, costed.reason = "free", priced.reason
     elif all(c.unpriced_reason is None for c in lines):
         costed.status = "priced"
-    elif all(c.monthly_cost is None for c in lines):
+        costed.reason = priced.reason  # a note on what no line can show (unlimited CPU credits), if any
+    else:
         # Nothing priced, be it a missing price or usage-based lines with no usage given: the
         # resource has no cost to show (null, listed in ``unpriced``), never $0.
-        costed.status = "unpriced"
-        costed.reason = "; ".join(dict.fromkeys(c.unpriced_reason for c in lines if c.unpriced_reason))
-    else:
-        costed.status = "partial"
-        costed.reason = "; ".join(dict.fromkeys(c.unpriced_reason for c in lines if c.unpriced_reason))
+        costed.status = "unpriced" if all(c.monthly_cost is None for c in lines) else "partial"
+        reasons = [c.unpriced_reason for c in lines if c.unpriced_reason] + ([priced.reason] if priced.reason else [])
+        costed.reason = "; ".join(dict.fromkeys(reasons))
     return costed

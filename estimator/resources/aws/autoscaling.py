@@ -52,10 +52,16 @@ def template_lines(template: Resource | str, itype: str, region: str, count: Dec
                 unknown_line("Volumes", "GB", f"launch template {template} is not in the project: its root "
                                               "volume and other disks are unknown")]
     market = template.get("instance_market_options.market_type")
-    if template.type == "aws_launch_configuration" and template.get("spot_price"):
-        market = "spot"  # a launch configuration asks for spot by its spot_price
+    max_price = template.get("instance_market_options.spot_options.max_price")
+    tenancy = template.get("placement.tenancy")
+    if template.type == "aws_launch_configuration":
+        tenancy = template.get("placement_tenancy")
+        max_price = template.get("spot_price")
+        if max_price:
+            market = "spot"  # a launch configuration asks for spot by its spot_price (its max price)
     is_spot = spot if spot is not None else market == "spot"
-    return [instance_line(itype, region, spot=is_spot, count=count), *template_volume_lines(template, region, count)]
+    return [instance_line(itype, region, spot=is_spot, count=count, tenancy=tenancy, max_price=max_price),
+            *template_volume_lines(template, region, count)]
 
 
 def template_volume_lines(template: Resource, region: str, count: Decimal = Decimal(1)) -> list[CostComponent]:

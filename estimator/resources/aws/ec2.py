@@ -1,7 +1,11 @@
 """aws_instance: on-demand, spot (on-demand price as the upper bound) or reserved, plus its volumes.
 
 Spot: costrail has no spot price feed, so a spot instance shows the on-demand price as an
-upper bound and says so in the line name; no discount is invented. Reserved (usage file
+upper bound and says so in the line name; no discount is invented. A ``max_price`` below the
+on-demand price is the tighter bound (AWS never bills above it), named as such. Dedicated
+tenancy (``tenancy``, a template's ``placement.tenancy``) has no catalog rows: the instance
+line is unpriced, never the shared rate. ``cpu_credits = "unlimited"`` may bill surplus
+credits; the catalog has no credit price, so the resource's reason notes it. Reserved (usage file
 ``reserved_instance_*``): with ``all_upfront`` there is no hourly charge (line at $0) and
 the upfront fee is an unpriced line (no RI prices in the data); other payment options are
 unpriced. ``monthly_hours`` (usage) overrides 730.
@@ -25,6 +29,7 @@ from ._base import (
     UsageKey,
     hourly,
     known_str,
+    line,
     missing_price,
     number,
     region_of,
@@ -35,11 +40,39 @@ from ._base import (
 SPOT = "spot: on-demand upper bound"
 
 
+SPOT_MAX = "spot: max_price upper bound"
+SHARED = ("default", "")
+CREDITS_NOTE = ("cpu_credits = unlimited: surplus CPU credits above the baseline bill per vCPU-hour, "
+                "no price for them in the catalog (not included)")
+
+
 def instance_line(itype: str, region: str, *, spot: bool = False, count: Decimal = Decimal(1),
-                  hours: Decimal = HOURS_PER_MONTH) -> CostComponent:
+                  hours: Decimal = HOURS_PER_MONTH, tenancy: Any = None, max_price: Any = None) -> CostComponent:
+    """The instance hours; dedicated/host tenancy unpriced; spot bounded by the lower of on-demand and max_price."""
+    if isinstance(tenancy, str) and tenancy.lower() not in SHARED:
+        reason = (f"no dedicated-tenancy prices in the catalog (tenancy {tenancy}; the shared rate would understate it)"
+                  if tenancy.lower() == "dedicated" else
+                  f"tenancy {tenancy}: the Dedicated Host bills, no host prices in the catalog")
+        return line(f"Instance usage (Linux/UNIX, {tenancy} tenancy, {itype})", "hours", hours * count, None,
+                    missing=reason)
+    on_demand = catalog.ec2_hourly(itype, region)
+    cap = number(max_price) if spot else None
+    if cap is not None and cap > 0 and (on_demand is None or cap < on_demand.value):
+        return CostComponent(f"Instance usage (Linux/UNIX, {SPOT_MAX}, {itype})", "hours", hours * count, cap)
     kind = SPOT if spot else "on-demand"
-    return hourly(f"Instance usage (Linux/UNIX, {kind}, {itype})", catalog.ec2_hourly(itype, region), count,
+    return hourly(f"Instance usage (Linux/UNIX, {kind}, {itype})", on_demand, count,
                   missing=missing_price(itype, region), hours=hours)
+
+
+def credits_note(owner: Resource | None, *fallbacks: Resource | None) -> str | None:
+    """The note for unlimited CPU credits (set on the instance, else its template), None otherwise."""
+    for res in (owner, *fallbacks):
+        if res is None:
+            continue
+        value = res.get("credit_specification.cpu_credits")
+        if value is not None:
+            return CREDITS_NOTE if isinstance(value, str) and value.lower() == "unlimited" else None
+    return None
 
 
 def block_device_lines(attrs: Any, region: str, count: Decimal = Decimal(1), *, root_default: bool = True
@@ -113,7 +146,11 @@ def _price_instance(res: Resource, ctx: PriceContext) -> Priced:
         if is_unknown(market):
             raise NotPriceable(unknown_reason("instance_market_options.market_type", market))
         spot = market == "spot"
-        lines.append(instance_line(itype, region, spot=spot, hours=hours))
+        tenancy = res.get("tenancy")
+        if tenancy is None and template is not None:
+            tenancy = template.get("placement.tenancy")
+        lines.append(instance_line(itype, region, spot=spot, hours=hours, tenancy=tenancy,
+                                   max_price=owner.get("instance_market_options.spot_options.max_price")))
     own_disks = res.get("root_block_device") is not None or res.get("ebs_block_device")
     template_disks: list[CostComponent] = []
     if template is not None and not own_disks:
@@ -121,7 +158,7 @@ def _price_instance(res: Resource, ctx: PriceContext) -> Priced:
 
         template_disks = template_volume_lines(template, region)
     lines += template_disks or block_device_lines(res.attributes, region)
-    return Priced(lines)
+    return Priced(lines, reason=credits_note(res, template))
 
 
 RESOURCES = (
