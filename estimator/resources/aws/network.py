@@ -72,23 +72,32 @@ def _price_vpce(res: Resource, ctx: PriceContext) -> Priced:
         return Priced(status="free", reason="gateway endpoints (S3, DynamoDB) are free")
     usage = ctx.usage(res)
     return Priced([
-        _endpoint_hours(res, kind, region),
+        _endpoint_hours(res, kind, region, _associated_subnets(res, ctx)),
         line("Data processed (first 1PB)", "GB", usage_qty(usage, "monthly_data_processed_gb"),
              catalog.service("vpce_gb_first1pb", region), usage_based=True,
              missing=missing_price("VPC endpoint data processed", region)),
     ])
 
 
-def _endpoint_hours(res: Resource, kind: str, region: str) -> CostComponent:
-    """One endpoint-hour per subnet (AZ): the list's length, known even when the subnet ids are not."""
+def _associated_subnets(res: Resource, ctx: PriceContext) -> int:
+    """Subnets added by ``aws_vpc_endpoint_subnet_association`` resources: each is one more billed ENI."""
+    return sum(1 for assoc in ctx.of_type("aws_vpc_endpoint_subnet_association")
+               if ctx.link(assoc.get("vpc_endpoint_id"), ("aws_vpc_endpoint",), "id") is res)
+
+
+def _endpoint_hours(res: Resource, kind: str, region: str, associated: int = 0) -> CostComponent:
+    """One endpoint-hour per subnet (AZ): the list's length, known even when the subnet ids are not,
+    plus the subnets associated by separate resources."""
     subnets = res.get("subnet_ids")
     if is_unknown(subnets):
         return unknown_line(f"Endpoint ({kind})", "hours",
                             unknown_reason("subnet_ids (one billed ENI per AZ)", subnets))
-    if not isinstance(subnets, (list, tuple, set)) or not subnets:
+    if not isinstance(subnets, (list, tuple, set)):
+        subnets = []
+    if not subnets and not associated:
         return unknown_line(f"Endpoint ({kind})", "hours",
                             "subnet_ids is not set: the number of AZs (one billed ENI each) is unknown")
-    count = Decimal(len(subnets))
+    count = Decimal(len(subnets) + associated)
     key = "vpce_interface_hour" if kind == "Interface" else "vpce_gwlb_hour"
     return hourly(f"Endpoint ({kind}, {count} AZ)", catalog.service(key, region), count,
                   missing=missing_price(f"VPC {kind} endpoint", region))
