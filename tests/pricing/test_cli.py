@@ -39,8 +39,8 @@ def test_breakdown_json_contract_money_as_decimal_strings() -> None:
 def test_breakdown_table_prints_totals_summary_and_as_of() -> None:
     code, out, _ = invoke(["breakdown", str(FIXTURES / "ec2")])
     assert code == 0
-    assert "OVERALL TOTAL" in out and "$41,105.73" in out
-    assert "5 resources: 5 priced (2 partly), 0 free, 0 unpriced, 0 not supported yet" in out
+    assert "OVERALL TOTAL" in out and "$41,405.73" in out  # + the spot request: 0.40 x 730 + 100 GB x 0.08
+    assert "6 resources: 6 priced (2 partly), 0 free, 0 unpriced, 0 not supported yet" in out
     assert out.rstrip().splitlines()[-1].startswith("Prices as of: ec2 2026-07-20 (us-east-1)")
 
 

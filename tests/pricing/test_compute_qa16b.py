@@ -112,3 +112,17 @@ def test_spot_upper_bound_is_the_lower_of_on_demand_and_max_price() -> None:
     high = got["aws_instance.spot_high_cap"].components[0]
     assert high.unit_price == Decimal("1.006") and "spot: on-demand upper bound" in high.name
 
+
+def test_spot_instance_request_is_priced_like_a_spot_instance() -> None:
+    got = priced("spot_request")
+    trainer = got["aws_spot_instance_request.trainer"]
+    inst = trainer.components[0]
+    # p4d.24xlarge us-east-1 21.957642 x 730 (ec2_ondemand.csv), the on-demand upper bound
+    assert inst.name == "Instance usage (Linux/UNIX, spot: on-demand upper bound, p4d.24xlarge)"
+    assert inst.monthly_cost == Decimal("16029.078660")
+    assert trainer.status == "partial"  # root volume size comes from the AMI, as for aws_instance
+    capped = got["aws_spot_instance_request.capped"]
+    assert capped.status == "priced"
+    # spot_price 0.40 < 1.006: 0.40 x 730 = 292; 200 GB gp3 x 0.08 = 16
+    assert [c.monthly_cost for c in capped.components] == [Decimal("292.00"), Decimal("16.00")]
+    assert "max_price upper bound" in capped.components[0].name

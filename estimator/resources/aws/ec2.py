@@ -1,5 +1,8 @@
 """aws_instance: on-demand, spot (on-demand price as the upper bound) or reserved, plus its volumes.
 
+aws_spot_instance_request is an instance on spot by definition: the same pricing, its
+``spot_price`` as the max price.
+
 Spot: costrail has no spot price feed, so a spot instance shows the on-demand price as an
 upper bound and says so in the line name; no discount is invented. A ``max_price`` below the
 on-demand price is the tighter bound (AWS never bills above it), named as such. Dedicated
@@ -123,6 +126,15 @@ def _instance_type(res: Resource, template: Resource | None) -> str:
 
 
 def _price_instance(res: Resource, ctx: PriceContext) -> Priced:
+    return _priced_instance(res, ctx)
+
+
+def _price_spot_request(res: Resource, ctx: PriceContext) -> Priced:
+    """A spot instance request launches one spot instance: priced as ``aws_instance`` on spot."""
+    return _priced_instance(res, ctx, spot_request=True)
+
+
+def _priced_instance(res: Resource, ctx: PriceContext, *, spot_request: bool = False) -> Priced:
     region = region_of(res)
     usage = ctx.usage(res)
     template = _launch_template(res, ctx)
@@ -130,7 +142,10 @@ def _price_instance(res: Resource, ctx: PriceContext) -> Priced:
     hours = number(usage.get("monthly_hours"), HOURS_PER_MONTH)
     lines: list[CostComponent] = []
     ri_payment = usage.get("reserved_instance_payment_option")
-    if usage.get("reserved_instance_type") or ri_payment:
+    if spot_request:
+        lines.append(instance_line(itype, region, spot=True, hours=hours, tenancy=res.get("tenancy"),
+                                   max_price=res.get("spot_price")))
+    elif usage.get("reserved_instance_type") or ri_payment:
         name = f"Instance usage (Linux/UNIX, reserved, {itype})"
         if ri_payment == "all_upfront":
             lines.append(CostComponent(name, "hours", hours, Decimal(0)))
@@ -169,4 +184,7 @@ RESOURCES = (
                   UsageKey("reserved_instance_payment_option", "no_upfront, partial_upfront or all_upfront", None,
                            "all_upfront")),
                  "EC2 instances: instance hours (on-demand/spot/reserved) and block devices"),
+    ResourceSpec("aws_spot_instance_request", "aws:ec2/spotInstanceRequest:SpotInstanceRequest", _price_spot_request,
+                 (UsageKey("monthly_hours", "hours a month the instance runs", 730),),
+                 "EC2 spot instance requests: spot instance hours (upper bound) and block devices"),
 )
