@@ -588,8 +588,11 @@ class Evaluator:
             for arg in node.args:
                 self.value(arg, local)
             return Unknown(f"{name}() is known only after apply")
-        func: Callable[..., Any] | None = FUNCTIONS.get(name)
-        needs_ctx = False
+        # a module's context wins (abspath() resolves against its root); without one, the plain function
+        func: Callable[..., Any] | None = CONTEXT_FUNCTIONS.get(name) if self.fctx is not None else None
+        needs_ctx = func is not None
+        if func is None:
+            func = FUNCTIONS.get(name)
         if func is None and name in CONTEXT_FUNCTIONS:
             func = CONTEXT_FUNCTIONS[name]
             needs_ctx = True

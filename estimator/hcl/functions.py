@@ -51,6 +51,10 @@ class FunctionContext(Protocol):
 
     def fileset(self, path: str, pattern: str) -> list[str]: ...
 
+    def working_dir(self) -> str:
+        """The directory Terraform runs in (the root module's): what relative paths mean."""
+        ...
+
 
 # ---- type helpers -------------------------------------------------------------------------
 
@@ -1341,6 +1345,11 @@ def _file_hash(name: str, encode: str = "hex") -> Callable[[FunctionContext, Any
     return digest
 
 
+def f_abspath(ctx: FunctionContext, path: Any) -> str:
+    """Relative to the root module directory, where terraform runs, not costrail's own cwd."""
+    return os.path.normpath(os.path.join(ctx.working_dir(), to_string(path))).replace(os.sep, "/")
+
+
 def f_templatefile(ctx: FunctionContext, path: Any, variables: Any) -> Any:
     text = ctx.read_file(to_string(path))
     return ctx.render_template(text, to_map(variables), to_string(path))
@@ -1428,7 +1437,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "cidrnetmask": f_cidrnetmask, "formatdate": f_formatdate, "timeadd": f_timeadd,
     "base64gzip": f_base64gzip, "timecmp": f_timecmp, "setproduct": f_setproduct,
     "textencodebase64": f_textencodebase64, "textdecodebase64": f_textdecodebase64,
-    "abspath": lambda p: os.path.abspath(to_string(p)).replace(os.sep, "/"),
+    "abspath": lambda p: os.path.abspath(to_string(p)).replace(os.sep, "/"),  # no module: CONTEXT_FUNCTIONS
     "pathexpand": lambda p: os.path.expanduser(to_string(p)),
     "ephemeralasnull": lambda v: v,  # no value read here is ephemeral
     "rsadecrypt": _unknown_result("rsadecrypt", "rsadecrypt() needs the private key; not evaluated offline"),
@@ -1442,7 +1451,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
 }
 
 CONTEXT_FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "file": f_file, "fileexists": f_fileexists, "templatefile": f_templatefile,
+    "abspath": f_abspath, "file": f_file, "fileexists": f_fileexists, "templatefile": f_templatefile,
     "filebase64": f_filebase64, "fileset": f_fileset, "templatestring": f_templatestring,
     "filemd5": _file_hash("md5"), "filesha1": _file_hash("sha1"), "filesha256": _file_hash("sha256"),
     "filesha512": _file_hash("sha512"), "filebase64sha256": _file_hash("sha256", "base64"),

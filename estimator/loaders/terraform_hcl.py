@@ -1279,6 +1279,9 @@ class _FileContext:
         """A warning from an expression (e.g. a provider function); diag() keeps one per location."""
         self.instance.loader.diag(message, location, "warning")
 
+    def working_dir(self) -> str:
+        return str(self.instance.loader.root)  # path.cwd: where terraform runs
+
     def _resolve(self, path: str) -> Path:
         root = self.instance.loader.root
         target = (root / path).resolve() if not os.path.isabs(path) else Path(path).resolve()

@@ -5,6 +5,7 @@ typed collections vs literals in ``==``, exact arithmetic, "1"/"0" as bools, nes
 from __future__ import annotations
 
 import json
+import os
 import pickle
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from estimator.hcl.evaluator import EvalError, Evaluator, convert, parse_type
 from estimator.hcl.functions import TfList, TfMap, jsonencode
 from estimator.hcl.hcl2_frontend import parse_expression
 from estimator.loaders import LoadOptions
-from estimator.loaders.terraform_hcl import load
+from estimator.loaders.terraform_hcl import load, root_outputs
 
 
 class Scope:
@@ -182,3 +183,23 @@ def test_nested_splats(expr: str, expected: Any) -> None:
 def test_nested_splat_errors_as_terraform(expr: str) -> None:
     with pytest.raises(EvalError):
         ev(expr)
+
+
+# ---- 5. abspath() resolves against the root module directory ---------------------------------
+
+def test_abspath_is_relative_to_the_root_module_not_the_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "infra"
+    (root / "mod").mkdir(parents=True)
+    (root / "policy.json").write_text('{"a":1}\n')
+    (root / "main.tf").write_text(
+        'locals {\n  policy = file(abspath("${path.module}/policy.json"))\n}\n'
+        'module "m" {\n  source = "./mod"\n}\n'
+        'output "paths" {\n  value = [path.cwd, abspath(path.module), abspath("a/../b"), abspath("/x/./y/"), local.policy]\n}\n'
+        'output "child" {\n  value = module.m.here\n}\n')
+    (root / "mod" / "main.tf").write_text('output "here" {\n  value = abspath(path.module)\n}\n')
+    monkeypatch.chdir(tmp_path)  # launched from the parent, as `costrail breakdown infra/` in CI
+    outputs, project = root_outputs("infra", LoadOptions())
+    assert not project.diagnostics
+    here = str(root.resolve()).replace(os.sep, "/")
+    assert outputs["paths"] == [here, here, here + "/b", "/x/y", '{"a":1}\n']
+    assert outputs["child"] == here + "/mod"
