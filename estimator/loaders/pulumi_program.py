@@ -520,6 +520,8 @@ def build_resources(registrations: list[dict[str, Any]], config: dict[str, str],
                     return Unknown("resource reference", ref=address.get(reason[4:]))
                 return Unknown(reason)
             return value
+        if isinstance(value, float) and value != value:  # the runner's NaN: a number of an invoke result
+            return Unknown("a number from a provider function result, known only after apply")
         if isinstance(value, dict):
             if SECRET_SIG in value:  # a secret envelope: its value when there is one
                 return resolve(value["value"]) if "value" in value else Unknown("secret")

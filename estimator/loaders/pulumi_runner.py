@@ -27,6 +27,7 @@ ARN_MARK = "arn:aws:costrail-mock:"
 # Reserved config entry (no ``ns:`` prefix, so no program reads it): JSON of the values a
 # ``require*`` read falls back to when the config lacks the key (the code-defaults run).
 REQUIRE_FALLBACK_KEY = "costrail-require-fallback"
+UNKNOWN_NUMBER = float("nan")  # a number of a provider-function result
 SECRET_SIG = "4dabf18193072939515e22adb298388d"  # Pulumi's secret envelope signature
 
 # On this signal (sent by the loader at its timeout, before the kill) every thread's stack is
@@ -108,9 +109,9 @@ def _invoke_outputs(token: str) -> dict[str, Any]:
 
 
 def _result_shape(typ: Any, what: str, depth: int) -> Any:
-    """An unknown value of the shape of ``typ``: a marked string, a list of ONE element (its
-    length is unknown: ``UnknownLengthList`` once the program holds it), an object of shaped
-    fields; None where no placeholder fits (booleans, maps)."""
+    """An unknown value of the shape of ``typ``: a marked string, NaN for a number, a list of ONE
+    element (its length is unknown: ``UnknownLengthList`` once the program holds it), an object
+    of shaped fields, an empty map; None where no placeholder fits (integers, booleans)."""
     import typing
 
     from pulumi import _types
@@ -121,10 +122,14 @@ def _result_shape(typ: Any, what: str, depth: int) -> Any:
         return _result_shape(inner[0], what, depth) if len(inner) == 1 else None
     if typ is str:
         return f"{UNKNOWN_MARK}{what}"
+    if typ is float:  # arithmetic on it runs on (NaN); the loader reads it back as Unknown. An ``int``
+        return UNKNOWN_NUMBER  # stays None: the result classes reject any non-int (NaN too) there
     if depth > 6:
         return None
     if origin in (list, collections.abc.Sequence) and args:
         return [_result_shape(args[0], f"{what}[*]", depth + 1)]
+    if origin in (dict, collections.abc.Mapping):
+        return {}  # keys unknown: an ``UnknownKeysMap`` once the program holds it
     if isinstance(typ, type) and _types.is_output_type(typ):
         out: dict[str, Any] = {}
         module = sys.modules.get(typ.__module__)
@@ -179,6 +184,19 @@ class UnknownLengthList(list):  # type: ignore[type-arg]
         return list.__getitem__(self, index)
 
 
+class UnknownKeysMap(dict):  # type: ignore[type-arg]
+    """A provider-function result map: which keys it has is unknown offline, so any key read
+    (``m["volume_type"]``, ``m.get(...)``) is an Unknown-marked string, never a KeyError."""
+
+    what = ""
+
+    def __missing__(self, key: Any) -> str:
+        return f"{UNKNOWN_MARK}{self.what}[{key}]"
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return self[key]
+
+
 def _caller_in_project(frame: Any) -> list[Any] | None:
     """``[file, line]`` of the frame when the program itself is running there (not the runtime)."""
     kept = _project_frames([traceback.FrameSummary(frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name)])
@@ -194,6 +212,10 @@ def _unknown_lengths(value: Any, what: str, top: bool = False) -> Any:
         items = UnknownLengthList(_unknown_lengths(v, f"{what}[*]") for v in value)
         items.what = what
         return items
+    if type(value) is dict:
+        keys = UnknownKeysMap({k: _unknown_lengths(v, f"{what}[{k}]") for k, v in value.items()})
+        keys.what = what
+        return keys
     if _types.is_output_type(type(value)):
         for py_name, pulumi_name, _prop in _types._py_properties(type(value)):
             inner = _types.get(value, py_name)
@@ -319,7 +341,11 @@ def _install_mocks() -> Any:
 
         def call(self, args: mocks.MockCallArgs) -> dict:
             _out["invokes"].append(args.token)
-            return _invoke_outputs(args.token)
+            result = _invoke_outputs(args.token)
+            for key, value in (args.args or {}).items():  # a result field that is an argument echoes it
+                if key in result and isinstance(value, (str, int, float, bool)) and UNKNOWN_MARK not in str(value):
+                    result[key] = value
+            return result
 
     class CostrailMonitor(mocks.MockMonitor):
         def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name

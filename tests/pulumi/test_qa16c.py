@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from estimator.loaders import LoadOptions, load_project
-from estimator.model import Project, Resource, UnknownCount, unknown_quantity
+from estimator.model import Project, Resource, Unknown, UnknownCount, unknown_quantity
 from estimator.pricing.engine import price_project
 
 PROGRAMS = Path(__file__).resolve().parent.parent / "fixtures" / "pulumi" / "programs"
@@ -33,3 +33,17 @@ def test_loop_over_an_invoke_list_is_an_unknown_count() -> None:
     assert warnings and str(warnings[0].location) == "__main__.py:4"
     lengths = [d for d in project.diagnostics if d.message.startswith("len() of the result of")]
     assert [str(d.location) for d in lengths] == ["__main__.py:10"]
+
+
+def test_nested_invoke_results_are_unknowns_of_their_shape() -> None:
+    project = load_project(str(PROGRAMS / "qa16c_invoke_nested"), LoadOptions(stack="dev"))
+    assert not [d for d in project.diagnostics if d.severity == "error"]
+    resources = by_address(project)
+    group = resources["gpu"]
+    assert group.attributes["instance_types"] == ["g5.xlarge"]
+    assert isinstance(group.attributes["subnet_ids"][0], Unknown)
+    assert "vpcConfig" in group.attributes["subnet_ids"][0].reason
+    assert isinstance(resources["w"].attributes["ami"], Unknown)
+    costed = {c.resource.address: c for c in price_project(project, None)}
+    assert costed["gpu"].status in ("priced", "partial")
+    assert group.attributes["cluster_name"] == "shared"  # an argument echoed in the result, as AWS does
