@@ -720,11 +720,16 @@ def convert(value: Any, spec: Any, evaluator: Evaluator | None = None) -> Any:
         if not isinstance(value, list):
             raise FunctionError(f"{kind} of {_type_text(spec[1])} required, got {type_name(value)}")
         items = [convert(v, spec[1], evaluator) for v in value]
+        if _has_any(spec[1]):
+            items = _unify_elements(items, kind)
         return make_set(items) if kind == "set" else TfList(items)
     if kind == "map":
         if not isinstance(value, dict):
             raise FunctionError(f"map of {_type_text(spec[1])} required, got {type_name(value)}")
-        return TfMap({k: convert(v, spec[1], evaluator) for k, v in value.items()})
+        out_map = {k: convert(v, spec[1], evaluator) for k, v in value.items()}
+        if _has_any(spec[1]):
+            out_map = dict(zip(out_map, _unify_elements(list(out_map.values()), kind), strict=True))
+        return TfMap(out_map)
     if kind == "tuple":
         if not isinstance(value, list) or len(value) != len(spec[1]):
             raise FunctionError(f"tuple of {len(spec[1])} elements required")
@@ -745,6 +750,35 @@ def convert(value: Any, spec: Any, evaluator: Evaluator | None = None) -> Any:
                 raise FunctionError(f'attribute "{name}" is required')
         return out
     return value
+
+
+_PRIMITIVE_KINDS = frozenset(("string", "number", "bool"))
+
+
+def _has_any(spec: Any) -> bool:
+    """Whether a type leaves something to be decided by the value (``any`` somewhere in it)."""
+    kind = spec[0]
+    if kind == "any":
+        return True
+    if kind in ("list", "set", "map"):
+        return _has_any(spec[1])
+    if kind == "tuple":
+        return any(_has_any(t) for t in spec[1])
+    if kind == "object":
+        return any(_has_any(t) for t, _, _ in spec[1].values())
+    return False
+
+
+def _unify_elements(items: list[Any], kind: str) -> list[Any]:
+    """The elements of a ``list(any)``/``set(any)``/``map(any)`` converted to the one type Terraform
+    picks for them: mixed primitives become strings, nested collections unify their elements;
+    kinds with no common type (a number and a bool, a list and a string) are an error, as in Terraform."""
+    kinds = {type_name(v) for v in items if v is not None and not isinstance(v, Unknown)}
+    if len(kinds) > 1 and (kinds - _PRIMITIVE_KINDS and kinds & _PRIMITIVE_KINDS
+                           or kinds == {"number", "bool"} or {"list", "object"} <= kinds):
+        raise FunctionError(f"all {kind} elements must have the same type")
+    samples = _representatives(items)
+    return [unify_like(v, samples) for v in items] if samples else items
 
 
 def _type_text(spec: Any) -> str:

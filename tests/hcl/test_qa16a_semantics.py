@@ -14,7 +14,7 @@ import pytest
 
 from estimator.hcl import hcl2_frontend, treesitter_frontend
 from estimator.hcl.evaluator import EvalError, Evaluator, convert, parse_type
-from estimator.hcl.functions import TfList, TfMap, jsonencode
+from estimator.hcl.functions import FunctionError, TfList, TfMap, jsonencode
 from estimator.hcl.hcl2_frontend import parse_expression
 from estimator.loaders import LoadOptions
 from estimator.loaders.terraform_hcl import load, root_outputs
@@ -203,3 +203,42 @@ def test_abspath_is_relative_to_the_root_module_not_the_process(tmp_path: Path, 
     here = str(root.resolve()).replace(os.sep, "/")
     assert outputs["paths"] == [here, here, here + "/b", "/x/y", '{"a":1}\n']
     assert outputs["child"] == here + "/mod"
+
+
+# ---- 6. map(any) / list(any) unify their elements to one type --------------------------------
+
+@pytest.mark.parametrize(("type_text", "value", "expected"), [
+    ("map(any)", {"name": "web", "replicas": 2}, {"name": "web", "replicas": "2"}),
+    ("list(any)", [1, "a", True], ["1", "a", "true"]),
+    ("map(any)", {"a": {"x": 1}, "b": {"x": "s"}}, {"a": {"x": "1"}, "b": {"x": "s"}}),
+    ("map(any)", {"a": {"x": 1}, "b": {"y": 2}}, {"a": {"x": 1}, "b": {"y": 2}}),
+    ("map(any)", {"a": {"x": 1}, "b": {"y": "s"}}, {"a": {"x": "1"}, "b": {"y": "s"}}),
+    ("list(any)", [[1], ["a", 2]], [["1"], ["a", "2"]]),
+    ("set(any)", [1, "1", "b"], ["1", "b"]),
+    ("list(any)", [1, None, "x"], ["1", None, "x"]),
+    ("list(any)", [{"a": 1}, {"a": 2, "b": 3}], [{"a": 1}, {"a": 2, "b": 3}]),
+    ("map(list(any))", {"a": [1, "x"], "b": [2]}, {"a": ["1", "x"], "b": ["2"]}),
+    ("object({a = any})", {"a": [1, "x"]}, {"a": [1, "x"]}),
+    ("map(any)", {"a": 1, "b": 2}, {"a": 1, "b": 2}),
+])
+def test_any_elements_unify_as_terraform(type_text: str, value: Any, expected: Any) -> None:
+    assert typed(type_text, value) == expected
+
+
+@pytest.mark.parametrize(("type_text", "value"), [
+    ("list(any)", [1, True]),
+    ("map(any)", {"a": [1], "b": "x"}),
+    ("list(any)", [{"a": 1}, "x"]),
+    ("list(any)", [[1], {"a": 1}]),
+])
+def test_any_elements_with_no_common_type_are_an_error(type_text: str, value: Any) -> None:
+    with pytest.raises(FunctionError, match="must have the same type"):
+        typed(type_text, value)
+
+
+def test_map_any_replicas_compare_as_a_string(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'variable "m" {\n  type    = map(any)\n  default = { name = "web", replicas = 2 }\n}\n'
+        'resource "aws_instance" "w" {\n  count         = var.m.replicas == 2 ? 2 : 1\n'
+        '  ami           = "ami-1"\n  instance_type = "m5.large"\n}\n')
+    assert [r.address for r in load(str(tmp_path), LoadOptions()).resources] == ["aws_instance.w[0]"]
