@@ -478,10 +478,33 @@ def f_replace(text: Any, search: Any, repl: Any) -> str:
         import regex  # imported where used: 9 ms of start-up most runs never need
 
         try:
-            return _timed(lambda: rx.sub(_go_repl(repl), text, timeout=REGEX_TIMEOUT))
+            return _timed(lambda: _go_replace_all(rx, text, _go_repl(repl)))
         except (re.error, regex.error) as err:
             raise FunctionError(f"replace: invalid regular expression: {err}") from None
     return text.replace(search, repl)
+
+
+def _go_replace_all(rx: Any, text: str, expand: Callable[[Any], str]) -> str:
+    """Go's ``Regexp.ReplaceAllString``: an empty match right after a previous match is not
+    replaced, and the search always moves on (``replace("aaa", "/a*?/", "X")`` is "XaXaXaX";
+    Python's ``sub`` would replace at every position). One time budget for the whole call."""
+    import time
+
+    deadline = time.monotonic() + REGEX_TIMEOUT
+    out: list[str] = []
+    last = pos = 0
+    while pos <= len(text):
+        m = rx.search(text, pos, timeout=max(deadline - time.monotonic(), 0.001))
+        if m is None:
+            break
+        start, end = m.span()
+        out.append(text[last:start])
+        if end > last or start == 0:
+            out.append(expand(m))
+        last = end
+        pos = pos + 1 if pos + 1 > end else end
+    out.append(text[last:])
+    return "".join(out)
 
 
 def _re2(pattern: str) -> str:
@@ -516,13 +539,37 @@ def f_trimsuffix(text: Any, suffix: Any) -> str:
     return text[: -len(suffix)] if suffix and text.endswith(suffix) else text
 
 
+def f_parseint(number: Any, base: Any) -> int:
+    """Go's ``big.Int.SetString`` with an explicit base: an optional sign and digits only (no
+    ``0x`` prefix, ``_`` or spaces, which Python's ``int()`` would take); bases 2 to 62, where
+    above 36 the capital letters are the digits 36-61."""
+    text = to_string(number)
+    b = to_number(base)
+    if isinstance(b, float) or not 2 <= b <= 62:
+        raise FunctionError('invalid value for "base" parameter: base must be a whole number between 2 and 62 inclusive')
+    digits = text[1:] if text[:1] in ("+", "-") else text
+    value = 0
+    for ch in digits:
+        d = _DIGITS.get(ch if b > 36 else ch.lower(), 99)
+        if d >= b:
+            break
+        value = value * b + d
+    else:
+        if digits:
+            return -value if text[:1] == "-" else value
+    raise FunctionError(f'invalid value for "number" parameter: cannot parse "{text}" as a base {b} integer')
+
+
+_DIGITS = {ch: i for i, ch in enumerate("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")}
+
+
 def f_substr(text: Any, offset: Any, length: Any) -> str:
     text = to_string(text)
     off, ln = to_int(offset), to_int(length)
     if off < 0:
         off = max(len(text) + off, 0)
     if off > len(text):
-        raise FunctionError("substr: offset is out of range")
+        return ""  # as Terraform: an offset past the end is the empty string, not an error
     return text[off:] if ln < 0 else text[off : off + ln]
 
 
@@ -1428,7 +1475,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "signum": lambda n: (to_number(n) > 0) - (to_number(n) < 0),
     "pow": lambda a, b: norm_number(float(to_number(a)) ** float(to_number(b))),
     "log": lambda a, b: math.log(to_number(a), to_number(b)),
-    "parseint": lambda s, b: int(to_string(s), to_int(b)),
+    "parseint": f_parseint,
     "tostring": f_tostring, "tonumber": f_tonumber, "tobool": f_tobool, "tolist": f_tolist,
     "toset": f_toset, "tomap": f_tomap,
     "jsonencode": jsonencode, "jsondecode": f_jsondecode, "yamlencode": f_yamlencode,

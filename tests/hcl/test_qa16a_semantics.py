@@ -242,3 +242,47 @@ def test_map_any_replicas_compare_as_a_string(tmp_path: Path) -> None:
         'resource "aws_instance" "w" {\n  count         = var.m.replicas == 2 ? 2 : 1\n'
         '  ami           = "ami-1"\n  instance_type = "m5.large"\n}\n')
     assert [r.address for r in load(str(tmp_path), LoadOptions()).resources] == ["aws_instance.w[0]"]
+
+
+# ---- 7. substr past the end, parseint's syntax, Go's empty-match replace ---------------------
+
+@pytest.mark.parametrize(("expr", "expected"), [
+    ('substr("abc", 5, 1)', ""),
+    ('try(substr("abc", 5, 1), "fallback")', ""),
+    ('substr("", 1, 2)', ""),
+    ('substr("abc", 4, -1)', ""),
+    ('substr("abc", 3, 1)', ""),
+    ('substr("abc", -5, 1)', "a"),
+    ('substr("abc", 1, 10)', "bc"),
+    ('substr("abc", -1, -1)', "c"),
+    ('parseint("+7", 10)', 7),
+    ('parseint("-FF", 16)', -255),
+    ('parseint("ff", 16)', 255),
+    ('parseint("zZ", 62)', 2231),
+    ('parseint("Z", 36)', 35),
+    ('try(parseint("0x1F", 16), -1)', -1),
+    ('try(parseint("1_000", 10), -1)', -1),
+    ('try(parseint(" 7", 10), -1)', -1),
+    ('try(parseint("0b11", 2), -1)', -1),
+    ('try(parseint("9", 8), -1)', -1),
+    ('try(parseint("", 10), -1)', -1),
+    ('try(parseint("-", 10), -1)', -1),
+    ('try(parseint("10", 1), -1)', -1),
+    ('try(parseint("12", 63), -1)', -1),
+    ('replace("aaa", "/a*?/", "X")', "XaXaXaX"),
+    ('replace("abc", "/x*/", "-")', "-a-b-c-"),
+    ('replace("abab", "/(ab)*/", "<$1>")', "<ab>"),
+    ('replace("aaa", "/a*/", "X")', "X"),
+    ('replace("", "/x*/", "Y")', "Y"),
+    ('replace("héllo", "/l*/", "_")', "_h_é_o_"),
+    ('replace("a-b-c", "/-/", "+")', "a+b+c"),
+])
+def test_string_function_edges_as_terraform(expr: str, expected: Any) -> None:
+    assert ev(expr) == expected
+
+
+def test_parseint_errors_name_the_parameter() -> None:
+    with pytest.raises(EvalError, match='cannot parse "0x1F" as a base 16 integer'):
+        ev('parseint("0x1F", 16)')
+    with pytest.raises(EvalError, match="base must be a whole number between 2 and 62"):
+        ev('parseint("10", 1)')
