@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ from estimator.hcl.functions import FunctionError, TfList, TfMap, jsonencode
 from estimator.hcl.hcl2_frontend import parse_expression
 from estimator.loaders import LoadOptions
 from estimator.loaders.terraform_hcl import load, root_outputs
+from tests.conftest import FIXTURES
 
 
 class Scope:
@@ -286,3 +289,21 @@ def test_parseint_errors_name_the_parameter() -> None:
         ev('parseint("0x1F", 16)')
     with pytest.raises(EvalError, match="base must be a whole number between 2 and 62"):
         ev('parseint("10", 1)')
+
+
+# ---- the same expressions against terraform itself, where it is installed ---------------------
+
+@pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not on PATH")
+def test_qa16a_expressions_match_terraform_console(tmp_path: Path) -> None:
+    work = tmp_path / "oracle"
+    shutil.copytree(FIXTURES / "hcl" / "qa16a" / "oracle", work)
+    run = subprocess.run(["terraform", "console", "-no-color"], input="jsonencode(local.results)\n", cwd=work,
+                         capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "TF_CLI_CONFIG_FILE": "/dev/null"})
+    assert run.returncode == 0, run.stderr
+    expected = json.loads(json.loads(run.stdout.strip().splitlines()[-1]))
+    outputs, project = root_outputs(str(work), LoadOptions())
+    assert not project.diagnostics
+    ours = json.loads(jsonencode(outputs["results"]))
+    assert {k: v for k, v in ours.items() if v != expected.get(k)} == {}
+    assert ours == expected
