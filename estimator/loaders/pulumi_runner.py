@@ -288,9 +288,20 @@ def _install_mocks() -> Any:
             return result
         return wrapper
 
-    # Another stack's outputs are not readable offline: each one is an Unknown-marked value.
+    # Another stack's outputs are not readable offline: each one is an unknown Output, as a value
+    # known only after apply is in a preview (its apply callbacks do not run); what is built from
+    # it reaches a resource as unknown, depending on the stack reference.
     def stack_output(self: Any, name: Any) -> Any:
-        return pulumi.Output.from_input(name).apply(lambda n: f"{UNKNOWN_MARK}output {n} of stack {self._name}")
+        from pulumi.output import _OutputData
+
+        names = _stack_output_names.setdefault(self._name, [])
+        if isinstance(name, str) and name not in names:
+            names.append(name)
+
+        async def unknown() -> Any:
+            return _OutputData(resources={self}, value=None, is_known=False, is_secret=False)
+
+        return pulumi.Output._from_data(unknown())
 
     pulumi.StackReference.get_output = stack_output  # type: ignore[method-assign]
     pulumi.StackReference.require_output = stack_output  # type: ignore[method-assign]
@@ -353,7 +364,8 @@ def _install_mocks() -> Any:
             if request.type == "pulumi:pulumi:Stack":
                 return resource_pb2.RegisterResourceResponse(urn=urn)
             _ensure_event_loop()
-            inputs = rpc.deserialize_properties(request.object)
+            inputs = _marked_unknowns(rpc.deserialize_properties(request.object, keep_unknowns=True),
+                                      request)
             queue = pending.get((request.type, request.name))
             frames, taggable, (outputs, auto_named), loop = queue.pop(0) if queue else ([], None, ((), ()), None)
             resource_args = mocks.MockResourceArgs(
@@ -382,6 +394,38 @@ def _install_mocks() -> Any:
                     monitor=CostrailMonitor(CostrailMocks()))
     _install_require_fallback(pulumi)
     return pulumi
+
+
+_stack_output_names: dict[str, list[str]] = {}  # stack reference name → the outputs the program reads
+
+
+def _marked_unknowns(inputs: dict[str, Any], request: Any) -> dict[str, Any]:
+    """Inputs with each unknown value (an Output not known offline) as an Unknown-marked string
+    saying where it comes from: a stack reference's output when the input depends on one."""
+    from pulumi.output import Unknown
+
+    def stacks_of(key: str) -> list[str]:
+        deps = request.propertyDependencies[key].urns if key in request.propertyDependencies else ()
+        stacks = sorted(urn.rsplit("::", 1)[-1] for urn in deps if "pulumi:pulumi:StackReference::" in urn)
+        # which output is not traced through the program's applies: the ones it asked that stack for
+        return [f"{' or '.join(_stack_output_names.get(s, [])) or 'an output'} of stack {s}" for s in stacks]
+
+    def mark(value: Any, reason: str) -> Any:
+        if isinstance(value, Unknown):
+            return UNKNOWN_MARK + reason
+        if isinstance(value, dict):
+            return {k: mark(v, reason) for k, v in value.items()}
+        if isinstance(value, list):
+            return [mark(v, reason) for v in value]
+        return value
+
+    out = {}
+    for key, value in inputs.items():
+        stacks = stacks_of(key)
+        reason = (f"output {', '.join(stacks)} (stack outputs are not read offline)" if stacks
+                  else "a value known only after apply")
+        out[key] = mark(value, reason)
+    return out
 
 
 def _install_require_fallback(pulumi: Any) -> None:

@@ -47,3 +47,14 @@ def test_nested_invoke_results_are_unknowns_of_their_shape() -> None:
     costed = {c.resource.address: c for c in price_project(project, None)}
     assert costed["gpu"].status in ("priced", "partial")
     assert group.attributes["cluster_name"] == "shared"  # an argument echoed in the result, as AWS does
+
+
+def test_stack_reference_outputs_are_unknown_and_their_applies_do_not_run() -> None:
+    project = load_project(str(PROGRAMS / "qa16c_stackref"), LoadOptions(stack="dev"))
+    assert not [d for d in project.diagnostics if d.severity == "error"]
+    resources = by_address(project)
+    size = resources["data"].attributes["size"]
+    assert isinstance(size, Unknown) and "volumeSize" in size.reason and "of stack acme/network/dev" in size.reason
+    assert isinstance(resources["w"].attributes["subnet_id"], Unknown)
+    costed = {c.resource.address: c for c in price_project(project, None)}
+    assert costed["w"].status == "priced" and costed["w"].monthly_cost > 0
