@@ -7,12 +7,16 @@ a catalog row × quantity worked out by hand in the test.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
+
+import pytest
 
 from estimator.cost_model import CostedResource
 from estimator.loaders import LoadOptions, terraform_hcl
 from estimator.pricing.engine import price_project
+from estimator.resources.aws import eks
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pricing" / "qa16b_compute"
 
@@ -126,3 +130,44 @@ def test_spot_instance_request_is_priced_like_a_spot_instance() -> None:
     # spot_price 0.40 < 1.006: 0.40 x 730 = 292; 200 GB gp3 x 0.08 = 16
     assert [c.monthly_cost for c in capped.components] == [Decimal("292.00"), Decimal("16.00")]
     assert "max_price upper bound" in capped.components[0].name
+
+
+def test_eks_version_in_extended_support_on_the_run_date_bills_the_extended_rate(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(eks, "run_date", lambda: dt.date(2026, 11, 29))
+    got = priced("eks_support")
+    for address in ("aws_eks_cluster.old", "aws_eks_cluster.old_default_policy"):
+        line = got[address].components[0]
+        # aws_services_us_east_1.csv "EKS cluster hour (extended support)" 0.6 x 730
+        assert line.unit_price == Decimal("0.6") and line.monthly_cost == Decimal("438.0"), address
+        assert "extended support" in line.name and "1.32" in line.name and "2026-03-23" in line.name
+    for address in ("aws_eks_cluster.standard_policy", "aws_eks_cluster.current", "aws_eks_cluster.latest"):
+        assert got[address].components[0].monthly_cost == Decimal("73.0"), address  # 0.1 x 730
+        assert got[address].status == "priced" and not got[address].reason, address
+    expired = got["aws_eks_cluster.expired"]
+    assert expired.status == "unpriced" and "2025-07-24" in (expired.reason or "")
+    unlisted = got["aws_eks_cluster.unlisted"]
+    assert unlisted.components[0].monthly_cost == Decimal("73.0")
+    assert "not in the bundled EKS calendar" in (unlisted.reason or "")
+
+
+def test_eks_version_before_its_end_of_standard_support_is_standard(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(eks, "run_date", lambda: dt.date(2026, 3, 22))  # the day before 1.32 enters extended
+    assert priced("eks_support")["aws_eks_cluster.old"].components[0].monthly_cost == Decimal("73.0")
+    monkeypatch.setattr(eks, "run_date", lambda: dt.date(2026, 3, 23))  # billing starts that day (UTC)
+    assert priced("eks_support")["aws_eks_cluster.old"].components[0].monthly_cost == Decimal("438.0")
+
+
+def test_eks_unknown_support_type_past_standard_support_is_unpriced_not_guessed(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from estimator.model import Project, Resource, Unknown
+
+    monkeypatch.setattr(eks, "run_date", lambda: dt.date(2026, 6, 1))
+    cluster = Resource(address="aws_eks_cluster.c", type="aws_eks_cluster", name="c", region="us-east-1",
+                       attributes={"version": "1.31", "upgrade_policy": [{"support_type": Unknown("var.p has no value")}]})
+    computed = Resource(address="aws_eks_cluster.d", type="aws_eks_cluster", name="d", region="us-east-1",
+                        attributes={"version": "1.31", "upgrade_policy": Unknown()})
+    got = {c.address: c for c in price_project(Project("p", "terraform-plan", [cluster, computed]), None)}
+    assert got["aws_eks_cluster.c"].status == "unpriced" and "support_type" in (got["aws_eks_cluster.c"].reason or "")
+    # a wholly computed block is not configured: AWS's default EXTENDED (1.31: extended 2025-11-26..2026-11-26)
+    assert got["aws_eks_cluster.d"].components[0].monthly_cost == Decimal("438.0")

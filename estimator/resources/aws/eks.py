@@ -1,5 +1,12 @@
 """aws_eks_cluster (control plane hours) and aws_eks_node_group (desired × instance type + disk).
 
+Control plane: standard support ($0.10/h), or extended support ($0.60/h) when, on the run
+date, the cluster's ``version`` is past its end of standard support in AWS's release calendar
+(``pricing/data/eks_versions.json``, with its source) and ``upgrade_policy.support_type`` is
+EXTENDED (AWS's default; STANDARD clusters are upgraded instead). Past the end of extended
+support EKS has upgraded the cluster to a version costrail cannot tell: unpriced. A version
+not in the calendar is priced at standard support with a note; no version set = AWS's latest.
+
 Node group instance type: ``instance_types[0]``, else its launch template's, else AWS's
 default t3.medium. Disk: ``disk_size`` (default 20 GB, gp2) when no launch template sets the
 volumes. ``capacity_type = SPOT`` shows the on-demand price as an upper bound.
@@ -8,7 +15,12 @@ volumes. ``capacity_type = SPOT`` shows the on-demand price as an upper bound.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 from estimator.cost_model import CostComponent
 from estimator.model import Resource, is_unknown
@@ -21,6 +33,7 @@ from ._base import (
     Priced,
     ResourceSpec,
     hourly,
+    line,
     missing_price,
     number,
     region_of,
@@ -33,10 +46,78 @@ DEFAULT_INSTANCE_TYPE = "t3.medium"
 DEFAULT_DISK_GB = Decimal(20)
 
 
+CALENDAR = Path(catalog.__file__).with_name("data") / "eks_versions.json"
+
+
+def run_date() -> dt.date:
+    """Today in UTC: the day that decides standard or extended support (tests inject their own)."""
+    return dt.datetime.now(dt.timezone.utc).date()
+
+
+@lru_cache(maxsize=1)
+def _calendar() -> dict[tuple[int, int], tuple[dt.date, dt.date]]:
+    """Kubernetes (major, minor) → (end of standard support, end of extended support)."""
+    doc = json.loads(CALENDAR.read_text(encoding="utf-8"))
+    return {_version_key(v): (dt.date.fromisoformat(std), dt.date.fromisoformat(ext))
+            for v, (std, ext) in doc["versions"].items()}
+
+
+def _version_key(value: Any) -> tuple[int, int]:
+    """``"1.32"`` → (1, 32); an HCL number 1.3 is 1.30 (no EKS version has a one-digit minor)."""
+    text = str(value).strip()
+    major, _, minor = text.partition(".")
+    minor = minor.split(".")[0]
+    key = (int(major), int(minor))
+    if not isinstance(value, str) and len(minor) == 1:
+        key = (key[0], key[1] * 10)
+    return key
+
+
 def _price_cluster(res: Resource, ctx: PriceContext) -> Priced:
     region = region_of(res)
-    return Priced([hourly("EKS cluster", catalog.service("eks_hour", region),
-                          missing=missing_price("EKS cluster hours", region))])
+    standard = hourly("EKS cluster", catalog.service("eks_hour", region),
+                      missing=missing_price("EKS cluster hours", region))
+    version = res.get("version")
+    if version is None:
+        return Priced([standard])  # not set: AWS creates the latest version, in standard support
+    if is_unknown(version):
+        why = unknown_reason("version", version)
+        # computed at apply = not configured (the latest version); a value costrail cannot read is noted
+        return Priced([standard], reason=None if "after apply" in why else
+                      f"{why}: standard support assumed (a version past it bills extended support, $0.60/h)")
+    try:
+        key = _version_key(version)
+    except ValueError:
+        return Priced([standard], reason=f"version {version} is not a Kubernetes minor version: standard support assumed")
+    # A wholly computed block (plans: not configured) is AWS's default, EXTENDED; a configured unknown is not guessed.
+    policy = None if is_unknown(res.get("upgrade_policy")) else res.get("upgrade_policy.support_type")
+    if isinstance(policy, str) and policy.upper() == "STANDARD":
+        return Priced([standard])  # upgraded at the end of standard support, never billed extended
+    calendar = _calendar()
+    today = run_date()
+    dates = calendar.get(key)
+    text = f"{key[0]}.{key[1]}"
+    if dates is None:
+        newest = max(calendar)
+        if key > newest and today < calendar[newest][0]:
+            return Priced([standard])  # released after every listed version: still in standard support
+        return Priced([standard], reason=f"Kubernetes {text} is not in the bundled EKS calendar: standard support "
+                                         "assumed (extended support bills $0.60/h)")
+    end_standard, end_extended = dates
+    if today < end_standard:
+        return Priced([standard])
+    if today >= end_extended:
+        return Priced([line("EKS cluster", "hours", None, None,
+                            missing=f"Kubernetes {text} reached end of extended support on {end_extended}: EKS "
+                                    "upgrades the control plane to a version costrail cannot tell")])
+    if is_unknown(policy):
+        return Priced([line("EKS cluster", "hours", None, None,
+                            missing=f"Kubernetes {text} is past its end of standard support ({end_standard}) and "
+                                    + unknown_reason("upgrade_policy.support_type", policy)
+                                    + " (EXTENDED bills $0.60/h, STANDARD upgrades the cluster)")])
+    name = f"EKS cluster (extended support: Kubernetes {text} past end of standard support {end_standard})"
+    return Priced([hourly(name, catalog.service("eks_extended_hour", region),
+                          missing=missing_price("EKS extended support cluster hours", region))])
 
 
 def _node_lines(res: Resource, ctx: PriceContext, region: str, count: Decimal) -> list[CostComponent]:
