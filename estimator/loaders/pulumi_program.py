@@ -87,6 +87,7 @@ class PulumiProject:
     defaults: dict[str, str] = field(default_factory=dict)  # Pulumi.yaml defaults only
     secret_keys: list[str] = field(default_factory=list)
     stack_file: str | None = None
+    spec_file: str = "Pulumi.yaml"  # or Pulumi.yml
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
@@ -234,13 +235,14 @@ def read_project(root: Path, options: LoadOptions) -> PulumiProject:
     stack = options.stack
     stack_path: Path | None = None
     stack_dir = root / str(spec["stackConfigDir"]) if spec.get("stackConfigDir") else root  # as `pulumi` reads it
+    ext = spec_file.suffix  # stack files take the project file's extension (Pulumi.dev.yml next to Pulumi.yml)
     if stack:
-        stack_path = stack_dir / f"Pulumi.{stack}.yaml"
+        stack_path = stack_dir / f"Pulumi.{stack}{ext}"
         if not stack_path.exists():
             raise InputError(f"stack {stack!r} has no {_rel(stack_path, root)}", where)
     else:
-        stack_files = sorted(stack_dir.glob("Pulumi.*.yaml"))
-        names = [f.name[len("Pulumi."):-len(".yaml")] for f in stack_files]
+        stack_files = sorted(stack_dir.glob(f"Pulumi.*{ext}"))
+        names = [f.name[len("Pulumi."):-len(ext)] for f in stack_files]
         if len(stack_files) == 1:
             stack_path, stack = stack_files[0], names[0]
         elif stack_files:
@@ -260,7 +262,8 @@ def read_project(root: Path, options: LoadOptions) -> PulumiProject:
                 config[full] = _config_text(value)
     return PulumiProject(root=root, name=name, main=main.resolve(), python=python, stack=stack or "costrail",
                          config=config, defaults=defaults, secret_keys=secret_keys,
-                         stack_file=_rel(stack_path, root) if stack_path else None, diagnostics=diagnostics)
+                         stack_file=_rel(stack_path, root) if stack_path else None, spec_file=spec_file.name,
+                         diagnostics=diagnostics)
 
 
 # --- the subprocess ------------------------------------------------------------------------
@@ -446,7 +449,7 @@ def to_resources(result: dict[str, Any], proj: PulumiProject, options: LoadOptio
 
 def _config_tags_location(proj: PulumiProject, defaults_run: bool) -> Location | None:
     """The line of ``aws:defaultTags`` in the stack file (or ``Pulumi.yaml``) that sets it."""
-    files = ([] if defaults_run or not proj.stack_file else [proj.stack_file]) + ["Pulumi.yaml"]
+    files = ([] if defaults_run or not proj.stack_file else [proj.stack_file]) + [proj.spec_file]
     for name in files:
         try:
             lines = (proj.root / name).read_text(encoding="utf-8").splitlines()

@@ -58,3 +58,11 @@ def test_stack_reference_outputs_are_unknown_and_their_applies_do_not_run() -> N
     assert isinstance(resources["w"].attributes["subnet_id"], Unknown)
     costed = {c.resource.address: c for c in price_project(project, None)}
     assert costed["w"].status == "priced" and costed["w"].monthly_cost > 0
+
+
+def test_a_pulumi_yml_project_reads_its_pulumi_stack_yml() -> None:
+    for options in (LoadOptions(), LoadOptions(stack="dev")):
+        project = load_project(str(PROGRAMS / "qa16c_yml"), options)
+        resources = by_address(project)
+        assert sorted(resources) == ["w0", "w1", "w2"]
+        assert {r.region for r in resources.values()} == {"eu-west-1"}
