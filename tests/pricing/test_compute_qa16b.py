@@ -171,3 +171,11 @@ def test_eks_unknown_support_type_past_standard_support_is_unpriced_not_guessed(
     assert got["aws_eks_cluster.c"].status == "unpriced" and "support_type" in (got["aws_eks_cluster.c"].reason or "")
     # a wholly computed block is not configured: AWS's default EXTENDED (1.31: extended 2025-11-26..2026-11-26)
     assert got["aws_eks_cluster.d"].components[0].monthly_cost == Decimal("438.0")
+
+
+def test_mixed_instances_spot_max_price_caps_the_spot_upper_bound() -> None:
+    group = priced("asg_weighted")["aws_autoscaling_group.spot_capped"]
+    inst = group.components[0]
+    # 2 spot instances capped at 0.30 (< g5.xlarge 1.006): 2 x 730 x 0.30 = 438; max 4 x 730 x 0.30 + 4 x 10 GB
+    assert "max_price upper bound" in inst.name and inst.monthly_cost == Decimal("438.00")
+    assert group.max_monthly_cost == Decimal("876.00") + Decimal("40.0")

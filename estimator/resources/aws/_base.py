@@ -241,8 +241,8 @@ def finish(resource: Resource, priced: Priced, monthly_requests: Decimal | None 
         costed.status = "priced"
         costed.reason = priced.reason  # a note on what no line can show (unlimited CPU credits), if any
     else:
-        # Nothing priced, be it a missing price or usage-based lines with no usage given: the
-        # resource has no cost to show (null, listed in ``unpriced``), never $0.
+        # Nothing priced (a missing price, or usage-based lines with no usage given): unpriced, the
+        # resource has no cost to show (null, listed in ``unpriced``), never $0; some priced: partial.
         costed.status = "unpriced" if all(c.monthly_cost is None for c in lines) else "partial"
         reasons = [c.unpriced_reason for c in lines if c.unpriced_reason] + ([priced.reason] if priced.reason else [])
         costed.reason = "; ".join(dict.fromkeys(reasons))

@@ -44,11 +44,12 @@ def template_of(spec: Any, ctx: PriceContext) -> Resource:
     raise NotPriceable("launch template not resolvable")
 
 
-def template_lines(template: Resource | str, itype: str, region: str, count: Decimal, *, spot: bool | None = None
-                   ) -> list[CostComponent]:
-    """The instances and volumes; ``template`` is the template, or how to name one not in the project."""
+def template_lines(template: Resource | str, itype: str, region: str, count: Decimal, *, spot: bool | None = None,
+                   spot_max_price: Any = None) -> list[CostComponent]:
+    """The instances and volumes; ``template`` is the template, or how to name one not in the project.
+    ``spot_max_price``: a mixed-instances group's own cap (its templates carry no market options)."""
     if isinstance(template, str):
-        return [instance_line(itype, region, spot=bool(spot), count=count),
+        return [instance_line(itype, region, spot=bool(spot), count=count, max_price=spot_max_price),
                 unknown_line("Volumes", "GB", f"launch template {template} is not in the project: its root "
                                               "volume and other disks are unknown")]
     market = template.get("instance_market_options.market_type")
@@ -60,6 +61,8 @@ def template_lines(template: Resource | str, itype: str, region: str, count: Dec
         if max_price:
             market = "spot"  # a launch configuration asks for spot by its spot_price (its max price)
     is_spot = spot if spot is not None else market == "spot"
+    if spot_max_price is not None:
+        max_price = spot_max_price
     return [instance_line(itype, region, spot=is_spot, count=count, tenancy=tenancy, max_price=max_price),
             *template_volume_lines(template, region, count)]
 
@@ -193,7 +196,8 @@ def _lines_for(shape: _Shape, region: str, units: Decimal) -> list[CostComponent
         if on_demand:
             lines += template_lines(template, itype, region, _instances(on_demand, weight), spot=False)
         if spot:
-            lines += template_lines(template, itype, region, _instances(spot, weight), spot=True)
+            lines += template_lines(template, itype, region, _instances(spot, weight), spot=True,
+                                    spot_max_price=dist.get("spot_max_price") or None)
         if isinstance(template, str):  # the unknown volumes of a template not in the project, said once
             unknown = [c for c in lines if c.quantity is None and c.price is None]
             lines = [c for c in lines if c not in unknown] + unknown[:1]
