@@ -232,7 +232,8 @@ def read_project(root: Path, options: LoadOptions) -> PulumiProject:
         else:
             defaults[_full_key(str(key), name)] = _config_text(value)
 
-    stack = options.stack
+    # `org/dev` and `org/project/dev` name the stack `dev`: its config is Pulumi.dev.yaml, as Pulumi reads it
+    stack = options.stack.rsplit("/", 1)[-1] if options.stack else options.stack
     stack_path: Path | None = None
     stack_dir = root / str(spec["stackConfigDir"]) if spec.get("stackConfigDir") else root  # as `pulumi` reads it
     ext = spec_file.suffix  # stack files take the project file's extension (Pulumi.dev.yml next to Pulumi.yml)

@@ -66,3 +66,9 @@ def test_a_pulumi_yml_project_reads_its_pulumi_stack_yml() -> None:
         resources = by_address(project)
         assert sorted(resources) == ["w0", "w1", "w2"]
         assert {r.region for r in resources.values()} == {"eu-west-1"}
+
+
+def test_a_fully_qualified_stack_name_reads_the_stack_file_of_its_last_segment() -> None:
+    for stack in ("acme/dev", "acme/pyml/dev"):
+        project = load_project(str(PROGRAMS / "qa16c_yml"), LoadOptions(stack=stack))
+        assert sorted(by_address(project)) == ["w0", "w1", "w2"]
