@@ -110,12 +110,18 @@ def exact_number(value: Any) -> int | float | Fraction:
     """An operand as Terraform holds it: ints as they are, a float as the 512-bit rounding of
     its decimal text (``1.1`` is not the double 1.1), an exact intermediate result unchanged.
     Infinities stay floats. Raises ``FunctionError`` for a non-number."""
-    if type(value) is Fraction:
+    if type(value) is int or type(value) is Fraction:
         return value
     num = to_number(value)
     if type(num) is float and math.isfinite(num):
-        return round_big(Fraction(repr(num)))
+        return _big_float(num)
     return num
+
+
+@functools.lru_cache(maxsize=4096)
+def _big_float(num: float) -> int | Fraction:
+    """The 512-bit value of a float's shortest decimal text (configs repeat their literals)."""
+    return round_big(Fraction(repr(num)))
 
 
 def exact_arithmetic(op: str, a: int | float | Fraction, b: int | float | Fraction) -> int | float | Fraction:
