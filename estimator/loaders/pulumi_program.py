@@ -561,6 +561,8 @@ def build_resources(registrations: list[dict[str, Any]], config: dict[str, str],
             region, ptags = None, {}
         elif (isinstance(attrs.get("region"), str) and attrs["region"]) or isinstance(attrs.get("region"), Unknown):
             region = attrs["region"]  # pulumi-aws 7 (provider v6): a resource's own `region` input overrides its provider's
+        if r.get("taggable") is False:
+            ptags = {}  # AWS applies default tags only to resources that can carry tags (as HCL, a plan)
         parent = r.get("parent")
         loop = r.get("unknown_count")
         out.append(Resource(

@@ -72,3 +72,10 @@ def test_a_fully_qualified_stack_name_reads_the_stack_file_of_its_last_segment()
     for stack in ("acme/dev", "acme/pyml/dev"):
         project = load_project(str(PROGRAMS / "qa16c_yml"), LoadOptions(stack=stack))
         assert sorted(by_address(project)) == ["w0", "w1", "w2"]
+
+
+def test_provider_default_tags_only_on_resources_that_can_carry_tags() -> None:
+    resources = by_address(load_project(str(PROGRAMS / "qa16c_untaggable"), LoadOptions(stack="dev")))
+    assert resources["perm"].taggable is False and resources["perm"].tags == {}
+    assert resources["policy"].tags == {}
+    assert resources["q"].tag_values == {"team": "t", "env": "dev"}
