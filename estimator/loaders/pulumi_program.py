@@ -118,6 +118,10 @@ def _load(path: str, options: LoadOptions) -> Project:
     if not main.get("ok"):
         err = _program_error(proj, main)
         if not resources:
+            # what was found before the run (several stacks and no --stack) may be why it failed
+            notes = [d.message for d in proj.diagnostics if d.severity == "warning"]
+            if notes:
+                err.message += "; note: " + "; ".join(notes)
             raise err
         # read only in part: what it registered before the error still shows (as a Terraform
         # root with a broken file); code defaults are not compared with a run cut short

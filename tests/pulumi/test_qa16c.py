@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from estimator.errors import InputError
 from estimator.loaders import LoadOptions, load_project
 from estimator.model import Project, Resource, Unknown, UnknownCount, unknown_quantity
 from estimator.pricing.engine import price_project
@@ -79,3 +82,11 @@ def test_provider_default_tags_only_on_resources_that_can_carry_tags() -> None:
     assert resources["perm"].taggable is False and resources["perm"].tags == {}
     assert resources["policy"].tags == {}
     assert resources["q"].tag_values == {"team": "t", "env": "dev"}
+
+
+def test_the_several_stacks_hint_survives_a_program_that_then_fails() -> None:
+    with pytest.raises(InputError) as caught:
+        load_project(str(PROGRAMS / "qa16c_several_stacks"), LoadOptions())
+    message = str(caught.value)
+    assert "workerCount" in message and "several stacks (dev, prod) and no --stack" in message
+    assert str(caught.value.location) == "__main__.py:4"
