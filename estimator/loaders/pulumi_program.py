@@ -65,6 +65,7 @@ from estimator.pulumi_types import snake, snake_props, terraform_type
 from estimator.yaml_guard import safe_load
 
 RUNNER = Path(__file__).with_name("pulumi_runner.py")
+PULUMI_YAML_DEFAULT = "pulumi-yaml-default"  # DefaultRef.kind of a Pulumi.yaml config default
 UNKNOWN_MARK = "costrail:unknown:"
 ARN_MARK = "arn:aws:costrail-mock:"
 PROVIDER_PREFIX = "pulumi:providers:"
@@ -679,9 +680,52 @@ def mark_defaults(resources: list[Resource], default_resources: list[Resource], 
             leaves = _changed_leaves(res.attributes.get(attr), value)
             names = {n for n in (_config_name(real, changed_keys, proj) for real, _ in leaves) if n}
             name = names.pop() if len(names) == 1 else attr
+            in_spec = {_spec_default(default, changed_keys, proj) for _, default in leaves}
+            if len(in_spec) == 1 and None not in in_spec:
+                # the default is Pulumi.yaml's (config `default:`/`value:`): named and located there
+                spec_name, spec_location = in_spec.pop()
+                res.defaults[attr] = (DefaultRef(name=spec_name, value=value, location=spec_location,
+                                                 kind=PULUMI_YAML_DEFAULT),)
+                continue
             lines = {loc for loc in (_literal_line(default, proj) for _, default in leaves) if loc}
             location = lines.pop() if len(lines) == 1 else twin.location
             res.defaults[attr] = (DefaultRef(name=name, value=value, location=location, kind="pulumi-config"),)
+
+
+def _spec_default(value: Any, keys: list[str], proj: PulumiProject) -> tuple[str, Location | None] | None:
+    """``(config:name, its line in Pulumi.yaml)`` when the value is exactly one project-file
+    default that the stack overrides (what the code-defaults run read from Pulumi.yaml)."""
+    if not isinstance(value, (str, int, float, bool)) or isinstance(value, Unknown):
+        return None
+    matches = [k for k in keys if k in proj.defaults and proj.defaults[k] == _config_text(value)]
+    if len(matches) != 1:
+        return None
+    key = matches[0]
+    short = key.split(":", 1)[1] if key.startswith(proj.name + ":") else key
+    return f"config:{short}", _spec_default_line(proj, key, short)
+
+
+def _spec_default_line(proj: PulumiProject, key: str, short: str) -> Location | None:
+    """The line of a config key's ``default:`` / ``value:`` (or its plain value) in Pulumi.yaml."""
+    try:
+        root = yaml.compose((proj.root / proj.spec_file).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return None
+    config = _child(root, "config")
+    if not isinstance(config, yaml.MappingNode):
+        return None
+    for key_node, value_node in config.value:
+        if key_node.value in (key, short):
+            inner = next((v for k in ("default", "value") if (v := _child(value_node, k)) is not None), None)
+            node = inner if inner is not None else value_node
+            return Location(proj.spec_file, node.start_mark.line + 1)
+    return None
+
+
+def _child(node: Any, name: str) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        return next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == name), None)
+    return None
 
 
 def _changed_leaves(real: Any, default: Any) -> list[tuple[Any, Any]]:

@@ -90,3 +90,11 @@ def test_the_several_stacks_hint_survives_a_program_that_then_fails() -> None:
     message = str(caught.value)
     assert "workerCount" in message and "several stacks (dev, prod) and no --stack" in message
     assert str(caught.value.location) == "__main__.py:4"
+
+
+def test_a_pulumi_yaml_default_is_located_at_its_line_in_pulumi_yaml() -> None:
+    resources = by_address(load_project(str(PROGRAMS / "qa16c_yaml_default"), LoadOptions(stack="dev")))
+    (ref,) = resources["gpu"].defaults_for("instance_type")
+    assert ref.value == "p4d.24xlarge" and ref.name == "config:instanceType"
+    assert ref.kind == "pulumi-yaml-default"
+    assert str(ref.location) == "Pulumi.yaml:6"
