@@ -266,10 +266,23 @@ def read_project(root: Path, options: LoadOptions) -> PulumiProject:
                 secret_keys.append(full)
             else:
                 config[full] = _config_text(value)
+    if options.vars or options.var_files:
+        diagnostics.append(_var_options_warning(options, ext))
     return PulumiProject(root=root, name=name, main=main.resolve(), python=python, stack=stack or "costrail",
                          config=config, defaults=defaults, secret_keys=secret_keys,
                          stack_file=_rel(stack_path, root) if stack_path else None, spec_file=spec_file.name,
                          diagnostics=diagnostics)
+
+
+def _var_options_warning(options: LoadOptions, ext: str) -> Diagnostic:
+    """``--var`` / ``--var-file`` given for a Pulumi project: Terraform's, so ignored, and said so
+    (a var file that does not exist is named, not an error: it is not read at all)."""
+    ignored = [f"--var {name}" for name in options.vars]
+    for path in options.var_files:
+        ignored.append(f"--var-file {path}" + ("" if os.path.exists(path) else " (not found)"))
+    return Diagnostic(f"--var/--var-file apply to Terraform roots only; a Pulumi project reads its config from "
+                      f"Pulumi.<stack>{ext} (choose it with --stack); ignored: {', '.join(ignored)}",
+                      None, "warning")
 
 
 # --- the subprocess ------------------------------------------------------------------------

@@ -98,3 +98,12 @@ def test_a_pulumi_yaml_default_is_located_at_its_line_in_pulumi_yaml() -> None:
     assert ref.value == "p4d.24xlarge" and ref.name == "config:instanceType"
     assert ref.kind == "pulumi-yaml-default"
     assert str(ref.location) == "Pulumi.yaml:6"
+
+
+def test_var_options_on_a_pulumi_project_are_warned_ignored() -> None:
+    options = LoadOptions(stack="dev", vars={"replicas": "5"}, var_files=["nonexist.tfvars"])
+    project = load_project(str(PROGRAMS / "qa16c_yml"), options)
+    assert sorted(by_address(project)) == ["w0", "w1", "w2"]  # the stack's config, not --var
+    (warning,) = [d for d in project.diagnostics if "--var/--var-file" in d.message]
+    assert warning.severity == "warning"
+    assert "--var replicas" in warning.message and "--var-file nonexist.tfvars (not found)" in warning.message
