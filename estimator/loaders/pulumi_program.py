@@ -259,6 +259,8 @@ def read_project(root: Path, options: LoadOptions) -> PulumiProject:
     secret_keys: list[str] = []
     if stack_path is not None:
         stack_data = _read_yaml(stack_path, root)
+        if stack_data.get("environment"):
+            diagnostics.append(_esc_warning(stack_data["environment"], stack_path, root))
         for key, value in (stack_data.get("config") or {}).items():
             full = _full_key(str(key), name)
             if isinstance(value, dict) and set(value) == {"secure"}:
@@ -272,6 +274,21 @@ def read_project(root: Path, options: LoadOptions) -> PulumiProject:
                          config=config, defaults=defaults, secret_keys=secret_keys,
                          stack_file=_rel(stack_path, root) if stack_path else None, spec_file=spec_file.name,
                          diagnostics=diagnostics)
+
+
+def _esc_warning(environment: Any, stack_path: Path, root: Path) -> Diagnostic:
+    """A stack file importing Pulumi ESC environments (``environment: [acme/gpu-defaults]``, or
+    ``environment: {imports: [...]}``): their values live in Pulumi Cloud, not readable offline."""
+    imports = environment.get("imports") if isinstance(environment, dict) else environment
+    names = [str(n) if not isinstance(n, dict) else ", ".join(map(str, n)) for n in imports] \
+        if isinstance(imports, list) else [str(imports)]
+    line = 1
+    with contextlib.suppress(OSError):
+        lines = stack_path.read_text(encoding="utf-8").splitlines()
+        line = next((n for n, text in enumerate(lines, 1) if text.startswith("environment:")), 1)
+    return Diagnostic(f"imports ESC environment(s) {', '.join(names)}, which costrail cannot read offline: config "
+                      "they would set is not read (the program's defaults apply)",
+                      Location(_rel(stack_path, root), line), "warning")
 
 
 def _var_options_warning(options: LoadOptions, ext: str) -> Diagnostic:

@@ -107,3 +107,11 @@ def test_var_options_on_a_pulumi_project_are_warned_ignored() -> None:
     (warning,) = [d for d in project.diagnostics if "--var/--var-file" in d.message]
     assert warning.severity == "warning"
     assert "--var replicas" in warning.message and "--var-file nonexist.tfvars (not found)" in warning.message
+
+
+def test_esc_environment_imports_are_warned_unreadable() -> None:
+    project = load_project(str(PROGRAMS / "qa16c_esc"), LoadOptions(stack="dev"))
+    (warning,) = [d for d in project.diagnostics if "ESC environment" in d.message]
+    assert "acme/gpu-defaults" in warning.message and warning.severity == "warning"
+    assert str(warning.location) == "Pulumi.dev.yaml:3"
+    assert by_address(project)["w"].attributes["instance_type"] == "g5.xlarge"
