@@ -34,7 +34,16 @@ def project_total(result: ProjectResult) -> str:
     that looks like its cost (its resources that were read still show theirs)."""
     if result.error is not None:
         return NOT_READ
-    return INCOMPLETE if result.failed else usd(result.monthly_cost)
+    return INCOMPLETE if result.failed else usd(result.monthly_cost) + not_priced_note(result.costed)
+
+
+def not_priced_note(costed: list[CostedResource]) -> str:
+    """`` (+ 2 not priced)`` when resources that cost money are left out of a total, wholly or in part
+    (a price is missing, or costrail does not price the type yet): a total of $0.00 for a stack of
+    unpriced databases must not read as free. Lines that only wait for usage are marked ``*`` instead."""
+    left_out = sum(1 for c in costed if (c.status in ("unpriced", "unsupported") and not usage_only(c)) or (
+        c.status == "partial" and any(x.monthly_cost is None and not x.usage_based for x in c.components)))
+    return f" (+ {left_out} not priced)" if left_out else ""
 
 
 def input_error_texts(result: ProjectResult, most: int | None = 10) -> list[str]:
@@ -63,7 +72,9 @@ def overall_total(results: list[ProjectResult]) -> tuple[str, str]:
     unread = sum(1 for r in results if r.failed)
     label = f"OVERALL TOTAL ({unread} project{'s' if unread != 1 else ''} with input errors left out)" if unread \
         else "OVERALL TOTAL"
-    return label, "unknown (input errors)" if total is None else usd(total)
+    if total is None:
+        return label, "unknown (input errors)"
+    return label, usd(total) + not_priced_note([c for r in results if not r.failed for c in r.costed])
 
 
 def unit_price(value: Decimal | None) -> str:
