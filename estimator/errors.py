@@ -23,6 +23,11 @@ class InputError(CostrailError):
     source: str | None = None  # the input's kind (``pulumi-program``) when known before it failed
 
 
+class MissingStackError(InputError):
+    """``--stack NAME`` names a stack the Pulumi project has no stack file for: in a diff's base, a stack
+    the change adds (the project is new on that side, not unreadable)."""
+
+
 class ConfigError(CostrailError):
     """`.costrail.yml` or a usage file is invalid: names the key and line."""
 

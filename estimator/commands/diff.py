@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from estimator import diff as diffing
 from estimator import pipeline
 from estimator.commands.common import emit, load_options, project_specs, report_diagnostics
-from estimator.errors import TOO_DEEP, CostrailError, InputError, UsageError
+from estimator.errors import TOO_DEEP, CostrailError, InputError, MissingStackError, UsageError
 from estimator.pipeline import ProjectResult, ProjectSpec
 from estimator.report.streamed import Streamed
 
@@ -158,7 +158,7 @@ def _against_ref(
         tree.share_ignored_inputs([s.path for s in present])
         base = _Base(_base_specs(paths, specs, config, tree, kwargs), present, changed, options, config, tree)
         _add_usage_groups(groups, base.specs, tree.root, top)
-        done: dict[int, tuple[diffing.ProjectCost, list[str]]] = {}
+        done: dict[int, tuple[diffing.ProjectCost | None, list[str]]] = {}
         if head_results is None:
             # The changed base projects are read in a fork on a spare core while this process
             # reads the head; the head's files are parsed into the cache first, so the fork
@@ -226,15 +226,19 @@ class _Base:
         return [i for i, spec in enumerate(self.specs)
                 if Path(spec.path).exists() and not self._same_as_head(self.head_specs.get(spec.name or spec.path))]
 
-    def read(self, index: int) -> tuple[diffing.ProjectCost, list[str]]:
-        """One base project's costs and findings, with the warnings its errors become."""
+    def read(self, index: int) -> tuple[diffing.ProjectCost | None, list[str]]:
+        """One base project's costs and findings, with the warnings its errors become; None for a Pulumi
+        stack the base has no stack file for: the change adds that stack, as a new root would be added."""
         spec = self.specs[index]
         result = pipeline.run_one(spec, self.options, config=self.config, price=True, check=True,
                                   include_llm_usage=True)  # counted once, by ``place_llm_spend``
+        if isinstance(result.error, MissingStackError):
+            return None, [f"warning: {spec.name or spec.path}: {result.error.message} in the base "
+                          f"({ref_name(self.tree)}): the change adds this stack"]
         return diffing.project_from_result(result, spec.name or spec.path), _base_warnings(result, self.tree)
 
     def projects(self, head_results: list[ProjectResult],
-                 done: dict[int, tuple[diffing.ProjectCost, list[str]]]) -> list[diffing.ProjectCost]:
+                 done: dict[int, tuple[diffing.ProjectCost | None, list[str]]]) -> list[diffing.ProjectCost]:
         """Each base project: the head's where none of its inputs changed (and the head read it),
         else ``done``'s (read ahead), else read now; base warnings go to stderr in order."""
         head_by_name = {r.path: r for r in head_results}
@@ -249,7 +253,8 @@ class _Base:
             project, warnings = done[i] if i in done else self.read(i)
             for line in warnings:
                 print(line, file=sys.stderr)
-            out.append(project)
+            if project is not None:
+                out.append(project)
         return out
 
 

@@ -47,7 +47,7 @@ from typing import Any
 
 import yaml
 
-from estimator.errors import ConfigError, InputError
+from estimator.errors import ConfigError, InputError, MissingStackError
 from estimator.loaders import LoadOptions
 from estimator.model import (
     SOURCE_PULUMI_PROGRAM,
@@ -245,7 +245,7 @@ def read_project(root: Path, options: LoadOptions) -> PulumiProject:
     if stack:
         stack_path = stack_dir / f"Pulumi.{stack}{ext}"
         if not stack_path.exists():
-            raise InputError(f"stack {stack!r} has no {_rel(stack_path, root)}", where)
+            raise MissingStackError(f"stack {stack!r} has no {_rel(stack_path, root)}", where)
     else:
         stack_files = sorted(stack_dir.glob(f"Pulumi.*{ext}"))
         names = [f.name[len("Pulumi."):-len(ext)] for f in stack_files]

@@ -396,6 +396,34 @@ def test_a_base_pulumi_program_that_fails_is_named_under_its_project(tmp_path: P
     assert re.search(r"warning: base \(\w+\): infra/llm/__main__.py:3: the program raised RuntimeError", result.stderr)
 
 
+def test_a_pulumi_stack_the_change_adds_is_an_added_project_under_the_budget(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``diff --stack staging --base-ref main`` where the PR adds Pulumi.staging.yaml: the base has no such
+    stack, so its resources are added and CR-BUD-002 judges them, as for a new Terraform root (QA16c: the
+    base was "unreadable", every cost null, the budget skipped, exit 0)."""
+    repo = gitrepo.init(tmp_path / "repo")
+    app = repo / "infer"
+    app.mkdir()
+    (app / "Pulumi.yaml").write_text("name: infer\nruntime: python\n", encoding="utf-8")
+    (app / "Pulumi.dev.yaml").write_text("config:\n  aws:region: us-east-1\n", encoding="utf-8")
+    (app / "__main__.py").write_text('import pulumi_aws as aws\n\naws.ec2.Instance("w", ami="a", '
+                                     'instance_type="g5.xlarge")\n', encoding="utf-8")
+    (repo / ".costrail.yml").write_text("version: 1\nrequired_tags: []\nbudgets:\n  monthly_increase_usd: 100\n",
+                                        encoding="utf-8")
+    gitrepo.commit(repo, "base")
+    (app / "Pulumi.staging.yaml").write_text("config:\n  aws:region: us-east-1\n", encoding="utf-8")
+    out = tmp_path / "diff.json"
+    monkeypatch.chdir(repo)
+    result = CliRunner().invoke(cli, ["diff", "infer", "--stack", "staging", "--base-ref", "HEAD", "--format", "json",
+                                      "--out-file", str(out)])
+    assert result.exit_code == 1, result.output  # the budget: +$734.38 > $100
+    change = json.loads(out.read_text())["diff"]
+    (project,) = change["projects"]
+    assert (project["presence"], project["unreadable"]) == ("added", [])
+    assert (change["base_monthly_cost"], change["delta_monthly_cost"]) == ("0.00", "734.38")
+    assert "the change adds this stack" in result.stderr
+
+
 def test_both_sides_name_their_input_errors_the_same_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """diff.projects[].errors of base and head are both named under the project path (found by QA11:
     the base's from the working directory, the head's from the project)."""
