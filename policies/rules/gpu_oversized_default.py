@@ -64,6 +64,8 @@ FIX = (
     "in the environment that needs it; or raise the ceiling in `.costrail.yml` (`gpu.max_gpus`)."
 )
 
+# How a finding names each kind of default (DefaultRef.kind).
+DEFAULT_KINDS = {"pulumi-config": "Pulumi config fallback", "pulumi-yaml-default": "Pulumi.yaml default"}
 # Attributes whose variable defaults can feed an instance type.
 TYPE_ATTRIBUTES = ("instance_type", "instance_types", "production_variants", "shadow_production_variants",
                    "compute_resources", "mixed_instances_policy")
@@ -101,7 +103,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                     seen_defaults.add(key)
                     limit = (f"gpu.default_max_gpus is {cfg.gpu.default_max_gpus}" if too_many
                              else f"max_gpu_memory_gib is {mem_limit}")
-                    kind = "Pulumi config fallback" if ref.kind == "pulumi-config" else "default"
+                    kind = DEFAULT_KINDS.get(ref.kind, "default")
                     yield ctx.finding(
                         res,
                         f"{kind} of {ref.name} is {itype} ({_describe(spec)}); {limit} "
