@@ -182,6 +182,7 @@ RENAMES: dict[str, dict[str, str]] = {
     "aws_autoscaling_group": {"tags": "tag"},
     "aws_autoscaling_policy": {"step_adjustments": "step_adjustment"},
     "aws_ecs_service": {"capacity_provider_strategies": "capacity_provider_strategy"},
+    "aws_ecs_cluster_capacity_providers": {"default_capacity_provider_strategies": "default_capacity_provider_strategy"},
     "aws_eks_node_group": {"taints": "taint"},
     "aws_sagemaker_model": {"containers": "container"},
     "aws_efs_file_system": {"lifecycle_policies": "lifecycle_policy"},

@@ -286,3 +286,14 @@ def test_a_resources_own_region_input_overrides_its_provider() -> None:
     res = by_address(load_project(str(PROGRAMS / "own_region"), LoadOptions()))
     assert res["dr"].region == "eu-west-1"
     assert res["main"].region == "us-east-1"
+
+
+def test_the_cluster_default_strategy_reads_as_terraform_spells_it() -> None:
+    """``default_capacity_provider_strategies`` is Terraform's singular block (QA17a: the service read as free)."""
+    from estimator.pricing.engine import price_project
+
+    project = load_project(str(PROGRAMS / "ecs_default_strategy"), LoadOptions())
+    assert by_address(project)["cp"].attributes["default_capacity_provider_strategy"][0]["capacity_provider"] == \
+        "FARGATE"
+    (service,) = [c for c in price_project(project, None) if c.address == "s"]
+    assert service.status == "priced" and service.monthly_cost > 0
