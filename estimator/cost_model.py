@@ -76,6 +76,17 @@ class CostComponent:
         if self.monthly_cost is None and self.quantity is not None and self.unit_price is not None:
             self.monthly_cost = self.quantity * self.unit_price
 
+    @property
+    def waits_for_usage(self) -> bool:
+        """A usage-based line whose price is known and whose quantity the usage file does not give."""
+        return self.usage_based and self.monthly_cost is None and self.unit_price is not None
+
+    @property
+    def missing_price(self) -> bool:
+        """A line with no cost that is not merely waiting for usage: its price is missing (even when
+        usage gives the quantity, as for a log class the catalog has no rate for)."""
+        return self.monthly_cost is None and not self.waits_for_usage
+
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "name": self.name,

@@ -42,12 +42,12 @@ class ComponentCost:
     @property
     def missing_price(self) -> bool:
         """A line with no cost that is not merely waiting for usage quantities."""
-        return self.monthly_cost is None and not self.usage_based
+        return self.monthly_cost is None and not self.waits_for_usage
 
     @property
     def waits_for_usage(self) -> bool:
         """A usage-based line with no usage given: its price is known, its quantity is not."""
-        return self.monthly_cost is None and self.usage_based
+        return self.monthly_cost is None and self.usage_based and self.unit_price is not None
 
     @property
     def key(self) -> tuple[str, str]:

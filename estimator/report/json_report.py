@@ -37,7 +37,7 @@ def project_json(result: ProjectResult) -> dict[str, Any]:
             reason = costed.reason or "; ".join(reasons) or "not all components could be priced"
             entry = {"address": costed.address, "type": costed.resource.type, "reason": reason}
             missing = [c for c in costed.components if c.monthly_cost is None]
-            if usage_only(costed) or (missing and all(c.usage_based for c in missing)):
+            if usage_only(costed) or (missing and all(c.waits_for_usage for c in missing)):
                 entry["usage_based"] = True  # every line left out waits for usage: no price is missing
             data["unpriced"].append(entry)
     if project is not None and not result.costed:

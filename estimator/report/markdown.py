@@ -33,7 +33,7 @@ def render_breakdown(results: list[ProjectResult]) -> str:
             for i, c in enumerate(costed.components):
                 name = f"{c.group} / {c.name}" if c.group else c.name
                 cost = usd(c.monthly_cost) if c.monthly_cost is not None else (
-                    "depends on usage" if c.usage_based else f"not priced ({c.unpriced_reason})")
+                    "depends on usage" if c.waits_for_usage else f"not priced ({c.unpriced_reason})")
                 star = " \\*" if c.usage_based else ""
                 out.append(f"| {'`' + costed.address + '`' if i == 0 else ''} | {_cell(name)}{star} | {qty(c.quantity)} | "
                            f"{c.unit} | {unit_price(c.unit_price)} | {_cell(cost)} |")

@@ -42,7 +42,7 @@ def not_priced_note(costed: list[CostedResource]) -> str:
     (a price is missing, or costrail does not price the type yet): a total of $0.00 for a stack of
     unpriced databases must not read as free. Lines that only wait for usage are marked ``*`` instead."""
     left_out = sum(1 for c in costed if (c.status in ("unpriced", "unsupported") and not usage_only(c)) or (
-        c.status == "partial" and any(x.monthly_cost is None and not x.usage_based for x in c.components)))
+        c.status == "partial" and any(x.missing_price for x in c.components)))
     return f" (+ {left_out} not priced)" if left_out else ""
 
 
@@ -104,7 +104,7 @@ def _row(name: str, cells: tuple[str, ...], mark: str = "") -> str:
 
 
 def _component_cells(c: CostComponent) -> tuple[str, ...]:
-    if c.monthly_cost is None and c.usage_based and c.unit_price is not None:
+    if c.waits_for_usage:
         return ("", c.unit, unit_price(c.unit_price), "depends on usage")
     if c.monthly_cost is None:
         return (qty(c.quantity), c.unit, unit_price(c.unit_price), "not priced")
@@ -136,7 +136,7 @@ def resource_lines(costed: CostedResource) -> list[str]:
         branch, cont = ("└─ ", "   ") if k == total else ("├─ ", "│  ")
         if comp is not None:
             lines.append(_row(branch + comp.name, _component_cells(comp), "*" if comp.usage_based else ""))
-            if comp.unpriced_reason and comp.monthly_cost is None and not comp.usage_based:
+            if comp.unpriced_reason and comp.missing_price:
                 lines.append(f" {cont}   ({comp.unpriced_reason})")
             continue
         lines.append(_row(branch + group, ("", "", "", "")))
@@ -153,7 +153,7 @@ def resource_lines(costed: CostedResource) -> list[str]:
 def usage_only(costed: CostedResource) -> bool:
     """Nothing priced because every line is usage-based and the usage file gives none."""
     return costed.status == "unpriced" and bool(costed.components) and all(
-        c.usage_based and c.monthly_cost is None for c in costed.components)
+        c.waits_for_usage for c in costed.components)
 
 
 def summary_lines(costed: list[CostedResource]) -> list[str]:
@@ -168,7 +168,7 @@ def summary_lines(costed: list[CostedResource]) -> list[str]:
         elif c.status == "unpriced":
             out.append(f"  unpriced: {c.address}: {c.reason}")
         elif c.status == "partial":
-            reasons = [x.unpriced_reason for x in c.components if x.unpriced_reason and not x.usage_based]
+            reasons = [x.unpriced_reason for x in c.components if x.unpriced_reason and x.missing_price]
             if reasons:
                 out.append(f"  partly priced: {c.address}: {'; '.join(dict.fromkeys(reasons))}")
     unsupported = Counter(c.resource.type for c in costed if c.status == "unsupported")
