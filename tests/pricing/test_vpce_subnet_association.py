@@ -41,3 +41,13 @@ def test_associated_subnets_count_as_azs(tmp_path: Path) -> None:
 
 def test_listed_and_associated_subnets_add_up(tmp_path: Path) -> None:
     assert _hours_line(tmp_path, 'subnet_ids = ["subnet-c"]') == ("Endpoint (Interface, 3 AZ)", Decimal(2190))
+
+
+def test_an_association_with_another_endpoints_id_is_not_counted(tmp_path: Path) -> None:
+    """A literal ``vpce-...`` of an endpoint outside the project adds nothing to this one (QA17a)."""
+    main = (MAIN % 'subnet_ids = ["subnet-c"]').replace("vpc_endpoint_id = aws_vpc_endpoint.ecr.id",
+                                                        'vpc_endpoint_id = "vpce-0abc"')
+    (tmp_path / "main.tf").write_text(main, encoding="utf-8")
+    project = load_project(str(tmp_path), LoadOptions(environ={}))
+    (endpoint,) = [c for c in price_project(project, None) if c.address == "aws_vpc_endpoint.ecr"]
+    assert endpoint.components[0].name == "Endpoint (Interface, 1 AZ)"

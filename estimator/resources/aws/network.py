@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from estimator.cost_model import CostComponent
-from estimator.model import Resource, is_unknown
+from estimator.model import Resource, Unknown, is_unknown
 from estimator.pricing import catalog
 
 from ._base import (
@@ -81,8 +81,12 @@ def _price_vpce(res: Resource, ctx: PriceContext) -> Priced:
 
 def _associated_subnets(res: Resource, ctx: PriceContext) -> int:
     """Subnets added by ``aws_vpc_endpoint_subnet_association`` resources: each is one more billed ENI."""
-    return sum(1 for assoc in ctx.of_type("aws_vpc_endpoint_subnet_association")
-               if ctx.link(assoc.get("vpc_endpoint_id"), ("aws_vpc_endpoint",), "id") is res)
+    def names_it(value: object) -> bool:  # by reference, or by a literal id the endpoint has (never by default)
+        if isinstance(value, Unknown):
+            return value.ref in (res.address, res.address.rsplit("[", 1)[0])
+        return isinstance(value, str) and value != "" and value == res.get("id")
+
+    return sum(1 for assoc in ctx.of_type("aws_vpc_endpoint_subnet_association") if names_it(assoc.get("vpc_endpoint_id")))
 
 
 def _endpoint_hours(res: Resource, kind: str, region: str, associated: int = 0) -> CostComponent:
