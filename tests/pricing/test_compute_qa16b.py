@@ -144,8 +144,9 @@ def test_eks_version_in_extended_support_on_the_run_date_bills_the_extended_rate
     for address in ("aws_eks_cluster.standard_policy", "aws_eks_cluster.current", "aws_eks_cluster.latest"):
         assert got[address].components[0].monthly_cost == Decimal("73.0"), address  # 0.1 x 730
         assert got[address].status == "priced" and not got[address].reason, address
-    expired = got["aws_eks_cluster.expired"]
-    assert expired.status == "unpriced" and "2025-07-24" in (expired.reason or "")
+    expired = got["aws_eks_cluster.expired"]  # auto-upgraded to the oldest version in extended support (QA17a)
+    assert expired.status == "priced" and expired.components[0].monthly_cost == Decimal("438.0")
+    assert "past end of extended support 2025-07-24" in expired.components[0].name
     unlisted = got["aws_eks_cluster.unlisted"]
     assert unlisted.components[0].monthly_cost == Decimal("73.0")
     assert "not in the bundled EKS calendar" in (unlisted.reason or "")

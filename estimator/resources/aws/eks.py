@@ -4,8 +4,9 @@ Control plane: standard support ($0.10/h), or extended support ($0.60/h) when, o
 date, the cluster's ``version`` is past its end of standard support in AWS's release calendar
 (``pricing/data/eks_versions.json``, with its source) and ``upgrade_policy.support_type`` is
 EXTENDED (AWS's default; STANDARD clusters are upgraded instead). Past the end of extended
-support EKS has upgraded the cluster to a version costrail cannot tell: unpriced. A version
-not in the calendar is priced at standard support with a note; no version set = AWS's latest.
+support EKS auto-upgrades the cluster to "the oldest currently supported extended version" (EKS
+user guide, kubernetes-versions): still extended support. A version not in the calendar is
+priced at standard support with a note; no version set = AWS's latest.
 
 Node group instance type: ``instance_types[0]``, else its launch template's, else AWS's
 default t3.medium. Disk: ``disk_size`` (default 20 GB, gp2) when no launch template sets the
@@ -106,16 +107,15 @@ def _price_cluster(res: Resource, ctx: PriceContext) -> Priced:
     end_standard, end_extended = dates
     if today < end_standard:
         return Priced([standard])
-    if today >= end_extended:
-        return Priced([line("EKS cluster", "hours", None, None,
-                            missing=f"Kubernetes {text} reached end of extended support on {end_extended}: EKS "
-                                    "upgrades the control plane to a version costrail cannot tell")])
     if is_unknown(policy):
         return Priced([line("EKS cluster", "hours", None, None,
                             missing=f"Kubernetes {text} is past its end of standard support ({end_standard}) and "
                                     + unknown_reason("upgrade_policy.support_type", policy)
                                     + " (EXTENDED bills $0.60/h, STANDARD upgrades the cluster)")])
     name = f"EKS cluster (extended support: Kubernetes {text} past end of standard support {end_standard})"
+    if today >= end_extended:  # AWS then auto-upgrades it to the oldest version still in extended support
+        name = (f"EKS cluster (extended support: Kubernetes {text} past end of extended support {end_extended}, "
+                "auto-upgraded to the oldest version in extended support)")
     return Priced([hourly(name, catalog.service("eks_extended_hour", region),
                           missing=missing_price("EKS extended support cluster hours", region))])
 
