@@ -230,8 +230,12 @@ def _verdict(diff: CostDiff, title: str) -> str:
     else:
         change = "monthly cost will not change"
     unknown = sum(1 for r in diff.unpriced_changes if r.delta is None)
-    if unknown:  # "will not change" must not read as certain when changes of unknown cost are left out
-        change += f" ({unknown} changed resource{'s' if unknown != 1 else ''} of unknown cost left out)"
+    resources = f"{unknown} changed resource{'s' if unknown != 1 else ''} of unknown cost"
+    if unknown and diff.totals_known and not diff.unreadable_projects and diff.delta == 0:
+        # nothing priced changed but something that costs money did: the change is unknown, not none
+        change = f"monthly cost change is unknown ({resources}; the priced rest does not change)"
+    elif unknown:
+        change += f" ({resources} left out)"
     totals = f"{usd(diff.base_cost)} → {usd(diff.head_cost)}" if diff.totals_known else "unknown"
     problems = []
     errors = diff.head_errors

@@ -99,6 +99,18 @@ def test_no_change_comment() -> None:
     assert parse_state((FIXTURES / "no_change_comment.md").read_text()) == (Decimal(0), 0)
 
 
+def test_only_a_change_of_unknown_cost_is_an_unknown_change_never_no_change() -> None:
+    """Adding a MemoryDB cluster costrail cannot price yet changes nothing priced: the headline says the
+    change is unknown, not that the cost will not change (QA17a)."""
+    head = json.loads((FIXTURES / "head.json").read_text())
+    head["projects"][0]["unsupported"].append({"address": "aws_memorydb_cluster.c", "type": "aws_memorydb_cluster"})
+    change = diffing.compute_diff(load("head.json"), diffing.projects_from_json(head, "h"))
+    headline = render_comment(change, catalog=CATALOG).splitlines()[2]
+    assert "monthly cost change is unknown (1 changed resource of unknown cost; the priced rest does not change)" \
+        in headline
+    assert "will not change" not in headline
+
+
 def test_huge_diff_is_cut_under_the_limit_with_a_note() -> None:
     head = load("head.json")
     template = head[0].resources["aws_instance.gpu_extra"]
