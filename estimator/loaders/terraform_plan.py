@@ -25,6 +25,11 @@ it has no line numbers and marks values known only after apply. How this loader 
   neither: their ``tag`` blocks are their tags (the provider does not give them ``default_tags``).
   ``taggable``: a type in the HCL reader's table, or with ``tags``; a whole planned object
   with neither ``tags`` nor ``tags_all`` is a type that cannot carry tags (no tags, never judged).
+- Unset computed attributes: a value ``after_unknown`` marks but the resource's
+  ``configuration`` does not set (an Optional+Computed argument left out: OpenSearch gp3
+  ``iops``, an endpoint's ``subnet_ids``) is not set (``None``, as in HCL), not ``Unknown``;
+  a value the configuration sets to something unknown stays ``Unknown`` with its reference.
+  Dynamic blocks, which plans leave out of ``expressions``, stay unknown.
 - Unset attributes: a top-level ``0`` whose attribute has no expression in the resource's
   ``configuration`` is read as not set (``None``, as in HCL); an explicit ``0`` stays 0.
 - Defaults: an attribute whose expression references ``var.x`` where ``x`` has a default
@@ -199,8 +204,11 @@ class _PlanReader:
             if after is None and pv is not None:
                 after = pv.get("values")
             whole = isinstance(after, dict)
-            attrs = _obj(_unknowns(_copy(after) if isinstance(after, dict) else {}, change.get("after_unknown"),
-                                   expressions, module))
+            after = _copy(after) if isinstance(after, dict) else {}
+            unknown = change.get("after_unknown")
+            if conf is not None:
+                unknown = _drop_unset_unknowns(after, unknown, expressions)
+            attrs = _obj(_unknowns(after, unknown, expressions, module))
             actions = _actions(rc)
         else:
             whole = isinstance(rc.get("values"), dict)
@@ -400,6 +408,62 @@ def _unset_zeros(attrs: dict[str, Any], expressions: dict[str, Any]) -> None:
     for key, value in attrs.items():
         if value == 0 and isinstance(value, (int, float)) and not isinstance(value, bool) and key not in expressions:
             attrs[key] = None
+
+
+def _drop_unset_unknowns(after: Any, unknown: Any, body: Any) -> Any:
+    """``after_unknown`` without the Optional+Computed arguments the configuration does not set.
+
+    A plan marks an argument the user left out but the provider computes (OpenSearch gp3
+    ``iops``, an endpoint's ``subnet_ids``) as known only after apply; the HCL reader sees it as
+    not set, and pricing takes not set as AWS's default (the baseline, the associations'
+    subnets). ``body`` is the resource's (or a static block's) ``expressions``: a wholly unknown
+    key absent from it is read as not set (``None`` in ``after``). Kept unknown: a key the
+    configuration sets (to an unknown value), a partly unknown block the configuration does not
+    show (a ``dynamic`` block: plans leave those out of ``expressions``), and list blocks when the
+    plan has more of them than the configuration writes statically (some are dynamic).
+    """
+    if not isinstance(unknown, dict) or not isinstance(body, dict) or _is_expression(body):
+        return unknown
+    pruned: dict[str, Any] = {}
+    for key, sub in unknown.items():
+        expr = body.get(key, _MISSING)
+        if expr is _MISSING:
+            if sub is True and isinstance(after, dict):
+                after[key] = None
+                continue
+            pruned[key] = sub
+        elif isinstance(expr, dict) and expr and not _is_expression(expr):  # a single block
+            pruned[key] = _drop_unset_unknowns(_obj(after).get(key), sub, expr)
+        elif isinstance(expr, list) and isinstance(sub, list) and expr and all(isinstance(b, dict) for b in expr):
+            blocks = _obj(after).get(key)
+            if len(sub) > len(expr) or (isinstance(blocks, list) and len(blocks) > len(expr)):
+                pruned[key] = sub  # more blocks than written: dynamic ones whose settings the plan hides
+                continue
+            union = _union_bodies(expr)
+            pruned[key] = [_drop_unset_unknowns(blocks[i] if isinstance(blocks, list) and i < len(blocks) else None,
+                                                item, union) for i, item in enumerate(sub)]
+        else:
+            pruned[key] = sub
+    return pruned
+
+
+def _union_bodies(bodies: list[dict[str, Any]]) -> dict[str, Any]:
+    """One body with every key any of the static blocks sets (set blocks reorder in a plan, so a
+    key counts as set in every block when one block sets it)."""
+    union: dict[str, Any] = {}
+    for body in bodies:
+        for key, expr in body.items():
+            have = union.get(key, _MISSING)
+            if have is _MISSING:
+                union[key] = expr
+            elif isinstance(have, list) and isinstance(expr, list):
+                union[key] = have + expr
+            elif isinstance(have, dict) and isinstance(expr, dict) and not _is_expression(have) \
+                    and not _is_expression(expr):
+                union[key] = _union_bodies([have, expr])
+            elif isinstance(expr, dict) and _is_expression(expr):
+                union[key] = expr  # an attribute expression wins: set somewhere
+    return union
 
 
 def _taggable(rtype: str, mode: str, attrs: dict[str, Any], whole: bool) -> bool | None:

@@ -56,10 +56,10 @@ def test_asg_links_launch_template_through_ref() -> None:
     lt_id = asg.get("launch_template[0].id")
     assert isinstance(lt_id, Unknown) and lt_id.ref == "aws_launch_template.foobar"
     assert asg.get("launch_template[0].version") == "$Latest"
-    assert isinstance(asg.get("launch_template[0].name"), Unknown)
-    assert asg.get("launch_template[0].name").ref is None  # no expression behind it
+    # Optional+Computed and not in the configuration: not set, as the HCL reader has it
+    assert asg.get("launch_template[0].name") is None
     assert (asg.attributes["min_size"], asg.attributes["max_size"], asg.attributes["desired_capacity"]) == (1, 1, 1)
-    assert isinstance(asg.attributes["arn"], Unknown)
+    assert asg.attributes["arn"] is None  # computed, never configured: absent in HCL too
     assert asg.attributes["availability_zones"] == ["us-east-1a"]  # [false] leaves the known list alone
     assert res["aws_launch_template.foobar"].attributes["instance_type"] == "t2.micro"
     assert asg.actions == ("create",)
@@ -69,8 +69,8 @@ def test_eks_node_group_without_instance_types() -> None:
     [ng] = load_plan("checkov_eks_node_group.plan.json").resources
     assert ng.address == "aws_eks_node_group.test"
     assert ng.get("scaling_config.desired_size") == 1 and ng.get("scaling_config[0].max_size") == 1
-    assert isinstance(ng.attributes["instance_types"], Unknown)
-    assert isinstance(ng.attributes["capacity_type"], Unknown)
+    # Optional+Computed and not in the configuration: not set (AWS's default), as in HCL
+    assert ng.attributes["instance_types"] is None and ng.attributes["capacity_type"] is None
     assert ng.attributes["scaling_config"] == [{"desired_size": 1, "max_size": 1, "min_size": 1}]
     assert ng.location.line == line_of("checkov_eks_node_group.plan.json", '"address": "aws_eks_node_group.test"')
 
@@ -80,7 +80,7 @@ def test_instance_new_format_region_and_tags_all() -> None:
     assert web.address == "aws_instance.web" and web.attributes["instance_type"] == "t3.micro"
     assert web.region == "us-west-1"  # configuration.provider_config.aws
     assert web.tag_values == {"Name": "HelloWorld"} and web.tags["Name"].source == "resource"
-    assert isinstance(web.attributes["root_block_device"], Unknown)
+    assert web.attributes["root_block_device"] is None  # a computed block the configuration does not write
     assert web.taggable is True
     assert web.location == Location("checkov_instance_tf157.plan.json", 59)
 
@@ -95,11 +95,11 @@ def test_infracost_example() -> None:
     assert web.attributes["instance_type"] == "m5.4xlarge"
     ebs = web.get("ebs_block_device[0]")
     assert (ebs["volume_type"], ebs["volume_size"], ebs["iops"]) == ("io1", 1000, 800)
-    assert isinstance(ebs["volume_id"], Unknown)
+    assert ebs["volume_id"] is None  # computed, never configured
     root = web.get("root_block_device[0]")
-    assert root["volume_size"] == 50 and isinstance(root["volume_type"], Unknown)
+    assert root["volume_size"] == 50 and root["volume_type"] is None  # not set in its block: AWS's default
     assert web.tags == {}  # tags null, tags_all unknown and no default_tags
-    assert isinstance(web.attributes["tags_all"], Unknown)
+    assert web.attributes["tags_all"] is None and web.tags_unknown is None  # computed from (no) default_tags
     fn = res["aws_lambda_function.hello_world"]
     assert fn.attributes["memory_size"] == 1024 and fn.attributes["runtime"] == "nodejs12.x"
     assert res["aws_s3_bucket.usage"].attributes["bucket"] == "bucket_withUsage"
@@ -191,9 +191,9 @@ def test_nested_after_unknown_and_refs(rag: dict[str, Resource]) -> None:
     emb = rag['aws_instance.embedder["a"]']
     root = emb.get("root_block_device[0]")
     assert root["volume_type"] == "gp3" and root["volume_size"] == 100
-    assert isinstance(root["iops"], Unknown) and isinstance(root["volume_id"], Unknown)
+    assert root["iops"] is None and root["volume_id"] is None  # not in its configured block: not set
     assert emb.attributes["ebs_block_device"] == []
-    assert isinstance(emb.attributes["arn"], Unknown)
+    assert emb.attributes["arn"] is None
     asg = rag["aws_autoscaling_group.gpu_workers"]
     assert asg.get("launch_template[0].id").ref == "aws_launch_template.gpu_workers"
     assert asg.get("tag[0].key") == "workload"  # [{}] in after_unknown keeps the known block
@@ -203,7 +203,7 @@ def test_nested_after_unknown_and_refs(rag: dict[str, Resource]) -> None:
     variant = epc.get("production_variants[0]")
     assert (variant["instance_type"], variant["initial_instance_count"]) == ("ml.g5.2xlarge", 2)
     assert variant["model_name"].ref == 'module.gen[0].module.inner["x"].aws_sagemaker_model.this'
-    assert variant["container_startup_health_check_timeout_in_seconds"].ref is None
+    assert variant["container_startup_health_check_timeout_in_seconds"] is None  # Optional+Computed, not written
     lt = rag["aws_launch_template.gpu_workers"]
     assert lt.get("tag_specifications[0].tags") == {"workload": "batch"}
 
