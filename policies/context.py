@@ -5,9 +5,10 @@ Pure and stdlib-only (the checkov and CrossGuard adapters build one from their o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import TYPE_CHECKING, Any
 
 from estimator.model import SOURCE_PULUMI_PROGRAM, Location, Resource, Unknown, stand_in_address
@@ -90,13 +91,18 @@ class RuleContext:
     def cost(self, res: Resource) -> CostedResource | None:
         return self.costs.get(res.address)
 
-    def hourly_price(self, res: Resource) -> Decimal | None:
-        """The on-demand unit price of the instance-hours line(s) from pricing, if priced."""
+    def hourly_price(self, res: Resource, itype: str | None = None) -> Decimal | None:
+        """The hourly unit price of one instance (of ``itype`` when given) from the resource's priced
+        hours lines: the highest such line, never their sum (an ASG's on-demand and spot lines, or two
+        SageMaker variants, are not one instance's price)."""
         costed = self.cost(res)
         if costed is None:
             return None
-        prices = [c.unit_price for c in costed.components if c.unit == "hours" and c.unit_price is not None]
-        return sum(prices, Decimal(0)) if prices else None
+        lines = [c for c in costed.components if c.unit == "hours" and c.unit_price is not None]
+        if itype is not None:
+            named = re.compile(rf"(?<![\w.]){re.escape(itype)}(?![\w.])")
+            lines = [c for c in lines if named.search(c.name)]  # another type's line is not its price
+        return max((c.unit_price for c in lines if c.unit_price is not None), default=None)
 
     def finding(
         self,
@@ -234,6 +240,42 @@ def as_decimal(value: Any) -> Decimal | None:
         return None
     except ValueError:
         return None
+
+
+def asg_weight(res: Resource, itype: str) -> Decimal | None:
+    """The ``weighted_capacity`` of an Auto Scaling group's override for ``itype`` (else its first
+    weighted one): the group's sizes are then capacity units, not instances. None when unweighted."""
+    if res.type != "aws_autoscaling_group":
+        return None
+    overrides = _blocks(res.get("mixed_instances_policy.launch_template.override"))
+    weighted = [(o.get("instance_type"), w) for o in overrides
+                if (w := as_decimal(o.get("weighted_capacity"))) is not None and w > 0]
+    chosen = next((w for t, w in weighted if t == itype), weighted[0][1] if weighted else None)
+    return chosen if chosen is not None and chosen != 1 else None
+
+
+def running_count(res: Resource, path: str, itype: str) -> Decimal | None:
+    """How many instances of ``itype`` the resource runs at ``path`` now: a SageMaker variant's
+    ``initial_instance_count``, a node group's desired size, an Auto Scaling group's desired capacity
+    (in whole instances when weighted); 1 for an instance. None when not known offline."""
+    if path.startswith(VARIANT_BLOCKS):
+        block, _, rest = path.partition("[")
+        index = as_decimal(rest.split("]", 1)[0])
+        variants = _blocks(res.attributes.get(block))
+        if index is None or int(index) >= len(variants):
+            return None
+        value = variants[int(index)].get("initial_instance_count")
+        return Decimal(1) if value is None else as_decimal(value)  # serverless variants set none
+    if res.type == "aws_eks_node_group":
+        return as_decimal(res.get("scaling_config.desired_size"))
+    if res.type == "aws_autoscaling_group":
+        desired = res.attributes.get("desired_capacity")
+        units = as_decimal(res.attributes.get("min_size") if desired is None else desired)
+        weight = asg_weight(res, itype)
+        if units is None or weight is None:
+            return units
+        return (units / weight).to_integral_value(rounding=ROUND_CEILING)
+    return Decimal(1)
 
 
 def run_rule(module: Any, ctx: RuleContext, params: dict[str, Any] | None = None) -> list[Finding]:

@@ -36,15 +36,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from estimator.model import Resource
-from policies.context import (
-    HOURS_PER_MONTH,
-    VARIANT_BLOCKS,
-    RuleContext,
-    as_decimal,
-    blocks,
-    launched_gpu_types,
-    tag_value,
-)
+from policies.context import HOURS_PER_MONTH, RuleContext, launched_gpu_types, running_count, tag_value
 from policies.finding import Finding
 from policies.gpu import GpuSpec, all_specs
 from policies.prices import catalog_available, instance_hourly
@@ -103,12 +95,6 @@ def _cheapest_fit(itype: str, current: GpuSpec, need: Decimal, region: str, rtyp
     return best
 
 
-def _count(res_type: str, variant: dict | None) -> Decimal:
-    if variant is not None:
-        return as_decimal(variant.get("initial_instance_count")) or Decimal(1)
-    return Decimal(1)
-
-
 def check(ctx: RuleContext) -> Iterator[Finding]:
     factor = Decimal(str(ctx.params.get("oversize_factor", 2)))
     overhead = Decimal(str(ctx.params.get("overhead", "1.2")))
@@ -121,18 +107,16 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         assumed = "" if quant_tag == quant or (isinstance(quant_tag, str) and quant_tag.lower() == quant) else \
             " (no known quantization tag: fp16 assumed)"
         need = needed_gib(params, quant, overhead)
-        variants = [v for block in VARIANT_BLOCKS for v in blocks(res.attributes.get(block))]
         types = launched_gpu_types(ctx, res)  # an ASG / node group / instance typed by its launch template too
-        # the priced rate from the resource's own bill lines, when it has one GPU type
-        priced = ctx.hourly_price(res) if len(types) == 1 else None
-        for i, (path, itype, spec) in enumerate(types):
+        for path, itype, spec in types:
+            # the priced rate of that type from the resource's own bill lines, where it has one
             yield from _judge(ctx, res, path, itype, spec, need, factor, quant, assumed,
-                              _count(res.type, variants[i] if i < len(variants) else None), priced)
+                              running_count(res, path, itype), ctx.hourly_price(res, itype))
 
 
 def _judge(
     ctx: RuleContext, res: Resource, path: str, itype: str, spec: GpuSpec, need: Decimal, factor: Decimal,
-    quant: str, assumed: str, count: Decimal, priced: Decimal | None,
+    quant: str, assumed: str, count: Decimal | None, priced: Decimal | None,
 ) -> Iterator[Finding]:
     have = spec.gpu_memory_total_gib
     if have is None or have <= need * factor:
@@ -153,6 +137,6 @@ def _judge(
     if fit is None or current is None or fit[1] >= current:
         yield ctx.finding(res, base + "; no cheaper priced type that fits is known", needed_gpu_memory_gib=need_text)
         return
-    saving = (current - fit[1]) * HOURS_PER_MONTH * count
+    saving = (current - fit[1]) * HOURS_PER_MONTH * count if count is not None else None
     yield ctx.finding(res, base + f"; {fit[0]} fits for ${fit[1].normalize():f}/hour",
                       saving=saving, suggestion=fit[0], needed_gpu_memory_gib=need_text)

@@ -117,8 +117,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         env = ctx.env_of(res)
         max_gpus = cfg.gpu.max_gpus_for(env)
         max_hourly = cfg.gpu.max_hourly_for(env)
-        hourly = ctx.hourly_price(res)
         for path, itype, spec in gpu_types:
+            hourly = ctx.hourly_price(res, itype)
             reasons = []
             if max_gpus is not None and spec.gpu_count > max_gpus:
                 reasons.append(f"gpu.max_gpus for env '{env}' is {max_gpus}")

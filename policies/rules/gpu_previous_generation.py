@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from policies.context import HOURS_PER_MONTH, RuleContext
+from policies.context import HOURS_PER_MONTH, RuleContext, running_count
 from policies.finding import Finding
 from policies.gpu import GpuSpec, all_specs
 from policies.prices import instance_hourly
@@ -79,8 +79,10 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 continue
             better = _better(ctx, spec, itype, res.region, res.type) if isinstance(res.region, str) else None
             if better is not None:
+                count = running_count(res, path, itype)  # the saving is per instance running: all of them
                 yield ctx.finding(res, f"{path} = {itype} ({spec.gpu_model}) is previous-generation; {better[0]} "
-                                       f"has at least its GPU memory for less", saving=better[1], suggestion=better[0])
+                                       f"has at least its GPU memory for less",
+                                  saving=better[1] * count if count is not None else None, suggestion=better[0])
             else:
                 yield ctx.finding(res, f"{path} = {itype} ({spec.gpu_model}) is previous-generation; no priced "
                                        f"current alternative known offline (no saving computed)")

@@ -34,10 +34,10 @@ resource "aws_autoscaling_group" "pass_gpu" {
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from estimator.model import Resource, Unknown
-from policies.context import HOURS_PER_MONTH, RuleContext, as_decimal, scaling_gpu_types
+from policies.context import HOURS_PER_MONTH, RuleContext, as_decimal, asg_weight, scaling_gpu_types
 from policies.finding import Finding
 from policies.prices import instance_hourly
 
@@ -66,7 +66,7 @@ def _at_max(ctx: RuleContext, costed_res: list[Resource], max_n: Decimal, itype:
         if costed is not None and costed.max_monthly_cost is not None:
             return costed.max_monthly_cost
     for res in costed_res:
-        hourly = ctx.hourly_price(res)
+        hourly = ctx.hourly_price(res, itype)
         if hourly is not None:
             return hourly * max_n * HOURS_PER_MONTH
     if isinstance(region, str):
@@ -91,12 +91,16 @@ def _judge(
         source = "the pack's max_exposure_usd"
     if max_n is None or budget is None:
         return
-    cost = _at_max(ctx, costed_res, max_n, itype, res.region)
+    weight = asg_weight(res, itype)
+    # AWS launches whole instances: ceil(units / weight)
+    instances = (max_n / weight).to_integral_value(rounding=ROUND_CEILING) if weight is not None else max_n
+    cost = _at_max(ctx, costed_res, instances, itype, res.region)
     if cost is not None and cost > budget:
+        size = (f"{max_n.normalize():f} capacity units ({instances.normalize():f} × {itype} at weight "
+                f"{weight.normalize():f})" if weight is not None else f"{max_n.normalize():f} × {itype}")
         yield ctx.finding(
             res,
-            f"at {max_attr} = {max_n.normalize():f} × {itype} the monthly cost is {_money(cost)}, above "
-            f"{source} {_money(budget)}",
+            f"at {max_attr} = {size} the monthly cost is {_money(cost)}, above {source} {_money(budget)}",
             monthly_cost_at_max=str(cost.quantize(Decimal("0.01"))),
         )
 
