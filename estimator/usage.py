@@ -60,12 +60,15 @@ class UsageFile:
 
     def _plain_entry(self, address: str, resource_type: str) -> tuple[str, dict[str, Any]] | None:
         """The entry keyed ``chat`` for the Pulumi resource ``chat:aws_lambda_function``, when it gives
-        a key that type reads (so the role also named ``chat`` does not take the function's requests)."""
+        a key that type reads, with only such keys (so the role also named ``chat`` takes nothing, and
+        the HTTP API only the requests)."""
         plain = _plain_name(address, resource_type)
         values = self.resource_usage.get(plain) if plain is not None else None
-        if plain is None or not values or not _type_reads(resource_type) & {str(k) for k in values}:
+        reads = _type_reads(resource_type)
+        if plain is None or not values or not reads & {str(k) for k in values}:
             return None
-        return plain, values
+        # only the keys this type reads: the function's request_duration_ms is no key of the API namesake
+        return plain, {k: v for k, v in values.items() if str(k) in reads}
 
     def unmatched(self, addresses: set[str]) -> list[tuple[str, int]]:
         """The ``resource_usage`` entries (exact or ``[*]``) that match none of ``addresses``, with

@@ -67,3 +67,16 @@ def test_no_matches_no_resource_warning_for_a_plain_name(tmp_path: Path) -> None
     (result,) = run([ProjectSpec(str(PROGRAMS / "output_refs"), usage_file=str(usage))], LoadOptions())
     assert result.project is not None and not result.failed
     assert not [d.message for d in result.project.warnings if "usage" in d.message]
+
+
+def test_a_namesake_takes_only_the_keys_its_type_reads_and_none_is_warned(tmp_path: Path) -> None:
+    """The API namesake of ``chat`` reads monthly_requests, not the function's request_duration_ms: no
+    "not a usage key" warning for a key another namesake reads (QA17a)."""
+    usage = parse_usage("version: 0.1\nresource_usage:\n  chat: {monthly_requests: 5, request_duration_ms: 300}\n",
+                        "u.yml")
+    assert usage.for_resource("chat:aws_apigatewayv2_api", "aws_apigatewayv2_api") == {"monthly_requests": 5}
+    path = tmp_path / "u.yml"
+    path.write_text("version: 0.1\nresource_usage:\n  chat: {monthly_requests: 5, request_duration_ms: 300}\n")
+    (result,) = run([ProjectSpec(str(PROGRAMS / "output_refs"), usage_file=str(path))], LoadOptions())
+    assert result.project is not None
+    assert not [d.message for d in result.project.warnings if "not a usage key" in d.message]
