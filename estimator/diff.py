@@ -716,16 +716,17 @@ def diff_components(base: ResourceCost | None, head: ResourceCost | None) -> lis
     Lines match by (group, name); a line left alone on each side with the same stem and unit
     (an instance type change renames ``Instance usage (g5.xlarge)``) is one changed line.
     """
-    base_c = {c.key: c for c in (base.components if base else [])}
-    head_c = {c.key: c for c in (head.components if head else [])}
-    only_base = [c for k, c in base_c.items() if k not in head_c]
-    only_head = [c for k, c in head_c.items() if k not in base_c]
-    paired: dict[tuple[str, str], ComponentCost] = {}
-    for h in only_head:
-        candidates = [b for b in only_base if _stem(b) == _stem(h)]
-        if len(candidates) == 1 and sum(1 for o in only_head if _stem(o) == _stem(h)) == 1:
-            paired[h.key] = candidates[0]
-    used = {b.key for b in paired.values()}
+    base_c = _by_occurrence(base.components if base else [])
+    head_c = _by_occurrence(head.components if head else [])
+    only_base = [(k, c) for k, c in base_c.items() if k not in head_c]
+    only_head = [(k, c) for k, c in head_c.items() if k not in base_c]
+    paired: dict[tuple[str, str, int], ComponentCost] = {}
+    paired_keys: dict[tuple[str, str, int], tuple[str, str, int]] = {}
+    for hk, h in only_head:
+        candidates = [(bk, b) for bk, b in only_base if _stem(b) == _stem(h)]
+        if len(candidates) == 1 and sum(1 for _, o in only_head if _stem(o) == _stem(h)) == 1:
+            paired[hk], paired_keys[hk] = candidates[0][1], candidates[0][0]
+    used = set(paired_keys.values())
     out = []
     for key in [*head_c, *(k for k in base_c if k not in head_c and k not in used)]:
         h = head_c.get(key)
@@ -735,6 +736,18 @@ def diff_components(base: ResourceCost | None, head: ResourceCost | None) -> lis
         side = h or b
         assert side is not None
         out.append(ComponentDelta(side.name, side.unit, side.group, b, h))
+    return out
+
+
+def _by_occurrence(components: list[ComponentCost]) -> dict[tuple[str, str, int], ComponentCost]:
+    """Lines by (group, name, n): a mixed Auto Scaling group bills its on-demand and its spot volumes
+    under one name, and each must be compared with its own counterpart, not the first one only."""
+    seen: dict[tuple[str, str], int] = {}
+    out = {}
+    for c in components:
+        n = seen.get(c.key, 0)
+        seen[c.key] = n + 1
+        out[(*c.key, n)] = c
     return out
 
 

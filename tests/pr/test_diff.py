@@ -391,3 +391,16 @@ def test_usage_first_given_is_an_unknown_change_not_zero() -> None:
                                   [requests, given])
     (r,) = diffing.compute_diff(_project(base_f), _project(head_f)).resources
     assert r.delta is None and r.unpriced_sides == ["base"]
+
+
+def test_lines_of_one_name_are_each_compared_with_their_own_counterpart() -> None:
+    """A mixed ASG bills its on-demand and its spot volumes under one name: both changes are shown,
+    and the line deltas add up to the resource's (QA17a: the second line was lost)."""
+    def group(gb_cost: str) -> diffing.ResourceCost:
+        storage = diffing.ComponentCost("Storage (gp3)", "GB", Decimal(100), Decimal("0.08"), Decimal(gb_cost),
+                                        group="block_device_mappings[0]")
+        return diffing.ResourceCost("aws_autoscaling_group.g", "aws_autoscaling_group", Decimal(gb_cost) * 2,
+                                    "priced", components=[storage, storage])
+    lines = diffing.diff_components(group("8"), group("16"))
+    assert [(c.base_cost, c.head_cost) for c in lines] == [(Decimal(8), Decimal(16))] * 2
+    assert sum(c.delta for c in lines) == Decimal(16)
