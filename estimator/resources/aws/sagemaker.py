@@ -8,7 +8,8 @@ variant (``shadow_production_variants``: it runs and bills its own instances, fe
 the traffic), is ``initial_instance_count`` × the hosting price of its type; serverless variants have no
 price in the catalog (unpriced with the reason). ``max_monthly_cost`` uses the
 ``max_capacity`` of the variant's ``aws_appautoscaling_target`` (service namespace
-sagemaker) when there is one. ``monthly_requests`` (usage) gives cost per 1,000 requests.
+sagemaker) when there is one; it is the instance variants at max capacity: a serverless
+variant is priced by use, so it is left out (the reason says so), never making the max null. ``monthly_requests`` (usage) gives cost per 1,000 requests.
 """
 
 from __future__ import annotations
@@ -92,14 +93,18 @@ def _price_endpoint(res: Resource, ctx: PriceContext) -> Priced:
     config = config_of(res, ctx)
     lines: list[CostComponent] = []
     max_total: Decimal | None = Decimal(0)
+    serverless: list[str] = []
+    instance_variants = 0
     for kind, variant in _variants(config):
         name = str(variant.get("variant_name") or "variant")
         label = name if kind == "variant" else f"{kind} {name}"
         if variant.get("serverless_config"):
+            # billed by use (GB-seconds, requests), not by capacity: outside the max, never a null max
             lines.append(unknown_line(f"Serverless inference ({label})", "GB-seconds",
                                       "no SageMaker serverless inference price in the catalog"))
-            max_total = None
+            serverless.append(label)
             continue
+        instance_variants += 1
         count = number(variant.get("initial_instance_count"))
         if count is None:
             lines.append(unknown_line(f"Hosting instance ({label})", "hours", "initial_instance_count is not known"))
@@ -112,7 +117,13 @@ def _price_endpoint(res: Resource, ctx: PriceContext) -> Priced:
         max_total = None if at_max is None or max_total is None else max_total + at_max
     if not lines:
         raise NotPriceable(f"{config.address} has no production variants")
-    return Priced(lines, max_monthly_cost=max_total)
+    if not instance_variants:
+        return Priced(lines)  # nothing scales by instances: no cost at max capacity to give
+    note = None
+    if serverless and max_total is not None:
+        note = (f"cost at max capacity counts the instance variants only: serverless {', '.join(serverless)} "
+                "is priced by use and not in it")
+    return Priced(lines, max_monthly_cost=max_total, reason=note)
 
 
 def _price_config(res: Resource, ctx: PriceContext) -> Priced:

@@ -1,0 +1,40 @@
+"""Pricing defects QA17a reproduced: a serverless SageMaker variant dropping the endpoint's cost at
+max capacity; Auto Scaling groups whose capacity is in vCPUs or MiB (``desired_capacity_type``).
+
+Fixtures are HCL folders under ``tests/fixtures/pricing/qa17a``; every expected number is a catalog
+row × quantity worked out by hand in the test.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from estimator.cost_model import CostedResource
+from estimator.loaders import LoadOptions, terraform_hcl
+from estimator.pricing.engine import price_project
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pricing" / "qa17a"
+
+
+def priced(case: str) -> dict[str, CostedResource]:
+    project = terraform_hcl.load(str(FIXTURES / case), LoadOptions(environ={}))
+    assert not [d for d in project.diagnostics if d.severity == "error"]
+    return {c.address: c for c in price_project(project, None)}
+
+
+def test_serverless_shadow_variant_keeps_the_instance_max() -> None:
+    got = priced("sagemaker_serverless_shadow")["aws_sagemaker_endpoint.ep"]
+    # ml.g5.xlarge hosting $1.4084/h (sagemaker.csv us-east-1) x 730 = 1028.132; autoscaling max 4 -> 4112.528
+    assert got.status == "partial" and got.monthly_cost == Decimal("1028.132")
+    assert got.max_monthly_cost == Decimal("4112.528")
+    serverless = [c for c in got.components if c.name == "Serverless inference (shadow variant shadow)"]
+    assert serverless and serverless[0].monthly_cost is None
+    assert "instance variants only" in got.reason and "shadow variant shadow" in got.reason
+    assert got.to_json()["max_monthly_cost"] == "4112.528"  # the JSON key is back
+
+
+def test_an_all_serverless_endpoint_has_no_max() -> None:
+    got = priced("sagemaker_all_serverless")["aws_sagemaker_endpoint.ep"]
+    assert got.status == "unpriced" and got.max_monthly_cost is None
+    assert got.reason == "no SageMaker serverless inference price in the catalog"
