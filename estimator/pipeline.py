@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from estimator.cost_model import LLM_USAGE_TYPE, CostedResource
 from estimator.errors import CostrailError
@@ -247,20 +248,33 @@ def _options_for(spec: ProjectSpec, options: LoadOptions, config: Config | None)
     )
 
 
+def _variant(project: Any, index: int) -> str:
+    """What tells apart two ``projects:`` entries of one root (dev and prod var files, two stacks): the
+    project's name then carries it, so a diff matches each with its own base and reports say which."""
+    if project.stack:
+        return f"stack {project.stack}"
+    if project.var_files:
+        return ", ".join(project.var_files)
+    if project.usage_file:
+        return project.usage_file
+    return f"projects[{index}]"
+
+
 def specs_from(paths: list[str], *, usage_file: str | None, config: Config | None) -> list[ProjectSpec]:
     """PATHs from the command line, or the ``projects:`` of the config when none are given."""
     if not paths and config is not None and config.projects:
         source = config.projects_source or config.source
         base = Path(source).parent if source else Path(".")
         specs = []
-        for p in config.projects:
+        shared = Counter(p.path for p in config.projects)
+        for i, p in enumerate(config.projects):
             specs.append(
                 ProjectSpec(
                     path=str(base / p.path),
                     var_files=[str(base / p.path / v) if not Path(v).is_absolute() else v for v in p.var_files],
                     usage_file=str(base / p.usage_file) if p.usage_file else usage_file,
                     stack=p.stack,
-                    name=p.path,
+                    name=p.path if shared[p.path] == 1 else f"{p.path} ({_variant(p, i)})",
                 )
             )
         return specs

@@ -438,3 +438,30 @@ def test_both_sides_name_their_input_errors_the_same_way(tmp_path: Path, monkeyp
     (project,) = json.loads(out.read_text())["diff"]["projects"]
     assert project["errors"]["base"][0].startswith("p/broken.tf:2:")
     assert project["errors"]["head"][0].startswith("p/broken.tf:3:")
+
+
+def test_one_root_listed_twice_with_its_own_var_files_is_two_projects(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``projects:`` with one root for dev and for prod: each is named by what tells it apart and diffed
+    against its own base (QA17b: both bases were read with prod's var file; a +$150 dev change showed $0)."""
+    repo = gitrepo.init(tmp_path / "repo")
+    root = repo / "stacks" / "gpu"
+    root.mkdir(parents=True)
+    (root / "main.tf").write_text('provider "aws" {\n  region = "us-east-1"\n}\nvariable "type" {}\n'
+                                  'resource "aws_instance" "gpu" {\n  ami           = "ami-1"\n'
+                                  '  instance_type = var.type\n}\n', encoding="utf-8")
+    (root / "dev.tfvars").write_text('type = "g5.xlarge"\n', encoding="utf-8")
+    (root / "prod.tfvars").write_text('type = "g5.2xlarge"\n', encoding="utf-8")
+    (repo / ".costrail.yml").write_text("version: 1\nrequired_tags: []\nprojects:\n"
+                                        "  - {path: stacks/gpu, var_files: [dev.tfvars]}\n"
+                                        "  - {path: stacks/gpu, var_files: [prod.tfvars]}\n", encoding="utf-8")
+    gitrepo.commit(repo, "base")
+    (root / "dev.tfvars").write_text('type = "g5.2xlarge"\n', encoding="utf-8")
+    out = tmp_path / "diff.json"
+    monkeypatch.chdir(repo)
+    result = CliRunner().invoke(cli, ["diff", "--base-ref", "HEAD", "--format", "json", "--out-file", str(out)])
+    assert result.exit_code in (0, 1), result.output
+    change = json.loads(out.read_text())["diff"]
+    deltas = {p["path"]: p["delta_monthly_cost"] for p in change["projects"]}
+    assert deltas == {"stacks/gpu (dev.tfvars)": "150.38", "stacks/gpu (prod.tfvars)": "0.00"}
+    assert change["delta_monthly_cost"] == "150.38"
