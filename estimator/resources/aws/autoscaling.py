@@ -9,7 +9,10 @@ them, with its volumes unknown (the template holds them). ``max_monthly_cost`` i
 ``max_size``. Overrides with ``weighted_capacity`` make desired/min/max capacity UNITS: the
 instances are ceil(units / weight) of the first override (AWS launches whole instances; the
 on-demand base and percentage split the units first); when the overrides' weights or types
-differ, the line name says it is priced on the first override (AWS's allocation picks the mix). A launch template alone runs nothing: it is ``free`` with a note. Link order:
+differ, the line name says it is priced on the first override (AWS's allocation picks the mix).
+``desired_capacity_type`` ``vcpu``/``memory-mib`` (capacities in vCPUs or MiB) and overrides with
+``instance_requirements`` only (AWS picks the types) are unpriced with that reason: never vCPUs
+counted as instances of the template's type. A launch template alone runs nothing: it is ``free`` with a note. Link order:
 ``Unknown.ref``, then the literal template name, then the only template in the project.
 """
 
@@ -208,8 +211,30 @@ def _lines_for(shape: _Shape, region: str, units: Decimal) -> list[CostComponent
     return lines
 
 
+_UNIT_WORDS = {"vcpu": "vCPUs", "memory-mib": "MiB of memory"}
+
+
+def _check_capacity_units(res: Resource) -> None:
+    """Capacities in vCPUs or MiB (``desired_capacity_type``), or instance types AWS picks from
+    ``instance_requirements``: no instance count or type to price, so unpriced with why, never
+    ``desired_capacity`` instances of the template's type. (Converting vCPUs to instances needs
+    per-type vCPU/memory facts this package does not carry.)"""
+    kind = res.get("desired_capacity_type")
+    if is_unknown(kind):
+        raise NotPriceable(unknown_reason("desired_capacity_type", kind))
+    if isinstance(kind, str) and kind in _UNIT_WORDS:
+        raise NotPriceable(f'desired_capacity_type is "{kind}": desired/min/max capacity are {_UNIT_WORDS[kind]}, '
+                           "not instances, and the catalog has no per-type vCPU/memory facts to convert them")
+    overrides = res.get("mixed_instances_policy.launch_template.override") or []
+    overrides = [o for o in overrides if isinstance(o, dict)] if isinstance(overrides, list) else []
+    if any(o.get("instance_requirements") for o in overrides) and not any(o.get("instance_type") for o in overrides):
+        raise NotPriceable("the instance types are chosen by AWS from the overrides' instance_requirements "
+                           "(attribute-based selection; the launch template's instance_type is not used)")
+
+
 def _price_group(res: Resource, ctx: PriceContext) -> Priced:
     region = region_of(res)
+    _check_capacity_units(res)
     shape = _group_shape(res, ctx)
     desired = res.get("desired_capacity")
     if desired is None:
