@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from estimator.model import Project
 from policies.context import RuleContext, run_rule
 from policies.finding import Finding
-from policies.pack import selected_rules
-from policies.rules import BY_ID
+from policies.pack import PackRule, selected_rules
+from policies.rules import BY_ID, RULES
 from policies.suppress import SourceLines, apply_config_suppressions, apply_suppressions, unknown_rule_warnings
 
 if TYPE_CHECKING:
@@ -27,6 +27,27 @@ def _packs(config: Config | None, pack: str | None) -> list[str]:
     if pack:
         return [pack]
     return list(config.packs) if config is not None else ["finops-ai"]
+
+
+def active_rules(config: Config | None, pack: str | None = None) -> list[PackRule]:
+    """The rules that run: those of the selected packs, plus (unless ``--pack`` names one pack) any rule
+    the config asks for by name outside them: an enforcement under ``policies:``, or a budget increase
+    under ``budgets:`` for CR-BUD-002. A setting for a rule no pack selects is never silently inert."""
+    rules = selected_rules(_packs(config, pack))
+    if pack or config is None:
+        return rules
+    chosen = {r.id for r in rules}
+    wanted = {rule for rule, level in config.policies.items() if level != "disabled"}
+    budgets = config.budgets
+    if budgets.monthly_increase_usd is not None or budgets.monthly_increase_percent is not None:
+        wanted.add("CR-BUD-002")
+    if budgets.max_exposure_usd is not None:
+        wanted.add("CR-GPU-003")
+    extra = {rule: PackRule(rule) for rule in wanted - chosen if rule in BY_ID}
+    if not extra:
+        return rules
+    by_id = {r.id: r for r in rules} | extra
+    return [by_id[r.ID] for r in RULES if r.ID in by_id]
 
 
 def enforcement_for(rule_id: str, config: Config | None, pack_enforcement: str | None = None) -> str:
@@ -49,7 +70,7 @@ def check_project(
         project=project.path,
     )
     findings: list[Finding] = []
-    for pack_rule in selected_rules(_packs(config, pack)):
+    for pack_rule in active_rules(config, pack):
         enforcement = enforcement_for(pack_rule.id, config, pack_rule.enforcement)
         if enforcement == "disabled":
             continue
@@ -72,7 +93,7 @@ def check_change(project: str, base_cost: Decimal, head_cost: Decimal, config: C
 
     if config is None or enforcement_for(budget_increase.ID, config) == "disabled":
         return []
-    if budget_increase.ID not in {r.id for r in selected_rules(_packs(config, None))}:
+    if budget_increase.ID not in {r.id for r in active_rules(config)}:
         return []
     findings = list(budget_increase.check_change(project, base_cost, head_cost, config))
     for finding in findings:
@@ -87,5 +108,5 @@ def exit_code(findings: list[Finding]) -> int:
 
 def rules_for(config: Config | None, pack: str | None = None) -> list[str]:
     """Ids of the rules that run (selected by the packs and not disabled)."""
-    return [r.id for r in selected_rules(_packs(config, pack))
+    return [r.id for r in active_rules(config, pack)
             if enforcement_for(r.id, config, r.enforcement) != "disabled"]

@@ -27,8 +27,8 @@ from pulumi_policy import (
 from estimator.model import SOURCE_PULUMI_PREVIEW, Project, Resource, Unknown
 from estimator.pricing.engine import price_project
 from policies.context import RuleContext, run_rule
-from policies.engine import enforcement_for
-from policies.pack import PackRule, selected_rules
+from policies.engine import active_rules, enforcement_for
+from policies.pack import PackRule
 from policies.pulumi.convert import stack_resources, to_resource
 from policies.rules import BY_ID
 
@@ -47,9 +47,9 @@ def _config() -> Any:
 
 
 def _pack_rules() -> dict[str, PackRule]:
-    """The rules of the config's packs (``finops-ai`` by default), with their parameters, as ``check`` runs them."""
-    config = _config()
-    return {r.id: r for r in selected_rules(list(config.packs) if config is not None else ["finops-ai"])}
+    """The rules ``check`` runs (the config's packs, ``finops-ai`` by default, and any rule the config
+    names outside them), with their parameters."""
+    return {r.id: r for r in active_rules(_config())}
 
 
 def _params(rule: ModuleType) -> dict[str, Any]:

@@ -88,3 +88,24 @@ def test_no_config_means_defaults() -> None:
     findings = check_project(project, [], None)
     assert {f.rule for f in findings} == {"CR-TAG-001", "CR-LOG-001"}
     assert not any(f.suppressed for f in findings if f.address == "aws_instance.config_expired")
+
+
+def test_a_rule_the_config_names_runs_even_outside_its_packs() -> None:
+    """``packs: [tagging]`` with ``policies: {CR-GPU-001: mandatory}`` or a ``budgets:`` increase: the
+    setting is never silently inert (QA17b: the gate passed); ``--pack`` still runs only that pack."""
+    from decimal import Decimal
+
+    from policies.engine import check_change
+
+    config = Config(packs=["tagging"])
+    assert "CR-GPU-001" not in rules_for(config)
+    config.policies["CR-GPU-001"] = "mandatory"
+    assert "CR-GPU-001" in rules_for(config)
+    assert "CR-GPU-001" not in rules_for(config, pack="tagging")
+    config.policies["CR-EBS-001"] = "disabled"
+    assert "CR-EBS-001" not in rules_for(config)
+    assert not check_change("p", Decimal(100), Decimal(400), config)
+    config.budgets.monthly_increase_usd = Decimal(100)
+    assert "CR-BUD-002" in rules_for(config)
+    (over,) = check_change("p", Decimal(100), Decimal(400), config)
+    assert over.rule == "CR-BUD-002"
