@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -113,7 +114,8 @@ class Config:
 
 
 def find_config(scan_paths: list[str]) -> Path | None:
-    """The first `.costrail.yml` in a scanned path (or a file's folder), else in its git root."""
+    """The first `.costrail.yml` in a scanned path (or a file's folder), else in its git root (outside
+    a git checkout: in the working directory, when the path is inside it)."""
     for raw in scan_paths or ["."]:
         path = Path(raw).resolve()
         folder = path if path.is_dir() else path.parent
@@ -121,6 +123,8 @@ def find_config(scan_paths: list[str]) -> Path | None:
             if (folder / name).is_file():
                 return folder / name
         root = _git_root(folder)
+        if root is None and folder.is_relative_to(Path.cwd().resolve()):
+            root = Path.cwd().resolve()
         if root is not None:
             for name in CONFIG_NAMES:
                 if (root / name).is_file():
@@ -153,6 +157,11 @@ def load_config(explicit_path: str | None, scan_paths: list[str]) -> Config:
                 config.projects, config.projects_source = own.projects, own.projects_source
         return config
     found = find_config(scan_paths)
+    if found is not None and len(scan_paths) > 1:
+        others = sorted({str(f) for p in scan_paths if (f := find_config([p])) is not None and f != found})
+        if others:  # one config judges every PATH: say so, the verdict must not hinge on argument order
+            print(f"warning: the PATHs have different config files; {found} applies to all of them "
+                  f"(not {', '.join(others)}): run them separately or pass --config", file=sys.stderr)
     return parse_config_file(found) if found else Config()
 
 

@@ -160,3 +160,28 @@ def test_a_number_is_never_read_as_a_regex_or_a_tag_name() -> None:
     with pytest.raises(ConfigError) as info:
         parse_config_file(CONFIGS / "required_tags_number.costrail.yml")
     assert info.value.message == 'required_tags[1]: expected a string, got 7 (write "7" if text is meant)'
+
+
+def test_outside_a_git_checkout_the_working_directorys_config_is_found(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """``check infra/app`` from a folder holding .costrail.yml, with no git (a CI artifact, a tarball):
+    the config there applies, as the git root's would (QA17b: silently the defaults)."""
+    (tmp_path / ".costrail.yml").write_text("version: 1\nrequired_tags: [owner]\n", encoding="utf-8")
+    (tmp_path / "infra" / "app").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    assert load_config(None, ["infra/app"]).required_tags == ["owner"]
+
+
+def test_paths_with_different_configs_are_warned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """One config judges every PATH: when the PATHs would find different ones, say which applies (QA17b:
+    the exit code hung on argument order)."""
+    for name, tags in (("a", "[owner]"), ("b", "[team]")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / ".costrail.yml").write_text(f"version: 1\nrequired_tags: {tags}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert load_config(None, ["a", "b"]).required_tags == ["owner"]
+    err = capsys.readouterr().err
+    assert "different config files" in err and str(tmp_path / "b" / ".costrail.yml") in err
+    load_config(None, ["a", "a"])
+    assert capsys.readouterr().err == ""
