@@ -117,8 +117,13 @@ class _Parser:
         if isinstance(node, yaml.ScalarNode) and node.tag == _NULL:
             return None
         if isinstance(node, yaml.ScalarNode) and node.tag in (_TIMESTAMP, _STR):
+            text = str(node.value).strip()
             try:
-                return dt.date.fromisoformat(str(node.value).strip()[:10])
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                pass
+            try:  # a YAML timestamp (2027-03-31T12:00:00Z): its day; never a date with junk after it
+                return dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00")).date()
             except ValueError:
                 pass
         raise self.error(key, node, "expected a date YYYY-MM-DD")
@@ -158,7 +163,10 @@ class _Parser:
         cfg.region = self.string("region", node, allow_null=True)
 
     def _environment_tag(self, cfg: Config, node: yaml.Node) -> None:
-        cfg.environment_tag = self.string("environment_tag", node) or "env"
+        tag = self.string("environment_tag", node)
+        if tag is not None and not tag.strip():
+            raise self.error("environment_tag", node, "must name a tag (empty)")
+        cfg.environment_tag = tag or "env"
 
     def _required_tags(self, cfg: Config, node: yaml.Node) -> None:
         if isinstance(node, yaml.SequenceNode):
@@ -256,6 +264,9 @@ class _Parser:
             rule = fields["rule"]
             if rule != "*" and not RULE_ID.match(rule):
                 raise self.error(f"{key}.rule", item, f"not a rule id: {rule}")
+            known = _known_rule_ids()
+            if rule != "*" and known and rule not in known:  # it would suppress nothing, silently
+                raise self.error(f"{key}.rule", item, f"unknown rule id: {rule}")
             if not fields.get("reason"):
                 raise self.error(f"{key}.reason", item, "required: say why it is suppressed")
             cfg.suppressions.append(Suppression(location=self.loc(item), address=fields.get("address") or "*", **{

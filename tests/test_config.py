@@ -72,6 +72,10 @@ def test_required_tags_scope_all_form() -> None:
         ("allowed_values_list_number.costrail.yml", "allowed_tag_values.env[1]", 3),
         ("required_tags_number.costrail.yml", "required_tags[1]", 4),
         ("suppression_reason_bool.costrail.yml", "suppressions[0].reason", 4),
+        # found by QA17b: each was accepted (a suppression that suppresses nothing, a date with junk, env "")
+        ("suppression_unknown_rule.costrail.yml", "suppressions[0].rule", 3),
+        ("date_trailing_junk.costrail.yml", "suppressions[0].expires", 5),
+        ("empty_environment_tag.costrail.yml", "environment_tag", 2),
     ],
 )
 def test_errors_name_key_and_line(name: str, key: str, line: int) -> None:
