@@ -8,6 +8,7 @@ silently ignored: a typo in a budget must not turn a mandatory gate off. The YAM
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import sys
 from dataclasses import dataclass, field
@@ -59,20 +60,26 @@ class Suppression:
     location: Location | None = None
 
     def matches(self, rule: str, address: str) -> bool:
-        from fnmatch import fnmatchcase
-
-        rule_ok = self.rule == "*" or fnmatchcase(rule, self.rule)
-        if not rule_ok:
+        if not (self.rule == "*" or _glob(self.rule).fullmatch(rule)):
             return False
-        if fnmatchcase(address, self.address):
+        pattern = _glob(self.address)
+        if pattern.fullmatch(address):
             return True
         # A Pulumi name shared by several resources is qualified by type (``chat:aws_lambda_function``);
         # the plain name, as the program spells it, still names each of them.
         plain, sep, qualifier = address.rpartition(":")
-        return bool(sep and plain and _TYPE.fullmatch(qualifier)) and fnmatchcase(plain, self.address)
+        return bool(sep and plain and _TYPE.fullmatch(qualifier) and pattern.fullmatch(plain))
 
     def expired(self, today: dt.date | None = None) -> bool:
         return self.expires is not None and self.expires < (today or dt.date.today())
+
+
+@functools.lru_cache(maxsize=1024)
+def _glob(pattern: str) -> re.Pattern[str]:
+    """``*`` and ``?`` as wildcards, everything else literal: an address as costrail prints it
+    (``aws_instance.web[0]``, ``aws_instance.named["a"]``) names exactly that instance, and
+    ``aws_instance.web[*]`` every instance (fnmatch read ``[0]`` as a character class: QA17b)."""
+    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern), re.DOTALL)
 
 
 @dataclass

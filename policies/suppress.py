@@ -20,7 +20,7 @@ from estimator.model import Diagnostic, Location
 from policies.finding import STACK_RESOURCES, Finding
 
 if TYPE_CHECKING:
-    from estimator.config import Config
+    from estimator.config import Config, Suppression
 
 IGNORE_RE = re.compile(
     r"(?:#|//)\s*costrail:ignore\s+(?P<rules>[A-Z]+-[A-Z]+-\d+(?:\s*,\s*[A-Z]+-[A-Z]+-\d+)*)"
@@ -237,10 +237,20 @@ def _covered(finding: Finding) -> list[str]:
         else [finding.address]
 
 
+def _suppresses(sup: Suppression, rule: str, covered: list[str]) -> bool:
+    """A suppression that names the rule covers a stack finding from any resource it lists (its anchor
+    moves as resources come and go); one for every rule (``rule: "*"``) of one resource only when it
+    covers every resource listed: "all rules on the sandbox" must not silence the stack's budget
+    finding about the trainer too."""
+    if sup.rule == "*" and len(covered) > 1:
+        return all(sup.matches(rule, address) for address in covered)
+    return any(sup.matches(rule, address) for address in covered)
+
+
 def apply_config_suppressions(finding: Finding, config: Config, today: dt.date | None = None) -> None:
     """A valid matching suppression suppresses; only when there is none does an expired one say so."""
-    matching = [sup for sup in config.suppressions
-                if any(sup.matches(finding.rule, address) for address in _covered(finding))]
+    covered = _covered(finding)
+    matching = [sup for sup in config.suppressions if _suppresses(sup, finding.rule, covered)]
     valid = next((sup for sup in matching if not sup.expired(today)), None)
     if valid is not None:
         finding.suppressed = True

@@ -189,3 +189,18 @@ def test_paths_with_different_configs_are_warned(tmp_path: Path, monkeypatch: py
     assert "different config files" in err and str(tmp_path / "b" / ".costrail.yml") in err
     load_config(None, ["a", "a"])
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize(("pattern", "address", "matched"), [
+    ("aws_instance.web[0]", "aws_instance.web[0]", True),  # as costrail prints it (QA17b: never matched)
+    ("aws_instance.web[0]", "aws_instance.web[1]", False),
+    ('aws_instance.named["a"]', 'aws_instance.named["a"]', True),
+    ("aws_instance.web[*]", "aws_instance.web[3]", True),
+    ("aws_instance.web[*]", "aws_instance.web", False),
+    ("aws_instance.web*", "aws_instance.web[0]", True),
+    ("module.?.aws_instance.x", "module.a.aws_instance.x", True),
+])
+def test_suppression_addresses_take_brackets_literally(pattern: str, address: str, matched: bool) -> None:
+    from estimator.config import Suppression
+
+    assert Suppression("CR-TAG-001", pattern, "r").matches("CR-TAG-001", address) is matched

@@ -120,3 +120,25 @@ def test_an_expired_suppression_is_not_mentioned_when_a_valid_one_suppresses() -
     apply_config_suppressions(finding, config, dt.date(2026, 11, 29))
     assert (finding.suppressed, finding.suppression_reason, finding.message) == (True, "org budget", "no budget")
     assert "suppression_expired" not in finding.extra
+
+
+def test_all_rules_of_one_resource_do_not_silence_a_stack_finding_about_others() -> None:
+    """``{rule: "*", address: aws_instance.sandbox}`` silences the sandbox's own findings, not the stack's
+    CR-BUD-001 that also stands for the trainer; naming the rule, or an address covering all, does (QA17b)."""
+    from estimator.config import Config, Suppression
+    from policies.finding import Finding
+    from policies.suppress import apply_config_suppressions
+
+    def bud() -> Finding:
+        return Finding("CR-BUD-001", "medium", "mandatory", "aws_instance.sandbox", "no budget",
+                       extra={"gpu_resources": ["aws_instance.sandbox", "aws_instance.trainer"]})
+
+    for sup, suppressed in ((Suppression("*", "aws_instance.sandbox", "play"), False),
+                            (Suppression("CR-BUD-001", "aws_instance.sandbox", "org budget"), True),
+                            (Suppression("*", "aws_instance.*", "all instances"), True)):
+        finding = bud()
+        apply_config_suppressions(finding, Config(suppressions=[sup]))
+        assert finding.suppressed is suppressed, sup
+    own = Finding("CR-TAG-001", "high", "mandatory", "aws_instance.sandbox", "untagged")
+    apply_config_suppressions(own, Config(suppressions=[Suppression("*", "aws_instance.sandbox", "play")]))
+    assert own.suppressed
