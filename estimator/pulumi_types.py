@@ -67,6 +67,7 @@ KNOWN_TOKENS: tuple[str, ...] = (
     "aws:ec2/subnet:Subnet",
     "aws:ec2/securityGroup:SecurityGroup",
     "aws:ec2/vpcEndpoint:VpcEndpoint",
+    "aws:ec2/vpcEndpointSubnetAssociation:VpcEndpointSubnetAssociation",  # one more billed AZ of an endpoint
     "aws:ec2/flowLog:FlowLog",
     "aws:ebs/volume:Volume",
     "aws:autoscaling/group:Group",
@@ -105,6 +106,7 @@ KNOWN_TOKENS: tuple[str, ...] = (
     "aws:lb/loadBalancer:LoadBalancer",
     "aws:ecs/service:Service",
     "aws:ecs/cluster:Cluster",
+    "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",  # its default strategy places services
     "aws:iam/role:Role",
     "aws:kms/key:Key",
     "aws:sqs/queue:Queue",

@@ -37,7 +37,8 @@ NOT_PLURAL = {"code", "rest_api"}
 SAME_IN_TERRAFORM = {("aws_eks_node_group", "instance_types"), ("aws_budgets_budget", "values"),
                      ("aws_ce_anomaly_subscription", "values"),
                      ("aws_s3_bucket", "rules"),  # replication_configuration { rules { … } }
-                     ("aws_api_gateway_rest_api", "vpc_endpoint_ids")}  # endpoint_configuration { vpc_endpoint_ids }
+                     ("aws_api_gateway_rest_api", "vpc_endpoint_ids"),  # endpoint_configuration { vpc_endpoint_ids }
+                     ("aws_ecs_cluster_capacity_providers", "capacity_providers")}
 
 
 def _read_names() -> set[str]:
