@@ -8,7 +8,6 @@ false, so a project that could not be read is not shown as clean.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -43,12 +42,30 @@ def _uri(finding: Finding, roots: dict[str, str]) -> str | None:
     return _location_uri(finding.location, finding.project, roots)
 
 
+SRCROOT = "%SRCROOT%"
+
+
+def source_root() -> Path:
+    """What relative URIs are relative to: the repository holding the working directory (GitHub
+    code scanning resolves a relative URI against the repository root, whichever folder the job ran
+    ``check`` from), else the working directory itself."""
+    cwd = Path.cwd().resolve()
+    return next((d for d in (cwd, *cwd.parents) if (d / ".git").exists()), cwd)
+
+
 def _location_uri(location: Location | None, project: str, roots: dict[str, str]) -> str | None:
     if location is None:
         return None
-    path = working_path(location.file, project, roots)
-    # outside the working directory: an absolute file:// URI, not ../../
-    return Path(path).as_uri() if os.path.isabs(path) else path
+    path = Path(working_path(location.file, project, roots))
+    absolute = path if path.is_absolute() else Path.cwd() / path
+    try:
+        return absolute.resolve().relative_to(source_root()).as_posix()
+    except ValueError:  # outside the repository: an absolute file:// URI, not ../../
+        return absolute.resolve().as_uri()
+
+
+def _artifact(uri: str) -> dict[str, str]:
+    return {"uri": uri} if uri.startswith("file:") else {"uri": uri, "uriBaseId": SRCROOT}
 
 
 def _region(location: Location) -> dict[str, Any]:
@@ -66,7 +83,7 @@ def _invocation(errors: dict[str, list[Diagnostic]], roots: dict[str, str]) -> d
                                     "descriptor": {"id": "costrail/input-error"}}
             uri = _location_uri(diag.location, project, roots)
             if uri is not None and diag.location is not None:
-                note["locations"] = [{"physicalLocation": {"artifactLocation": {"uri": uri},
+                note["locations"] = [{"physicalLocation": {"artifactLocation": _artifact(uri),
                                                            "region": _region(diag.location)}}]
             notifications.append(note)
     invocation: dict[str, Any] = {"executionSuccessful": not notifications}
@@ -93,7 +110,7 @@ def render_sarif(findings: list[Finding], roots: dict[str, str] | None = None,
             result["ruleIndex"] = index[f.rule]
         uri = _uri(f, roots)
         if uri is not None and f.location is not None:
-            result["locations"] = [{"physicalLocation": {"artifactLocation": {"uri": uri},
+            result["locations"] = [{"physicalLocation": {"artifactLocation": _artifact(uri),
                                                          "region": _region(f.location)}}]
         result["partialFingerprints"] = {"costrailKey/v1": "|".join(f.key)}  # a stack finding's survives its anchor
         if f.monthly_saving is not None:
@@ -110,6 +127,7 @@ def render_sarif(findings: list[Finding], roots: dict[str, str] | None = None,
             "rules": [_rule(module) for module in RULES],
         }},
     }
+    run["originalUriBaseIds"] = {SRCROOT: {"uri": source_root().as_uri() + "/"}}
     if errors is not None:
         run["invocations"] = [_invocation(errors, roots)]
     run["results"] = results

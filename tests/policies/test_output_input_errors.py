@@ -62,7 +62,11 @@ def test_sarif_has_a_failed_invocation_with_the_error_location() -> None:
     (note,) = invocation["toolExecutionNotifications"]
     assert note["level"] == "error" and "bad sizing" in note["message"]["text"]
     location = note["locations"][0]["physicalLocation"]
-    assert location["artifactLocation"]["uri"] == "raising_program/__main__.py"
+    # relative to the repository root, as GitHub code scanning resolves it, from whichever folder check ran
+    root = next(d for d in (cli, *cli.parents) if (d / ".git").exists())
+    expected = (cli / "raising_program" / "__main__.py").relative_to(root).as_posix()
+    assert location["artifactLocation"] == {"uri": expected, "uriBaseId": "%SRCROOT%"}
+    assert doc["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"] == root.as_uri() + "/"
     assert location["region"]["startLine"] == 2
 
 
@@ -81,3 +85,19 @@ def test_sarif_names_a_broken_plan_file_once(tmp_path: Path) -> None:
     assert proc.returncode == 2
     (note,) = json.loads(proc.stdout)["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "badplan/plan.json"
+
+
+def test_sarif_uris_are_relative_to_the_repository_from_any_folder(tmp_path: Path) -> None:
+    """Run from stacks/app with a sibling project: both URIs are repository-relative (QA17b: one was
+    cwd-relative, the other an absolute file:// URI, and code scanning pointed at the wrong files)."""
+    repo = tmp_path / "repo"
+    for name in ("app", "batch"):
+        (repo / "stacks" / name).mkdir(parents=True)
+        (repo / "stacks" / name / "main.tf").write_text(
+            'provider "aws" {\n  region = "us-east-1"\n}\nresource "aws_instance" "gpu" {\n  ami = "a"\n'
+            '  instance_type = "g5.xlarge"\n}\n', encoding="utf-8")
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    proc = costrail("check", ".", "../batch", "--format", "sarif", cwd=repo / "stacks" / "app")
+    doc = json.loads(proc.stdout)
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in doc["runs"][0]["results"]}
+    assert uris == {"stacks/app/main.tf", "stacks/batch/main.tf"}
