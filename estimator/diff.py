@@ -840,11 +840,23 @@ def apply_budget(diff: CostDiff, config: Any) -> None:
 
     findings: list[Finding] = []
     for project in diff.comparable_projects:  # a side that could not be read has no cost to judge
-        findings.extend(check_change(project.path, *project.comparable_costs, config))
+        found = list(check_change(project.path, *project.comparable_costs, config))
+        findings.extend(_say_left_out(found, len([r for r in project.unpriced_changes if r.delta is None])))
     if len(diff.projects) > 1:
         base = sum((p.comparable_costs[0] for p in diff.comparable_projects), ZERO)
-        findings.extend(check_change("(all projects)", base, base + diff.delta, config))
+        found = list(check_change("(all projects)", base, base + diff.delta, config))
+        findings.extend(_say_left_out(found, sum(1 for r in diff.unpriced_changes if r.delta is None)))
     diff.budget_findings = findings
+
+
+def _say_left_out(findings: list[Finding], unknown: int) -> list[Finding]:
+    """The budget judges the costs comparable on both sides: when changes of unknown cost are left out,
+    its "base → head" is not the report's totals, and the message says why (QA17b)."""
+    if unknown:
+        for finding in findings:
+            finding.message += (f" (the cost that can be compared on both sides: {unknown} change"
+                                f"{'s' if unknown != 1 else ''} of unknown cost left out)")
+    return findings
 
 
 def exit_code(diff: CostDiff, input_failed: bool) -> int:

@@ -64,5 +64,5 @@ def check_change(project: str, base: Decimal, head: Decimal, config: Config) -> 
         yield Finding(
             rule=ID, severity=SEVERITY, enforcement=config.enforcement(ID, DEFAULT_ENFORCEMENT), address=project,
             message=f"monthly cost rises by {_money(delta)} ({_money(base)} → {_money(head)}): " + "; ".join(reasons),
-            project=project, extra={"delta_monthly_cost": str(delta)},
+            project=project, extra={"delta_monthly_cost": str(delta.quantize(Decimal("0.01")))},
         )

@@ -98,3 +98,13 @@ def test_exit_1_on_budget_alone() -> None:
     diffing.apply_budget(diff, Config(budgets=BudgetConfig(monthly_increase_usd=Decimal(1000))))
     assert [f.project for f in diff.budget_findings] == ["(all projects)"]
     assert diffing.exit_code(diff, input_failed=False) == 1
+
+
+def test_a_budget_message_says_when_changes_of_unknown_cost_are_left_out() -> None:
+    """stacks/rag adds an unpriced Bedrock custom model: the budget judges the comparable cost, whose
+    "base → head" is not the totals, and says why (QA17b: a head figure that appeared nowhere else)."""
+    diff = change()
+    diffing.apply_budget(diff, Config(budgets=BudgetConfig(monthly_increase_usd=Decimal(500))))
+    rag = next(f for f in diff.budget_findings if f.project == "stacks/rag")
+    assert rag.message.endswith("(the cost that can be compared on both sides: 1 change of unknown cost left out)")
+    assert rag.extra["delta_monthly_cost"] == "882.46"
