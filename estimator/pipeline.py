@@ -29,6 +29,7 @@ class ProjectSpec:
     usage_file: str | None = None
     stack: str | None = None
     name: str | None = None
+    origin: str | None = None  # ``.costrail.yml:5: projects[1]`` for a project the config lists
 
 
 @dataclass
@@ -275,6 +276,7 @@ def specs_from(paths: list[str], *, usage_file: str | None, config: Config | Non
                     usage_file=str(base / p.usage_file) if p.usage_file else usage_file,
                     stack=p.stack,
                     name=p.path if shared[p.path] == 1 else f"{p.path} ({_variant(p, i)})",
+                    origin=f"{p.location}: projects[{i}]" if p.location else f"{source}: projects[{i}]",
                 )
             )
         return specs

@@ -51,7 +51,10 @@ def report_diagnostics(results: list[ProjectResult]) -> bool:
                  for diag in result.diagnostics]
         if result.error is not None:
             err = result.error
-            lines.append(_from_cwd(Diagnostic(err.message, err.location), result.spec.path))
+            line = _from_cwd(Diagnostic(err.message, err.location), result.spec.path)
+            if result.spec.origin and (err.location is None or not err.location.line):
+                line = f"{result.spec.origin}: {line}"  # a path or file the config names: say where
+            lines.append(line)
         for line in lines:
             if line not in printed:
                 printed.add(line)

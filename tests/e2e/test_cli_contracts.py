@@ -597,3 +597,16 @@ def test_check_table_never_calls_an_unreadable_project_clean(tmp_path: Path) -> 
     assert proc.returncode == 2
     assert "No policy findings in what could be read." in proc.stdout
     assert f"Not fully checked (input errors, see stderr): {bad}" in proc.stdout
+
+
+def test_a_missing_path_a_config_project_names_is_located_in_the_config(tmp_path: Path) -> None:
+    """``projects:`` naming a root or var file that does not exist: exit 2, and the message says which
+    entry of which config (QA17b: only an absolute path)."""
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "main.tf").write_text('resource "aws_s3_bucket" "b" {}\n', encoding="utf-8")
+    (tmp_path / ".costrail.yml").write_text("version: 1\nprojects:\n  - {path: web, var_files: [nope.tfvars]}\n"
+                                            "  - {path: gone}\n", encoding="utf-8")
+    proc = run("check", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert re.search(r"\.costrail\.yml:3: projects\[0\]: \S*web/nope\.tfvars: variable file not found", proc.stderr)
+    assert re.search(r"\.costrail\.yml:4: projects\[1\]: \S*gone: no such file or directory", proc.stderr)
