@@ -38,7 +38,13 @@ def load_config_for(paths: list[str], config_path: str | None) -> Config:
 
 
 def project_specs(paths: list[str], kwargs: dict[str, Any], config: Config | None) -> list[ProjectSpec]:
-    return specs_from(paths, usage_file=kwargs.get("usage_file"), config=config)
+    given = kwargs.get("usage_file")
+    specs = specs_from(paths, usage_file=given, config=config)
+    for spec in specs:  # a projects: entry's own usage file wins: never silently over the command line's
+        if given and spec.usage_file and spec.usage_file != given and spec.origin:
+            print(f"warning: {spec.origin}: {spec.name or spec.path} reads its own usage_file {spec.usage_file}, "
+                  f"not --usage-file {given}", file=sys.stderr)
+    return specs
 
 
 def report_diagnostics(results: list[ProjectResult]) -> bool:

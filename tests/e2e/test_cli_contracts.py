@@ -610,3 +610,19 @@ def test_a_missing_path_a_config_project_names_is_located_in_the_config(tmp_path
     assert proc.returncode == 2
     assert re.search(r"\.costrail\.yml:3: projects\[0\]: \S*web/nope\.tfvars: variable file not found", proc.stderr)
     assert re.search(r"\.costrail\.yml:4: projects\[1\]: \S*gone: no such file or directory", proc.stderr)
+
+
+def test_a_projects_own_usage_file_wins_over_the_command_lines_and_says_so(tmp_path: Path) -> None:
+    """QA17b: --usage-file was silently not used for a projects: entry naming its own usage_file."""
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "main.tf").write_text('resource "aws_sqs_queue" "q" {}\n', encoding="utf-8")
+    for name in ("usage.yml", "ci-usage.yml"):
+        (tmp_path / name).write_text("version: 0.1\n", encoding="utf-8")
+    (tmp_path / ".costrail.yml").write_text("version: 1\nprojects:\n  - {path: a, usage_file: usage.yml}\n"
+                                            "  - {path: b}\n", encoding="utf-8")
+    proc = run("breakdown", "--usage-file", "ci-usage.yml", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert re.search(r"warning: \S*\.costrail\.yml:3: projects\[0\]: a reads its own usage_file \S*usage\.yml, "
+                     r"not --usage-file ci-usage\.yml", proc.stderr)
+    assert "projects[1]" not in proc.stderr  # b reads the command line's
