@@ -100,6 +100,16 @@ class Splat:
     pos: Pos
 
 
+def nest_splat(source: Any, each: Any, full: bool, pos: Pos) -> Splat:
+    """``a[*].b[*].c``: a splat after a full splat's traversal belongs to that traversal, so it
+    applies per element (``Splat(a, Splat(item.b, item.c))``), as in HCL; a legacy ``a.*.b``
+    ends its traversal, so a splat after it applies to the resulting list. Both front-ends build
+    splats with it, so their trees stay identical."""
+    if type(source) is Splat and source.full:
+        return Splat(source.source, nest_splat(source.each, each, full, pos), True, source.pos)
+    return Splat(source, each, full, pos)
+
+
 @dataclass(slots=True)
 class Call:
     name: str

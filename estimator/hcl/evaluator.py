@@ -360,14 +360,10 @@ class Evaluator:
     def _arith(self, node: ast.BinaryOp, local: dict[str, Any]) -> Any:
         """``a op b`` kept exact, so a chain rounds only where Terraform's 512-bit floats do."""
         op = node.op
-        left = self._exact(node.left, local)
-        right = self._exact(node.right, local)
-        if isinstance(left, Unknown) or isinstance(right, Unknown):
-            return Unknown("operand is known only after apply")
-        try:
-            a, b = exact_number(left), exact_number(right)
-        except FunctionError as err:
-            raise self.error(f"invalid operand for {op}: {err}", node.pos) from None
+        operands = self._operands(node, self._exact(node.left, local), self._exact(node.right, local))
+        if isinstance(operands, Unknown):
+            return operands
+        a, b = operands
         if op in "/%" and b == 0:
             raise self.error("division by zero" if op == "/" else "modulo by zero", node.pos)
         return exact_arithmetic(op, a, b)
@@ -386,13 +382,20 @@ class Evaluator:
                 equal = values_equal(from_exact(left) if type(left) is Fraction else left,
                                      from_exact(right) if type(right) is Fraction else right)
             return equal if op == "==" else not equal
+        operands = self._operands(node, left, right)
+        if isinstance(operands, Unknown):
+            return operands
+        a, b = operands
+        return a < b if op == "<" else a > b if op == ">" else a <= b if op == "<=" else a >= b
+
+    def _operands(self, node: ast.BinaryOp, left: Any, right: Any) -> tuple[Any, Any] | Unknown:
+        """Both sides of an arithmetic or ordering operator as exact numbers; Unknown when one is."""
         if isinstance(left, Unknown) or isinstance(right, Unknown):
             return Unknown("operand is known only after apply")
         try:
-            a, b = exact_number(left), exact_number(right)
+            return exact_number(left), exact_number(right)
         except FunctionError as err:
-            raise self.error(f"invalid operand for {op}: {err}", node.pos) from None
-        return a < b if op == "<" else a > b if op == ">" else a <= b if op == "<=" else a >= b
+            raise self.error(f"invalid operand for {node.op}: {err}", node.pos) from None
 
     def _binary(self, node: ast.BinaryOp, local: dict[str, Any]) -> Any:
         op = node.op

@@ -452,7 +452,7 @@ class _Converter:
         each: Any = ast.SplatItem(self.pos(splat_node))
         for step in self.trees(splat_node):
             each = self.apply_traversal(each, step, depth)
-        return nest_splat(source, each, full, self.pos(node))
+        return ast.nest_splat(source, each, full, self.pos(node))
 
     def x_full_splat_expr_term(self, node: Any, depth: int) -> Any:
         return self.splat(node, depth, True)
@@ -754,12 +754,3 @@ def assemble_template(flat: list[Any], pos: ast.Pos, path: str) -> Any:
     if len(root) == 1 and isinstance(root[0], str):
         return ast.Literal(root[0], pos)
     return ast.Template(root, pos)
-
-
-def nest_splat(source: Any, each: Any, full: bool, pos: ast.Pos) -> ast.Splat:
-    """``a[*].b[*].c``: a splat after a full splat's traversal belongs to that traversal, so it
-    applies per element (``Splat(a, Splat(item.b, item.c))``), as in HCL; a legacy ``a.*.b``
-    ends its traversal, so a splat after it applies to the resulting list."""
-    if type(source) is ast.Splat and source.full:
-        return ast.Splat(source.source, nest_splat(source.each, each, full, pos), True, source.pos)
-    return ast.Splat(source, each, full, pos)

@@ -367,7 +367,7 @@ class _Converter:
             each: Any = ast.SplatItem(self.pos(parts[0]))
             for sub in parts[1:]:
                 each = self.traverse(each, sub, start)
-            return nest_splat(obj, each, inner.type == "full_splat", start)
+            return ast.nest_splat(obj, each, inner.type == "full_splat", start)
         raise self.error(f"unsupported traversal ({kind})", step)
 
     def x_literal_value(self, node: Any) -> Any:
@@ -595,12 +595,3 @@ def scan_template(text: str, path: str, line: int) -> list[Any]:
 
 # ``expr`` dispatch: node type -> converter method (built once, not ``getattr`` per node).
 _HANDLERS: dict[str, Any] = {name[2:]: fn for name, fn in vars(_Converter).items() if name.startswith("x_")}
-
-
-def nest_splat(source: Any, each: Any, full: bool, pos: ast.Pos) -> ast.Splat:
-    """``a[*].b[*].c``: a splat after a full splat's traversal belongs to that traversal, so it
-    applies per element (``Splat(a, Splat(item.b, item.c))``), as in HCL; a legacy ``a.*.b``
-    ends its traversal, so a splat after it applies to the resulting list."""
-    if type(source) is ast.Splat and source.full:
-        return ast.Splat(source.source, nest_splat(source.each, each, full, pos), True, source.pos)
-    return ast.Splat(source, each, full, pos)
