@@ -9,22 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from estimator.cost_model import CostedResource
-from estimator.loaders import LoadOptions, terraform_hcl
 from estimator.pricing.engine import price_project
 from estimator.resources.aws import eks
+from tests.pricing.helpers import PRICING_FIXTURES, priced_dir
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pricing" / "qa16b_compute"
+FIXTURES = PRICING_FIXTURES / "qa16b_compute"
 
 
 def priced(case: str) -> dict[str, CostedResource]:
-    project = terraform_hcl.load(str(FIXTURES / case), LoadOptions(environ={}))
-    assert not [d for d in project.diagnostics if d.severity == "error"]
-    return {c.address: c for c in price_project(project, None)}
+    return priced_dir(FIXTURES / case)
 
 
 def test_weighted_capacity_counts_whole_instances_of_the_first_override() -> None:

@@ -8,19 +8,15 @@ row × quantity worked out by hand in the test.
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 from estimator.cost_model import CostedResource
-from estimator.loaders import LoadOptions, terraform_hcl
-from estimator.pricing.engine import price_project
+from tests.pricing.helpers import PRICING_FIXTURES, priced_dir
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pricing" / "qa17a"
+FIXTURES = PRICING_FIXTURES / "qa17a"
 
 
 def priced(case: str) -> dict[str, CostedResource]:
-    project = terraform_hcl.load(str(FIXTURES / case), LoadOptions(environ={}))
-    assert not [d for d in project.diagnostics if d.severity == "error"]
-    return {c.address: c for c in price_project(project, None)}
+    return priced_dir(FIXTURES / case)
 
 
 def test_serverless_shadow_variant_keeps_the_instance_max() -> None:
