@@ -10,17 +10,7 @@ from estimator.hcl.evaluator import EvalError, Evaluator, InstanceValue, convert
 from estimator.hcl.functions import FunctionError
 from estimator.hcl.hcl2_frontend import parse_expression
 from estimator.model import Unknown
-
-
-class Scope:
-    def __init__(self, names: dict[str, Any]) -> None:
-        self.names = names
-
-    def root(self, name: str, pos: Any) -> Any:
-        if name not in self.names:
-            raise EvalError(f'unknown name "{name}"', None)
-        return self.names[name]
-
+from tests.hcl.scope import Scope
 
 LT = InstanceValue.make("aws_launch_template.gpu", {"instance_type": "g5.xlarge"})
 LTS = [InstanceValue.make(f"aws_launch_template.many[{i}]", {"name": f"n{i}"}) for i in range(2)]

@@ -21,16 +21,7 @@ from estimator.hcl.hcl2_frontend import parse_expression
 from estimator.loaders import LoadOptions
 from estimator.loaders.terraform_hcl import load, root_outputs
 from tests.conftest import FIXTURES
-
-
-class Scope:
-    def __init__(self, names: dict[str, Any]) -> None:
-        self.names = names
-
-    def root(self, name: str, pos: Any) -> Any:
-        if name not in self.names:
-            raise EvalError(f'unknown name "{name}"', None)
-        return self.names[name]
+from tests.hcl.scope import Scope
 
 
 def typed(text: str, value: Any) -> Any:
