@@ -13,7 +13,14 @@ from typing import Any
 from estimator.model import Resource
 
 HOURS_PER_MONTH = Decimal(730)
+CENT = Decimal("0.01")
 LLM_USAGE_TYPE = "bedrock_llm_usage"  # the usage file's LLM API spend (``llm_usage``), as pseudo-resources
+
+
+def cents(value: Decimal) -> Decimal:
+    """Money shown to the cent, half up, as a bill rounds: every report rounds the same total alike
+    ($9,920.465 is $9,920.47 in ``breakdown`` and in ``diff``; Decimal's default is half-even)."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def money(value: Decimal | None) -> str | None:

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from estimator.cost_model import LLM_USAGE_TYPE, CostedResource, decimal_text, money
+from estimator.cost_model import LLM_USAGE_TYPE, CostedResource, cents, decimal_text, money
 from estimator.errors import InputError
 from estimator.model import SOURCE_PULUMI_PREVIEW, SOURCE_PULUMI_PROGRAM, Location, stand_in_address
 from policies.finding import STACK_RESOURCES, Finding
@@ -670,7 +670,7 @@ def percent(base: Decimal, head: Decimal) -> Decimal | None:
 
 
 def _pct_text(value: Decimal | None) -> str | None:
-    return None if value is None else format(value.quantize(Decimal("0.01")), "f")
+    return None if value is None else format(cents(value), "f")
 
 
 def diff_resources(project: str, base: ProjectCost | None, head: ProjectCost | None) -> list[ResourceDelta]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from estimator.cost_model import money
+from estimator.cost_model import cents, money
 from estimator.diff import ComponentCost, ComponentDelta, CostDiff, ProjectDelta, ResourceCost, ResourceDelta
 from estimator.model import Location
 from policies.finding import Finding
@@ -37,7 +37,7 @@ def usd(value: Decimal | None) -> str:
     """``$1,234.56``; None (not priced) is "unknown", never $0."""
     if value is None:
         return "unknown"
-    q = value.quantize(Decimal("0.01"))
+    q = cents(value)
     sign = "-" if q < 0 else ""
     return f"{sign}${abs(q):,.2f}"
 
@@ -45,7 +45,7 @@ def usd(value: Decimal | None) -> str:
 def signed_usd(value: Decimal | None) -> str:
     if value is None:
         return "unknown"
-    q = value.quantize(Decimal("0.01"))
+    q = cents(value)
     if q > 0:
         return f"+{usd(q)}"
     return usd(q)
@@ -54,7 +54,7 @@ def signed_usd(value: Decimal | None) -> str:
 def pct(value: Decimal | None) -> str:
     if value is None:
         return "new"
-    q = value.quantize(Decimal("0.01"))
+    q = cents(value)
     return f"+{q}%" if q > 0 else f"{q}%"
 
 
@@ -480,7 +480,7 @@ def _pie_section(diff: CostDiff) -> list[str]:
     out = ["", f"#### New monthly cost by `{key}`", "", "```mermaid", f"pie showData title Monthly cost by {key} (USD)"]
     for label, cost in sorted(groups.items(), key=lambda kv: (-kv[1], kv[0])):
         safe = label.replace('"', "'")
-        out.append(f'    "{safe}" : {cost.quantize(Decimal("0.01"))}')
+        out.append(f'    "{safe}" : {cents(cost)}')
     out.append("```")
     return out
 

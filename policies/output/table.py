@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from decimal import Decimal
 
+from estimator.cost_model import cents
 from policies.finding import Finding
 from policies.output.paths import working_path
 
@@ -29,7 +29,7 @@ def render_table(findings: list[Finding], roots: dict[str, str] | None = None) -
         lines.append(f"{f.rule}  {f.severity:<8} {status:<10} {f.address}")
         lines.append(f"    {where}: {f.message}")
         if f.monthly_saving is not None:
-            lines.append(f"    monthly saving: ${f.monthly_saving.quantize(Decimal('0.01')):,}")
+            lines.append(f"    monthly saving: ${cents(f.monthly_saving):,}")
         if f.suppressed:
             lines.append(f"    suppressed: {f.suppression_reason}")
     active = [f for f in findings if not f.suppressed]

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from estimator.cost_model import cents
 from policies.context import RuleContext
 from policies.finding import Finding
 
@@ -40,7 +41,7 @@ FIX = "Reduce the change's cost, split it, or get the increase approved and rais
 
 
 def _money(value: Decimal) -> str:
-    return f"${value.quantize(Decimal('0.01')):,}"
+    return f"${cents(value):,}"
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -64,5 +65,5 @@ def check_change(project: str, base: Decimal, head: Decimal, config: Config) -> 
         yield Finding(
             rule=ID, severity=SEVERITY, enforcement=config.enforcement(ID, DEFAULT_ENFORCEMENT), address=project,
             message=f"monthly cost rises by {_money(delta)} ({_money(base)} → {_money(head)}): " + "; ".join(reasons),
-            project=project, extra={"delta_monthly_cost": str(delta.quantize(Decimal("0.01")))},
+            project=project, extra={"delta_monthly_cost": str(cents(delta))},
         )

@@ -36,6 +36,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import ROUND_CEILING, Decimal
 
+from estimator.cost_model import cents
 from estimator.model import Resource, Unknown
 from policies.context import HOURS_PER_MONTH, RuleContext, as_decimal, asg_weight, scaling_gpu_types
 from policies.finding import Finding
@@ -57,7 +58,7 @@ FIX = (
 
 
 def _money(value: Decimal) -> str:
-    return f"${value.quantize(Decimal('0.01')):,}"
+    return f"${cents(value):,}"
 
 
 def _at_max(ctx: RuleContext, costed_res: list[Resource], max_n: Decimal, itype: str, region: object) -> Decimal | None:
@@ -101,7 +102,7 @@ def _judge(
         yield ctx.finding(
             res,
             f"at {max_attr} = {size} the monthly cost is {_money(cost)}, above {source} {_money(budget)}",
-            monthly_cost_at_max=str(cost.quantize(Decimal("0.01"))),
+            monthly_cost_at_max=str(cents(cost)),
         )
 
 

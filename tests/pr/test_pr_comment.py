@@ -137,12 +137,16 @@ def test_huge_diff_is_cut_under_the_limit_with_a_note() -> None:
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(Decimal("1234.5"), "+$1,234.50"), (Decimal("-0.004"), "$0.00"), (Decimal("-12"), "-$12.00"), (None, "unknown")],
+    [(Decimal("1234.5"), "+$1,234.50"), (Decimal("-0.004"), "$0.00"), (Decimal("-12"), "-$12.00"), (None, "unknown"),
+     (Decimal("9920.465"), "+$9,920.47")],  # half up, as breakdown's table rounds it (QA18b: $9,920.46 here)
 )
 def test_signed_money(value: Decimal | None, text: str) -> None:
     from estimator.report.pr_comment import signed_usd
+    from estimator.report.table import usd
 
     assert signed_usd(value) == text
+    if value is not None and value > 0:
+        assert text == "+" + usd(value)  # the same total reads the same in breakdown and in diff
 
 
 def test_renamed_line() -> None:
