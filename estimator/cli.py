@@ -119,7 +119,9 @@ def comment() -> None:
     default="update",
     show_default=True,
 )
-@click.option("--skip-no-diff", is_flag=True, help="Do not post when the cost did not change.")
+@click.option("--skip-no-diff", is_flag=True,
+              help="Post nothing when the body shows nothing new: no cost change, no changed resource, no new "
+                   "finding, a passing check, and the same state as the last comment.")
 @click.option(
     "--tag",
     metavar="NAME",
