@@ -208,6 +208,22 @@ def known_str(resource: Resource, path: str, what: str | None = None, default: s
     return str(value)
 
 
+def known_or_default(resource: Resource, path: str, default: Any) -> Any:
+    """The attribute's value; the provider's documented ``default`` when it is NOT SET (None, "");
+    the ``Unknown`` itself when it is set to a value not known offline: never the default for it.
+
+    ``str(res.get(x) or "default")`` is the pattern this replaces: an Unknown is falsy, so that
+    silently priced a guess (QA18b). Callers test ``isinstance(value, Unknown)`` and report
+    ``unknown_reason``.
+    """
+    value = resource.get(path)
+    if isinstance(value, Unknown):
+        return value
+    if value is None or value == "":
+        return default
+    return value
+
+
 def known_number(resource: Resource, path: str, default: Decimal) -> Decimal:
     """A count or size with a provider default when not set; known only after apply is NotPriceable, never a guess."""
     value = resource.get(path)

@@ -28,6 +28,7 @@ from ._base import (
     number,
     region_of,
     unknown_line,
+    unknown_reason,
 )
 
 ENGINES = {"postgres": "postgres", "postgresql": "postgres", "mysql": "mysql", "mariadb": "mariadb"}
@@ -39,8 +40,8 @@ def _instance_line(res: Resource, region: str, engine_raw: str) -> list:
     name = f"Database instance (on-demand, Single-AZ, {klass})"
     if engine is None:
         return [hourly(name, None, missing=f"no price for RDS engine {engine_raw} in the catalog")]
-    if is_unknown(res.get("multi_az")):
-        return [hourly(name, None, missing="multi_az is known only after apply")]
+    if is_unknown(multi_az := res.get("multi_az")):
+        return [hourly(name, None, missing=unknown_reason("multi_az", multi_az))]
     if res.get("multi_az") is True:
         return [hourly(f"Database instance (on-demand, Multi-AZ, {klass})", None,
                        missing="no Multi-AZ RDS prices in the catalog")]
@@ -92,26 +93,101 @@ def _performance_lines(res: Resource, engine: str, stype: str, size: Decimal, re
     return lines
 
 
+def _source_chain(res: Resource, ctx: PriceContext) -> tuple[list[Resource], str | None]:
+    """The instance, then its replication source(s) in the project; why the chain stops short, if it does.
+
+    A read replica (``replicate_source_db``) has its source's engine and storage unless it sets its
+    own. The source is found by reference, else by its literal identifier (or an ARN ending in it);
+    never "the only other database", which may be an unrelated one.
+    """
+    chain = [res]
+    while len(chain) < 8:
+        current = chain[-1]
+        value = current.get("replicate_source_db")
+        if value is None or value == "":
+            return chain, None
+        found = _find_source(value, current, ctx)
+        whose = "" if current is res else f" (of {current.address})"
+        if found is None or found in chain:
+            if is_unknown(value) and not value.ref:
+                return chain, unknown_reason(f"replicate_source_db{whose} (the source a read replica's storage is)",
+                                             value)
+            named = value.ref if is_unknown(value) else value
+            return chain, (f"a read replica's storage is its source's: replicate_source_db{whose} {named} "
+                           "is not in the project")
+        chain.append(found)
+    return chain, None
+
+
+def _find_source(value: object, replica: Resource, ctx: PriceContext) -> Resource | None:
+    for cand in ctx.of_type("aws_db_instance"):
+        if cand is replica:
+            continue
+        if is_unknown(value):
+            if value.ref and value.ref in (cand.address, cand.address.rsplit("[", 1)[0]):
+                return cand
+            continue
+        ident = cand.get("identifier")
+        if isinstance(value, str) and isinstance(ident, str) and ident and (
+                value == ident or value.endswith(f":db:{ident}")):
+            return cand
+    return None
+
+
+def _inherited(chain: list[Resource], path: str) -> tuple[object, Resource]:
+    """The first value set along the replica chain (an Unknown counts as set), and whose it is."""
+    for owner in chain:
+        value = owner.get(path)
+        if value is not None and value != "":
+            return value, owner
+    return None, chain[-1]
+
+
 def _price_db(res: Resource, ctx: PriceContext) -> Priced:
     region = region_of(res)
-    engine = known_str(res, "engine")
+    chain, broken = _source_chain(res, ctx)
+    _, engine_owner = _inherited(chain, "engine")
+    engine = known_str(engine_owner, "engine")
     lines = _instance_line(res, region, engine)
-    size = number(res.get("allocated_storage"))
-    stype = str(res.get("storage_type") or "gp2")
-    if size is not None and is_unknown(res.get("multi_az")):
-        lines.append(unknown_line(f"Storage ({stype})", "GB", "multi_az is known only after apply"))
-    elif size is not None:
-        lines.append(_storage_line(stype, size, region, multi_az=res.get("multi_az") is True))
-        iops = number(res.get("iops"))
-        if stype == "io1" and iops and res.get("multi_az") is True:
-            lines.append(line("Provisioned IOPS (Multi-AZ)", "IOPS", iops,
-                              catalog.service("rds_io1_multiaz_iops", region),
-                              missing=missing_price("RDS Multi-AZ io1 IOPS", region)))
-        elif stype == "io1" and iops:
-            lines.append(line("Provisioned IOPS", "IOPS", iops, catalog.service("rds_io1_iops", region),
-                              missing=missing_price("RDS io1 IOPS", region)))
-        lines.extend(_performance_lines(res, engine, stype, size, region))
+    lines.extend(_db_storage(res, chain, broken, engine, region))
     return Priced(lines)
+
+
+def _db_storage(res: Resource, chain: list[Resource], broken: str | None, engine: str,
+                region: str) -> list[CostComponent]:
+    """Storage and provisioned performance; a size or type not known offline is an unpriced line, never dropped."""
+    raw_size, size_owner = _inherited(chain, "allocated_storage")
+    stype_raw, stype_owner = _inherited(chain, "storage_type")
+    whose = "" if size_owner is res else f" of {size_owner.address} (the replica's source)"
+    if is_unknown(stype_raw):
+        twhose = "" if stype_owner is res else f" of {stype_owner.address} (the replica's source)"
+        return [unknown_line("Storage", "GB", unknown_reason(f"storage_type{twhose}", stype_raw))]
+    stype = str(stype_raw or "gp2")  # not set: the provider's (and AWS's) default
+    multi_az = res.get("multi_az")
+    if raw_size is None:
+        if broken:
+            return [unknown_line(f"Storage ({stype})", "GB", broken)]
+        why = ("allocated_storage is not set (a database restored from a snapshot has the snapshot's)"
+               if res.get("snapshot_identifier") is not None else "allocated_storage is not set")
+        return [unknown_line(f"Storage ({stype})", "GB", why)]
+    if is_unknown(raw_size):
+        return [unknown_line(f"Storage ({stype})", "GB", unknown_reason(f"allocated_storage{whose}", raw_size))]
+    size = number(raw_size)
+    if size is None:
+        return [unknown_line(f"Storage ({stype})", "GB", f"allocated_storage{whose} is not a number ({raw_size})")]
+    if is_unknown(multi_az):
+        return [unknown_line(f"Storage ({stype})", "GB", unknown_reason("multi_az", multi_az))]
+    lines = [_storage_line(stype, size, region, multi_az=multi_az is True)]
+    iops = number(_inherited(chain, "iops")[0])
+    if stype == "io1" and iops and multi_az is True:
+        lines.append(line("Provisioned IOPS (Multi-AZ)", "IOPS", iops,
+                          catalog.service("rds_io1_multiaz_iops", region),
+                          missing=missing_price("RDS Multi-AZ io1 IOPS", region)))
+    elif stype == "io1" and iops:
+        lines.append(line("Provisioned IOPS", "IOPS", iops, catalog.service("rds_io1_iops", region),
+                          missing=missing_price("RDS io1 IOPS", region)))
+    lines.extend(_performance_lines(res, engine, stype, size, region))
+    return lines
 
 
 def _price_cluster_instance(res: Resource, ctx: PriceContext) -> Priced:
