@@ -159,8 +159,14 @@ def region_of(resource: Resource) -> str:
 
 
 def number(value: Any, default: Decimal | None = None) -> Decimal | None:
-    """int/float/str → Decimal via ``str`` (Pulumi floats); None/Unknown/garbage → default."""
-    if value is None or isinstance(value, (Unknown, bool)):
+    """int/float/str → Decimal via ``str`` (Pulumi floats); None/garbage → default.
+
+    An Unknown is None, never the default: a size known only later is not the provider's
+    default (QA18b). Callers that have a default test ``is_unknown`` first and report why.
+    """
+    if isinstance(value, Unknown):
+        return None
+    if value is None or isinstance(value, bool):
         return default
     try:
         return Decimal(str(value))

@@ -19,11 +19,13 @@ from ._base import (
     ResourceSpec,
     UsageKey,
     hourly,
+    known_or_default,
     line,
     missing_price,
     number,
     region_of,
     unknown_line,
+    unknown_reason,
 )
 
 HTTP_TIERS = ((Decimal(300), "first 300M", "apigw_http_1m_first300m"), (None, "over 300M", "apigw_http_1m_over300m"))
@@ -50,7 +52,10 @@ def _tiered(requests: Decimal | None, tiers: tuple, region: str) -> list[CostCom
 
 def _price_v2(res: Resource, ctx: PriceContext) -> Priced:
     region = region_of(res)
-    if str(res.get("protocol_type") or "HTTP").upper() != "HTTP":
+    protocol = known_or_default(res, "protocol_type", "HTTP")
+    if is_unknown(protocol):  # WebSocket APIs bill messages and connection minutes, not HTTP requests
+        raise NotPriceable(unknown_reason("protocol_type", protocol))
+    if str(protocol).upper() != "HTTP":
         return Priced([line("WebSocket messages", "1M messages", None, None,
                             missing="no API Gateway WebSocket price in the catalog")])
     return Priced(_tiered(number(ctx.usage(res).get("monthly_requests")), HTTP_TIERS, region))
@@ -65,13 +70,13 @@ def _price_stage(res: Resource, ctx: PriceContext) -> Priced:
     """A stage costs nothing by itself (its requests are priced on the API); a cache cluster is billed by the hour."""
     enabled = res.get("cache_cluster_enabled")
     if is_unknown(enabled):
-        raise NotPriceable("cache_cluster_enabled is known only after apply")
+        raise NotPriceable(unknown_reason("cache_cluster_enabled", enabled))
     if not enabled:
         return Priced(status="free", reason="no cache cluster: its requests are priced on the REST API")
     region = region_of(res)
     size = res.get("cache_cluster_size")
     if is_unknown(size):
-        return Priced([unknown_line("Cache memory", "hours", "cache_cluster_size is known only after apply")])
+        return Priced([unknown_line("Cache memory", "hours", unknown_reason("cache_cluster_size", size))])
     gb = number(size)
     if gb is None:
         return Priced([unknown_line("Cache memory", "hours", "cache_cluster_size is not set")])

@@ -175,6 +175,9 @@ def _split(count: Decimal, dist: dict[str, Any]) -> tuple[Decimal, Decimal]:
     """(on-demand, spot) instance counts from an instances_distribution."""
     if not dist:
         return count, Decimal(0)
+    for key in ("on_demand_base_capacity", "on_demand_percentage_above_base_capacity"):
+        if is_unknown(value := dist.get(key)):  # never the default split (all on-demand) for an unknown one
+            raise NotPriceable(unknown_reason(f"instances_distribution.{key}", value))
     base = min(number(dist.get("on_demand_base_capacity"), Decimal(0)) or Decimal(0), count)
     pct = number(dist.get("on_demand_percentage_above_base_capacity"), Decimal(100)) or Decimal(0)
     above = count - base

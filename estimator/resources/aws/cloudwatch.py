@@ -14,10 +14,12 @@ from estimator.model import Resource, is_unknown
 from estimator.pricing import catalog
 
 from ._base import (
+    NotPriceable,
     PriceContext,
     Priced,
     ResourceSpec,
     UsageKey,
+    known_or_default,
     line,
     missing_price,
     number,
@@ -57,8 +59,13 @@ def _ingestion(res: Resource, gb: Decimal | None, region: str) -> CostComponent:
 def _price_alarm(res: Resource, ctx: PriceContext) -> Priced:
     region = region_of(res)
     queries = res.get("metric_query")
+    if is_unknown(queries):
+        raise NotPriceable(unknown_reason("metric_query (one billed alarm metric each)", queries))
     metrics = Decimal(len(queries)) if isinstance(queries, list) and queries else Decimal(1)
-    period = number(res.get("period"), Decimal(60))
+    raw_period = known_or_default(res, "period", Decimal(60))  # not set: standard resolution
+    if is_unknown(raw_period):  # under 60 s is high resolution, three times the price
+        raise NotPriceable(unknown_reason("period", raw_period))
+    period = number(raw_period, Decimal(60))
     high = period is not None and period < 60
     key, label = ("alarm_high", "High resolution") if high else ("alarm_standard", "Standard resolution")
     return Priced([line(label, "alarm metrics", metrics, catalog.service(key, region),

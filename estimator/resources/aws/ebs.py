@@ -16,7 +16,17 @@ from estimator.cost_model import CostComponent
 from estimator.model import Resource, is_unknown
 from estimator.pricing import catalog
 
-from ._base import PriceContext, Priced, ResourceSpec, UsageKey, line, number, region_of, unknown_line
+from ._base import (
+    PriceContext,
+    Priced,
+    ResourceSpec,
+    UsageKey,
+    line,
+    number,
+    region_of,
+    unknown_line,
+    unknown_reason,
+)
 
 NAMES = {
     "gp2": "Storage (general purpose SSD, gp2)",
@@ -36,39 +46,64 @@ def _price(region: str, vtype: str, item: str) -> catalog.Price | None:
     return catalog.lookup("ebs", f"{region}|{vtype}|{item}")
 
 
+def _set(block: dict[str, Any], *keys: str) -> tuple[str, Any]:
+    """(the key that is set, its value) among the spellings of one attribute; an Unknown counts as set."""
+    for key in keys:
+        value = block.get(key)
+        if value is not None and value != "":
+            return key, value
+    return keys[0], None
+
+
 def volume_lines(block: Any, region: str, *, group: str | None, count: Decimal = Decimal(1),
-                 default_size: Decimal | None = None, usage: dict[str, Any] | None = None) -> list[CostComponent]:
-    """Bill lines of one volume (``volume_type``, ``size``/``volume_size``, ``iops``, ``throughput``)."""
+                 default_size: Decimal | None = None, usage: dict[str, Any] | None = None,
+                 size_attr: str | None = None) -> list[CostComponent]:
+    """Bill lines of one volume (``volume_type``, ``size``/``volume_size``, ``iops``, ``throughput``).
+
+    Not set: the provider default (gp2; the size from the AMI or snapshot). Set to a value not
+    known offline: an unpriced line with the Unknown's reason, never the default (QA18b).
+    ``size_attr`` names the size where the caller's attribute is called otherwise (``disk_size``).
+    """
     block = block if isinstance(block, dict) else {}
-    vtype = block.get("volume_type") or block.get("type") or "gp2"
+    type_key, vtype = _set(block, "volume_type", "type")
     if is_unknown(vtype):
-        return [unknown_line("Storage", "GB", "volume_type is known only after apply", group)]
-    vtype = str(vtype)
+        return [unknown_line("Storage", "GB", unknown_reason(type_key, vtype), group)]
+    vtype = str(vtype or "gp2")
     if vtype not in NAMES:
         return [unknown_line(f"Storage ({vtype})", "GB", f"no price for EBS volume type {vtype}", group)]
-    raw_size = block.get("volume_size", block.get("size"))
+    size_key, raw_size = _set(block, "volume_size", "size")
     size = number(raw_size, default_size)
     lines: list[CostComponent] = []
-    if size is None:
-        reason = ("volume size is known only after apply" if is_unknown(raw_size)
-                  else "volume size is not set (it comes from the AMI or snapshot)")
-        lines.append(unknown_line(NAMES[vtype], "GB", reason, group))
+    if is_unknown(raw_size):
+        lines.append(unknown_line(NAMES[vtype], "GB", unknown_reason(size_attr or size_key, raw_size), group))
+    elif size is None:
+        lines.append(unknown_line(NAMES[vtype], "GB", "volume size is not set (it comes from the AMI or snapshot)",
+                                  group))
     else:
         lines.append(line(NAMES[vtype], "GB", size * count, _price(region, vtype, "storage"),
                           missing=f"no {region} price for EBS {vtype} storage", group=group))
-    iops = number(block.get("iops"))
+    raw_iops = block.get("iops")
+    iops = number(raw_iops)
     if vtype == "gp3":
-        if iops is not None and iops > GP3_IOPS_FREE:
+        if is_unknown(raw_iops):
+            lines.append(unknown_line("Provisioned IOPS", "IOPS", unknown_reason("iops", raw_iops), group))
+        elif iops is not None and iops > GP3_IOPS_FREE:
             lines.append(line("Provisioned IOPS (above 3,000)", "IOPS", (iops - GP3_IOPS_FREE) * count,
                               _price(region, "gp3", "iops"), missing=f"no {region} price for gp3 IOPS", group=group))
-        throughput = number(block.get("throughput"))
-        if throughput is not None and throughput > GP3_THROUGHPUT_FREE:
+        raw_throughput = block.get("throughput")
+        throughput = number(raw_throughput)
+        if is_unknown(raw_throughput):
+            lines.append(unknown_line("Provisioned throughput", "MiBps", unknown_reason("throughput", raw_throughput),
+                                      group))
+        elif throughput is not None and throughput > GP3_THROUGHPUT_FREE:
             lines.append(line("Provisioned throughput (above 125 MiB/s)", "MiBps", (throughput - GP3_THROUGHPUT_FREE) * count,
                               _price(region, "gp3", "throughput"), missing=f"no {region} price for gp3 throughput",
                               group=group))
     elif vtype in ("io1", "io2"):
-        if iops is None:
-            lines.append(unknown_line("Provisioned IOPS", "IOPS", "iops is not known", group))
+        if is_unknown(raw_iops):
+            lines.append(unknown_line("Provisioned IOPS", "IOPS", unknown_reason("iops", raw_iops), group))
+        elif iops is None:
+            lines.append(unknown_line("Provisioned IOPS", "IOPS", f"iops is not set ({vtype} bills them)", group))
         elif vtype == "io2" and iops > IO2_FIRST_TIER:
             lines.append(line("Provisioned IOPS (first 32,000)", "IOPS", IO2_FIRST_TIER * count,
                               _price(region, vtype, "iops"), missing=f"no {region} price for io2 IOPS", group=group))

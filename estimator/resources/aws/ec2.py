@@ -52,6 +52,9 @@ CREDITS_NOTE = ("cpu_credits = unlimited: surplus CPU credits above the baseline
 def instance_line(itype: str, region: str, *, spot: bool = False, count: Decimal = Decimal(1),
                   hours: Decimal = HOURS_PER_MONTH, tenancy: Any = None, max_price: Any = None) -> CostComponent:
     """The instance hours; dedicated/host tenancy unpriced; spot bounded by the lower of on-demand and max_price."""
+    if is_unknown(tenancy):  # never the shared rate for a tenancy that may be dedicated
+        return line(f"Instance usage (Linux/UNIX, {itype})", "hours", hours * count, None,
+                    missing=unknown_reason("tenancy", tenancy))
     if isinstance(tenancy, str) and tenancy.lower() not in SHARED:
         reason = (f"no dedicated-tenancy prices in the catalog (tenancy {tenancy}; the shared rate would understate it)"
                   if tenancy.lower() == "dedicated" else

@@ -78,7 +78,8 @@ def _placement(res: Resource, ctx: PriceContext) -> list[str] | None:
         raise NotPriceable(unknown_reason("launch_type", launch_type))
     if launch_type:
         return ["FARGATE"] if str(launch_type).upper() == "FARGATE" else None
-    own = _providers(res.get("capacity_provider_strategy") or [], "capacity_provider_strategy")
+    strategy = res.get("capacity_provider_strategy")  # an Unknown one is never "none" (the cluster default)
+    own = _providers([] if strategy is None else strategy, "capacity_provider_strategy")
     return own or _default_strategy(res, ctx) or None
 
 
@@ -90,10 +91,13 @@ def _price_service(res: Resource, ctx: PriceContext) -> Priced:
     task = ctx.link(res.get("task_definition"), ("aws_ecs_task_definition",), name_attr="family")
     if task is None:
         raise NotPriceable("task definition not resolvable")
+    for attr in ("cpu", "memory"):
+        if is_unknown(value := task.get(attr)):
+            raise NotPriceable(unknown_reason(f"{attr} of {task.address}", value))
     cpu = number(task.get("cpu"))
     memory = number(task.get("memory"))
     if cpu is None or memory is None:
-        raise NotPriceable("task definition cpu/memory not known")
+        raise NotPriceable(f"{task.address} sets no task-level cpu/memory (Fargate requires both)")
     desired = res.get("desired_count")
     if is_unknown(desired):
         raise NotPriceable(unknown_reason("desired_count", desired))

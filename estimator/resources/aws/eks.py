@@ -34,6 +34,7 @@ from ._base import (
     Priced,
     ResourceSpec,
     hourly,
+    known_or_default,
     line,
     missing_price,
     number,
@@ -121,8 +122,13 @@ def _price_cluster(res: Resource, ctx: PriceContext) -> Priced:
 
 
 def _node_lines(res: Resource, ctx: PriceContext, region: str, count: Decimal) -> list[CostComponent]:
-    spot = str(res.get("capacity_type") or "").upper() == "SPOT"
+    capacity = known_or_default(res, "capacity_type", "ON_DEMAND")
+    if is_unknown(capacity):
+        raise NotPriceable(unknown_reason("capacity_type", capacity))
+    spot = str(capacity).upper() == "SPOT"
     types = res.get("instance_types")
+    if is_unknown(spec := res.get("launch_template")):
+        raise NotPriceable(unknown_reason("launch_template", spec))
     if is_unknown(types):
         raise NotPriceable(unknown_reason("instance_types", types))
     template = template_of(res.get("launch_template"), ctx) if res.get("launch_template") else None
@@ -134,9 +140,10 @@ def _node_lines(res: Resource, ctx: PriceContext, region: str, count: Decimal) -
     itype = str(itype or DEFAULT_INSTANCE_TYPE)
     if template is not None:
         return template_lines(template, itype, region, count, spot=spot)
-    disk = number(res.get("disk_size"), DEFAULT_DISK_GB)
+    disk = known_or_default(res, "disk_size", DEFAULT_DISK_GB)  # an Unknown stays unknown (ebs says why)
     return [instance_line(itype, region, spot=spot, count=count),
-            *ebs.volume_lines({"volume_type": "gp2", "volume_size": disk}, region, group="disk", count=count)]
+            *ebs.volume_lines({"volume_type": "gp2", "volume_size": disk}, region, group="disk", count=count,
+                              size_attr="disk_size")]
 
 
 def _price_node_group(res: Resource, ctx: PriceContext) -> Priced:

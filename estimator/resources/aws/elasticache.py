@@ -17,12 +17,21 @@ from ._base import (
     Priced,
     ResourceSpec,
     hourly,
+    known_or_default,
     known_str,
     missing_price,
     number,
     region_of,
     unknown_reason,
 )
+
+
+def _engine(res: Resource) -> str:
+    """The engine; not set: redis (the provider default for replication groups); unknown: NotPriceable."""
+    engine = known_or_default(res, "engine", "redis")
+    if is_unknown(engine):
+        raise NotPriceable(unknown_reason("engine", engine))
+    return str(engine)
 
 
 def _nodes(res: Resource, region: str, count: Decimal, engine: str) -> Priced:
@@ -36,12 +45,13 @@ def _nodes(res: Resource, region: str, count: Decimal, engine: str) -> Priced:
 
 def _price_cluster(res: Resource, ctx: PriceContext) -> Priced:
     region = region_of(res)
-    if res.get("replication_group_id") and not res.get("node_type"):
+    group = res.get("replication_group_id")  # a reference to the group is unknown until apply, yet set
+    if group is not None and group != "" and not res.get("node_type"):
         return Priced(status="free", reason="nodes billed on its replication group")
     if is_unknown(nodes := res.get("num_cache_nodes")):
         raise NotPriceable(unknown_reason("num_cache_nodes", nodes))
     count = number(res.get("num_cache_nodes"), Decimal(1))
-    return _nodes(res, region, count or Decimal(1), str(res.get("engine") or "redis"))
+    return _nodes(res, region, count or Decimal(1), _engine(res))
 
 
 def _price_group(res: Resource, ctx: PriceContext) -> Priced:
@@ -56,7 +66,7 @@ def _price_group(res: Resource, ctx: PriceContext) -> Priced:
     groups = number(res.get("num_node_groups"))
     replicas_value = res.get("replicas_per_node_group")
     if clusters is not None and (is_unknown(replicas_value) or replicas_value is None):
-        return _nodes(res, region, clusters, str(res.get("engine") or "redis"))
+        return _nodes(res, region, clusters, _engine(res))
     if is_unknown(replicas_value):
         raise NotPriceable(unknown_reason("replicas_per_node_group", replicas_value))
     replicas = number(res.get("replicas_per_node_group"), Decimal(0))
@@ -67,8 +77,11 @@ def _price_group(res: Resource, ctx: PriceContext) -> Priced:
     elif res.get("num_cache_clusters") is None and res.get("num_node_groups") is None:
         count = Decimal(1)
     else:
-        raise NotPriceable("node count is known only after apply")
-    return _nodes(res, region, count, str(res.get("engine") or "redis"))
+        raw = next(v for v in (res.get("num_node_groups"), res.get("num_cache_clusters")) if v is not None)
+        raise NotPriceable(unknown_reason("num_node_groups" if is_unknown(res.get("num_node_groups"))
+                                          else "num_cache_clusters", raw) if is_unknown(raw)
+                           else "node count is known only after apply")
+    return _nodes(res, region, count, _engine(res))
 
 
 RESOURCES = (

@@ -9,10 +9,21 @@ from __future__ import annotations
 from decimal import Decimal
 
 from estimator.cost_model import CostComponent
-from estimator.model import Resource
+from estimator.model import Resource, is_unknown
 from estimator.pricing import catalog
 
-from ._base import PriceContext, Priced, ResourceSpec, UsageKey, known_number, line, missing_price, number, region_of
+from ._base import (
+    PriceContext,
+    Priced,
+    ResourceSpec,
+    UsageKey,
+    known_number,
+    line,
+    missing_price,
+    number,
+    region_of,
+    unknown_reason,
+)
 
 TIERS = {
     "x86": ((Decimal(6_000_000_000), "first 6B"), (Decimal(9_000_000_000), "next 9B"), (None, "over 15B")),
@@ -23,7 +34,10 @@ TIERS = {
 def _price_lambda(res: Resource, ctx: PriceContext) -> Priced:
     region = region_of(res)
     usage = ctx.usage(res)
-    arch = "arm64" if "arm64" in (res.get("architectures") or []) else "x86"
+    archs = res.get("architectures")
+    unknown_arch = archs if is_unknown(archs) else next(
+        (a for a in archs if is_unknown(a)), None) if isinstance(archs, list) else None
+    arch = "arm64" if isinstance(archs, list) and "arm64" in archs else "x86"  # not set: x86_64
     requests = number(usage.get("monthly_requests"))
     duration_ms = number(usage.get("request_duration_ms"))
     memory = known_number(res, "memory_size", Decimal(128))
@@ -32,6 +46,10 @@ def _price_lambda(res: Resource, ctx: PriceContext) -> Priced:
              catalog.service("lambda_1m_requests", region), usage_based=True,
              missing=missing_price("Lambda requests", region)),
     ]
+    if unknown_arch is not None:  # arm64 and x86_64 durations differ in price: never guessed
+        lines.append(line("Duration", "GB-seconds", None, None, usage_based=True,
+                          missing=unknown_reason("architectures", unknown_arch)))
+        return Priced(lines)
     tier_prices = [catalog.service(f"lambda_{arch}_tier{i}", region) for i in (1, 2, 3)]
     if requests is None or duration_ms is None:
         lines.append(line(f"Duration ({TIERS[arch][0][1]})", "GB-seconds", None, tier_prices[0], usage_based=True,

@@ -22,6 +22,7 @@ from ._base import (
     ResourceSpec,
     hourly,
     known_number,
+    known_or_default,
     line,
     missing_price,
     number,
@@ -84,28 +85,67 @@ def _ebs_performance(res: Resource, vtype: str, size: Decimal, count: Decimal, r
     return lines
 
 
+def _node_or_unknown(label: str, res: Resource, path: str, default: str, count: Decimal, region: str
+                     ) -> CostComponent:
+    itype = known_or_default(res, path, default)
+    if is_unknown(itype):
+        return unknown_line(label, "hours", unknown_reason(path, itype))
+    return _node(label, itype, count, region)
+
+
+def _enabled(res: Resource, path: str, label: str, unit: str) -> bool | CostComponent:
+    """Whether an optional node kind is on (not set: off, the provider default); unknown: its unpriced line."""
+    value = res.get(path)
+    if is_unknown(value):
+        return unknown_line(label, unit, unknown_reason(path, value))
+    return bool(value)
+
+
 def _price_domain(res: Resource, ctx: PriceContext) -> Priced:
     region = region_of(res)
-    itype = res.get("cluster_config.instance_type") or DEFAULT_INSTANCE_TYPE.get(res.type, "m3.medium.search")
+    default_type = DEFAULT_INSTANCE_TYPE.get(res.type, "m3.medium.search")
     count = known_number(res, "cluster_config.instance_count", Decimal(1))
-    lines = [_node("Instance", itype, count, region)]
-    if res.get("cluster_config.dedicated_master_enabled"):
-        mtype = res.get("cluster_config.dedicated_master_type") or itype
+    lines = [_node_or_unknown("Instance", res, "cluster_config.instance_type", default_type, count, region)]
+    master = _enabled(res, "cluster_config.dedicated_master_enabled", "Dedicated master", "hours")
+    if isinstance(master, CostComponent):
+        lines.append(master)
+    elif master:
         mcount = known_number(res, "cluster_config.dedicated_master_count", Decimal(3))
-        lines.append(_node("Dedicated master", mtype, mcount, region))
-    if res.get("cluster_config.warm_enabled"):
-        wtype = res.get("cluster_config.warm_type") or "ultrawarm1.medium.search"
+        # not set: the data nodes' type
+        path = ("cluster_config.dedicated_master_type" if res.get("cluster_config.dedicated_master_type") is not None
+                else "cluster_config.instance_type")
+        lines.append(_node_or_unknown("Dedicated master", res, path, default_type, mcount, region))
+    warm = _enabled(res, "cluster_config.warm_enabled", "UltraWarm", "hours")
+    if isinstance(warm, CostComponent):
+        lines.append(warm)
+    elif warm:
         wcount = known_number(res, "cluster_config.warm_count", Decimal(2))
-        lines.append(_node("UltraWarm", wtype, wcount, region))
-    if res.get("ebs_options.ebs_enabled") in (True, None) and res.get("ebs_options.volume_size") is not None:
-        size = number(res.get("ebs_options.volume_size"))
-        vtype = str(res.get("ebs_options.volume_type") or "gp2")
-        lines.append(line(f"Storage ({vtype})", "GB", None if size is None else size * count,
-                          catalog.lookup("opensearch", f"{region}|storage:{vtype}"),
-                          missing=missing_price(f"OpenSearch {vtype} storage", region)))
-        if size is not None:
-            lines.extend(_ebs_performance(res, vtype, size, count, region))
+        lines.append(_node_or_unknown("UltraWarm", res, "cluster_config.warm_type", "ultrawarm1.medium.search",
+                                      wcount, region))
+    lines.extend(_storage(res, count, region))
     return Priced(lines)
+
+
+def _storage(res: Resource, count: Decimal, region: str) -> list[CostComponent]:
+    """EBS storage per data node; a size or type not known offline is an unpriced line with the reason."""
+    enabled = res.get("ebs_options.ebs_enabled")
+    raw_size = res.get("ebs_options.volume_size")
+    if raw_size is None or enabled not in (True, None) and not is_unknown(enabled):
+        return []
+    if is_unknown(enabled):
+        return [unknown_line("Storage", "GB", unknown_reason("ebs_options.ebs_enabled", enabled))]
+    vtype = known_or_default(res, "ebs_options.volume_type", "gp2")
+    if is_unknown(vtype):
+        return [unknown_line("Storage", "GB", unknown_reason("ebs_options.volume_type", vtype))]
+    vtype = str(vtype)
+    if is_unknown(raw_size):
+        return [unknown_line(f"Storage ({vtype})", "GB", unknown_reason("ebs_options.volume_size", raw_size))]
+    size = number(raw_size)
+    if size is None:
+        return [unknown_line(f"Storage ({vtype})", "GB", f"ebs_options.volume_size is not a number ({raw_size})")]
+    return [line(f"Storage ({vtype})", "GB", size * count, catalog.lookup("opensearch", f"{region}|storage:{vtype}"),
+                 missing=missing_price(f"OpenSearch {vtype} storage", region)),
+            *_ebs_performance(res, vtype, size, count, region)]
 
 
 RESOURCES = (

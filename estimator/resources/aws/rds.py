@@ -67,7 +67,15 @@ def gp3_baseline(engine: str, size: Decimal) -> tuple[Decimal, Decimal] | None:
 
 def _performance_lines(res: Resource, engine: str, stype: str, size: Decimal, region: str) -> list[CostComponent]:
     """Provisioned IOPS / throughput beyond what the storage includes: priced, or unpriced by name."""
-    iops = number(res.get("iops"))  # an unset or computed (after apply) value is the included baseline
+    raw_iops, raw_throughput = res.get("iops"), res.get("storage_throughput")
+    # Not set (a plan's unset Optional+Computed value reads as not set too): the included baseline.
+    # Set to a value not known offline: an unpriced line with the reason, never the baseline.
+    if stype in ("gp3", "io2") and is_unknown(raw_iops):
+        return [unknown_line(f"Provisioned {stype.upper() if stype == 'gp3' else stype} IOPS", "IOPS",
+                             unknown_reason("iops", raw_iops))]
+    if stype == "gp3" and is_unknown(raw_throughput):
+        return [unknown_line("Provisioned GP3 throughput", "MiBps", unknown_reason("storage_throughput", raw_throughput))]
+    iops = number(raw_iops)
     multi_az = res.get("multi_az") is True
     if stype == "io2" and iops:
         return [unknown_line("Provisioned IOPS (io2)", "IOPS", f"no price for RDS io2 IOPS in the catalog ({iops:,} IOPS)")]
@@ -178,8 +186,11 @@ def _db_storage(res: Resource, chain: list[Resource], broken: str | None, engine
     if is_unknown(multi_az):
         return [unknown_line(f"Storage ({stype})", "GB", unknown_reason("multi_az", multi_az))]
     lines = [_storage_line(stype, size, region, multi_az=multi_az is True)]
-    iops = number(_inherited(chain, "iops")[0])
-    if stype == "io1" and iops and multi_az is True:
+    raw_iops = _inherited(chain, "iops")[0]
+    iops = number(raw_iops)
+    if stype == "io1" and is_unknown(raw_iops):
+        lines.append(unknown_line("Provisioned IOPS", "IOPS", unknown_reason("iops", raw_iops)))
+    elif stype == "io1" and iops and multi_az is True:
         lines.append(line("Provisioned IOPS (Multi-AZ)", "IOPS", iops,
                           catalog.service("rds_io1_multiaz_iops", region),
                           missing=missing_price("RDS Multi-AZ io1 IOPS", region)))

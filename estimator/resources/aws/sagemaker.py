@@ -28,6 +28,7 @@ from ._base import (
     ResourceSpec,
     UsageKey,
     hourly,
+    known_or_default,
     known_str,
     line,
     missing_price,
@@ -48,7 +49,10 @@ def config_of(res: Resource, ctx: PriceContext) -> Resource:
 
 
 def _blocks(config: Resource, attribute: str) -> list[dict[str, Any]]:
-    variants = config.get(attribute) or []
+    variants = config.get(attribute)
+    if is_unknown(variants):  # never "no variants": each runs (and bills) its own instances
+        raise NotPriceable(unknown_reason(f"{attribute} of {config.address}", variants))
+    variants = variants or []
     if isinstance(variants, dict):
         variants = [variants]
     return [v for v in variants if isinstance(v, dict)] if isinstance(variants, list) else []
@@ -60,21 +64,22 @@ def _variants(config: Resource) -> list[tuple[str, dict[str, Any]]]:
             + [("shadow variant", v) for v in _blocks(config, "shadow_production_variants")])
 
 
-def _max_capacity(endpoint: Resource, variant: str, ctx: PriceContext) -> Decimal | None:
+def _max_capacity(endpoint: Resource, variant: str, ctx: PriceContext) -> Any:
+    """The variant's autoscaling ``max_capacity`` as written (an Unknown stays unknown), None without a target."""
     targets = [t for t in ctx.of_type("aws_appautoscaling_target") if t.get("service_namespace") == "sagemaker"]
     name = endpoint.get("name")
     for target in targets:
         rid = target.get("resource_id")
         if isinstance(rid, str) and isinstance(name, str) and f"endpoint/{name}/variant/{variant}" == rid:
-            return number(target.get("max_capacity"))
+            return target.get("max_capacity")
         if is_unknown(rid) and getattr(rid, "ref", None) == endpoint.address:
-            return number(target.get("max_capacity"))  # endpoint/${<this endpoint>.name}/variant/... of an unnamed one
+            return target.get("max_capacity")  # endpoint/${<this endpoint>.name}/variant/... of an unnamed one
     for target in targets:
         rid = target.get("resource_id")
         if (is_unknown(rid) or not isinstance(rid, str)) and len(ctx.of_type("aws_sagemaker_endpoint")) == 1:
-            return number(target.get("max_capacity"))
+            return target.get("max_capacity")
         if isinstance(rid, str) and rid.endswith(f"/variant/{variant}") and len(ctx.of_type("aws_sagemaker_endpoint")) == 1:
-            return number(target.get("max_capacity"))
+            return target.get("max_capacity")
     return None
 
 
@@ -105,14 +110,21 @@ def _price_endpoint(res: Resource, ctx: PriceContext) -> Priced:
             serverless.append(label)
             continue
         instance_variants += 1
-        count = number(variant.get("initial_instance_count"))
+        raw_count = variant.get("initial_instance_count")
+        count = number(raw_count)
         if count is None:
-            lines.append(unknown_line(f"Hosting instance ({label})", "hours", "initial_instance_count is not known"))
+            lines.append(unknown_line(f"Hosting instance ({label})", "hours",
+                                      unknown_reason("initial_instance_count", raw_count) if is_unknown(raw_count)
+                                      else "initial_instance_count is not set"))
             max_total = None
             continue
         comp = _variant_line(variant, region, count, kind)
         lines.append(comp)
-        max_n = _max_capacity(res, name, ctx) or count
+        raw_max = _max_capacity(res, name, ctx)
+        if is_unknown(raw_max):  # the cost at max capacity is not known: never the desired count's
+            max_total = None
+            continue
+        max_n = number(raw_max) or count
         at_max = _variant_line(variant, region, max_n, kind).monthly_cost
         max_total = None if at_max is None or max_total is None else max_total + at_max
     if not lines:
@@ -156,12 +168,15 @@ def _safe_config(endpoint: Resource, ctx: PriceContext) -> Resource | None:
 def _price_notebook(res: Resource, ctx: PriceContext) -> Priced:
     region = region_of(res)
     itype = known_str(res, "instance_type")
-    size = number(res.get("volume_size"), Decimal(5))
+    size = known_or_default(res, "volume_size", Decimal(5))  # not set: the provider's 5 GB
+    storage = (unknown_line("Storage (ML storage)", "GB", unknown_reason("volume_size", size)) if is_unknown(size)
+               else line("Storage (ML storage)", "GB", number(size),
+                         catalog.lookup("sagemaker_storage", f"{region}|notebook"),
+                         missing=missing_price("SageMaker notebook storage", region)))
     return Priced([
         hourly(f"Notebook instance ({itype})", catalog.lookup("sagemaker_notebook", f"{region}|{itype}"),
                missing=missing_price(f"SageMaker notebook {itype}", region)),
-        line("Storage (ML storage)", "GB", size, catalog.lookup("sagemaker_storage", f"{region}|notebook"),
-             missing=missing_price("SageMaker notebook storage", region)),
+        storage,
     ])
 
 
