@@ -410,6 +410,19 @@ def _unset_zeros(attrs: dict[str, Any], expressions: dict[str, Any]) -> None:
             attrs[key] = None
 
 
+# Blocks the provider never computes: left out they plan as ``[]``, so a wholly unknown one that the
+# configuration does not show is a ``dynamic`` block whose ``for_each`` is known only after apply (plans
+# leave dynamic blocks out of ``expressions``): unknown, never "not set" (QA18a: a node group's dynamic
+# launch_template read as AWS's t3.medium default, an ASG's dynamic tags as no tags).
+DYNAMIC_ONLY_BLOCKS = frozenset({
+    "launch_template", "mixed_instances_policy", "instances_distribution", "override", "tag",
+    "capacity_provider_strategy", "default_capacity_provider_strategy", "rule", "production_variants",
+    "shadow_production_variants", "serverless_config", "async_inference_config", "tag_specifications",
+    "block_device_mappings", "instance_requirements", "scaling_config", "compute_resources", "cluster_config",
+    "ebs", "launch_template_specification",
+})
+
+
 def _drop_unset_unknowns(after: Any, unknown: Any, body: Any) -> Any:
     """``after_unknown`` without the Optional+Computed arguments the configuration does not set.
 
@@ -419,7 +432,8 @@ def _drop_unset_unknowns(after: Any, unknown: Any, body: Any) -> Any:
     subnets). ``body`` is the resource's (or a static block's) ``expressions``: a wholly unknown
     key absent from it is read as not set (``None`` in ``after``). Kept unknown: a key the
     configuration sets (to an unknown value), a partly unknown block the configuration does not
-    show (a ``dynamic`` block: plans leave those out of ``expressions``), and list blocks when the
+    show (a ``dynamic`` block: plans leave those out of ``expressions``), a wholly unknown block of
+    ``DYNAMIC_ONLY_BLOCKS`` (a dynamic block with an unknown ``for_each``), and list blocks when the
     plan has more of them than the configuration writes statically (some are dynamic).
     """
     if not isinstance(unknown, dict) or not isinstance(body, dict) or _is_expression(body):
@@ -428,7 +442,7 @@ def _drop_unset_unknowns(after: Any, unknown: Any, body: Any) -> Any:
     for key, sub in unknown.items():
         expr = body.get(key, _MISSING)
         if expr is _MISSING:
-            if sub is True and isinstance(after, dict):
+            if sub is True and isinstance(after, dict) and key not in DYNAMIC_ONLY_BLOCKS:
                 after[key] = None
                 continue
             pruned[key] = sub

@@ -103,3 +103,20 @@ def test_set_blocks_count_a_key_any_written_block_sets(tmp_path: Path) -> None:
     res = _one(tmp_path, two, {"ebs_options": [{"iops": True, "throughput": True}, {"iops": True}]}, exprs)
     assert isinstance(res.get("ebs_options[0].iops"), Unknown) and isinstance(res.get("ebs_options[1].iops"), Unknown)
     assert res.get("ebs_options[0].throughput") is None
+
+
+def test_a_dynamic_block_with_an_unknown_for_each_stays_unknown() -> None:
+    """A block the provider never computes is wholly unknown in a plan only as a dynamic block whose
+    for_each is known after apply (plans leave those out of the configuration): unknown, never "not
+    set" (QA18a: a node group's dynamic launch_template read as AWS's t3.medium default, $129 for
+    ~$16.5k of g5.12xlarge; an ASG's dynamic tags as no tags, a false mandatory CR-TAG-001)."""
+    from estimator.config import Config
+    from policies.engine import check_project
+
+    plans = PLANS / "dynamic_unknown"
+    group = load_plan(str(plans / "nodegroup.plan.json"), LoadOptions(environ={}))
+    (node_group,) = [c for c in price_project(group, None) if c.resource.type == "aws_eks_node_group"]
+    assert node_group.status == "unpriced" and "launch_template is known only after apply" in (node_group.reason or "")
+    asg = load_plan(str(plans / "asg_tags.plan.json"), LoadOptions(environ={}))
+    assert isinstance(next(r for r in asg.resources if r.type == "aws_autoscaling_group").attributes["tag"], Unknown)
+    assert not [f for f in check_project(asg, price_project(asg, None), Config()) if f.rule == "CR-TAG-001"]
