@@ -8,10 +8,10 @@ upper bound and says so in the line name; no discount is invented. A ``max_price
 on-demand price is the tighter bound (AWS never bills above it), named as such. Dedicated
 tenancy (``tenancy``, a template's ``placement.tenancy``) has no catalog rows: the instance
 line is unpriced, never the shared rate. ``cpu_credits = "unlimited"`` may bill surplus
-credits; the catalog has no credit price, so the resource's reason notes it. Reserved (usage file
-``reserved_instance_*``): with ``all_upfront`` there is no hourly charge (line at $0) and
-the upfront fee is an unpriced line (no RI prices in the data); other payment options are
-unpriced. ``monthly_hours`` (usage) overrides 730.
+credits; the catalog has no credit price, so the resource's reason notes it. Reserved (any usage file
+``reserved_instance_*`` key, the term alone too): with ``all_upfront`` there is no hourly charge (line
+at $0) and the upfront fee is an unpriced line (no RI prices in the data); other payment options are
+unpriced, the reason naming the keys given. ``monthly_hours`` (usage) overrides 730.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ from ._base import (
 )
 
 SPOT = "spot: on-demand upper bound"
+RI_KEYS = ("reserved_instance_type", "reserved_instance_term", "reserved_instance_payment_option")
 
 
 SPOT_MAX = "spot: max_price upper bound"
@@ -145,17 +146,21 @@ def _priced_instance(res: Resource, ctx: PriceContext, *, spot_request: bool = F
     hours = number(usage.get("monthly_hours"), HOURS_PER_MONTH)
     lines: list[CostComponent] = []
     ri_payment = usage.get("reserved_instance_payment_option")
+    reserved = [f"{key} {usage[key]}" for key in RI_KEYS if usage.get(key) is not None]
     if spot_request:
         lines.append(instance_line(itype, region, spot=True, hours=hours, tenancy=res.get("tenancy"),
                                    max_price=res.get("spot_price")))
-    elif usage.get("reserved_instance_type") or ri_payment:
+    elif reserved:  # any RI key makes it reserved: never silently on-demand, never "(None)" in the reason
         name = f"Instance usage (Linux/UNIX, reserved, {itype})"
         if ri_payment == "all_upfront":
+            given = "; ".join(r for r in reserved if not r.startswith("reserved_instance_payment_option"))
             lines.append(CostComponent(name, "hours", hours, Decimal(0)))
             lines.append(unknown_line("Reserved instance upfront fee", "months",
-                                      "no reserved-instance prices in the catalog (all_upfront: no hourly charge)"))
+                                      "no reserved-instance prices in the catalog (all_upfront: no hourly charge"
+                                      + (f"; {given})" if given else ")")))
         else:
-            lines.append(unknown_line(name, "hours", f"no reserved-instance prices in the catalog ({ri_payment})"))
+            lines.append(unknown_line(name, "hours",
+                                      f"no reserved-instance prices in the catalog ({', '.join(reserved)})"))
     else:
         # A wholly computed block (plans: not configured) is on-demand; a configured unknown is not guessed.
         owner = res if template is None or res.get("instance_market_options") is not None else template
@@ -182,9 +187,13 @@ def _priced_instance(res: Resource, ctx: PriceContext, *, spot_request: bool = F
 RESOURCES = (
     ResourceSpec("aws_instance", "aws:ec2/instance:Instance", _price_instance,
                  (UsageKey("monthly_hours", "hours a month the instance runs", 730),
-                  UsageKey("reserved_instance_type", "standard or convertible", None, "standard"),
-                  UsageKey("reserved_instance_term", "1_year or 3_year", None, "1_year"),
-                  UsageKey("reserved_instance_payment_option", "no_upfront, partial_upfront or all_upfront", None,
+                  # Read, never priced: the catalog has no RI rows, so any of them makes the instance
+                  # line unpriced with that reason (``usage init`` notes them as not priced here).
+                  UsageKey("reserved_instance_type", "standard or convertible (not priced: no RI prices)", None,
+                           "standard"),
+                  UsageKey("reserved_instance_term", "1_year or 3_year (not priced: no RI prices)", None, "1_year"),
+                  UsageKey("reserved_instance_payment_option",
+                           "no_upfront, partial_upfront or all_upfront (not priced: no RI prices)", None,
                            "all_upfront")),
                  "EC2 instances: instance hours (on-demand/spot/reserved) and block devices"),
     ResourceSpec("aws_spot_instance_request", "aws:ec2/spotInstanceRequest:SpotInstanceRequest", _price_spot_request,
