@@ -337,9 +337,17 @@ class _PlanReader:
         all_tags = attrs.get("tags_all")
         if mode == "data":  # a data source's tags describe what it found; default_tags do not apply
             return {key: Tag(value, "resource", location, None) for key, value in own.items()}, None
+        if isinstance(attrs.get("tags"), Unknown) and not isinstance(all_tags, dict):
+            # one unknown value makes Terraform plan the whole map unknown: which keys the resource sets
+            # (over the provider's default_tags: env=prod over env=dev) is not known, so none is claimed
+            return {}, attrs["tags"]
         provider = provider_key or "aws"
         tags: dict[str, Tag] = {}
         unknown: Unknown | None = None
+        if isinstance(all_tags, dict) and taggable and set(all_tags) <= set(own):
+            defaults = self._default_tags(provider_key)
+            if isinstance(defaults, Unknown):  # provider default tags with an unknown value: the provider
+                unknown = defaults  # plans tags_all from the resource's own tags only, leaving them out
         if not isinstance(all_tags, dict):  # unknown (older plans) or absent: rebuild it
             if isinstance(attrs.get("tag"), list) or rtype == "aws_autoscaling_group":
                 return tag_blocks(attrs.get("tag"), location), None  # `tag` blocks: ASGs get no default_tags

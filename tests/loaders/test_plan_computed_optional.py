@@ -120,3 +120,24 @@ def test_a_dynamic_block_with_an_unknown_for_each_stays_unknown() -> None:
     asg = load_plan(str(plans / "asg_tags.plan.json"), LoadOptions(environ={}))
     assert isinstance(next(r for r in asg.resources if r.type == "aws_autoscaling_group").attributes["tag"], Unknown)
     assert not [f for f in check_project(asg, price_project(asg, None), Config()) if f.rule == "CR-TAG-001"]
+
+
+def test_unknown_tag_values_make_tags_unknown_never_missing_nor_the_defaults() -> None:
+    """Two real-provider behaviours (QA18a): provider default_tags with an unknown value are planned
+    out of a known tags_all (the resource's own tags only), and one unknown value in a resource's own
+    tags makes its whole map unknown, so the provider's env=dev must not stand in for its env=prod."""
+    from estimator.config import Config
+    from estimator.model import unknown_tags
+    from policies.engine import check_project
+
+    plans = PLANS / "dynamic_unknown"
+    for name in ("default_tags_unknown", "own_tags_unknown"):
+        project = load_plan(str(plans / f"{name}.plan.json"), LoadOptions(environ={}))
+        costed = price_project(project, None)
+        config = Config()
+        config.gpu.max_gpus = {"default": 8, "dev": 1}
+        config.allowed_tag_values = {"env": ["prod", "staging"]}
+        rules = {f.rule for f in check_project(project, costed, config)}
+        assert not rules & {"CR-TAG-001", "CR-TAG-002", "CR-TAG-004", "CR-GPU-001"}, (name, rules)
+        tagged = [r for r in project.resources if r.type == "aws_instance"]
+        assert tagged and all(unknown_tags(r) is not None for r in tagged), name
