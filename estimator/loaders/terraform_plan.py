@@ -366,20 +366,34 @@ class _PlanReader:
 
     # ---- defaults ---------------------------------------------------------------------------
     def _defaults(self, module: str, expressions: dict[str, Any]) -> dict[str, tuple[DefaultRef, ...]]:
-        config = self.config_modules.get(_module_key(module)) or {}
-        variables = _obj(config.get("variables"))
+        key = _module_key(module)
         out: dict[str, tuple[DefaultRef, ...]] = {}
         for attr, expr in expressions.items():
             refs: list[DefaultRef] = []
             for ref in _references(expr):
                 name = ref[4:].split(".")[0].split("[")[0] if ref.startswith("var.") else None
-                var = variables.get(name) if name else None
-                if isinstance(var, dict) and var.get("default") is not None:
-                    default_ref = DefaultRef(f"var.{name}", var["default"], None, "terraform-variable")
+                for default_ref in self._variable_defaults(key, name, 0) if name else ():
                     if default_ref not in refs:
                         refs.append(default_ref)
             if refs:
                 out[attr] = tuple(refs)
+        return out
+
+    def _variable_defaults(self, key: str, name: str, depth: int) -> list[DefaultRef]:
+        """The defaults that feed variable ``name`` of module ``key``: its own default when the module
+        call does not set it, else those of the caller's variables the call passes on (a root
+        ``var.gpu_instance_type`` default reaching ``module.embedder``'s instance type, as in HCL)."""
+        var = _obj(_obj((self.config_modules.get(key) or {}).get("variables")).get(name))
+        parent, _, call_name = key.rpartition(".")
+        call = _obj(_obj((self.config_modules.get(parent) or {}).get("module_calls")).get(call_name)) if key else {}
+        passed = _obj(call.get("expressions")).get(name) if key else None
+        if passed is None or depth > 16:
+            default = var.get("default")
+            return [DefaultRef(f"var.{name}", default, None, "terraform-variable")] if default is not None else []
+        out: list[DefaultRef] = []
+        for ref in _references(passed):
+            if ref.startswith("var."):
+                out += self._variable_defaults(parent, ref[4:].split(".")[0].split("[")[0], depth + 1)
         return out
 
     # ---- locations --------------------------------------------------------------------------

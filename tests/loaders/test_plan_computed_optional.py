@@ -141,3 +141,12 @@ def test_unknown_tag_values_make_tags_unknown_never_missing_nor_the_defaults() -
         assert not rules & {"CR-TAG-001", "CR-TAG-002", "CR-TAG-004", "CR-GPU-001"}, (name, rules)
         tagged = [r for r in project.resources if r.type == "aws_instance"]
         assert tagged and all(unknown_tags(r) is not None for r in tagged), name
+
+
+def test_a_root_variable_default_reaches_a_module_resource_through_the_module_call() -> None:
+    """stacks/rag-inference's var.gpu_instance_type default feeds module.embedder's instance type: the
+    plan records the call's argument, so CR-GPU-001 sees the default there as it does from HCL (QA18a)."""
+    project = load_plan(str(PLANS / "dynamic_unknown" / "module_default.plan.json"), LoadOptions(environ={}))
+    (embedder,) = [r for r in project.resources if r.address == "module.embedder[0].aws_instance.this"]
+    (ref,) = embedder.defaults_for("instance_type")
+    assert (ref.name, ref.value) == ("var.gpu_instance_type", "g5.12xlarge")
