@@ -38,7 +38,10 @@ SAME_IN_TERRAFORM = {("aws_eks_node_group", "instance_types"), ("aws_budgets_bud
                      ("aws_ce_anomaly_subscription", "values"),
                      ("aws_s3_bucket", "rules"),  # replication_configuration { rules { … } }
                      ("aws_api_gateway_rest_api", "vpc_endpoint_ids"),  # endpoint_configuration { vpc_endpoint_ids }
-                     ("aws_ecs_cluster_capacity_providers", "capacity_providers")}
+                     ("aws_ecs_cluster_capacity_providers", "capacity_providers"),
+                     # ACFP request_inspection address_fields { identifiers = [...] }: a list of strings
+                     # (pricing reads an RDS instance's ``identifier`` to link a read replica to its source)
+                     ("aws_wafv2_web_acl", "identifiers")}
 
 
 def _read_names() -> set[str]:
