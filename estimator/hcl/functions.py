@@ -164,11 +164,6 @@ def from_exact(value: int | float | Fraction) -> int | float:
         return math.inf if value > 0 else -math.inf
 
 
-def arithmetic(op: str, a: int | float, b: int | float) -> int | float:
-    """``a op b`` with Terraform's 512-bit big floats: ``0.1 + 0.2`` is ``0.3``, ``100 * 1.1`` is 110."""
-    return from_exact(exact_arithmetic(op, exact_number(a), exact_number(b)))
-
-
 def to_number(value: Any) -> int | float:
     if isinstance(value, bool) or value is None:
         raise FunctionError(f"a number is required, got {type_name(value)}")

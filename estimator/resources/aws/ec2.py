@@ -82,15 +82,13 @@ def credits_note(owner: Resource | None, *fallbacks: Resource | None) -> str | N
     return None
 
 
-def block_device_lines(attrs: Any, region: str, count: Decimal = Decimal(1), *, root_default: bool = True
-                       ) -> list[CostComponent]:
+def block_device_lines(attrs: Any, region: str, count: Decimal = Decimal(1)) -> list[CostComponent]:
     """root_block_device and every ebs_block_device, as groups like infracost's tree."""
     attrs = attrs if isinstance(attrs, dict) else {}
     lines: list[CostComponent] = []
     root = attrs.get("root_block_device")
     root = root[0] if isinstance(root, list) and root else root
-    if isinstance(root, dict) or root_default:
-        lines += ebs.volume_lines(root if isinstance(root, dict) else {}, region, group="root_block_device", count=count)
+    lines += ebs.volume_lines(root if isinstance(root, dict) else {}, region, group="root_block_device", count=count)
     devices = attrs.get("ebs_block_device") or []
     if isinstance(devices, dict):
         devices = [devices]
