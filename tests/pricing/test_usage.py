@@ -82,3 +82,15 @@ def test_the_anchor_on_an_entry_is_shared_by_its_aliases() -> None:
     usage = parse_usage("version: 0.1\nresource_usage:\n  aws_lambda_function.a: &d {monthly_requests: 1000}\n"
                         "  aws_lambda_function.b: *d\n", "u.yml")
     assert usage.for_resource("aws_lambda_function.b", "aws_lambda_function")["monthly_requests"] == 1000
+
+
+def test_a_dotted_key_inside_an_entry_is_its_nested_form() -> None:
+    """``standard.storage_gb: 500`` as docs/resources.md spells it is ``standard: {storage_gb: 500}``
+    (QA19a: silently ignored); an address keeps its own dots."""
+    usage = parse_usage("version: 0.1\nresource_usage:\n  aws_s3_bucket.b: {standard.storage_gb: 500, "
+                        "standard.monthly_tier_1_requests: 10}\n", "u.yml")
+    assert usage.for_resource("aws_s3_bucket.b", "aws_s3_bucket") == {
+        "standard": {"storage_gb": 500, "monthly_tier_1_requests": 10}}
+    assert usage.line_of("aws_s3_bucket.b", "aws_s3_bucket", ("standard", "storage_gb")) == 3
+    with pytest.raises(ConfigError, match="both a quantity and a group"):
+        parse_usage("version: 0.1\nresource_usage:\n  aws_s3_bucket.b: {standard: 1, standard.storage_gb: 5}\n", "u")
