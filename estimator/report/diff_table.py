@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from estimator.diff import CostDiff
 from estimator.report.pr_comment import line_change, line_cost, pct, renamed, resource_cost, signed_usd, usd
 from policies.finding import Finding
@@ -47,7 +49,8 @@ def render_table(diff: CostDiff) -> str:
                 before = "-" if c.base is None else line_cost(c.base, c.base_cost)
                 after = "-" if c.head is None else line_cost(c.head, c.head_cost)
                 lines.append(f"      {name:<60} {before:>12} -> {after:>12}  {line_change(c):>12}")
-        change = "unknown" if project.delta is None else f"{signed_usd(project.delta)}, {pct(project.percent)}"
+        change = "unknown" if project.delta is None else f"{signed_usd(project.delta)}{_compared(project)}, " \
+            f"{pct(project.percent)}"
         lines.append(f"  monthly: {usd(project.base_cost)} -> {usd(project.head_cost)} ({change})")
         lines.append("")
     if diff.unpriced_changes:
@@ -61,7 +64,7 @@ def render_table(diff: CostDiff) -> str:
     else:
         lines.append(
             f"Total monthly cost{readable}: {usd(diff.base_cost)} -> {usd(diff.head_cost)} "
-            f"({signed_usd(diff.delta)}, {pct(diff.percent)})"
+            f"({signed_usd(diff.delta)}{_compared(diff)}, {pct(diff.percent)})"
         )
     if diff.head_errors:
         lines.append(f"Input errors in the head: {len(diff.head_errors)} (exit 2)")
@@ -80,3 +83,13 @@ def render_table(diff: CostDiff) -> str:
     if not diff.budget_findings:
         lines.append("Budget: within the monthly increase budget" if diff.budget_configured else "Budget: none configured")
     return "\n".join(lines) + "\n"
+
+
+def _compared(side: Any) -> str:
+    """`` on what is priced on both sides`` when the delta is not head minus base: a resource that lost
+    (or gained) a price keeps only its lines priced on both sides in the delta (QA19a: "$422.32 -> $142.00
+    (+$70.08)" read as wrong arithmetic)."""
+    base, head, delta = side.base_cost, side.head_cost, side.delta
+    if base is None or head is None or delta is None or head - base == delta:
+        return ""
+    return " on what is priced on both sides"

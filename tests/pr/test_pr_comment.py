@@ -169,3 +169,22 @@ def test_budget_lines() -> None:
     assert "No monthly increase budget configured" in render_comment(change)
     change.budget_usd = Decimal(5000)
     assert "✅ Within the monthly increase budget (+$5,000.00 a month, CR-BUD-002)." in render_comment(change)
+
+
+def test_a_delta_that_is_not_head_minus_base_says_what_it_compares() -> None:
+    """A resource that loses a price keeps only its lines priced on both sides in the delta: the table
+    says so beside the totals, which then differ by more than the delta (QA19a)."""
+    def side(storage: Decimal | None) -> list[diffing.ProjectCost]:
+        hours = diffing.ComponentCost("Instance usage (m5.large)", "hours", Decimal(730), Decimal("0.096"),
+                                      Decimal("70.08"))
+        disk = diffing.ComponentCost("Storage (gp3)", "GB", Decimal(100), Decimal("0.08") if storage else None,
+                                     storage)
+        cost = Decimal("70.08") + (storage or 0)
+        res = diffing.ResourceCost("aws_instance.a", "aws_instance", cost, "priced" if storage else "partial",
+                                   components=[hours, disk])
+        return [diffing.ProjectCost("p", "terraform-hcl", cost, {"aws_instance.a": res})]
+
+    table = render_table(diffing.compute_diff(side(Decimal(8)), side(None)))
+    assert "Total monthly cost: $78.08 -> $70.08 ($0.00 on what is priced on both sides, 0.00%)" in table
+    same = render_table(diffing.compute_diff(side(Decimal(8)), side(Decimal(8))))
+    assert "on what is priced on both sides" not in same
