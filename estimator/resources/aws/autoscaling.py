@@ -2,8 +2,9 @@
 
 The instances of a group are priced on the group: desired capacity (else min size) × the
 instance type of its launch template, launch configuration, or mixed-instances override
-(the first override's type; the on-demand base and percentage split on-demand from spot,
-spot shown at the on-demand price as an upper bound). A mixed-instances group whose template
+(the first override's type, AWS's prioritized on-demand order; the on-demand base and percentage
+split on-demand from spot, spot shown at the on-demand price of the DEAREST override per capacity
+unit as an upper bound, since spot capacity may be launched from any override; the line says so). A mixed-instances group whose template
 is not in the project (a literal ``lt-…`` id) is priced from its overrides, as AWS launches
 them, with its volumes unknown (the template holds them). ``max_monthly_cost`` is the same at
 ``max_size``. Overrides with ``weighted_capacity`` make desired/min/max capacity UNITS: the
@@ -27,7 +28,7 @@ from estimator.model import Resource, is_unknown
 
 from . import ebs
 from ._base import NotPriceable, PriceContext, Priced, ResourceSpec, number, region_of, unknown_line, unknown_reason
-from .ec2 import block_device_lines, instance_line
+from .ec2 import block_device_lines, dearest_type, instance_line
 
 TEMPLATE_TYPES = ("aws_launch_template",)
 
@@ -48,11 +49,12 @@ def template_of(spec: Any, ctx: PriceContext) -> Resource:
 
 
 def template_lines(template: Resource | str, itype: str, region: str, count: Decimal, *, spot: bool | None = None,
-                   spot_max_price: Any = None) -> list[CostComponent]:
+                   spot_max_price: Any = None, of_types: int = 1) -> list[CostComponent]:
     """The instances and volumes; ``template`` is the template, or how to name one not in the project.
     ``spot_max_price``: a mixed-instances group's own cap (its templates carry no market options)."""
     if isinstance(template, str):
-        return [instance_line(itype, region, spot=bool(spot), count=count, max_price=spot_max_price),
+        return [instance_line(itype, region, spot=bool(spot), count=count, max_price=spot_max_price,
+                              of_types=of_types),
                 unknown_line("Volumes", "GB", f"launch template {template} is not in the project: its root "
                                               "volume and other disks are unknown")]
     market = template.get("instance_market_options.market_type")
@@ -66,7 +68,8 @@ def template_lines(template: Resource | str, itype: str, region: str, count: Dec
     is_spot = spot if spot is not None else market == "spot"
     if spot_max_price is not None:
         max_price = spot_max_price
-    return [instance_line(itype, region, spot=is_spot, count=count, tenancy=tenancy, max_price=max_price),
+    return [instance_line(itype, region, spot=is_spot, count=count, tenancy=tenancy, max_price=max_price,
+                          of_types=of_types if is_spot else 1),
             *template_volume_lines(template, region, count)]
 
 
@@ -99,6 +102,8 @@ class _Shape:
     dist: dict[str, Any] = field(default_factory=dict)
     weight: Decimal = Decimal(1)  # capacity units per instance (override ``weighted_capacity``)
     label: str = ""  # appended to the instance line names when weights make counts units
+    types: list[str] = field(default_factory=list)  # the overrides' types: spot may launch any of them
+    weights: list[Decimal] = field(default_factory=list)  # their capacity units per instance
 
 
 def _group_shape(res: Resource, ctx: PriceContext) -> _Shape:
@@ -121,7 +126,10 @@ def _group_shape(res: Resource, ctx: PriceContext) -> _Shape:
         dist = dist[0] if isinstance(dist, list) and dist else dist
         known = _known_type(itype)
         weight, label = _weight(overrides)
-        return _Shape(template, known, dist if isinstance(dist, dict) else {}, weight, label)
+        typed = [o for o in overrides if o.get("instance_type") is not None]
+        types = [_known_type(o.get("instance_type")) for o in typed]
+        weights = [number(o.get("weighted_capacity"), Decimal(1)) or Decimal(1) for o in typed]
+        return _Shape(template, known, dist if isinstance(dist, dict) else {}, weight, label, types, weights)
     if res.get("launch_template"):
         template = template_of(res.get("launch_template"), ctx)
         return _Shape(template, _known_type(template.get("instance_type")))
@@ -192,6 +200,7 @@ def _instances(units: Decimal, weight: Decimal) -> Decimal:
 
 def _lines_for(shape: _Shape, region: str, units: Decimal) -> list[CostComponent]:
     template, itype, dist, weight = shape.template, shape.itype, shape.dist, shape.weight
+    spot_weight = weight
     if not dist:
         lines = template_lines(template, itype, region, _instances(units, weight))
     elif not units:  # an idle group still shows what one instance would cost
@@ -201,16 +210,23 @@ def _lines_for(shape: _Shape, region: str, units: Decimal) -> list[CostComponent
         lines = []
         if on_demand:
             lines += template_lines(template, itype, region, _instances(on_demand, weight), spot=False)
-        if spot:
-            lines += template_lines(template, itype, region, _instances(spot, weight), spot=True,
-                                    spot_max_price=dist.get("spot_max_price") or None)
+        if spot:  # spot may launch from any override: bounded by the dearest per capacity unit
+            spot_type, spot_weight = itype, weight
+            if len(set(shape.types)) > 1:
+                spot_type, spot_weight = dearest_type(shape.types, region, shape.weights)
+            lines += template_lines(template, spot_type, region, _instances(spot, spot_weight), spot=True,
+                                    spot_max_price=dist.get("spot_max_price") or None,
+                                    of_types=len(set(shape.types)))
         if isinstance(template, str):  # the unknown volumes of a template not in the project, said once
             unknown = [c for c in lines if c.quantity is None and c.price is None]
             lines = [c for c in lines if c not in unknown] + unknown[:1]
     if shape.label:
         for comp in lines:
             if comp.name.startswith("Instance usage"):
-                comp.name = f"{comp.name[:-1]}; {shape.label})"
+                label = shape.label
+                if "dearest of" in comp.name:  # the spot share: weighed by its own override, not the first
+                    label = f"sizes in capacity units ÷ weight {decimal_text(spot_weight)}"
+                comp.name = f"{comp.name[:-1]}; {label})"
     return lines
 
 

@@ -51,8 +51,10 @@ CREDITS_NOTE = ("cpu_credits = unlimited: surplus CPU credits above the baseline
 
 
 def instance_line(itype: str, region: str, *, spot: bool = False, count: Decimal = Decimal(1),
-                  hours: Decimal = HOURS_PER_MONTH, tenancy: Any = None, max_price: Any = None) -> CostComponent:
-    """The instance hours; dedicated/host tenancy unpriced; spot bounded by the lower of on-demand and max_price."""
+                  hours: Decimal = HOURS_PER_MONTH, tenancy: Any = None, max_price: Any = None,
+                  of_types: int = 1) -> CostComponent:
+    """The instance hours; dedicated/host tenancy unpriced; spot bounded by the lower of on-demand and max_price.
+    ``of_types`` > 1: spot capacity that may launch any of that many types, ``itype`` being the dearest."""
     if is_unknown(tenancy):  # never the shared rate for a tenancy that may be dedicated
         return line(f"Instance usage (Linux/UNIX, {itype})", "hours", hours * count, None,
                     missing=unknown_reason("tenancy", tenancy))
@@ -67,8 +69,28 @@ def instance_line(itype: str, region: str, *, spot: bool = False, count: Decimal
     if cap is not None and cap > 0 and (on_demand is None or cap < on_demand.value):
         return CostComponent(f"Instance usage (Linux/UNIX, {SPOT_MAX}, {itype})", "hours", hours * count, cap)
     kind = SPOT if spot else "on-demand"
+    if spot and of_types > 1:
+        kind = f"{kind}, dearest of {of_types} types"
     return hourly(f"Instance usage (Linux/UNIX, {kind}, {itype})", on_demand, count,
                   missing=missing_price(itype, region), hours=hours)
+
+
+def dearest_type(types: list[str], region: str, weights: list[Decimal] | None = None) -> tuple[str, Decimal]:
+    """(type, weight) of the dearest on-demand rate per capacity unit among ``types``: spot capacity may be
+    launched from any of them, so only the dearest bounds the bill. A type without a price wins (the bound is
+    then unknown and its line says why), never a cheaper priced type as the bound."""
+    weights = weights or [Decimal(1)] * len(types)
+    best: tuple[str, Decimal] | None = None
+    best_rate: Decimal | None = None
+    for itype, weight in zip(types, weights, strict=True):
+        price = catalog.ec2_hourly(itype, region)
+        if price is None:
+            return itype, weight
+        rate = price.value / weight
+        if best_rate is None or rate > best_rate:
+            best, best_rate = (itype, weight), rate
+    assert best is not None, "dearest_type needs at least one type"
+    return best
 
 
 def credits_note(owner: Resource | None, *fallbacks: Resource | None) -> str | None:

@@ -9,8 +9,10 @@ user guide, kubernetes-versions): still extended support. A version not in the c
 priced at standard support with a note; no version set = AWS's latest.
 
 Node group instance type: ``instance_types[0]``, else its launch template's, else AWS's
-default t3.medium. Disk: ``disk_size`` (default 20 GB, gp2) when no launch template sets the
-volumes. ``capacity_type = SPOT`` shows the on-demand price as an upper bound.
+default t3.medium (ON_DEMAND launches in that prioritized order). Disk: ``disk_size`` (default
+20 GB, gp2) when no launch template sets the volumes. ``capacity_type = SPOT`` shows the on-demand
+price as an upper bound: of the dearest listed type, as spot capacity may be launched from any of
+them (the line name says so), so the bound and the cost at max (CR-GPU-003) truly bound.
 ``max_monthly_cost`` is the same at ``scaling_config.max_size``.
 """
 
@@ -42,7 +44,7 @@ from ._base import (
     unknown_reason,
 )
 from .autoscaling import template_lines, template_of
-from .ec2 import instance_line
+from .ec2 import dearest_type, instance_line
 
 DEFAULT_INSTANCE_TYPE = "t3.medium"
 DEFAULT_DISK_GB = Decimal(20)
@@ -133,15 +135,20 @@ def _node_lines(res: Resource, ctx: PriceContext, region: str, count: Decimal) -
         raise NotPriceable(unknown_reason("instance_types", types))
     template = template_of(res.get("launch_template"), ctx) if res.get("launch_template") else None
     itype = types[0] if isinstance(types, list) and types else None
+    of_types = len(types) if spot and isinstance(types, list) else 1
+    if of_types > 1:  # SPOT launches from any listed type (price-capacity-optimized): bound by the dearest
+        if (unknown := next((t for t in types if is_unknown(t)), None)) is not None:
+            raise NotPriceable(unknown_reason("instance_types", unknown))
+        itype = dearest_type([str(t) for t in types], region)[0]
     if itype is None and template is not None:
         itype = template.get("instance_type")
     if is_unknown(itype):
         raise NotPriceable(unknown_reason("instance_type", itype))
     itype = str(itype or DEFAULT_INSTANCE_TYPE)
     if template is not None:
-        return template_lines(template, itype, region, count, spot=spot)
+        return template_lines(template, itype, region, count, spot=spot, of_types=of_types)
     disk = known_or_default(res, "disk_size", DEFAULT_DISK_GB)  # an Unknown stays unknown (ebs says why)
-    return [instance_line(itype, region, spot=spot, count=count),
+    return [instance_line(itype, region, spot=spot, count=count, of_types=of_types),
             *ebs.volume_lines({"volume_type": "gp2", "volume_size": disk}, region, group="disk", count=count,
                               size_attr="disk_size")]
 

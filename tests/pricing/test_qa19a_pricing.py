@@ -1,0 +1,38 @@
+"""QA19a pricing defects: each test failed before its fix (see /tmp/qa19a repro scripts)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .helpers import PRICING_FIXTURES, priced_dir
+
+FIXTURES = PRICING_FIXTURES / "qa19a"
+
+
+def _lines(costed) -> dict[str, Decimal | None]:
+    return {c.name: c.monthly_cost for c in costed.components}
+
+
+def test_spot_node_group_upper_bound_is_the_dearest_type() -> None:
+    """SPOT capacity may come from any listed type: the bound is g5.12xlarge's $5.672/h, not the first type's."""
+    priced = priced_dir(FIXTURES / "spot_eks")
+    gpu = priced["aws_eks_node_group.gpu"]
+    instance = next(c for c in gpu.components if c.name.startswith("Instance usage"))
+    assert instance.name == ("Instance usage (Linux/UNIX, spot: on-demand upper bound, dearest of 2 types, "
+                             "g5.12xlarge)")
+    assert instance.monthly_cost == Decimal("8281.12")  # 2 × 730 × 5.672
+    assert gpu.max_monthly_cost is not None and gpu.max_monthly_cost >= Decimal("82811.20")  # 20 × 730 × 5.672 + disk
+    # ON_DEMAND keeps AWS's prioritized order: the first type.
+    od = priced["aws_eks_node_group.od"]
+    assert "Instance usage (Linux/UNIX, on-demand, g5.xlarge)" in _lines(od)
+
+
+def test_spot_asg_overrides_upper_bound_is_the_dearest_override() -> None:
+    """Mixed instances: the on-demand base keeps the first override; the spot share is bounded by the dearest."""
+    gpu = priced_dir(FIXTURES / "spot_asg")["aws_autoscaling_group.gpu"]
+    lines = _lines(gpu)
+    assert lines["Instance usage (Linux/UNIX, on-demand, g5.xlarge)"] == Decimal("734.38")  # 1 × 730 × 1.006
+    name = "Instance usage (Linux/UNIX, spot: on-demand upper bound, dearest of 2 types, g5.12xlarge)"
+    assert lines[name] == Decimal("12421.68")  # 3 × 730 × 5.672
+    # at max: 1 on-demand g5.xlarge + 19 spot bounded at g5.12xlarge
+    assert gpu.max_monthly_cost is not None and gpu.max_monthly_cost >= Decimal("734.38") + 19 * 730 * Decimal("5.672")
