@@ -249,15 +249,19 @@ def _options_for(spec: ProjectSpec, options: LoadOptions, config: Config | None)
     )
 
 
-def _variant(project: Any, index: int) -> str:
-    """What tells apart two ``projects:`` entries of one root (dev and prod var files, two stacks): the
-    project's name then carries it, so a diff matches each with its own base and reports say which."""
-    if project.stack:
-        return f"stack {project.stack}"
-    if project.var_files:
-        return ", ".join(project.var_files)
-    if project.usage_file:
-        return project.usage_file
+def _variant(project: Any, index: int, namesakes: list[Any]) -> str:
+    """What tells apart the ``projects:`` entries of one root (dev and prod var files, two stacks): the
+    first setting that differs among them, so a diff matches each with its own base and reports say
+    which (a usage file they share tells nothing)."""
+    def same(field: str) -> bool:
+        return len({repr(getattr(p, field)) for p in namesakes}) == 1
+
+    if not same("stack"):
+        return f"stack {project.stack}" if project.stack else "no stack"
+    if not same("var_files"):
+        return ", ".join(project.var_files) if project.var_files else "no var files"
+    if not same("usage_file"):
+        return project.usage_file or "no usage file"
     return f"projects[{index}]"
 
 
@@ -275,7 +279,8 @@ def specs_from(paths: list[str], *, usage_file: str | None, config: Config | Non
                     var_files=[str(base / p.path / v) if not Path(v).is_absolute() else v for v in p.var_files],
                     usage_file=str(base / p.usage_file) if p.usage_file else usage_file,
                     stack=p.stack,
-                    name=p.path if shared[p.path] == 1 else f"{p.path} ({_variant(p, i)})",
+                    name=p.path if shared[p.path] == 1 else
+                    f"{p.path} ({_variant(p, i, [q for q in config.projects if q.path == p.path])})",
                     origin=f"{p.location}: projects[{i}]" if p.location else f"{source}: projects[{i}]",
                 )
             )

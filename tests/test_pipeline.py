@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from estimator.loaders import LoadOptions
-from estimator.pipeline import ProjectSpec, run
+from estimator.pipeline import ProjectSpec, run, specs_from
 from tests.conftest import FIXTURES
 
 PIPE = FIXTURES / "pipeline"
@@ -251,3 +251,17 @@ def test_a_usage_file_error_shared_by_projects_is_printed_once(tmp_path: Path) -
                           "--usage-file", str(usage)], capture_output=True, text=True, check=False)
     assert out.returncode == 2
     assert out.stderr.count("unknown usage file key 'bogus'") == 1
+
+
+def test_entries_of_one_root_are_named_by_what_differs() -> None:
+    """dev (no var files) and prod (prod.tfvars) sharing a usage file: named by their var files, never by
+    the usage file they share (QA19a)."""
+    from estimator.config import Config, ProjectConfig
+
+    config = Config(projects=[ProjectConfig("stacks/app", usage_file="u.yml"),
+                              ProjectConfig("stacks/app", var_files=["prod.tfvars"], usage_file="u.yml"),
+                              ProjectConfig("stacks/llm", stack="dev"), ProjectConfig("stacks/llm", stack="prod"),
+                              ProjectConfig("stacks/other")])
+    names = [s.name for s in specs_from([], usage_file=None, config=config)]
+    assert names == ["stacks/app (no var files)", "stacks/app (prod.tfvars)", "stacks/llm (stack dev)",
+                     "stacks/llm (stack prod)", "stacks/other"]
