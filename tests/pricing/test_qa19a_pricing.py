@@ -36,3 +36,13 @@ def test_spot_asg_overrides_upper_bound_is_the_dearest_override() -> None:
     assert lines[name] == Decimal("12421.68")  # 3 × 730 × 5.672
     # at max: 1 on-demand g5.xlarge + 19 spot bounded at g5.12xlarge
     assert gpu.max_monthly_cost is not None and gpu.max_monthly_cost >= Decimal("734.38") + 19 * 730 * Decimal("5.672")
+
+
+def test_weighted_spot_overrides_bound_by_the_dearest_whole_instances() -> None:
+    """3 spot units: 1 × g5.12xlarge (weight 4, $5.672) is dearer than 3 × g5.xlarge ($3.018)."""
+    gpu = priced_dir(FIXTURES / "spot_asg_weighted")["aws_autoscaling_group.gpu"]
+    spot = next(c for c in gpu.components if "dearest of 2 types" in c.name)
+    assert spot.name.endswith("g5.12xlarge; sizes in capacity units ÷ weight 4)")
+    assert spot.monthly_cost == Decimal("4140.56")  # 1 × 730 × 5.672
+    # at max, 19 spot units: ceil(19 / 4) = 5 × g5.12xlarge, and 1 on-demand g5.xlarge
+    assert gpu.max_monthly_cost is not None and gpu.max_monthly_cost >= Decimal("734.38") + Decimal("20702.80")

@@ -4,7 +4,7 @@ The instances of a group are priced on the group: desired capacity (else min siz
 instance type of its launch template, launch configuration, or mixed-instances override
 (the first override's type, AWS's prioritized on-demand order; the on-demand base and percentage
 split on-demand from spot, spot shown at the on-demand price of the DEAREST override per capacity
-unit as an upper bound, since spot capacity may be launched from any override; the line says so). A mixed-instances group whose template
+unit (whole instances of the spot share) as an upper bound, since spot capacity may be launched from any override; the line says so). A mixed-instances group whose template
 is not in the project (a literal ``lt-…`` id) is priced from its overrides, as AWS launches
 them, with its volumes unknown (the template holds them). ``max_monthly_cost`` is the same at
 ``max_size``. Overrides with ``weighted_capacity`` make desired/min/max capacity UNITS: the
@@ -213,7 +213,7 @@ def _lines_for(shape: _Shape, region: str, units: Decimal) -> list[CostComponent
         if spot:  # spot may launch from any override: bounded by the dearest per capacity unit
             spot_type, spot_weight = itype, weight
             if len(set(shape.types)) > 1:
-                spot_type, spot_weight = dearest_type(shape.types, region, shape.weights)
+                spot_type, spot_weight = dearest_type(shape.types, region, shape.weights, spot)
             lines += template_lines(template, spot_type, region, _instances(spot, spot_weight), spot=True,
                                     spot_max_price=dist.get("spot_max_price") or None,
                                     of_types=len(set(shape.types)))

@@ -16,7 +16,7 @@ unpriced, the reason naming the keys given. ``monthly_hours`` (usage) overrides 
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from estimator.cost_model import HOURS_PER_MONTH, CostComponent
@@ -75,10 +75,12 @@ def instance_line(itype: str, region: str, *, spot: bool = False, count: Decimal
                   missing=missing_price(itype, region), hours=hours)
 
 
-def dearest_type(types: list[str], region: str, weights: list[Decimal] | None = None) -> tuple[str, Decimal]:
-    """(type, weight) of the dearest on-demand rate per capacity unit among ``types``: spot capacity may be
-    launched from any of them, so only the dearest bounds the bill. A type without a price wins (the bound is
-    then unknown and its line says why), never a cheaper priced type as the bound."""
+def dearest_type(types: list[str], region: str, weights: list[Decimal] | None = None,
+                 units: Decimal | None = None) -> tuple[str, Decimal]:
+    """(type, weight) of the dearest on-demand bill among ``types``: spot capacity may be launched from any
+    of them, so only the dearest bounds the bill. With ``weights`` (capacity units per instance) the bill
+    of ``units`` is ceil(units / weight) whole instances (per unit when ``units`` is not given). A type
+    without a price wins (the bound is then unknown and its line says why), never a cheaper priced one."""
     weights = weights or [Decimal(1)] * len(types)
     best: tuple[str, Decimal] | None = None
     best_rate: Decimal | None = None
@@ -86,7 +88,8 @@ def dearest_type(types: list[str], region: str, weights: list[Decimal] | None = 
         price = catalog.ec2_hourly(itype, region)
         if price is None:
             return itype, weight
-        rate = price.value / weight
+        rate = price.value / weight if units is None else price.value * (units / weight).to_integral_value(
+            rounding=ROUND_CEILING)
         if best_rate is None or rate > best_rate:
             best, best_rate = (itype, weight), rate
     assert best is not None, "dearest_type needs at least one type"
