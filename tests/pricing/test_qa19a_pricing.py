@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from estimator.usage import load_usage
+
 from .helpers import PRICING_FIXTURES, priced_dir
 
 FIXTURES = PRICING_FIXTURES / "qa19a"
@@ -46,3 +48,23 @@ def test_weighted_spot_overrides_bound_by_the_dearest_whole_instances() -> None:
     assert spot.monthly_cost == Decimal("4140.56")  # 1 × 730 × 5.672
     # at max, 19 spot units: ceil(19 / 4) = 5 × g5.12xlarge, and 1 on-demand g5.xlarge
     assert gpu.max_monthly_cost is not None and gpu.max_monthly_cost >= Decimal("734.38") + Decimal("20702.80")
+
+
+def test_lambda_ephemeral_storage_above_512_mb_is_billed_per_gb_second() -> None:
+    """2M × 4 s × (10240 − 512) / 1024 GB = 76M GB-s × $0.0000000309 (aws_services_us_east_1.csv) = $2.35."""
+    usage = load_usage(str(FIXTURES / "lambda_ephemeral" / "usage.yml"))
+    priced = priced_dir(FIXTURES / "lambda_ephemeral", usage)
+    ingest = priced["aws_lambda_function.ingest"]
+    storage = next(c for c in ingest.components if c.name == "Ephemeral storage (above 512 MB)")
+    assert storage.quantity == Decimal("76000000")
+    assert storage.monthly_cost == Decimal("2.3484")  # $2.35 shown
+    assert storage.price is not None and "lambda_function_test" in storage.price.source
+    assert ingest.status == "priced"
+    # the free 512 MB bills nothing: no line
+    assert not [c for c in priced["aws_lambda_function.small"].components if c.name.startswith("Ephemeral")]
+
+
+def test_lambda_ephemeral_storage_without_usage_is_a_usage_based_line() -> None:
+    storage = next(c for c in priced_dir(FIXTURES / "lambda_ephemeral")["aws_lambda_function.ingest"].components
+                   if c.name.startswith("Ephemeral"))
+    assert storage.quantity is None and storage.usage_based

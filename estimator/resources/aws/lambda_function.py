@@ -1,7 +1,9 @@
 """aws_lambda_function: requests ($0.20 per 1M) and duration in GB-seconds by tier (usage-based).
 
 Duration = requests × ``request_duration_ms`` × ``memory_size`` (MB, default 128) / 1024,
-priced in AWS's monthly tiers for x86_64 or arm64 (``architectures``).
+priced in AWS's monthly tiers for x86_64 or arm64 (``architectures``). Ephemeral storage
+(``ephemeral_storage.size``, MB, default 512 = free) is billed above 512 MB per GB-second of
+the same invocations: requests × duration × (size − 512) / 1024.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ def _price_lambda(res: Resource, ctx: PriceContext) -> Priced:
     requests = number(usage.get("monthly_requests"))
     duration_ms = number(usage.get("request_duration_ms"))
     memory = known_number(res, "memory_size", Decimal(128))
+    storage = _ephemeral_line(res, region, requests, duration_ms)
     lines: list[CostComponent] = [
         line("Requests", "1M requests", None if requests is None else requests / 1_000_000,
              catalog.service("lambda_1m_requests", region), usage_based=True,
@@ -49,12 +52,12 @@ def _price_lambda(res: Resource, ctx: PriceContext) -> Priced:
     if unknown_arch is not None:  # arm64 and x86_64 durations differ in price: never guessed
         lines.append(line("Duration", "GB-seconds", None, None, usage_based=True,
                           missing=unknown_reason("architectures", unknown_arch)))
-        return Priced(lines)
+        return Priced(lines + storage)
     tier_prices = [catalog.service(f"lambda_{arch}_tier{i}", region) for i in (1, 2, 3)]
     if requests is None or duration_ms is None:
         lines.append(line(f"Duration ({TIERS[arch][0][1]})", "GB-seconds", None, tier_prices[0], usage_based=True,
                           missing=missing_price("Lambda duration", region)))
-        return Priced(lines)
+        return Priced(lines + storage)
     remaining = requests * duration_ms / 1000 * memory / 1024
     for (size, label), price in zip(TIERS[arch], tier_prices, strict=False):
         qty = remaining if size is None else min(remaining, size)
@@ -65,12 +68,33 @@ def _price_lambda(res: Resource, ctx: PriceContext) -> Priced:
         remaining -= qty
         if remaining <= 0:
             break
-    return Priced(lines)
+    return Priced(lines + storage)
+
+
+FREE_EPHEMERAL_MB = Decimal(512)
+
+
+def _ephemeral_line(res: Resource, region: str, requests: Decimal | None,
+                    duration_ms: Decimal | None) -> list[CostComponent]:
+    """The ephemeral storage above the free 512 MB, in GB-seconds of the function's invocations."""
+    size = res.get("ephemeral_storage.size")
+    name = "Ephemeral storage (above 512 MB)"
+    if is_unknown(size):
+        return [line(name, "GB-seconds", None, None, usage_based=True,
+                     missing=unknown_reason("ephemeral_storage.size", size))]
+    size_mb = number(size, FREE_EPHEMERAL_MB)
+    if size_mb is None or size_mb <= FREE_EPHEMERAL_MB:
+        return []
+    price = catalog.service("lambda_ephemeral_gb_s", region)
+    qty = None if requests is None or duration_ms is None else (
+        requests * duration_ms / 1000 * (size_mb - FREE_EPHEMERAL_MB) / 1024)
+    return [line(name, "GB-seconds", qty, price, usage_based=True,
+                 missing=missing_price("Lambda ephemeral storage", region))]
 
 
 RESOURCES = (
     ResourceSpec("aws_lambda_function", "aws:lambda/function:Function", _price_lambda,
                  (UsageKey("monthly_requests", "invocations a month", None),
                   UsageKey("request_duration_ms", "average duration of one invocation, ms", None)),
-                 "Lambda functions: requests and GB-seconds (usage-based)"),
+                 "Lambda functions: requests, GB-seconds and ephemeral storage above 512 MB (usage-based)"),
 )
