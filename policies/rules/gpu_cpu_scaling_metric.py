@@ -42,7 +42,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from estimator.model import Resource, Unknown
-from policies.context import RuleContext, ScaledVariants, sagemaker_scaled_variants, scaling_gpu_types
+from policies.context import RuleContext, ScaledVariants, blocks, sagemaker_scaled_variants, scaling_gpu_types
 from policies.finding import Finding
 
 ID = "CR-GPU-004"
@@ -75,6 +75,19 @@ def _cpu_metric(config: Any) -> bool:
             value = spec.get(field)
             if isinstance(value, str) and "CPUUtilization" in value:
                 return True
+        if _math_on_cpu(spec.get("metrics")):  # metric math: metrics { metric_stat { metric { metric_name } } }
+            return True
+    return False
+
+
+def _math_on_cpu(metrics: Any) -> bool:
+    """A customized metric written as metric math scales on CPU when one of its metrics is CPUUtilization."""
+    for item in blocks(metrics):
+        for stat in blocks(item.get("metric_stat")):
+            for metric in blocks(stat.get("metric")):
+                name = metric.get("metric_name")
+                if isinstance(name, str) and "CPUUtilization" in name:
+                    return True
     return False
 
 

@@ -63,3 +63,10 @@ def test_a_weighted_groups_max_is_said_in_capacity_units_and_instances() -> None
                 if f.rule == "CR-GPU-003"}
     assert "at max_size = 64 capacity units (4 × g5.4xlarge at weight 16)" in messages["aws_autoscaling_group.weighted"]
     assert "20 capacity units (3 × g5.xlarge at weight 8)" in messages["aws_autoscaling_group.rounded"]
+
+
+def test_cpu_scaling_written_as_metric_math_is_cpu_scaling() -> None:
+    """``customized_metric_specification { metrics { metric_stat { metric { metric_name = "CPUUtilization" }}}}``
+    scales a GPU variant on CPU as the plain form does (QA19a: CR-GPU-004 missed it)."""
+    (finding,) = [f for f in _findings(POLICY_FIXTURES / "CR-GPU-004-math", Config()) if f.rule == "CR-GPU-004"]
+    assert finding.address == "aws_appautoscaling_policy.math_cpu"
