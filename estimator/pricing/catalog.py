@@ -44,11 +44,26 @@ def lookup(dataset: str, key: str) -> Price | None:
     return Price(Decimal(entry[0]), source, as_of)
 
 
+GEO_PREFIXES = ("us.", "eu.", "apac.")
+
+
+def token_keys(model_id: str) -> list[str]:
+    """Catalog rows for a model id, most exact first. A bare id: itself, its ``regional.`` (in-region)
+    row, its ``global.`` row. A geographic cross-region inference profile (``us.``/``eu.``/``apac.``,
+    the id Bedrock requires on demand for newer models) bills as the base model in the source region:
+    itself, then the base model's ``regional.`` row, then the bare base row (never ``global.``, the
+    cheaper global profile)."""
+    if model_id.startswith(GEO_PREFIXES):
+        base = model_id.split(".", 1)[1]
+        return [model_id, f"regional.{base}", base]
+    return [model_id, f"regional.{model_id}", f"global.{model_id}"]
+
+
 def tokens(model_id: str) -> tuple[Price, Price] | None:
-    """Bedrock on-demand (input, output) price per 1K tokens; ``regional.`` ids accepted bare."""
+    """Bedrock on-demand (input, output) price per 1K tokens; ``regional.`` ids accepted bare, geographic
+    inference profiles as their base model (``token_keys``)."""
     doc = _load()["prices"]["bedrock_tokens"]
-    for candidate in (model_id, f"regional.{model_id}", f"global.{model_id}",
-                      model_id.split(".", 1)[-1] if model_id.startswith(("us.", "eu.", "apac.")) else model_id):
+    for candidate in token_keys(model_id):
         entry = doc.get(candidate)
         if entry is not None:
             source, as_of = _load()["sources"][entry[1]]

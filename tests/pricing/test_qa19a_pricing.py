@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from estimator.pricing import catalog
+from estimator.resources.aws.bedrock import llm_usage_lines
 from estimator.usage import load_usage
 
 from .helpers import PRICING_FIXTURES, priced_dir
@@ -68,3 +70,24 @@ def test_lambda_ephemeral_storage_without_usage_is_a_usage_based_line() -> None:
     storage = next(c for c in priced_dir(FIXTURES / "lambda_ephemeral")["aws_lambda_function.ingest"].components
                    if c.name.startswith("Ephemeral"))
     assert storage.quantity is None and storage.usage_based
+
+
+def _tokens(model: str, inp: int, out: int | None) -> dict[str, tuple[Decimal | None, str | None]]:
+    entry = {"model": model, "monthly_input_tokens": inp}
+    if out is not None:
+        entry["monthly_output_tokens"] = out
+    return {c.name: (c.monthly_cost, c.unpriced_reason) for c in llm_usage_lines(entry)}
+
+
+def test_geographic_inference_profiles_price_as_the_base_model() -> None:
+    """us./eu./apac. profiles bill as the base model in-region: the ``regional.`` rows of bedrock.csv."""
+    sonnet = "anthropic.claude-sonnet-4-5-20250929-v1:0"
+    lines = _tokens(f"us.{sonnet}", 10**9, 10**8)
+    assert lines == {f"Input tokens (us.{sonnet})": (Decimal("3300.0"), None),
+                     f"Output tokens (us.{sonnet})": (Decimal("1650.0"), None)}
+    haiku = _tokens("eu.anthropic.claude-3-5-haiku-20241022-v1:0", 10**9, 10**8)
+    assert [cost for cost, _ in haiku.values()] == [Decimal("800.0"), Decimal("400.0")]
+    # the regional (genai-prices) row wins over a bare secondary row for a geo profile
+    assert catalog.tokens("apac.anthropic.claude-3-haiku-20240307-v1:0")[0].source.startswith("pydantic/genai-prices")
+    # never the cheaper global. row for a geographic profile
+    assert catalog.token_keys("eu.x.y-v1:0") == ["eu.x.y-v1:0", "regional.x.y-v1:0", "x.y-v1:0"]
