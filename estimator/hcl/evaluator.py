@@ -772,14 +772,27 @@ def _has_any(spec: Any) -> bool:
     return False
 
 
+def _no_common_type(kinds: set[str]) -> bool:
+    """Value kinds Terraform cannot convert to one type: primitives beside collections, a number
+    beside a bool, a list beside an object."""
+    return len(kinds) > 1 and bool(kinds - _PRIMITIVE_KINDS and kinds & _PRIMITIVE_KINDS
+                                   or kinds == {"number", "bool"} or {"list", "object"} <= kinds)
+
+
 def _unify_elements(items: list[Any], kind: str) -> list[Any]:
     """The elements of a ``list(any)``/``set(any)``/``map(any)`` converted to the one type Terraform
     picks for them: mixed primitives become strings, nested collections unify their elements;
     kinds with no common type (a number and a bool, a list and a string) are an error, as in Terraform."""
-    kinds = {type_name(v) for v in items if v is not None and not isinstance(v, Unknown)}
-    if len(kinds) > 1 and (kinds - _PRIMITIVE_KINDS and kinds & _PRIMITIVE_KINDS
-                           or kinds == {"number", "bool"} or {"list", "object"} <= kinds):
+    known = [v for v in items if v is not None and not isinstance(v, Unknown)]
+    kinds = {type_name(v) for v in known}
+    if _no_common_type(kinds):
         raise FunctionError(f"all {kind} elements must have the same type")
+    if kinds == {"object"} and len({frozenset(v) for v in known}) > 1:
+        # objects of other attributes unify only as maps, whose values need a common type: the
+        # node_groups map of objects, one holding a list, is what terraform rejects for map(any)
+        values = {type_name(x) for v in known for x in v.values() if x is not None and not isinstance(x, Unknown)}
+        if _no_common_type(values):
+            raise FunctionError(f"all {kind} elements must have the same type")
     samples = _representatives(items)
     return [unify_like(v, samples) for v in items] if samples else items
 
