@@ -503,6 +503,11 @@ class ProjectDelta:
         return [r for r in self.resources if r.unpriced_sides]
 
     @property
+    def unknown_changes(self) -> int:
+        """How many changes are wholly of unknown cost (left out of the delta)."""
+        return sum(1 for r in self.unpriced_changes if r.delta is None)
+
+    @property
     def comparable_costs(self) -> tuple[Decimal, Decimal]:
         """Base and head totals without what cannot be compared: resources with no price on a
         side, and the lines of partly priced ones that miss a price on either side. (0, 0) when
@@ -609,6 +614,10 @@ class CostDiff:
     @property
     def unpriced_changes(self) -> list[ResourceDelta]:
         return [r for p in self.projects for r in p.unpriced_changes]
+
+    @property
+    def unknown_changes(self) -> int:
+        return sum(p.unknown_changes for p in self.projects)
 
     @property
     def resources(self) -> list[ResourceDelta]:
@@ -841,11 +850,11 @@ def apply_budget(diff: CostDiff, config: Any) -> None:
     findings: list[Finding] = []
     for project in diff.comparable_projects:  # a side that could not be read has no cost to judge
         found = list(check_change(project.path, *project.comparable_costs, config))
-        findings.extend(_say_left_out(found, len([r for r in project.unpriced_changes if r.delta is None])))
+        findings.extend(_say_left_out(found, project.unknown_changes))
     if len(diff.projects) > 1:
         base = sum((p.comparable_costs[0] for p in diff.comparable_projects), ZERO)
         found = list(check_change("(all projects)", base, base + diff.delta, config))
-        findings.extend(_say_left_out(found, sum(1 for r in diff.unpriced_changes if r.delta is None)))
+        findings.extend(_say_left_out(found, diff.unknown_changes))
     diff.budget_findings = findings
 
 

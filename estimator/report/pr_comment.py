@@ -130,7 +130,7 @@ def _state(diff: CostDiff, verdict: str) -> str:
     new = sum(1 for f in diff.new_findings if not f.suppressed)
     passes = "fail" if "❌" in verdict else "pass"
     # an unreadable side or a change of unknown cost is something to show, even at delta 0
-    unknown = len(diff.unreadable_projects) + sum(1 for r in diff.unpriced_changes if r.delta is None)
+    unknown = len(diff.unreadable_projects) + diff.unknown_changes
     delta = money(diff.delta) if diff.totals_known else "unknown"
     return (f"<!-- costrail:state delta={delta} changes={len(diff.resources)} new={new} "
             f"verdict={passes} unknown={unknown} -->")
@@ -229,7 +229,7 @@ def _verdict(diff: CostDiff, title: str) -> str:
         change = f"monthly cost will decrease by **{usd(-diff.delta)}** ({pct(diff.percent)})"
     else:
         change = "monthly cost will not change"
-    unknown = sum(1 for r in diff.unpriced_changes if r.delta is None)
+    unknown = diff.unknown_changes
     resources = f"{unknown} changed resource{'s' if unknown != 1 else ''} of unknown cost"
     if unknown and diff.totals_known and not diff.unreadable_projects and diff.delta == 0:
         # nothing priced changed but something that costs money did: the change is unknown, not none

@@ -7,6 +7,7 @@ false, so a project that could not be read is not shown as clean.
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -45,23 +46,27 @@ def _uri(finding: Finding, roots: dict[str, str]) -> str | None:
 SRCROOT = "%SRCROOT%"
 
 
+@functools.lru_cache(maxsize=8)
+def _root_of(cwd: Path) -> Path:
+    return next((d for d in (cwd, *cwd.parents) if (d / ".git").exists()), cwd)
+
+
 def source_root() -> Path:
     """What relative URIs are relative to: the repository holding the working directory (GitHub
     code scanning resolves a relative URI against the repository root, whichever folder the job ran
     ``check`` from), else the working directory itself."""
-    cwd = Path.cwd().resolve()
-    return next((d for d in (cwd, *cwd.parents) if (d / ".git").exists()), cwd)
+    return _root_of(Path.cwd().resolve())  # once per working directory, not per finding
 
 
 def _location_uri(location: Location | None, project: str, roots: dict[str, str]) -> str | None:
     if location is None:
         return None
     path = Path(working_path(location.file, project, roots))
-    absolute = path if path.is_absolute() else Path.cwd() / path
+    absolute = (path if path.is_absolute() else Path.cwd() / path).resolve()
     try:
-        return absolute.resolve().relative_to(source_root()).as_posix()
+        return absolute.relative_to(source_root()).as_posix()
     except ValueError:  # outside the repository: an absolute file:// URI, not ../../
-        return absolute.resolve().as_uri()
+        return absolute.as_uri()
 
 
 def _artifact(uri: str) -> dict[str, str]:
