@@ -80,6 +80,8 @@ INFRACOST_KEYS = {
     ("wafv2_web_acl_test", "Web ACL usage"): "wafv2_acl_month",
     ("wafv2_web_acl_test", "Rules"): "wafv2_rule_month",
     ("wafv2_web_acl_test", "Requests"): "wafv2_1m_requests",
+    # the test's usage file sets architecture: arm64 (memory_mb 512, 100 h): the arm64 provisioned-concurrency rate
+    ("lambda_provisioned_concurrency_config_test", "Provisioned Concurrency"): "lambda_arm64_pc_gb_s",
 }
 # API Gateway (REST) stage cache: "Cache memory (0.5 GB)" → apigw_cache_0.5gb_hour (only the sizes the test has)
 APIGW_CACHE = re.compile(r"Cache memory \((\d+(?:\.\d+)?) GB\)")

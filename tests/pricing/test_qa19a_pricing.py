@@ -114,3 +114,21 @@ def test_aoss_policies_and_event_rules_are_free() -> None:
         assert priced[address].status == "free", address
     # an AOSS VPC endpoint is an interface (PrivateLink) endpoint, billed per AZ-hour: never free
     assert priced["aws_opensearchserverless_vpc_endpoint.vpce"].status != "free"
+
+
+def test_lambda_provisioned_concurrency_priced_from_the_linked_function() -> None:
+    """10 × 2 GB arm64 always warm: 52,560,000 GB-s × $0.0000033333 (infracost golden, arm64 usage)."""
+    priced = priced_dir(FIXTURES / "lambda_pc")
+    router = priced["aws_lambda_provisioned_concurrency_config.router"]
+    assert router.status == "priced"
+    (pc,) = router.components
+    assert pc.name == "Provisioned concurrency (arm64, 10 × 2 GB)"
+    assert pc.quantity == Decimal("52560000")
+    assert pc.monthly_cost == Decimal("175.198248")
+    assert pc.price is not None and "lambda_provisioned_concurrency_config_test" in pc.price.source
+    # x86_64: no rate in the catalog, said so (never the arm64 rate)
+    (legacy,) = priced["aws_lambda_provisioned_concurrency_config.legacy"].components
+    assert legacy.monthly_cost is None and "arm64 rate only" in (legacy.unpriced_reason or "")
+    assert legacy.quantity == Decimal("13140000")  # 5 × 1 GB × 2,628,000 s
+    external = priced["aws_lambda_provisioned_concurrency_config.external"]
+    assert external.status == "unpriced" and "not in the project" in (external.reason or "")

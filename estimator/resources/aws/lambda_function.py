@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from estimator.cost_model import CostComponent
+from estimator.cost_model import HOURS_PER_MONTH, CostComponent, decimal_text
 from estimator.model import Resource, is_unknown
 from estimator.pricing import catalog
 
 from ._base import (
+    NotPriceable,
     PriceContext,
     Priced,
     ResourceSpec,
@@ -26,6 +27,8 @@ from ._base import (
     region_of,
     unknown_reason,
 )
+
+FUNCTION_TYPE = "aws_lambda_function"
 
 TIERS = {
     "x86": ((Decimal(6_000_000_000), "first 6B"), (Decimal(9_000_000_000), "next 9B"), (None, "over 15B")),
@@ -92,9 +95,43 @@ def _ephemeral_line(res: Resource, region: str, requests: Decimal | None,
                  missing=missing_price("Lambda ephemeral storage", region))]
 
 
+PC_SECONDS = HOURS_PER_MONTH * 3600
+
+
+def _price_provisioned_concurrency(res: Resource, ctx: PriceContext) -> Priced:
+    """Provisioned concurrency bills while configured: executions × the function's memory (GB) × every
+    second of the month, at the architecture's rate. The function is linked for its ``memory_size`` and
+    ``architectures``; never a guessed memory. The invocations it serves are priced on the function
+    (from its usage) at the on-demand duration rate, an upper bound of the lower provisioned rate."""
+    region = region_of(res)
+    executions = known_number(res, "provisioned_concurrent_executions", Decimal(0))
+    target = res.get("function_name")
+    function = ctx.link(target, (FUNCTION_TYPE,), name_attr="function_name")
+    if function is not None and isinstance(target, str) and isinstance(function.get("function_name"), str) \
+            and function.get("function_name") != target:
+        function = None  # the project's only function, but another name (an ARN or someone else's function)
+    if function is None:
+        raise NotPriceable("the function is not in the project: its memory_size and architecture are unknown")
+    memory = known_number(function, "memory_size", Decimal(128))
+    archs = function.get("architectures")
+    if is_unknown(archs) or (isinstance(archs, list) and any(is_unknown(a) for a in archs)):
+        raise NotPriceable(unknown_reason(f"architectures of {function.address}", archs))
+    arch = "arm64" if isinstance(archs, list) and "arm64" in archs else "x86_64"
+    price = catalog.service("lambda_arm64_pc_gb_s", region) if arch == "arm64" else None
+    gb = memory / 1024
+    name = f"Provisioned concurrency ({arch}, {decimal_text(executions)} × {decimal_text(gb)} GB)"
+    missing = (missing_price(f"Lambda provisioned concurrency ({arch})", region)
+               + ("" if arch == "arm64" else ": the catalog has the arm64 rate only"))
+    return Priced([line(name, "GB-seconds", executions * gb * PC_SECONDS, price, missing=missing)])
+
+
 RESOURCES = (
     ResourceSpec("aws_lambda_function", "aws:lambda/function:Function", _price_lambda,
                  (UsageKey("monthly_requests", "invocations a month", None),
                   UsageKey("request_duration_ms", "average duration of one invocation, ms", None)),
                  "Lambda functions: requests, GB-seconds and ephemeral storage above 512 MB (usage-based)"),
+    ResourceSpec("aws_lambda_provisioned_concurrency_config",
+                 "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig", _price_provisioned_concurrency,
+                 (), "Lambda provisioned concurrency: executions × the function's memory, every second (arm64 "
+                     "rate only in the catalog)"),
 )
