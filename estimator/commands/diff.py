@@ -156,7 +156,8 @@ def _against_ref(
     with worktree.checkout(top, commit) as tree:
         _check_missing([s for s in specs if s not in present], tree, ref)
         tree.share_ignored_inputs([s.path for s in present])
-        base = _Base(_base_specs(paths, specs, config, tree, kwargs), present, changed, options, config, tree)
+        base_options = replace(options, link_roots=(*options.link_roots, str(top)))  # the shared ignored inputs
+        base = _Base(_base_specs(paths, specs, config, tree, kwargs), present, changed, base_options, config, tree)
         _add_usage_groups(groups, base.specs, tree.root, top)
         done: dict[int, tuple[diffing.ProjectCost | None, list[str]]] = {}
         if head_results is None:

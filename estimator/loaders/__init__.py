@@ -36,6 +36,9 @@ class LoadOptions:
     environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
     cache_dir: str | None = None
     source: str | None = None  # force a source kind
+    # where a symlinked input file may point besides the project's repository: the head repository,
+    # for the git-ignored var files ``diff --base-ref`` links into the base checkout
+    link_roots: tuple[str, ...] = ()
 
 
 def detect_source(path: str) -> str:

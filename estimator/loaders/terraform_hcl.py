@@ -195,6 +195,35 @@ class _Loader:
             self._diag_seen.add(key)
             self.project.diagnostics.append(d)
 
+    @functools.cached_property
+    def boundary(self) -> Path:
+        """The repository holding the root (else the root itself): what a symlink may point into."""
+        return next((d for d in (self.root, *self.root.parents) if (d / ".git").exists()), self.root)
+
+    def readable(self, path: Path) -> bool:
+        """Whether a file the directory scan found is read: a broken symlink or loop is an error naming it
+        (terraform: "Failed to read file"), and a symlink out of the repository is refused, as ``file()``
+        refuses such paths: a pull request must not make costrail read ``~/.docker/config.json`` into a
+        variable and hand it back in a tag (QA19b). Directories named ``x.tf`` are skipped, as terraform does."""
+        if path.is_symlink():
+            try:
+                target = path.resolve(strict=True)
+            except (OSError, RuntimeError):
+                self.diag("cannot read: a broken symlink or a symlink loop", Location(self._lexical(path), 1))
+                return False
+            roots = (self.boundary, *(Path(r).resolve() for r in self.options.link_roots))
+            if not any(target == r or r in target.parents for r in roots):
+                self.diag("a symlink to a file outside the repository is not read", Location(self._lexical(path), 1))
+                return False
+        return path.is_file()
+
+    def _lexical(self, path: Path) -> str:
+        """The path as it sits in the project (not where a symlink points)."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return os.path.relpath(path, self.root)
+
     def display(self, path: Path) -> str:
         try:
             return str(path.resolve().relative_to(self.root))
@@ -213,7 +242,7 @@ class _Loader:
         except OSError as err:
             self.diag(f"cannot read module directory: {err.strerror}", Location(self.display(directory), 0))
             return src
-        files = [directory / n for n in names if n.endswith((".tf", ".tf.json")) and (directory / n).is_file()]
+        files = [f for n in names if n.endswith((".tf", ".tf.json")) and self.readable(f := directory / n)]
         if only is not None:
             files = only
         overrides = [f for f in files if f.name in ("override.tf", "override.tf.json")
@@ -361,13 +390,14 @@ class _RootVariables:
         root = self.loader.root
         auto = []
         for name in ("terraform.tfvars", "terraform.tfvars.json"):
-            if (root / name).is_file():
+            if ((root / name).exists() or (root / name).is_symlink()) and self.loader.readable(root / name):
                 auto.append(root / name)
         try:
             names = sorted(os.listdir(root))
         except OSError:
             names = []
-        auto += [root / n for n in names if n.endswith((".auto.tfvars", ".auto.tfvars.json"))]
+        auto += [root / n for n in names if n.endswith((".auto.tfvars", ".auto.tfvars.json"))
+                 and self.loader.readable(root / n)]
         explicit = []
         for f in opts.var_files:
             fp = Path(f)

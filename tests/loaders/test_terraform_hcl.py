@@ -365,3 +365,37 @@ def test_a_resources_own_region_argument_overrides_its_provider(tmp_path: Path) 
     assert res["aws_instance.v6"].region == "eu-west-1"
     assert res["aws_instance.home"].region == "us-east-1"
     assert isinstance(res["aws_instance.dr"].region, Unknown)  # never the provider's region in its place
+
+
+def test_symlinks_out_of_the_repository_are_not_read(tmp_path: Path) -> None:
+    """A pull request can commit ``terraform.tfvars.json -> ~/.docker/config.json``; the loader must not read
+    it into a variable a tag hands back (QA19b). A link inside the repository is read; a broken one or a loop
+    is an error naming the link, as terraform's "Failed to read file"."""
+    import subprocess
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "config.json").write_text('{"auths": "secret-token"}', encoding="utf-8")
+    (outside / "extra.tf").write_text('resource "aws_eip" "stolen" {}\n', encoding="utf-8")
+    repo = tmp_path / "repo"
+    (repo / "shared").mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    root = repo / "app"
+    root.mkdir()
+    (root / "main.tf").write_text('variable "auths" {\n  default = {}\n}\nresource "aws_eip" "ok" {\n'
+                                  '  tags = { team = jsonencode(var.auths) }\n}\n', encoding="utf-8")
+    (repo / "shared" / "common.tf").write_text('resource "aws_eip" "shared" {}\n', encoding="utf-8")
+    (root / "common.tf").symlink_to(repo / "shared" / "common.tf")
+    (root / "terraform.tfvars.json").symlink_to(outside / "config.json")
+    (root / "extra.tf").symlink_to(outside / "extra.tf")
+    (root / "gone.tf").symlink_to(root / "missing.tf")
+    project = load(str(root), LoadOptions(environ={}))
+    assert sorted(by_address(project)) == ["aws_eip.ok", "aws_eip.shared"]
+    assert "secret-token" not in str(by_address(project)["aws_eip.ok"].tags)
+    errors = messages(project, "error")
+    assert "extra.tf:1: a symlink to a file outside the repository is not read" in errors
+    assert "terraform.tfvars.json:1: a symlink to a file outside the repository is not read" in errors
+    assert "gone.tf:1: cannot read: a broken symlink or a symlink loop" in errors
+    # the head repository's own files, linked into a diff's base checkout, are allowed by link_roots
+    allowed = load(str(root), LoadOptions(environ={}, link_roots=(str(outside),)))
+    assert "aws_eip.stolen" in by_address(allowed)
