@@ -749,6 +749,7 @@ class _ModuleInstance:
     # ---- providers -------------------------------------------------------------------------------
     def _providers(self, inherited: dict[str, _Provider] | None) -> dict[str, _Provider]:
         providers: dict[str, _Provider] = dict(inherited or {})
+        seen: dict[str, _Item] = {}
         for item in self.src.providers:
             name = item.block.labels[0]
             if name != "aws":
@@ -763,6 +764,13 @@ class _ModuleInstance:
                 except (EvalError, FunctionError):
                     alias = None
             address = f"aws.{alias}" if alias else "aws"
+            if address in seen:  # terraform: "Duplicate provider configuration"; never the later one silently
+                first = seen[address]
+                self.loader.diag(f'duplicate provider configuration "{address}" (first at {first.file}:'
+                                 f'{first.block.pos.line}); this one is ignored',
+                                 Location(item.file, item.block.pos.line, item.block.pos.column))
+                continue
+            seen[address] = item
             region: Any = None
             if "region" in body.attributes:
                 try:

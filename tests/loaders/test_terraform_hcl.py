@@ -399,3 +399,15 @@ def test_symlinks_out_of_the_repository_are_not_read(tmp_path: Path) -> None:
     # the head repository's own files, linked into a diff's base checkout, are allowed by link_roots
     allowed = load(str(root), LoadOptions(environ={}, link_roots=(str(outside),)))
     assert "aws_eip.stolen" in by_address(allowed)
+
+
+def test_a_second_default_provider_is_an_error_never_a_silent_override(tmp_path: Path) -> None:
+    """Two ``provider "aws"`` blocks without an alias (or with one alias twice): terraform's "Duplicate provider
+    configuration"; the later one moved resources to its region and dropped the default tags (QA19b)."""
+    (tmp_path / "a.tf").write_text('provider "aws" {\n  region = "us-east-1"\n}\n'
+                                   'resource "aws_eip" "ip" {}\n', encoding="utf-8")
+    (tmp_path / "b.tf").write_text('provider "aws" {\n  region = "eu-west-1"\n}\n', encoding="utf-8")
+    project = load(str(tmp_path), LoadOptions(environ={}))
+    assert by_address(project)["aws_eip.ip"].region == "us-east-1"
+    assert messages(project, "error") == [
+        'b.tf:1:1: duplicate provider configuration "aws" (first at a.tf:1); this one is ignored']
