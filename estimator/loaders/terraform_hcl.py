@@ -747,6 +747,14 @@ class _ModuleInstance:
         return value
 
     # ---- providers -------------------------------------------------------------------------------
+    def _region_value(self, value: Any, attr: ast.Attribute, file: str) -> Any:
+        """A region is a string (or unknown, or not set): anything else is terraform's "Incorrect
+        attribute value type" naming its line, and the region unknown (QA19b: a list leaked into the JSON)."""
+        if value is None or isinstance(value, (str, Unknown)):
+            return value
+        self.loader.diag(f"region must be a string, got {type_name(value)}", Location(file, attr.pos.line))
+        return Unknown("region is not a string")
+
     def _providers(self, inherited: dict[str, _Provider] | None) -> dict[str, _Provider]:
         providers: dict[str, _Provider] = dict(inherited or {})
         seen: dict[str, _Item] = {}
@@ -778,6 +786,7 @@ class _ModuleInstance:
                 except EvalError as err:
                     self.loader.diag(err.message, err.location)
                     region = Unknown("provider region could not be evaluated")
+                region = self._region_value(region, body.attributes["region"], item.file)
             tags: dict[str, Any] = {}
             tags_loc = None
             tags_unknown: Unknown | None = None
@@ -1225,6 +1234,9 @@ class _ModuleInstance:
             provider = self.providers["aws"]
         region = provider.region if provider.region is not None else self.loader.options.default_region
         own_region = attrs.get("region") if is_aws else None
+        region_attr = item.block.body.attributes.get("region")
+        if own_region is not None and region_attr is not None:
+            own_region = self._region_value(own_region, region_attr, item.file)
         if (isinstance(own_region, str) and own_region) or isinstance(own_region, Unknown):
             region = own_region  # AWS provider v6: a resource's own `region` argument overrides its provider's
         # the AWS provider gives an Auto Scaling group no default_tags: its `tag` blocks are its tags

@@ -411,3 +411,15 @@ def test_a_second_default_provider_is_an_error_never_a_silent_override(tmp_path:
     assert by_address(project)["aws_eip.ip"].region == "us-east-1"
     assert messages(project, "error") == [
         'b.tf:1:1: duplicate provider configuration "aws" (first at a.tf:1); this one is ignored']
+
+
+def test_a_region_that_is_not_a_string_is_an_error_and_unknown(tmp_path: Path) -> None:
+    """``region = ["eu-west-1"]`` is terraform's type error; the region is then unknown, never a list in the
+    JSON nor a traceback's words as the unpriced reason (QA19b)."""
+    (tmp_path / "main.tf").write_text('provider "aws" {\n  region = ["eu-west-1"]\n}\nresource "aws_eip" "x" {}\n'
+                                      'resource "aws_eip" "own" {\n  region = 5\n}\n', encoding="utf-8")
+    project = load(str(tmp_path), LoadOptions(environ={}))
+    res = by_address(project)
+    assert isinstance(res["aws_eip.x"].region, Unknown) and isinstance(res["aws_eip.own"].region, Unknown)
+    assert messages(project, "error") == ["main.tf:2: region must be a string, got list",
+                                          "main.tf:6: region must be a string, got number"]
