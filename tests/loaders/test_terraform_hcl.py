@@ -423,3 +423,18 @@ def test_a_region_that_is_not_a_string_is_an_error_and_unknown(tmp_path: Path) -
     assert isinstance(res["aws_eip.x"].region, Unknown) and isinstance(res["aws_eip.own"].region, Unknown)
     assert messages(project, "error") == ["main.tf:2: region must be a string, got list",
                                           "main.tf:6: region must be a string, got number"]
+
+
+def test_the_project_has_an_instance_budget_across_modules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """count inside a counted module multiplies: one project-wide budget stops 10^8 expansions (QA19b: 4 GB
+    in 53 s), with one error, the instances within it kept."""
+    from estimator.loaders import terraform_hcl
+
+    monkeypatch.setattr(terraform_hcl, "MAX_PROJECT_INSTANCES", 25)
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "main.tf").write_text('resource "aws_eip" "e" {\n  count = 10\n}\n', encoding="utf-8")
+    (tmp_path / "main.tf").write_text('module "m" {\n  source = "./m"\n  count  = 4\n}\n', encoding="utf-8")
+    project = load(str(tmp_path), LoadOptions(environ={}))
+    assert len(project.resources) == 20  # 4 module instances, then two of them x 10 EIPs, then over budget
+    (error,) = messages(project, "error")
+    assert "passes the limit of 25 resource instances in one project" in error
