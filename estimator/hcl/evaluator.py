@@ -155,6 +155,9 @@ class Scope(Protocol):
     def root(self, name: str, pos: ast.Pos) -> Any: ...
 
 
+
+MAX_STRING = 16 * 1024 * 1024  # characters one template may build (hostile input, QA19b)
+
 class Evaluator:
     """Evaluates expressions of one file in one module instance."""
 
@@ -452,7 +455,12 @@ class Evaluator:
     def _template(self, node: ast.Template, local: dict[str, Any]) -> Any:
         if len(node.parts) == 1 and not isinstance(node.parts[0], (str, ast.TemplateIf, ast.TemplateFor)):
             return self.eval(node.parts[0], local)  # "${x}" keeps x's type, like Terraform
-        return self.render(node.parts, local)
+        text = self.render(node.parts, local)
+        if isinstance(text, str) and len(text) > MAX_STRING:
+            # locals that each double the last ("${l}${l}") would reach 2^40 characters: a bound on memory
+            raise self.error(f"a template result of {len(text):,} characters is over the limit of "
+                             f"{MAX_STRING:,}", node.pos)
+        return text
 
     def render(self, parts: list[Any], local: dict[str, Any]) -> Any:
         out: list[str] = []

@@ -142,3 +142,13 @@ def test_tomap_mixed_kinds_fail_but_unknown_values_do_not() -> None:
     with pytest.raises(EvalError, match="no single element type"):
         ev("tomap({ a = 1, b = [1] })")
     assert ev("tomap({ a = var.unknown, b = [1] })")["b"] == [1]
+
+
+def test_a_template_over_the_string_limit_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Locals that each double the last reach 2^40 characters: a template result has a bound (QA19b)."""
+    from estimator.hcl import evaluator
+
+    monkeypatch.setattr(evaluator, "MAX_STRING", 10)
+    assert ev('"${var.n}abc"') == "2abc"
+    with pytest.raises(EvalError, match="over the limit of 10"):
+        ev('"${var.n}abcdefghijk"')
