@@ -9,9 +9,9 @@ catalog's as-of dates.
 from __future__ import annotations
 
 from collections import Counter
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
-from estimator.cost_model import CostComponent, CostedResource
+from estimator.cost_model import CostComponent, CostedResource, quantize
 from estimator.pipeline import ProjectResult
 
 NAME_W = 74
@@ -21,7 +21,7 @@ COLS = (("Monthly Qty", 13), ("Unit", 12), ("Unit price", 14), ("Monthly Cost", 
 def usd(value: Decimal | None, places: int = 2) -> str:
     if value is None:
         return "-"
-    q = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    q = quantize(value, Decimal(1).scaleb(-places), ROUND_HALF_UP)
     return f"${q:,.{places}f}"
 
 
@@ -34,7 +34,9 @@ def project_total(result: ProjectResult) -> str:
     that looks like its cost (its resources that were read still show theirs)."""
     if result.error is not None:
         return NOT_READ
-    return INCOMPLETE if result.failed else usd(result.monthly_cost) + not_priced_note(result.costed)
+    if result.failed:
+        return INCOMPLETE
+    return usd(result.monthly_cost) + not_priced_note(result.costed) + modules_note([result])
 
 
 def not_priced_note(costed: list[CostedResource]) -> str:
@@ -44,6 +46,13 @@ def not_priced_note(costed: list[CostedResource]) -> str:
     left_out = sum(1 for c in costed if (c.status in ("unpriced", "unsupported") and not usage_only(c)) or (
         c.status == "partial" and any(x.missing_price for x in c.components)))
     return f" (+ {left_out} not priced)" if left_out else ""
+
+
+def modules_note(results: list[ProjectResult]) -> str:
+    """`` (+ 2 modules not installed)``: registry or git modules not downloaded (`terraform init`) are
+    not read, so what they would cost is missing from a total that must not look complete (QA19b)."""
+    modules = sum(len(r.project.unresolved_modules) for r in results if r.project is not None)
+    return f" (+ {modules} module{'s' if modules != 1 else ''} not installed)" if modules else ""
 
 
 def input_error_texts(result: ProjectResult, most: int | None = 10) -> list[str]:
@@ -74,7 +83,8 @@ def overall_total(results: list[ProjectResult]) -> tuple[str, str]:
         else "OVERALL TOTAL"
     if total is None:
         return label, "unknown (input errors)"
-    return label, usd(total) + not_priced_note([c for r in results if not r.failed for c in r.costed])
+    read = [r for r in results if not r.failed]
+    return label, usd(total) + not_priced_note([c for r in read for c in r.costed]) + modules_note(read)
 
 
 def unit_price(value: Decimal | None) -> str:
@@ -82,7 +92,7 @@ def unit_price(value: Decimal | None) -> str:
         return "-"
     text = format(value.normalize(), "f")
     if "." in text and len(text.split(".")[1]) < 2:
-        text = format(value.quantize(Decimal("0.01")), "f")
+        text = format(quantize(value, Decimal("0.01")), "f")
     return f"${text}"
 
 
@@ -91,7 +101,7 @@ def qty(value: Decimal | None) -> str:
         return "-"
     if value == value.to_integral_value():
         return f"{value:,.0f}"
-    return f"{value.quantize(Decimal('0.0001')).normalize():,f}"
+    return f"{quantize(value, Decimal('0.0001'), ROUND_HALF_EVEN).normalize():,f}"
 
 
 def _row(name: str, cells: tuple[str, ...], mark: str = "") -> str:

@@ -1,6 +1,7 @@
-"""A usage-based line whose price is missing is a missing price, whatever the usage file gives: the
-table says why it is not priced and counts it in "(+ N not priced)", and the JSON does not call it
-usage-based (QA17a: an INFREQUENT_ACCESS log group read as only waiting for usage)."""
+"""What a total leaves out is said. A usage-based line whose price is missing is a missing price, whatever
+the usage file gives: the table says why it is not priced and counts it in "(+ N not priced)", and the JSON
+does not call it usage-based (QA17a: an INFREQUENT_ACCESS log group read as only waiting for usage).
+Modules not installed are counted too (QA19b)."""
 
 from __future__ import annotations
 
@@ -46,3 +47,14 @@ def test_a_usage_line_only_waiting_for_usage_is_not_a_missing_price() -> None:
     assert not_priced_note([costed]) == ""
     (entry,) = project_json(ProjectResult(ProjectSpec("p"), None, costed=[costed]))["unpriced"]
     assert entry["usage_based"] is True
+
+
+def test_a_total_says_how_many_modules_were_not_installed() -> None:
+    """Registry or git modules not downloaded are not read: the total says so (QA19b: a plain $3.65)."""
+    from estimator.model import Project
+    from estimator.report.table import overall_total, project_total
+
+    project = Project(path="p", source="terraform-hcl", unresolved_modules=["module.vpc", "module.eks"])
+    result = ProjectResult(ProjectSpec("p"), project, costed=[])
+    assert project_total(result) == "$0.00 (+ 2 modules not installed)"
+    assert overall_total([result])[1] == "$0.00 (+ 2 modules not installed)"
