@@ -7,7 +7,7 @@ quantity is not known has ``monthly_cost = None`` and says why; it never counts 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 from estimator.model import Resource
@@ -17,10 +17,17 @@ CENT = Decimal("0.01")
 LLM_USAGE_TYPE = "bedrock_llm_usage"  # the usage file's LLM API spend (``llm_usage``), as pseudo-resources
 
 
+def quantize(value: Decimal, exp: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
+    """``value.quantize(exp)`` with the precision it needs: the default context's 28 digits made a
+    huge amount (an HCL size of 1e29 GB) an InvalidOperation traceback in every report."""
+    digits = max(value.adjusted(), 0) - exp.as_tuple().exponent + 2 if value.is_finite() else 0
+    return value.quantize(exp, rounding=rounding, context=Context(prec=max(28, digits)))
+
+
 def cents(value: Decimal) -> Decimal:
     """Money shown to the cent, half up, as a bill rounds: every report rounds the same total alike
     ($9,920.465 is $9,920.47 in ``breakdown`` and in ``diff``; Decimal's default is half-even)."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return quantize(value, CENT)
 
 
 def money(value: Decimal | None) -> str | None:
@@ -30,7 +37,7 @@ def money(value: Decimal | None) -> str | None:
     normalized = value.normalize()
     exponent = normalized.as_tuple().exponent
     if isinstance(exponent, int) and exponent > -2:
-        normalized = normalized.quantize(Decimal("0.01"))
+        normalized = quantize(normalized, CENT)
     return format(normalized, "f")
 
 
@@ -39,7 +46,7 @@ def round_per_1k(value: Decimal | None) -> Decimal | None:
     for JSON, so it is a money string, not 28 digits of division noise."""
     if value is None:
         return None
-    return value.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+    return quantize(value, Decimal("0.000001"))
 
 
 def decimal_text(value: Decimal | None) -> str | None:
@@ -48,7 +55,7 @@ def decimal_text(value: Decimal | None) -> str | None:
         return None
     normalized = value.normalize()
     if normalized == normalized.to_integral():
-        normalized = normalized.quantize(Decimal(1))
+        normalized = quantize(normalized, Decimal(1))
     return format(normalized, "f")
 
 
