@@ -10,6 +10,7 @@ so they are approximate.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from estimator.errors import TOO_DEEP, InputError
@@ -31,25 +32,96 @@ NESTED_BLOCKS = frozenset({
     "node_to_node_encryption", "environment", "logging_config", "tracing_config", "ephemeral_storage",
 })
 _EXPRESSION_KEYS = {"provider", "depends_on"}
+# Values nested deeper are TOO_DEEP: the conversion recurses per level, and whether Python's recursion
+# limit (raised once tree-sitter is loaded, not on a warm cache) was reached decided error or traceback.
+MAX_DEPTH = 100
 
 
 def parse_json_text(path: str, text: str) -> ast.File:
-    """One ``.tf.json`` file; raises ``InputError`` with a line for invalid JSON."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise InputError(f"invalid JSON: {err.msg}", Location(path, err.lineno, err.colno)) from None
-    except RecursionError:
-        raise InputError(TOO_DEEP, Location(path, 1, 1)) from None
+    """One ``.tf.json`` file; raises ``InputError`` with a line for invalid JSON, a key written twice in
+    one object, a wrong shape or values nested too deeply."""
+    data = loads_strict(path, text)
     if not isinstance(data, dict):
         raise InputError("a Terraform JSON file must hold an object", Location(path, 1, 1))
     conv = _Converter(path, text)
     body = ast.Body()
-    for kind, value in data.items():
-        if kind.startswith("//") or kind == "terraform":
-            continue
-        body.blocks.extend(conv.top(kind, value))
+    try:
+        for kind, value in data.items():
+            if kind.startswith("//") or kind == "terraform":
+                continue
+            body.blocks.extend(conv.top(kind, value))
+    except RecursionError:
+        raise InputError(TOO_DEEP, Location(path, 1, 1)) from None
     return ast.File(path=path, body=body)
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def loads_strict(path: str, text: str) -> Any:
+    """``json.loads`` for Terraform's JSON files (``.tf.json``, ``.tfvars.json``): a key written twice in
+    one object is an ``InputError`` naming both lines, as terraform's "Duplicate attribute definition"
+    (plain ``json.loads`` keeps the last one silently, and a plan priced the wrong instance)."""
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicates)
+    except json.JSONDecodeError as err:
+        raise InputError(f"invalid JSON: {err.msg}", Location(path, err.lineno, err.colno)) from None
+    except RecursionError:
+        raise InputError(TOO_DEEP, Location(path, 1, 1)) from None
+    except _DuplicateKey as dup:
+        key = str(dup.args[0])
+        first, again = _duplicate_positions(text, key) or ((1, 1), (1, 1))
+        raise InputError(f"duplicate key {json.dumps(key)} in one object (first set at {first[0]}:{first[1]})",
+                         Location(path, *again)) from None
+
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_SPACE = re.compile(r"\s*")
+
+
+def _duplicate_positions(text: str, key: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """(line, column) of the first and second setting of ``key`` in one object: one linear scan with a
+    stack of the objects open at each point (only run once a duplicate is known to exist)."""
+    stack: list[dict[str, int] | None] = []  # per open object its keys' offsets; None for an array
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == '"':
+            m = _STRING.match(text, i)
+            if m is None:
+                return None
+            end = _SPACE.match(text, m.end()).end()
+            if stack and stack[-1] is not None and text.startswith(":", end):
+                name = json.loads(m.group())
+                seen = stack[-1]
+                if name == key and name in seen:
+                    return _pos(text, seen[name]), _pos(text, i)
+                seen.setdefault(name, i)
+            i = m.end()
+            continue
+        if ch == "{":
+            stack.append({})
+        elif ch == "[":
+            stack.append(None)
+        elif ch in "]}" and stack:
+            stack.pop()
+        i += 1
+    return None
+
+
+def _pos(text: str, offset: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
 class _Converter:
@@ -71,27 +143,36 @@ class _Converter:
     def top(self, kind: str, value: Any) -> list[ast.Block]:
         blocks: list[ast.Block] = []
         for item in value if isinstance(value, list) else [value]:
-            if not isinstance(item, dict):
-                raise InputError(f'"{kind}" must be an object', Location(self.path, self.line_of(kind).line))
+            self.need_object(kind, item)
             if kind == "locals":
                 pos = self.line_of(kind)
                 blocks.append(ast.Block("locals", [], self.body(item, attributes_only=True), pos))
             elif kind in ("resource", "data"):
                 for rtype, named in item.items():
+                    self.need_object(rtype, named)  # {"aws_eip": "x"} was an AttributeError traceback
                     for name, bodies in named.items():
                         for b in bodies if isinstance(bodies, list) else [bodies]:
                             pos = self.line_of(name)
+                            self.need_object(name, b)
                             blocks.append(ast.Block(kind, [rtype, name], self.body(b), pos))
             else:
                 for name, bodies in item.items():
                     for b in bodies if isinstance(bodies, list) else [bodies]:
                         pos = self.line_of(name)
+                        self.need_object(name, b)
                         blocks.append(ast.Block(kind, [name], self.body(b, top_kind=kind), pos))
         return blocks
 
-    def body(self, data: Any, attributes_only: bool = False, top_kind: str = "") -> ast.Body:
+    def need_object(self, name: str, value: Any) -> None:
+        """An ``InputError`` naming ``name`` and its line unless ``value`` is a JSON object."""
+        if not isinstance(value, dict):
+            raise InputError(f"{json.dumps(name)} must be an object", Location(self.path, self.line_of(name).line))
+
+    def body(self, data: Any, attributes_only: bool = False, top_kind: str = "", depth: int = 0) -> ast.Body:
         if not isinstance(data, dict):
             raise InputError("a block body must be an object", Location(self.path, 1))
+        if depth > MAX_DEPTH:
+            raise InputError(TOO_DEEP, Location(self.path, self.line_of(next(iter(data), "")).line))
         body = ast.Body()
         for key, value in data.items():
             if key.startswith("//"):
@@ -100,12 +181,13 @@ class _Converter:
             if not attributes_only and key == "dynamic" and isinstance(value, dict):
                 for label, spec in value.items():
                     for s in spec if isinstance(spec, list) else [spec]:
-                        body.blocks.append(ast.Block("dynamic", [label], self.body(s), pos))
+                        self.need_object(label, s)
+                        body.blocks.append(ast.Block("dynamic", [label], self.body(s, depth=depth + 1), pos))
                 continue
             is_block_list = isinstance(value, list) and value and all(isinstance(v, dict) for v in value)
             if not attributes_only and (is_block_list or (isinstance(value, dict) and key in NESTED_BLOCKS)):
                 for v in value if isinstance(value, list) else [value]:
-                    body.blocks.append(ast.Block(key, [], self.body(v), pos))
+                    body.blocks.append(ast.Block(key, [], self.body(v, depth=depth + 1), pos))
                 continue
             if isinstance(value, str) and (key in _EXPRESSION_KEYS and top_kind not in ("output", "variable")
                                            or (key == "type" and top_kind == "variable")):
@@ -115,15 +197,17 @@ class _Converter:
             body.attributes[key] = ast.Attribute(key, expr, pos)
         return body
 
-    def expr(self, value: Any, pos: ast.Pos) -> Any:
+    def expr(self, value: Any, pos: ast.Pos, depth: int = 0) -> Any:
+        if depth > MAX_DEPTH:
+            raise InputError(TOO_DEEP, Location(self.path, pos.line, pos.column))
         if isinstance(value, str):
             if "${" not in value and "%{" not in value:
                 return ast.Literal(value, pos)
             return assemble_template(scan_template(value, self.path, pos.line), pos, self.path)
         if isinstance(value, list):
-            return ast.TupleExpr([self.expr(v, pos) for v in value], pos)
+            return ast.TupleExpr([self.expr(v, pos, depth + 1) for v in value], pos)
         if isinstance(value, dict):
-            return ast.ObjectExpr([(ast.Literal(k, pos), self.expr(v, pos)) for k, v in value.items()], pos)
+            return ast.ObjectExpr([(ast.Literal(k, pos), self.expr(v, pos, depth + 1)) for k, v in value.items()], pos)
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         return ast.Literal(value, pos)

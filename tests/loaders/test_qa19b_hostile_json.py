@@ -1,0 +1,73 @@
+"""QA19b: hostile Terraform JSON and plan JSON are one-line input errors naming file and line, never a
+traceback (which exits 1, a policy failure to CI) nor a silently kept last value; other files still read."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from estimator.errors import TOO_DEEP, InputError
+from estimator.hcl.json_config import loads_strict, parse_json_text
+from estimator.loaders import LoadOptions, load_project
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "qa19b"
+
+
+@pytest.fixture(params=["tree-sitter", "python-hcl2"])
+def parser(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def default_recursion_limit() -> Iterator[None]:
+    """Python's default limit, as on a warm parse cache (a cold tree-sitter parse raises it to 20000):
+    the outcome must not depend on which."""
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(1000)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(before)
+
+
+def _errors(project: object) -> list[str]:
+    return sorted(str(d) for d in project.errors)  # type: ignore[attr-defined]
+
+
+def test_tf_json_resource_type_not_an_object(parser: str) -> None:
+    project = load_project(str(FIXTURES / "tfjson_shape"), LoadOptions(environ={}, parser=parser))
+    assert _errors(project) == ['bad.tf.json:1: "aws_eip" must be an object',
+                                'null.tf.json:2: "null_body" must be an object']
+    assert [r.address for r in project.resources] == ["aws_eip.ok"]
+
+
+@pytest.mark.usefixtures("default_recursion_limit")
+def test_tf_json_500_deep_is_too_deep_at_the_default_recursion_limit() -> None:
+    text = (FIXTURES / "tfjson_deep" / "bad.tf.json").read_text(encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        parse_json_text("bad.tf.json", text)
+    assert info.value.message == TOO_DEEP
+    assert info.value.location is not None and info.value.location.line == 1
+
+
+def test_tf_json_500_deep_next_to_a_good_file(parser: str) -> None:
+    project = load_project(str(FIXTURES / "tfjson_deep"), LoadOptions(environ={}, parser=parser))
+    assert [e.split(": ", 1) for e in _errors(project)] == [["bad.tf.json:1:13", TOO_DEEP]]
+    assert [r.address for r in project.resources] == ["aws_eip.ok"]
+
+
+def test_tf_json_duplicate_key_names_both_places(parser: str) -> None:
+    project = load_project(str(FIXTURES / "tfjson_dup"), LoadOptions(environ={}, parser=parser))
+    assert _errors(project) == ['main.tf.json:7:9: duplicate key "instance_type" in one object (first set at 6:9)']
+    assert [r.address for r in project.resources] == ["aws_eip.ok"]
+
+
+def test_loads_strict_same_key_in_different_objects_is_fine() -> None:
+    assert loads_strict("x.json", '{"a": {"k": 1}, "b": {"k": 2}, "k": [{"k": 3}]}') == {
+        "a": {"k": 1}, "b": {"k": 2}, "k": [{"k": 3}]}
+    with pytest.raises(InputError, match=r'duplicate key "k" in one object \(first set at 1:2\)') as info:
+        loads_strict("x.json", '{"k": {"k": 1, "j": 2}, "k": 2}')
+    assert str(info.value.location) == "x.json:1:25"
