@@ -168,12 +168,17 @@ class _PlanReader:
                 self._malformed("a planned_values resource has no address")
         entries: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
         seen = set()
+        positions: dict[str, int] = {}
         for position, rc in enumerate(_list(self.plan.get("resource_changes"))):
             if not isinstance(rc, dict) or not isinstance(rc.get("address"), str):
                 self._malformed(f"resource_changes[{position}] is not an object with an address")
                 continue
             if rc.get("deposed"):
                 continue
+            if rc["address"] in positions:  # a hand-merged plan: counting both would double the cost
+                self._duplicate(rc["address"], positions[rc["address"]], position)
+                continue
+            positions[rc["address"]] = position
             actions = _actions(rc)
             if set(actions) in _NOT_PLANNED:
                 seen.add(rc["address"])
@@ -186,7 +191,24 @@ class _PlanReader:
         lines = self._lines([e[0]["address"] for e in entries], {rc["address"] for rc, _pv in entries if "change" in rc})
         for rc, pv in entries:
             line = lines.get(rc["address"], 1)
-            self.project.resources.append(self._resource(rc, pv, line))
+            try:
+                self.project.resources.append(self._resource(rc, pv, line))
+            except (_TooDeep, RecursionError):  # the other resources are still read
+                self.project.diagnostics.append(Diagnostic(f"{TOO_DEEP}: a value of {rc['address']}",
+                                                           Location(self.shown, line)))
+
+    def _duplicate(self, address: str, first: int, again: int) -> None:
+        """An input error at the second entry of ``address`` (terraform writes each address once, a
+        deposed object aside); the first entry stays, the second is not read."""
+        match = _RC_KEY_RE.search(self.text)
+        start = match.start() if match else 0
+        offsets = [m.start() for m in _ADDRESS_RE.finditer(self.text, start)
+                   if (_unescape(m.group(1)) if "\\" in m.group(1) else m.group(1)) == address]
+        lines = [self.text.count("\n", 0, offset) + 1 for offset in offsets[:2]]
+        where = f", first on line {lines[0]}" if len(lines) > 1 else ""
+        self.project.diagnostics.append(Diagnostic(
+            f"resource_changes lists {address} twice (entries {first} and {again}{where}): the second is not read",
+            Location(self.shown, lines[1] if len(lines) > 1 else 1)))
 
     def _malformed(self, message: str) -> None:
         self.project.diagnostics.append(Diagnostic(f"malformed plan: {message}", Location(self.shown, 1)))
@@ -540,11 +562,22 @@ def _walk_planned(module: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _copy(value: Any) -> Any:
+MAX_DEPTH = 100  # attribute values nested deeper are TOO_DEEP (real provider values nest < 20)
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def _copy(value: Any, depth: int = 0) -> Any:
+    """A deep copy of an attribute value, bounded: every later walk (unknowns, tags) recurses per
+    level, and a 500-deep list was a RecursionError traceback or not depending on the recursion limit."""
+    if depth > MAX_DEPTH:
+        raise _TooDeep
     if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
+        return {k: _copy(v, depth + 1) for k, v in value.items()}
     if isinstance(value, list):
-        return [_copy(v) for v in value]
+        return [_copy(v, depth + 1) for v in value]
     return value
 
 
