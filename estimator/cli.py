@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 import click
 
 from estimator import __version__
-from estimator.errors import CostrailError
+from estimator.errors import CostrailError, one_line
 
 EXIT_OK = 0
 EXIT_POLICY = 1
@@ -53,7 +53,7 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _fail(err: CostrailError) -> None:
-    click.echo(f"costrail: {err}" if not err.location else str(err), err=True)
+    click.echo(one_line(f"costrail: {err}" if not err.location else str(err)), err=True)
     sys.exit(EXIT_INPUT)
 
 

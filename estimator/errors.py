@@ -37,3 +37,14 @@ class UsageError(CostrailError):
 
 
 TOO_DEEP = "JSON nested too deeply (arrays or objects inside each other beyond what Python's decoder reads)"
+
+
+_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7f)}
+
+
+def one_line(text: str) -> str:
+    """A message as one safe log line: control characters (a newline or ESC in a file name or a validation
+    message) escaped, and never a line starting with ``::``, which GitHub Actions reads as a workflow
+    command (QA19b: a pull request's file name could inject one into the job's log)."""
+    line = text.translate(_CONTROL)
+    return f"costrail: {line}" if line.startswith("::") else line

@@ -265,3 +265,13 @@ def test_entries_of_one_root_are_named_by_what_differs() -> None:
     names = [s.name for s in specs_from([], usage_file=None, config=config)]
     assert names == ["stacks/app (no var files)", "stacks/app (prod.tfvars)", "stacks/llm (stack dev)",
                      "stacks/llm (stack prod)", "stacks/other"]
+
+
+def test_a_message_is_one_safe_log_line() -> None:
+    """A newline or ESC in a file name or a validation message is escaped, and no line starts with "::",
+    which GitHub Actions reads as a workflow command (QA19b)."""
+    from estimator.errors import one_line
+
+    assert one_line("a\n::error::forged\x1b[2J.tf:2: bad") == "a\\x0a::error::forged\\x1b[2J.tf:2: bad"
+    assert one_line("::warning file=x::y.tf:1: e") == "costrail: ::warning file=x::y.tf:1: e"
+    assert one_line("main.tf:3: fine") == "main.tf:3: fine"

@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from estimator.errors import CostrailError
+from estimator.errors import CostrailError, one_line
 from estimator.loaders import LoadOptions
 from estimator.model import Diagnostic
 from estimator.pipeline import ProjectResult, ProjectSpec, specs_from
@@ -64,7 +64,7 @@ def report_diagnostics(results: list[ProjectResult]) -> bool:
         for line in lines:
             if line not in printed:
                 printed.add(line)
-                print(line, file=sys.stderr)
+                print(one_line(line), file=sys.stderr)
         failed = failed or result.failed
     return failed
 

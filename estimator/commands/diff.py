@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from estimator import diff as diffing
 from estimator import pipeline
 from estimator.commands.common import emit, load_options, project_specs, report_diagnostics
-from estimator.errors import TOO_DEEP, CostrailError, InputError, MissingStackError, UsageError
+from estimator.errors import TOO_DEEP, CostrailError, InputError, MissingStackError, UsageError, one_line
 from estimator.pipeline import ProjectResult, ProjectSpec
 from estimator.report.streamed import Streamed
 
@@ -253,7 +253,7 @@ class _Base:
                 continue
             project, warnings = done[i] if i in done else self.read(i)
             for line in warnings:
-                print(line, file=sys.stderr)
+                print(one_line(line), file=sys.stderr)
             if project is not None:
                 out.append(project)
         return out

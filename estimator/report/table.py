@@ -12,6 +12,7 @@ from collections import Counter
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 from estimator.cost_model import CostComponent, CostedResource, quantize
+from estimator.errors import one_line
 from estimator.pipeline import ProjectResult
 
 NAME_W = 74
@@ -207,7 +208,7 @@ def render_table(results: list[ProjectResult]) -> str:
                 continue  # counted in the summary below
             out.extend(resource_lines(costed))
             out.append("")
-        out.extend(f" error: {text}" for text in input_error_texts(result))
+        out.extend(f" error: {one_line(text)}" for text in input_error_texts(result))
         out.append(_row("Project total", ("", "", "", project_total(result))))
         out.append("")
         everything.extend(result.costed)
