@@ -107,12 +107,15 @@ def _priceable_keys(project: Project) -> list[tuple[Resource, set[str], set[str]
 
     ctx = Context(project)
 
-    def components(res: Resource, usage: dict[str, Any]) -> list[Any]:
+    def priced(res: Resource, usage: dict[str, Any]) -> Any:
         probe.address, probe.usage = res.address, usage
         try:
-            return list(price_resource(res, ctx).components)
+            return price_resource(res, ctx)
         finally:
             probe.address, probe.usage = "", {}
+
+    def components(res: Resource, usage: dict[str, Any]) -> list[Any]:
+        return list(priced(res, usage).components)
 
     def reads(res: Resource, spec: Any) -> set[str]:
         """The usage keys the type's price function looks up on this resource (every key set)."""
@@ -133,15 +136,11 @@ def _priceable_keys(project: Project) -> list[tuple[Resource, set[str], set[str]
         spec = REGISTRY.get(res.type)
         if res.mode != "managed" or spec is None or not spec.usage_keys:
             continue
-        probe.address = res.address
-        try:
-            status = price_resource(res, ctx).status
-        finally:
-            probe.address = ""
-        if status == "free":
+        without_usage = priced(res, {})
+        if without_usage.status == "free":
             out.append((res, set(), set()))  # bills nothing: reads no usage
             continue
-        base = components(res, {})
+        base = list(without_usage.components)
         if not base:
             out.append((res, None, all_keys[res.type]))
             continue
