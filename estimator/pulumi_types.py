@@ -117,6 +117,7 @@ KNOWN_TOKENS: tuple[str, ...] = (
     "aws:elasticsearch/domain:Domain",
     "aws:autoscaling/policy:Policy",
     "aws:lambda/functionUrl:FunctionUrl",
+    "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig",  # priced (QA19a)
     "aws:apigateway/usagePlan:UsagePlan",
     "aws:costexplorer/anomalyMonitor:AnomalyMonitor",
     "aws:costexplorer/anomalySubscription:AnomalySubscription",
