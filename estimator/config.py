@@ -174,10 +174,12 @@ def load_config(explicit_path: str | None, scan_paths: list[str]) -> Config:
 
 def parse_config_file(path: Path) -> Config:
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as err:
         raise ConfigError(f"cannot read config {path}: {err.strerror}") from err
-    config = parse_config_text(text, str(path))
+    from estimator.yaml_guard import decode_utf8  # invalid UTF-8: an error naming the line, not a traceback
+
+    config = parse_config_text(decode_utf8(data, str(path)), str(path))
     config.source = str(path)
     config.projects_source = str(path) if config.projects else None
     return config

@@ -23,7 +23,7 @@ from estimator.config import (
 )
 from estimator.errors import ConfigError
 from estimator.model import Location
-from estimator.yaml_guard import check_expansion
+from estimator.yaml_guard import compose, duplicate_key
 
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
@@ -35,14 +35,13 @@ _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 def parse_config_text(text: str, filename: str = ".costrail.yml") -> Config:
     """Parse and validate; every error names the key and line."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    try:  # too deep or expanding without bound is an error with a line; duplicates: _Parser.mapping
+        root = compose(text, filename, duplicates=False)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         loc = Location(filename, mark.line + 1) if mark is not None else None
         problem = getattr(err, "problem", None) or str(err)
         raise ConfigError(f"invalid YAML: {problem}", loc) from err
-    check_expansion(root, filename)
     return _Parser(filename).config(root)
 
 
@@ -64,16 +63,16 @@ class _Parser:
         if not isinstance(node, yaml.MappingNode):
             raise self.error(key, node, "expected a mapping")
         items = []
-        seen: set[str] = set()
         for knode, vnode in node.value:
             if not isinstance(knode, yaml.ScalarNode):
                 raise self.error(key, knode, "keys must be plain strings")
-            name = str(knode.value)
-            full = f"{key}.{name}" if key else name
-            if name in seen:
-                raise self.error(full, knode, "duplicate key")
-            seen.add(name)
-            items.append((name, knode, vnode))
+            items.append((str(knode.value), knode, vnode))
+        dup = duplicate_key(node)
+        if dup is not None:
+            was, again = dup
+            name = str(again.value)
+            raise self.error(f"{key}.{name}" if key else name, again,
+                             f"duplicate key (first set on line {was.start_mark.line + 1})")
         return items
 
     def string(self, key: str, node: yaml.Node, *, allow_null: bool = False) -> str | None:

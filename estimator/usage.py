@@ -19,7 +19,7 @@ import yaml
 
 from estimator.errors import ConfigError
 from estimator.model import Location
-from estimator.yaml_guard import check_expansion
+from estimator.yaml_guard import compose, decode_utf8
 
 TOP_KEYS = {"version", "resource_usage", "resource_type_default_usage", "llm_usage"}
 LLM_KEYS = {"model", "monthly_input_tokens", "monthly_output_tokens", "name"}
@@ -225,8 +225,8 @@ def _aliased(node: yaml.Node, root: yaml.MappingNode) -> bool:
 
 
 def parse_usage(text: str, path: str = "costrail-usage.yml") -> UsageFile:
-    try:
-        root = yaml.compose(text)
+    try:  # too deep, alias bombs and duplicate keys (the last would win silently) are errors with a line
+        root = compose(text, path)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         loc = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path, 1)
@@ -234,7 +234,6 @@ def parse_usage(text: str, path: str = "costrail-usage.yml") -> UsageFile:
     usage = UsageFile(path=path)
     if root is None:
         return usage
-    check_expansion(root, path)
     if not isinstance(root, yaml.MappingNode):
         raise ConfigError("usage file must be a mapping", _loc(path, root))
     resource_usage: dict[str, dict[str, Any]] = {}
@@ -281,7 +280,7 @@ def parse_usage(text: str, path: str = "costrail-usage.yml") -> UsageFile:
 def load_usage(path: str) -> UsageFile:
     """Read and validate a usage file; a missing or unreadable file is a ConfigError."""
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        data = Path(path).read_bytes()
     except OSError as err:
         raise ConfigError(f"cannot read usage file: {err.strerror or err}", Location(path, 0)) from None
-    return parse_usage(text, path)
+    return parse_usage(decode_utf8(data, path), path)

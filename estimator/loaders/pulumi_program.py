@@ -62,7 +62,7 @@ from estimator.model import (
     tag_blocks,
 )
 from estimator.pulumi_types import snake, snake_props, terraform_type
-from estimator.yaml_guard import safe_load
+from estimator.yaml_guard import decode_utf8, safe_load
 
 RUNNER = Path(__file__).with_name("pulumi_runner.py")
 PULUMI_YAML_DEFAULT = "pulumi-yaml-default"  # DefaultRef.kind of a Pulumi.yaml config default
@@ -159,8 +159,8 @@ def _defaults_config(proj: PulumiProject) -> dict[str, str]:
 # --- Pulumi.yaml and the stack file --------------------------------------------------------
 
 def _read_yaml(path: Path, root: Path) -> dict[str, Any]:
-    try:  # aliases nested to billions of values are an error, not a hang
-        data = safe_load(path.read_text(encoding="utf-8"), _rel(path, root))
+    try:  # invalid UTF-8, nesting too deep, alias bombs, duplicate keys: an error with a line, never a traceback
+        data = safe_load(decode_utf8(path.read_bytes(), _rel(path, root)), _rel(path, root))
     except OSError as err:
         raise InputError(f"cannot read: {err.strerror}", Location(_rel(path, root), 1)) from err
     except yaml.YAMLError as err:

@@ -162,3 +162,15 @@ def test_shortest_decimal_in_an_interval() -> None:
     assert build.shortest_decimal(Decimal("1.875") / 3_000_000, Decimal("1.885") / 3_000_000) == Decimal("6.25E-7")
     assert build.shortest_decimal(Decimal("0.4"), Decimal("0.6")) == Decimal("0.5")
     assert build.shortest_decimal(Decimal("2"), Decimal("2")) == Decimal("2")
+
+
+def test_lambda_ephemeral_storage_in_a_plan() -> None:
+    """Not configured (a wholly computed block in the plan): the free 512 MB, no line; configured: priced."""
+    from estimator.loaders import LoadOptions, load_project
+    from estimator.pricing.engine import price_project
+
+    project = load_project(str(FIXTURES / "lambda_plan" / "plan.json"), LoadOptions())
+    priced = {c.address: c for c in price_project(project, None)}
+    assert not [c for c in priced["aws_lambda_function.plain"].components if c.name.startswith("Ephemeral")]
+    (storage,) = [c for c in priced["aws_lambda_function.big"].components if c.name.startswith("Ephemeral")]
+    assert storage.unit_price == Decimal("0.0000000309") and storage.unpriced_reason.startswith("depends on usage")

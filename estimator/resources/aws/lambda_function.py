@@ -80,6 +80,8 @@ FREE_EPHEMERAL_MB = Decimal(512)
 def _ephemeral_line(res: Resource, region: str, requests: Decimal | None,
                     duration_ms: Decimal | None) -> list[CostComponent]:
     """The ephemeral storage above the free 512 MB, in GB-seconds of the function's invocations."""
+    if is_unknown(res.get("ephemeral_storage")):
+        return []  # a wholly computed block (plans: not configured): AWS's default 512 MB, free
     size = res.get("ephemeral_storage.size")
     name = "Ephemeral storage (above 512 MB)"
     if is_unknown(size):
