@@ -61,6 +61,8 @@ class _Parser:
     # -- node helpers
     def mapping(self, key: str, node: yaml.Node) -> list[tuple[str, yaml.Node, yaml.Node]]:
         if not isinstance(node, yaml.MappingNode):
+            if not key:  # the document itself: there is no key to name
+                raise ConfigError(f"the config must be a mapping (key: value), found {_kind(node)}", self.loc(node))
             raise self.error(key, node, "expected a mapping")
         items = []
         for knode, vnode in node.value:
@@ -293,6 +295,13 @@ class _Parser:
             if not project.path:
                 raise self.error(f"{key}.path", item, "required")
             cfg.projects.append(project)
+
+
+def _kind(node: yaml.Node) -> str:
+    """How a YAML node reads to a user: a list, a mapping or a value."""
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    return "a mapping" if isinstance(node, yaml.MappingNode) else f"the value {str(node.value)!r}"
 
 
 def _known_packs() -> frozenset[str]:

@@ -23,6 +23,7 @@ from estimator.yaml_guard import compose, decode_utf8
 
 TOP_KEYS = {"version", "resource_usage", "resource_type_default_usage", "llm_usage"}
 LLM_KEYS = {"model", "monthly_input_tokens", "monthly_output_tokens", "name"}
+MAX_QUANTITY = Decimal("1e18")  # beyond any real monthly volume; a bigger product overflows money rounding
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
@@ -161,6 +162,9 @@ def _check_quantity(path: str, node: yaml.Node, key: str, value: Any, numeric: f
             raise ConfigError(f"usage key {key!r} must be a finite number, got {node.value!r}", _loc(path, node))
         if number < 0:
             raise ConfigError(f"usage key {key!r} must not be negative, got {node.value!r}", _loc(path, node))
+        if number > MAX_QUANTITY:  # a typo with extra zeros; 1e400 would crash every report's rounding
+            raise ConfigError(f"usage key {key!r} is out of range (at most {MAX_QUANTITY:,.0f}), got {node.value!r}",
+                              _loc(path, node))
 
 
 def _mapping(path: str, node: yaml.Node, key: str, numeric: frozenset[str] | None = None,
@@ -224,6 +228,20 @@ def _aliased(node: yaml.Node, root: yaml.MappingNode) -> bool:
     return False
 
 
+def _check_entry_keys(path: str, node: yaml.Node, section: str) -> None:
+    """Every key of a ``resource_usage`` / ``resource_type_default_usage`` mapping is text: a number
+    (``123:``) or a list (``? [a, b]``) is no address or type, and its quantities would go nowhere."""
+    if not isinstance(node, yaml.MappingNode):
+        return
+    what = "resource address" if section == "resource_usage" else "resource type"
+    for knode, _vnode in node.value:
+        if knode.tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:merge"):
+            continue
+        shown = knode.value if isinstance(knode, yaml.ScalarNode) else "a " + (
+            "list" if isinstance(knode, yaml.SequenceNode) else "mapping")
+        raise ConfigError(f"{section} key {shown} is not a {what} (write it as text)", _loc(path, knode))
+
+
 def parse_usage(text: str, path: str = "costrail-usage.yml") -> UsageFile:
     try:  # too deep, alias bombs and duplicate keys (the last would win silently) are errors with a line
         root = compose(text, path)
@@ -250,6 +268,7 @@ def parse_usage(text: str, path: str = "costrail-usage.yml") -> UsageFile:
         elif key in ("resource_usage", "resource_type_default_usage"):
             if isinstance(vnode, yaml.ScalarNode) and vnode.value in ("", "null", "~"):
                 continue
+            _check_entry_keys(path, vnode, key)
             section = _mapping(path, vnode, key, _numeric_keys(), usage.key_lines, (key,))
             for address, values in section.items():
                 if values is None:
