@@ -432,8 +432,13 @@ class _RootVariables:
             return {}
         out: dict[str, tuple[Any, bool, Location | None]] = {}
         if path.name.endswith(".json"):
+            from estimator.hcl.json_config import loads_strict  # a key set twice is an error, as terraform says
+
             try:
-                data = json.loads(path.read_text(encoding="utf-8"))
+                data = loads_strict(shown, path.read_text(encoding="utf-8"))
+            except InputError as err:
+                self.loader.diag(err.message, err.location)
+                return {}
             except (OSError, ValueError) as err:
                 self.loader.diag(f"invalid JSON variable file: {err}", Location(shown, 1))
                 return {}

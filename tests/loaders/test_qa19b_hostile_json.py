@@ -71,3 +71,9 @@ def test_loads_strict_same_key_in_different_objects_is_fine() -> None:
     with pytest.raises(InputError, match=r'duplicate key "k" in one object \(first set at 1:2\)') as info:
         loads_strict("x.json", '{"k": {"k": 1, "j": 2}, "k": 2}')
     assert str(info.value.location) == "x.json:1:25"
+
+
+def test_tfvars_json_duplicate_key_is_an_error(parser: str) -> None:
+    project = load_project(str(FIXTURES / "tfvars_dup"), LoadOptions(environ={}, parser=parser))
+    assert _errors(project) == [
+        'terraform.tfvars.json:3:3: duplicate key "itype" in one object (first set at 2:3)']
