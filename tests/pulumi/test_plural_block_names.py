@@ -41,7 +41,10 @@ SAME_IN_TERRAFORM = {("aws_eks_node_group", "instance_types"), ("aws_budgets_bud
                      ("aws_ecs_cluster_capacity_providers", "capacity_providers"),
                      # ACFP request_inspection address_fields { identifiers = [...] }: a list of strings
                      # (pricing reads an RDS instance's ``identifier`` to link a read replica to its source)
-                     ("aws_wafv2_web_acl", "identifiers")}
+                     ("aws_wafv2_web_acl", "identifiers"),
+                     # customized_metric_specification { metrics { ... } }, replication destination { metrics }
+                     ("aws_appautoscaling_policy", "metrics"), ("aws_autoscaling_policy", "metrics"),
+                     ("aws_s3_bucket", "metrics")}
 
 
 def _read_names() -> set[str]:
