@@ -230,6 +230,15 @@ def known_or_default(resource: Resource, path: str, default: Any) -> Any:
     return value
 
 
+def known_value(resource: Resource, path: str, default: Any) -> Any:
+    """``known_or_default`` for an attribute that must be known to price: an Unknown raises
+    NotPriceable with its reason (the provider's ``default`` still stands in when it is not set)."""
+    value = known_or_default(resource, path, default)
+    if isinstance(value, Unknown):
+        raise NotPriceable(unknown_reason(path, value))
+    return value
+
+
 def known_number(resource: Resource, path: str, default: Decimal) -> Decimal:
     """A count or size with a provider default when not set; known only after apply is NotPriceable, never a guess."""
     value = resource.get(path)

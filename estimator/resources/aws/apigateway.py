@@ -19,7 +19,7 @@ from ._base import (
     ResourceSpec,
     UsageKey,
     hourly,
-    known_or_default,
+    known_value,
     line,
     missing_price,
     number,
@@ -52,9 +52,7 @@ def _tiered(requests: Decimal | None, tiers: tuple, region: str) -> list[CostCom
 
 def _price_v2(res: Resource, ctx: PriceContext) -> Priced:
     region = region_of(res)
-    protocol = known_or_default(res, "protocol_type", "HTTP")
-    if is_unknown(protocol):  # WebSocket APIs bill messages and connection minutes, not HTTP requests
-        raise NotPriceable(unknown_reason("protocol_type", protocol))
+    protocol = known_value(res, "protocol_type", "HTTP")  # WebSocket APIs bill messages, not HTTP requests
     if str(protocol).upper() != "HTTP":
         return Priced([line("WebSocket messages", "1M messages", None, None,
                             missing="no API Gateway WebSocket price in the catalog")])

@@ -9,23 +9,21 @@ from decimal import Decimal
 from typing import Any
 
 from estimator.cost_model import CostComponent
-from estimator.model import Resource, is_unknown
+from estimator.model import Resource
 from estimator.pricing import catalog
 
 from ._base import (
-    NotPriceable,
     PriceContext,
     Priced,
     ResourceSpec,
     hourly,
     known_number,
-    known_or_default,
     known_str,
+    known_value,
     line,
     number,
     region_of,
     unknown_line,
-    unknown_reason,
 )
 
 COMMITMENTS = {"OneMonth": "1-month", "SixMonths": "6-month"}
@@ -56,9 +54,7 @@ def _price_pt(res: Resource, ctx: PriceContext) -> Priced:
     region = region_of(res)
     model_arn = known_str(res, "model_arn")
     units = known_number(res, "model_units", Decimal(1))
-    duration = known_or_default(res, "commitment_duration", None)  # not set: no commitment
-    if is_unknown(duration):
-        raise NotPriceable(unknown_reason("commitment_duration", duration))
+    duration = known_value(res, "commitment_duration", None)  # not set: no commitment
     commitment = COMMITMENTS.get(str(duration or ""), "no-commit")
     model = model_arn.rsplit("/", 1)[-1]
     price = next((found for key in pt_model_keys(model)

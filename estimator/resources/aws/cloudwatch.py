@@ -19,7 +19,7 @@ from ._base import (
     Priced,
     ResourceSpec,
     UsageKey,
-    known_or_default,
+    known_value,
     line,
     missing_price,
     number,
@@ -62,9 +62,7 @@ def _price_alarm(res: Resource, ctx: PriceContext) -> Priced:
     if is_unknown(queries):
         raise NotPriceable(unknown_reason("metric_query (one billed alarm metric each)", queries))
     metrics = Decimal(len(queries)) if isinstance(queries, list) and queries else Decimal(1)
-    raw_period = known_or_default(res, "period", Decimal(60))  # not set: standard resolution
-    if is_unknown(raw_period):  # under 60 s is high resolution, three times the price
-        raise NotPriceable(unknown_reason("period", raw_period))
+    raw_period = known_value(res, "period", Decimal(60))  # not set: standard; under 60 s costs three times
     period = number(raw_period, Decimal(60))
     high = period is not None and period < 60
     key, label = ("alarm_high", "High resolution") if high else ("alarm_standard", "Standard resolution")

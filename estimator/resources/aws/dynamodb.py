@@ -10,12 +10,11 @@ from estimator.model import Resource, is_unknown
 from estimator.pricing import catalog
 
 from ._base import (
-    NotPriceable,
     PriceContext,
     Priced,
     ResourceSpec,
     UsageKey,
-    known_or_default,
+    known_value,
     line,
     missing_price,
     number,
@@ -42,9 +41,7 @@ def _price_table(res: Resource, ctx: PriceContext) -> Priced:
     region = region_of(res)
     usage = ctx.usage(res)
     lines = []
-    mode = known_or_default(res, "billing_mode", "PROVISIONED")  # not set: the provider default
-    if is_unknown(mode):
-        raise NotPriceable(unknown_reason("billing_mode", mode))
+    mode = known_value(res, "billing_mode", "PROVISIONED")  # not set: the provider default
     if str(mode) == "PAY_PER_REQUEST":
         lines.append(line("Write request unit (WRU)", "WRUs", usage_qty(usage, "monthly_write_request_units"),
                           catalog.service("dynamodb_wru", region), usage_based=True,

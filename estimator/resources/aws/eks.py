@@ -37,6 +37,7 @@ from ._base import (
     ResourceSpec,
     hourly,
     known_or_default,
+    known_value,
     line,
     missing_price,
     number,
@@ -124,9 +125,7 @@ def _price_cluster(res: Resource, ctx: PriceContext) -> Priced:
 
 
 def _node_lines(res: Resource, ctx: PriceContext, region: str, count: Decimal) -> list[CostComponent]:
-    capacity = known_or_default(res, "capacity_type", "ON_DEMAND")
-    if is_unknown(capacity):
-        raise NotPriceable(unknown_reason("capacity_type", capacity))
+    capacity = known_value(res, "capacity_type", "ON_DEMAND")
     spot = str(capacity).upper() == "SPOT"
     types = res.get("instance_types")
     if is_unknown(spec := res.get("launch_template")):

@@ -17,8 +17,8 @@ from ._base import (
     Priced,
     ResourceSpec,
     hourly,
-    known_or_default,
     known_str,
+    known_value,
     missing_price,
     number,
     region_of,
@@ -28,10 +28,7 @@ from ._base import (
 
 def _engine(res: Resource) -> str:
     """The engine; not set: redis (the provider default for replication groups); unknown: NotPriceable."""
-    engine = known_or_default(res, "engine", "redis")
-    if is_unknown(engine):
-        raise NotPriceable(unknown_reason("engine", engine))
-    return str(engine)
+    return str(known_value(res, "engine", "redis"))
 
 
 def _nodes(res: Resource, region: str, count: Decimal, engine: str) -> Priced:

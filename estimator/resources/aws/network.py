@@ -15,13 +15,12 @@ from estimator.model import Resource, Unknown, is_unknown
 from estimator.pricing import catalog
 
 from ._base import (
-    NotPriceable,
     PriceContext,
     Priced,
     ResourceSpec,
     UsageKey,
     hourly,
-    known_or_default,
+    known_value,
     line,
     missing_price,
     region_of,
@@ -45,9 +44,7 @@ def _price_nat(res: Resource, ctx: PriceContext) -> Priced:
 def _price_lb(res: Resource, ctx: PriceContext) -> Priced:
     region = region_of(res)
     usage = ctx.usage(res)
-    kind = known_or_default(res, "load_balancer_type", "application")
-    if is_unknown(kind):
-        raise NotPriceable(unknown_reason("load_balancer_type", kind))
+    kind = known_value(res, "load_balancer_type", "application")
     if kind not in ("application", "network"):
         return Priced([hourly(f"Load balancer ({kind})", None, missing=f"no price for {kind} load balancers")])
     prefix = "alb" if kind == "application" else "nlb"
@@ -71,9 +68,8 @@ def _price_eip(res: Resource, ctx: PriceContext) -> Priced:
 
 def _price_vpce(res: Resource, ctx: PriceContext) -> Priced:
     region = region_of(res)
-    kind = known_or_default(res, "vpc_endpoint_type", "Gateway")  # not set: the provider default
-    if is_unknown(kind):  # never "free": an Interface endpoint bills per AZ-hour and per GB
-        raise NotPriceable(unknown_reason("vpc_endpoint_type", kind))
+    # not set: the provider default; unknown is never "free" (an Interface endpoint bills per AZ-hour and GB)
+    kind = known_value(res, "vpc_endpoint_type", "Gateway")
     if kind == "Gateway":
         return Priced(status="free", reason="gateway endpoints (S3, DynamoDB) are free")
     usage = ctx.usage(res)
