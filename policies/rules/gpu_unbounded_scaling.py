@@ -125,7 +125,10 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if not types:
             continue
         if res.type == "aws_eks_node_group":
-            yield from _judge(ctx, res, "scaling_config.max_size", res.get("scaling_config.max_size"),
-                              types[0][1], [res])
+            itype = types[0][1]
+            if str(res.get("capacity_type") or "").upper() == "SPOT" and len(types) > 1 and isinstance(res.region, str):
+                # spot capacity may come from any listed type: the bound (and the message) is the dearest's
+                itype = max(types, key=lambda t: instance_hourly(t[1], res.region) or Decimal(0))[1]
+            yield from _judge(ctx, res, "scaling_config.max_size", res.get("scaling_config.max_size"), itype, [res])
         else:
             yield from _judge(ctx, res, "max_size", res.attributes.get("max_size"), types[0][1], [res])

@@ -70,3 +70,12 @@ def test_cpu_scaling_written_as_metric_math_is_cpu_scaling() -> None:
     scales a GPU variant on CPU as the plain form does (QA19a: CR-GPU-004 missed it)."""
     (finding,) = [f for f in _findings(POLICY_FIXTURES / "CR-GPU-004-math", Config()) if f.rule == "CR-GPU-004"]
     assert finding.address == "aws_appautoscaling_policy.math_cpu"
+
+
+def test_a_spot_node_groups_max_names_the_dearest_type_it_is_priced_at() -> None:
+    """SPOT with g5.xlarge and g5.12xlarge is bounded by g5.12xlarge: CR-GPU-003's message names it, as the
+    amount already does (QA19a)."""
+    config = Config()
+    config.budgets.max_exposure_usd = Decimal(50000)
+    (finding,) = [f for f in _findings(FIXTURES / "pricing" / "qa19a" / "spot_eks", config) if f.rule == "CR-GPU-003"]
+    assert "× g5.12xlarge" in finding.message
