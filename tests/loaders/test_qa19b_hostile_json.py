@@ -3,8 +3,6 @@ traceback (which exits 1, a policy failure to CI) nor a silently kept last value
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,17 +18,6 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "qa19b"
 def parser(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
-
-@pytest.fixture
-def default_recursion_limit() -> Iterator[None]:
-    """Python's default limit, as on a warm parse cache (a cold tree-sitter parse raises it to 20000):
-    the outcome must not depend on which."""
-    before = sys.getrecursionlimit()
-    sys.setrecursionlimit(1000)
-    try:
-        yield
-    finally:
-        sys.setrecursionlimit(before)
 
 
 def _errors(project: object) -> list[str]:

@@ -3,8 +3,6 @@ file and line, never a traceback nor a silently doubled total; the other resourc
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,16 +12,6 @@ from estimator.loaders import LoadOptions, load_project
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "qa19b"
 
-
-@pytest.fixture
-def default_recursion_limit() -> Iterator[None]:
-    """Python's default limit, as without tree-sitter loaded: the outcome must not depend on it."""
-    before = sys.getrecursionlimit()
-    sys.setrecursionlimit(1000)
-    try:
-        yield
-    finally:
-        sys.setrecursionlimit(before)
 
 
 def _errors(project: object) -> list[str]:
