@@ -40,7 +40,7 @@ MAX_DEPTH = 100
 def parse_json_text(path: str, text: str) -> ast.File:
     """One ``.tf.json`` file; raises ``InputError`` with a line for invalid JSON, a key written twice in
     one object, a wrong shape or values nested too deeply."""
-    data = loads_strict(path, text)
+    data = loads_strict(path, text, merge_levels=2)
     if not isinstance(data, dict):
         raise InputError("a Terraform JSON file must hold an object", Location(path, 1, 1))
     conv = _Converter(path, text)
@@ -59,21 +59,60 @@ class _DuplicateKey(Exception):
     pass
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+class _Pairs(dict):  # type: ignore[type-arg]
+    """An object as read, with the keys it repeats (kept apart until we know the level they sit at)."""
+
+    repeated: list[tuple[str, Any]]
+
+
+def _keep_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = _Pairs()
+    out.repeated = []
     for key, value in pairs:
         if key in out:
-            raise _DuplicateKey(key)
-        out[key] = value
+            out.repeated.append((key, value))
+        else:
+            out[key] = value
     return out
 
 
-def loads_strict(path: str, text: str) -> Any:
+def _settle(value: Any, merge_levels: int, depth: int = 0) -> Any:
+    """Repeated keys as terraform's JSON syntax reads them: a ``//`` comment may repeat anywhere, and a
+    block type (``"resource"`` twice at the top) or its first label (a resource type twice) is merged,
+    for the top ``merge_levels`` levels; any other key set twice is terraform's "Duplicate argument"."""
+    if depth > MAX_DEPTH:
+        return value  # left to the converter, which names where it is too deep
+    if isinstance(value, list):
+        return [_settle(v, 0, depth + 1) for v in value]
+    if not isinstance(value, _Pairs):
+        return value
+    out = {k: _settle(v, merge_levels - 1, depth + 1) for k, v in value.items()}
+    for key, again in value.repeated:
+        if key.startswith("//"):
+            continue
+        out[key] = _merge(key, out[key], _settle(again, merge_levels - 1, depth + 1), merge_levels)
+    return out
+
+
+def _merge(key: str, first: Any, again: Any, levels: int) -> Any:
+    """Two settings of a block type (or of its labels, ``levels`` deep) as one; anything else twice is
+    a duplicate."""
+    if levels <= 0 or not isinstance(first, dict) or not isinstance(again, dict):
+        raise _DuplicateKey(key)
+    merged = dict(first)
+    for name, value in again.items():
+        merged[name] = _merge(name, merged[name], value, levels - 1) if name in merged else value
+    return merged
+
+
+def loads_strict(path: str, text: str, merge_levels: int = 0) -> Any:
     """``json.loads`` for Terraform's JSON files (``.tf.json``, ``.tfvars.json``): a key written twice in
     one object is an ``InputError`` naming both lines, as terraform's "Duplicate attribute definition"
-    (plain ``json.loads`` keeps the last one silently, and a plan priced the wrong instance)."""
+    (plain ``json.loads`` keeps the last one silently, and a plan priced the wrong instance). A ``//``
+    comment may repeat, and in a ``.tf.json`` (``merge_levels=2``) a block type or resource type written
+    twice is merged, as terraform reads it (QA20a: valid files were rejected)."""
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates)
+        return _settle(json.loads(text, object_pairs_hook=_keep_pairs), merge_levels)
     except json.JSONDecodeError as err:
         raise InputError(f"invalid JSON: {err.msg}", Location(path, err.lineno, err.colno)) from None
     except RecursionError:

@@ -64,3 +64,20 @@ def test_tfvars_json_duplicate_key_is_an_error(parser: str) -> None:
     project = load_project(str(FIXTURES / "tfvars_dup"), LoadOptions(environ={}, parser=parser))
     assert _errors(project) == [
         'terraform.tfvars.json:3:3: duplicate key "itype" in one object (first set at 2:3)']
+
+
+def test_tf_json_block_types_written_twice_merge_as_terraform_reads_them(tmp_path: Path) -> None:
+    """``"resource"`` twice at the top (or a resource type twice) and repeated ``"//"`` comments are valid
+    Terraform JSON (`terraform validate` says Success): merged, not rejected (QA20a); an argument twice stays
+    an error."""
+    (tmp_path / "main.tf.json").write_text(
+        '{"//": "generated",\n'
+        ' "resource": {"aws_nat_gateway": {"a": {"subnet_id": "s", "allocation_id": "x", "//": "c1", "//": "c2"}}},\n'
+        ' "resource": {"aws_nat_gateway": {"b": {"subnet_id": "s", "allocation_id": "y"}},\n'
+        '              "aws_eip": {"ip": {"domain": "vpc"}}}}\n', encoding="utf-8")
+    project = load_project(str(tmp_path), LoadOptions(environ={}))
+    assert sorted(r.address for r in project.resources) == ["aws_eip.ip", "aws_nat_gateway.a", "aws_nat_gateway.b"]
+    assert not _errors(project)
+    (tmp_path / "main.tf.json").write_text('{"resource": {"aws_eip": {"ip": {"domain": "vpc", "domain": "x"}}}}\n',
+                                           encoding="utf-8")
+    assert any("duplicate key" in e for e in _errors(load_project(str(tmp_path), LoadOptions(environ={}))))
