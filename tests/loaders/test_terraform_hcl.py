@@ -438,3 +438,24 @@ def test_the_project_has_an_instance_budget_across_modules(tmp_path: Path, monke
     assert len(project.resources) == 20  # 4 module instances, then two of them x 10 EIPs, then over budget
     (error,) = messages(project, "error")
     assert "passes the limit of 25 resource instances in one project" in error
+
+
+def test_a_file_hash_needs_no_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``source_code_hash = filebase64sha256("lambda.zip")`` on a package over file()'s limit: hashed in
+    chunks, as terraform does (QA20a: "over the 5 MB limit", exit 2, a null total)."""
+    import base64
+    import hashlib
+
+    from estimator.loaders import terraform_hcl
+
+    monkeypatch.setattr(terraform_hcl, "MAX_FILE_BYTES", 1024)
+    blob = bytes(range(256)) * 64  # 16 KB, over the patched limit
+    (tmp_path / "lambda.zip").write_bytes(blob)
+    (tmp_path / "main.tf").write_text('resource "aws_lambda_function" "f" {\n'
+                                      '  source_code_hash = filebase64sha256("lambda.zip")\n'
+                                      '  etag             = filemd5("lambda.zip")\n}\n', encoding="utf-8")
+    project = load(str(tmp_path), LoadOptions(environ={}))
+    assert not messages(project, "error")
+    attrs = by_address(project)["aws_lambda_function.f"].attributes
+    assert attrs["source_code_hash"] == base64.b64encode(hashlib.sha256(blob).digest()).decode()
+    assert attrs["etag"] == hashlib.md5(blob).hexdigest()
