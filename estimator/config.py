@@ -78,8 +78,19 @@ class Suppression:
 def _glob(pattern: str) -> re.Pattern[str]:
     """``*`` and ``?`` as wildcards, everything else literal: an address as costrail prints it
     (``aws_instance.web[0]``, ``aws_instance.named["a"]``) names exactly that instance, and
-    ``aws_instance.web[*]`` every instance (fnmatch read ``[0]`` as a character class: QA17b)."""
-    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern), re.DOTALL)
+    ``aws_instance.web[*]`` every instance (fnmatch read ``[0]`` as a character class: QA17b); the
+    fnmatch escapes ``[[]`` and ``[]]`` written before still mean a literal bracket (QA20a)."""
+    pattern = pattern.replace("[[]", "\0[").replace("[]]", "\0]")  # fnmatch's escapes, as written before
+    out, i = [], 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\0":  # an escaped bracket: literal
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        out.append(".*" if c == "*" else "." if c == "?" else re.escape(c))
+        i += 1
+    return re.compile("".join(out), re.DOTALL)
 
 
 @dataclass

@@ -199,6 +199,8 @@ def test_paths_with_different_configs_are_warned(tmp_path: Path, monkeypatch: py
     ("aws_instance.web[*]", "aws_instance.web", False),
     ("aws_instance.web*", "aws_instance.web[0]", True),
     ("module.?.aws_instance.x", "module.a.aws_instance.x", True),
+    ("module.embedder[[]0].aws_instance.this", "module.embedder[0].aws_instance.this", True),  # fnmatch escapes
+    ("module.embedder[[]0[]].x", "module.embedder[0].x", True),
 ])
 def test_suppression_addresses_take_brackets_literally(pattern: str, address: str, matched: bool) -> None:
     from estimator.config import Suppression

@@ -78,11 +78,13 @@ def _from_cwd(diag: Diagnostic, project_path: str) -> str:
     if loc is None or Path(loc.file).is_absolute() or not root.is_dir() or str(root) in ("", "."):
         return str(diag)
     candidate = root / loc.file
-    if not candidate.is_file():
+    if not candidate.is_file() and not candidate.is_symlink():
         return str(diag)
-    full = candidate.resolve()
+    # the file where it sits in the project, never where a symlink points (QA20a: a refused link to an
+    # outside secret put that path in the CI log)
+    full = Path(os.path.abspath(candidate))
     try:
-        shown = str(full.relative_to(Path.cwd().resolve()))
+        shown = str(full.relative_to(Path(os.path.abspath(Path.cwd()))))
     except ValueError:  # outside the working directory (a var file in /tmp): the absolute path
         shown = str(full)
     return str(replace(diag, location=replace(loc, file=shown)))

@@ -201,8 +201,14 @@ class _Loader:
 
     @functools.cached_property
     def boundary(self) -> Path:
-        """The repository holding the root (else the root itself): what a symlink may point into."""
-        return next((d for d in (self.root, *self.root.parents) if (d / ".git").exists()), self.root)
+        """What a symlink may point into: the repository holding the root; outside git (a tarball, a
+        build context without .git) the working directory when the root is inside it, as config
+        discovery does; else the root itself."""
+        repo = next((d for d in (self.root, *self.root.parents) if (d / ".git").exists()), None)
+        if repo is not None:
+            return repo
+        cwd = Path.cwd().resolve()
+        return cwd if self.root.is_relative_to(cwd) else self.root
 
     def readable(self, path: Path) -> bool:
         """Whether a file the directory scan found is read: a broken symlink or loop is an error naming it
@@ -394,7 +400,8 @@ class _RootVariables:
         root = self.loader.root
         auto = []
         for name in ("terraform.tfvars", "terraform.tfvars.json"):
-            if ((root / name).exists() or (root / name).is_symlink()) and self.loader.readable(root / name):
+            # terraform loads these only when they exist: a link to a file only the deploy job has is skipped
+            if (root / name).exists() and self.loader.readable(root / name):
                 auto.append(root / name)
         try:
             names = sorted(os.listdir(root))

@@ -11,6 +11,7 @@ import functools
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from estimator import __version__
 from estimator.model import Diagnostic, Location
@@ -64,7 +65,7 @@ def _location_uri(location: Location | None, project: str, roots: dict[str, str]
     path = Path(working_path(location.file, project, roots))
     absolute = (path if path.is_absolute() else Path.cwd() / path).resolve()
     try:
-        return absolute.relative_to(source_root()).as_posix()
+        return quote(absolute.relative_to(source_root()).as_posix(), safe="/")  # a URI reference (spaces, %)
     except ValueError:  # outside the repository: an absolute file:// URI, not ../../
         return absolute.as_uri()
 

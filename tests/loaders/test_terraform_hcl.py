@@ -459,3 +459,21 @@ def test_a_file_hash_needs_no_size_limit(tmp_path: Path, monkeypatch: pytest.Mon
     attrs = by_address(project)["aws_lambda_function.f"].attributes
     assert attrs["source_code_hash"] == base64.b64encode(hashlib.sha256(blob).digest()).decode()
     assert attrs["etag"] == hashlib.md5(blob).hexdigest()
+
+
+def test_outside_git_links_within_the_working_directory_are_read(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A monorepo exported without .git (a tarball, a build context): a root's link to a shared file in the
+    tree it is run from is read, as in a checkout; a missing terraform.tfvars link (only the deploy job has
+    its target) is skipped, as terraform skips it (QA20a)."""
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "common.tf").write_text('resource "aws_eip" "shared" {}\n', encoding="utf-8")
+    root = tmp_path / "stacks" / "app"
+    root.mkdir(parents=True)
+    (root / "main.tf").write_text('resource "aws_eip" "app" {}\n', encoding="utf-8")
+    (root / "common.tf").symlink_to(tmp_path / "shared" / "common.tf")
+    (root / "terraform.tfvars").symlink_to(tmp_path / "secrets" / "prod.tfvars")
+    monkeypatch.chdir(tmp_path)
+    project = load("stacks/app", LoadOptions(environ={}))
+    assert sorted(by_address(project)) == ["aws_eip.app", "aws_eip.shared"]
+    assert not messages(project, "error")

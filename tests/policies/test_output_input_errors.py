@@ -101,3 +101,15 @@ def test_sarif_uris_are_relative_to_the_repository_from_any_folder(tmp_path: Pat
     doc = json.loads(proc.stdout)
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in doc["runs"][0]["results"]}
     assert uris == {"stacks/app/main.tf", "stacks/batch/main.tf"}
+
+
+def test_sarif_uris_are_percent_encoded(tmp_path: Path) -> None:
+    """A folder named "my app" or "100%" is a valid URI reference in SARIF (QA20a)."""
+    repo = tmp_path / "repo"
+    (repo / "my app").mkdir(parents=True)
+    (repo / "my app" / "main.tf").write_text('resource "aws_ebs_volume" "v" {\n  size = 10\n  type = "gp2"\n}\n',
+                                             encoding="utf-8")
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    doc = json.loads(costrail("check", "my app", "--format", "sarif", cwd=repo).stdout)
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in doc["runs"][0]["results"]}
+    assert uris == {"my%20app/main.tf"}
