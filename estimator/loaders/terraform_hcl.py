@@ -63,6 +63,7 @@ AWS_PROVIDERS = frozenset({"aws", "awscc"})  # providers whose resources carry A
 # shows it (no tags/tags_all in the planned object); written HCL does not, so they are listed here, and
 # `required_tags_scope: all` never asks for a tag nobody can set on them.
 UNTAGGABLE_TYPES = frozenset({
+    "aws_lambda_provisioned_concurrency_config",  # priced since 430a1fb, no tags argument (QA20b)
     "aws_api_gateway_deployment", "aws_api_gateway_integration", "aws_api_gateway_integration_response",
     "aws_api_gateway_method", "aws_api_gateway_method_response", "aws_api_gateway_method_settings",
     "aws_api_gateway_resource", "aws_api_gateway_usage_plan_key", "aws_apigatewayv2_integration",

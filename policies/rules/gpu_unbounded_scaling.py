@@ -131,4 +131,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 itype = max(types, key=lambda t: instance_hourly(t[1], res.region) or Decimal(0))[1]
             yield from _judge(ctx, res, "scaling_config.max_size", res.get("scaling_config.max_size"), itype, [res])
         else:
-            yield from _judge(ctx, res, "max_size", res.attributes.get("max_size"), types[0][1], [res])
+            itype = types[0][1]
+            share = res.get("mixed_instances_policy.instances_distribution.on_demand_percentage_above_base_capacity")
+            spot = share is not None and (as_decimal(share) is None or as_decimal(share) < 100)
+            if spot and len(types) > 1 and isinstance(res.region, str):  # its spot share may be any override
+                itype = max(types, key=lambda t: instance_hourly(t[1], res.region) or Decimal(0))[1]
+            yield from _judge(ctx, res, "max_size", res.attributes.get("max_size"), itype, [res])

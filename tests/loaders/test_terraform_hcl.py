@@ -477,3 +477,14 @@ def test_outside_git_links_within_the_working_directory_are_read(tmp_path: Path,
     project = load("stacks/app", LoadOptions(environ={}))
     assert sorted(by_address(project)) == ["aws_eip.app", "aws_eip.shared"]
     assert not messages(project, "error")
+
+
+def test_provisioned_concurrency_cannot_carry_tags(tmp_path: Path) -> None:
+    """It costs money since 430a1fb but has no tags argument: never judged for tags (QA20b: a false mandatory
+    CR-TAG-001 the user could not fix)."""
+    (tmp_path / "main.tf").write_text('provider "aws" {\n  default_tags {\n    tags = { team = "ml" }\n  }\n}\n'
+                                      'resource "aws_lambda_provisioned_concurrency_config" "pc" {\n'
+                                      '  function_name = "f"\n  qualifier = "1"\n'
+                                      '  provisioned_concurrent_executions = 2\n}\n', encoding="utf-8")
+    pc = by_address(load(str(tmp_path), LoadOptions(environ={})))["aws_lambda_provisioned_concurrency_config.pc"]
+    assert pc.taggable is False and pc.tags == {}
