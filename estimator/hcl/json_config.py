@@ -40,7 +40,7 @@ MAX_DEPTH = 100
 def parse_json_text(path: str, text: str) -> ast.File:
     """One ``.tf.json`` file; raises ``InputError`` with a line for invalid JSON, a key written twice in
     one object, a wrong shape or values nested too deeply."""
-    data = loads_strict(path, text, merge_levels=2)
+    data = loads_strict(path, text, config=True)
     if not isinstance(data, dict):
         raise InputError("a Terraform JSON file must hold an object", Location(path, 1, 1))
     conv = _Converter(path, text)
@@ -76,22 +76,53 @@ def _keep_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def _settle(value: Any, merge_levels: int, depth: int = 0) -> Any:
-    """Repeated keys as terraform's JSON syntax reads them: a ``//`` comment may repeat anywhere, and a
-    block type (``"resource"`` twice at the top) or its first label (a resource type twice) is merged,
-    for the top ``merge_levels`` levels; any other key set twice is terraform's "Duplicate argument"."""
+# Labels under each top-level block type of Terraform's JSON syntax: two objects of one type are
+# merged down to their labels, and the same label twice is a duplicate (two ``"resource"`` objects
+# may each hold resources; the same resource twice is "Duplicate resource").
+BLOCK_LABELS = {"resource": 2, "data": 2, "ephemeral": 2, "module": 1, "variable": 1, "output": 1, "locals": 1,
+                "check": 1, "import": 0, "moved": 0, "removed": 0}
+
+
+def _settle(value: Any, labels: int, depth: int = 0) -> Any:
+    """Repeated keys of one object as terraform's JSON syntax reads them: a ``//`` comment may repeat
+    anywhere; in an object of ``labels`` label levels a label written twice merges one level down; any
+    other key set twice is terraform's "Duplicate argument"."""
     if depth > MAX_DEPTH:
         return value  # left to the converter, which names where it is too deep
     if isinstance(value, list):
         return [_settle(v, 0, depth + 1) for v in value]
     if not isinstance(value, _Pairs):
         return value
-    out = {k: _settle(v, merge_levels - 1, depth + 1) for k, v in value.items()}
+    out = {k: _settle(v, labels - 1, depth + 1) for k, v in value.items()}
     for key, again in value.repeated:
-        if key.startswith("//"):
-            continue
-        out[key] = _merge(key, out[key], _settle(again, merge_levels - 1, depth + 1), merge_levels)
+        if not key.startswith("//"):
+            out[key] = _merge(key, out[key], _settle(again, labels - 1, depth + 1), labels - 1)
     return out
+
+
+def _settle_top(value: Any) -> Any:
+    """The top object of a ``.tf.json``: each block type settled by its labels; a block type written
+    twice merged (``"provider"`` twice: both configurations, as a list; ``"terraform"``: ignored here)."""
+    if not isinstance(value, _Pairs):
+        return _settle(value, 0)
+    out = {k: _settle(v, BLOCK_LABELS.get(k, 0 if k == "terraform" else 1)) for k, v in value.items()}
+    for key, again in value.repeated:
+        if key.startswith("//") or key == "terraform":
+            continue
+        labels = BLOCK_LABELS.get(key, 1)
+        again = _settle(again, labels)
+        if key == "provider" and isinstance(out[key], dict) and isinstance(again, dict):
+            merged = dict(out[key])
+            for name, config in again.items():  # another block of a provider: another configuration
+                merged[name] = [*_as_list(merged[name]), *_as_list(config)] if name in merged else config
+            out[key] = merged
+            continue
+        out[key] = _merge(key, out[key], again, labels)
+    return out
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
 
 
 def _merge(key: str, first: Any, again: Any, levels: int) -> Any:
@@ -105,23 +136,34 @@ def _merge(key: str, first: Any, again: Any, levels: int) -> Any:
     return merged
 
 
-def loads_strict(path: str, text: str, merge_levels: int = 0) -> Any:
+def loads_strict(path: str, text: str, config: bool = False) -> Any:
     """``json.loads`` for Terraform's JSON files (``.tf.json``, ``.tfvars.json``): a key written twice in
     one object is an ``InputError`` naming both lines, as terraform's "Duplicate attribute definition"
     (plain ``json.loads`` keeps the last one silently, and a plan priced the wrong instance). A ``//``
-    comment may repeat, and in a ``.tf.json`` (``merge_levels=2``) a block type or resource type written
-    twice is merged, as terraform reads it (QA20a: valid files were rejected)."""
+    comment may repeat, and in a configuration (``config``) a block type written twice is merged as
+    terraform reads it (QA20a/QA21a: valid files were rejected)."""
     try:
-        return _settle(json.loads(text, object_pairs_hook=_keep_pairs), merge_levels)
+        data = json.loads(text, object_pairs_hook=_keep_pairs)
+        return _settle_top(data) if config else _settle(data, 0)
     except json.JSONDecodeError as err:
         raise InputError(f"invalid JSON: {err.msg}", Location(path, err.lineno, err.colno)) from None
     except RecursionError:
         raise InputError(TOO_DEEP, Location(path, 1, 1)) from None
     except _DuplicateKey as dup:
         key = str(dup.args[0])
-        first, again = _duplicate_positions(text, key) or ((1, 1), (1, 1))
-        raise InputError(f"duplicate key {json.dumps(key)} in one object (first set at {first[0]}:{first[1]})",
+        spots = _duplicate_positions(text, key)
+        where = "in one object" if spots else "in two block objects of one type"  # a label set twice
+        first, again = spots or _key_positions(text, key)
+        raise InputError(f"duplicate key {json.dumps(key)} {where} (first set at {first[0]}:{first[1]})",
                          Location(path, *again)) from None
+
+
+def _key_positions(text: str, key: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    """(line, column) of the first two places ``key`` is written as a key, in any objects (a label set
+    in two merged block objects); (1, 1) where not found."""
+    found = [m.start() for m in re.finditer(re.escape(json.dumps(key)) + r"\s*:", text)][:2]
+    spots = [(text.count("\n", 0, i) + 1, i - text.rfind("\n", 0, i)) for i in found] + [(1, 1), (1, 1)]
+    return spots[0], spots[1]
 
 
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')

@@ -81,3 +81,22 @@ def test_tf_json_block_types_written_twice_merge_as_terraform_reads_them(tmp_pat
     (tmp_path / "main.tf.json").write_text('{"resource": {"aws_eip": {"ip": {"domain": "vpc", "domain": "x"}}}}\n',
                                            encoding="utf-8")
     assert any("duplicate key" in e for e in _errors(load_project(str(tmp_path), LoadOptions(environ={}))))
+
+
+def test_tf_json_two_provider_blocks_and_labels_across_block_objects(tmp_path: Path) -> None:
+    """``"provider"`` twice (a default and an alias) and ``"terraform"`` twice are valid; a resource or
+    variable written in two block objects is terraform's duplicate, reported where it is (QA21a)."""
+    (tmp_path / "main.tf.json").write_text(
+        '{"provider": {"aws": {"region": "us-east-1"}},\n'
+        ' "provider": {"aws": {"region": "eu-west-1", "alias": "eu"}},\n'
+        ' "terraform": {"required_version": ">= 1.0"},\n'
+        ' "terraform": {"required_version": ">= 1.0"},\n'
+        ' "resource": {"aws_eip": {"a": {"domain": "vpc"}}},\n'
+        ' "resource": {"aws_eip": {"b": {"domain": "vpc", "provider": "aws.eu"}}}}\n', encoding="utf-8")
+    project = load_project(str(tmp_path), LoadOptions(environ={}))
+    assert not _errors(project)
+    assert {r.address: r.region for r in project.resources} == {"aws_eip.a": "us-east-1", "aws_eip.b": "eu-west-1"}
+    (tmp_path / "main.tf.json").write_text('{"variable": {"x": {"default": 1}},\n "variable": {"x": {"default": 2}}}\n',
+                                           encoding="utf-8")
+    assert _errors(load_project(str(tmp_path), LoadOptions(environ={}))) == [
+        'main.tf.json:2:15: duplicate key "x" in two block objects of one type (first set at 1:15)']
