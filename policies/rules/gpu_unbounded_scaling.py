@@ -78,7 +78,8 @@ def _at_max(ctx: RuleContext, costed_res: list[Resource], max_n: Decimal, itype:
 
 
 def _judge(
-    ctx: RuleContext, res: Resource, max_attr: str, max_value: object, itype: str, costed_res: list[Resource]
+    ctx: RuleContext, res: Resource, max_attr: str, max_value: object, itype: str, costed_res: list[Resource],
+    mixed: bool = False,
 ) -> Iterator[Finding]:
     if max_value is None or isinstance(max_value, Unknown):
         why = max_value.reason if isinstance(max_value, Unknown) else "not set"
@@ -99,6 +100,10 @@ def _judge(
     if cost is not None and cost > budget:
         size = (f"{max_n.normalize():f} capacity units ({instances.normalize():f} × {itype} at weight "
                 f"{weight.normalize():f})" if weight is not None else f"{max_n.normalize():f} × {itype}")
+        if mixed:  # an on-demand base of the first type, the spot share bounded by the dearest override
+            bound = "its dearest override's whole instances" if weight is not None else itype
+            size = (f"{max_n.normalize():f}{' capacity units' if weight is not None else ''} "
+                    f"(on-demand base and spot share, the spot share bounded by {bound})")
         yield ctx.finding(
             res,
             f"at {max_attr} = {size} the monthly cost is {_money(cost)}, above {source} {_money(budget)}",
@@ -126,7 +131,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue
         if res.type == "aws_eks_node_group":
             itype = types[0][1]
-            if str(res.get("capacity_type") or "").upper() == "SPOT" and len(types) > 1 and isinstance(res.region, str):
+            if str(res.get("capacity_type") or "").upper() == "SPOT" and len({t[1] for t in types}) > 1 \
+                    and isinstance(res.region, str):
                 # spot capacity may come from any listed type: the bound (and the message) is the dearest's
                 itype = max(types, key=lambda t: instance_hourly(t[1], res.region) or Decimal(0))[1]
             yield from _judge(ctx, res, "scaling_config.max_size", res.get("scaling_config.max_size"), itype, [res])
@@ -134,6 +140,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             itype = types[0][1]
             share = res.get("mixed_instances_policy.instances_distribution.on_demand_percentage_above_base_capacity")
             spot = share is not None and (as_decimal(share) is None or as_decimal(share) < 100)
-            if spot and len(types) > 1 and isinstance(res.region, str):  # its spot share may be any override
+            mixed = spot and len({t[1] for t in types}) > 1 and isinstance(res.region, str)
+            if mixed:  # its spot share may be any override: the priced bound is the dearest's
                 itype = max(types, key=lambda t: instance_hourly(t[1], res.region) or Decimal(0))[1]
-            yield from _judge(ctx, res, "max_size", res.attributes.get("max_size"), itype, [res])
+            yield from _judge(ctx, res, "max_size", res.attributes.get("max_size"), itype, [res], mixed=bool(mixed))

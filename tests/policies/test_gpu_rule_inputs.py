@@ -79,3 +79,13 @@ def test_a_spot_node_groups_max_names_the_dearest_type_it_is_priced_at() -> None
     config.budgets.max_exposure_usd = Decimal(50000)
     (finding,) = [f for f in _findings(FIXTURES / "pricing" / "qa19a" / "spot_eks", config) if f.rule == "CR-GPU-003"]
     assert "× g5.12xlarge" in finding.message
+
+
+def test_a_mixed_groups_max_message_says_how_its_amount_is_made() -> None:
+    """An on-demand base of the first type and a spot share bounded by the dearest override: the message
+    says so, not "N × one type", which would not multiply to the amount (QA21a)."""
+    config = Config()
+    config.budgets.max_exposure_usd = Decimal(1000)
+    (finding,) = [f for f in _findings(POLICY_FIXTURES / "CR-GPU-003-mixed", config) if f.rule == "CR-GPU-003"]
+    assert "(on-demand base and spot share, the spot share bounded by its dearest override's whole instances)" \
+        in finding.message
