@@ -333,14 +333,18 @@ class ComponentDelta:
     group: str | None
     base: ComponentCost | None
     head: ComponentCost | None
+    # a side whose resource has no lines because it could not be priced at all (its instance type
+    # became unknown): its counterpart of a line is unknown, never a $0 line that reads as a saving
+    base_unknown: bool = False
+    head_unknown: bool = False
 
     @property
     def base_cost(self) -> Decimal | None:
-        return self.base.monthly_cost if self.base else ZERO
+        return self.base.monthly_cost if self.base else None if self.base_unknown else ZERO
 
     @property
     def head_cost(self) -> Decimal | None:
-        return self.head.monthly_cost if self.head else ZERO
+        return self.head.monthly_cost if self.head else None if self.head_unknown else ZERO
 
     @property
     def delta(self) -> Decimal | None:
@@ -744,8 +748,13 @@ def diff_components(base: ResourceCost | None, head: ResourceCost | None) -> lis
             continue
         side = h or b
         assert side is not None
-        out.append(ComponentDelta(side.name, side.unit, side.group, b, h))
+        out.append(ComponentDelta(side.name, side.unit, side.group, b, h, _no_lines(base), _no_lines(head)))
     return out
+
+
+def _no_lines(side: ResourceCost | None) -> bool:
+    """A resource present on this side that could not be priced at all: none of its lines are known."""
+    return side is not None and not side.components and side.status in ("unpriced", "unsupported")
 
 
 def _by_occurrence(components: list[ComponentCost]) -> dict[tuple[str, str, int], ComponentCost]:

@@ -404,3 +404,15 @@ def test_lines_of_one_name_are_each_compared_with_their_own_counterpart() -> Non
     lines = diffing.diff_components(group("8"), group("16"))
     assert [(c.base_cost, c.head_cost) for c in lines] == [(Decimal(8), Decimal(16))] * 2
     assert sum(c.delta for c in lines) == Decimal(16)
+
+
+def test_a_line_whose_resource_lost_its_price_is_unknown_never_a_saving() -> None:
+    """The head's instance type became unknown: the resource has no lines; its base line's counterpart is
+    unknown, not $0 with a -$734.38 delta (QA21a)."""
+    hours = diffing.ComponentCost("Instance usage (g5.xlarge)", "hours", Decimal(730), Decimal("1.006"),
+                                  Decimal("734.38"))
+    base = diffing.ResourceCost("aws_instance.w", "aws_instance", Decimal("734.38"), "priced", components=[hours])
+    head = diffing.ResourceCost("aws_instance.w", "aws_instance", None, "unpriced", reason="instance_type unknown")
+    (line,) = diffing.diff_components(base, head)
+    assert (line.base_cost, line.head_cost, line.delta) == (Decimal("734.38"), None, None)
+    assert line.to_json()["head_monthly_cost"] is None
