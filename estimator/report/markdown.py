@@ -28,7 +28,8 @@ def render_breakdown(results: list[ProjectResult]) -> str:
             if costed.status == "unsupported":
                 continue
             if not costed.components:
-                out.append(f"| `{costed.address}` | _{_cell(costed.status)}: {_cell(costed.reason or '')}_ | | | | |")
+                note = f"{costed.status}: {costed.reason}" if costed.reason else costed.status  # never "_free: _"
+                out.append(f"| `{costed.address}` | _{_cell(note)}_ | | | | |")
                 continue
             for i, c in enumerate(costed.components):
                 name = f"{c.group} / {c.name}" if c.group else c.name
