@@ -112,6 +112,13 @@ def _warn_unmatched_usage(results: list[ProjectResult]) -> None:
             continue
         bare = sorted(addresses - set(usage.resource_usage))
         for entry, line in usage.unmatched(addresses):
+            if "*" in entry.replace("[*]", ""):  # a glob the usage file does not read (QA21a: silently ignored)
+                where = f"{usage.path}:{line}" if line else usage.path
+                first.diagnostics.append(Diagnostic(
+                    message=f"{where}: usage for {entry} matches no resource: the only wildcard is [*] "
+                            "(every instance of one resource, as infracost reads it); it is ignored",
+                    severity="warning"))
+                continue
             prefix, _, name = entry.rpartition(".")  # "module.m.aws_lambda_function", "querry"
             rtype = prefix.rsplit(".", 1)[-1]
             if ":" in entry:  # Pulumi's "query:aws_lambda_function" (name path, type) in a Terraform run

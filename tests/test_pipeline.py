@@ -105,6 +105,9 @@ def test_diff_base_keeps_llm_usage_when_its_owner_breaks(tmp_path: Path) -> None
     ({"aws_nat_gateway.main": 1, "aws_lambda_function.query": 2}, []),
     # an entry for a stack not in this run, next to one that matches: no mistake, no warning
     ({"aws_nat_gateway.a": 1, "aws_sagemaker_endpoint.chat": 2}, []),
+    # a glob other than [*] is never read: said (QA21a: silently ignored)
+    ({"aws_nat_gateway.*": 1}, ["aws_nat_gateway.*: the only wildcard is [*] (every instance of one resource, "
+                                "as infracost reads it)"]),
 ])
 def test_usage_addresses_that_price_nothing_are_warned_when_a_mistake(
         tmp_path: Path, entries: dict[str, int], warned: list[str]) -> None:
