@@ -95,9 +95,26 @@ def _settle(value: Any, labels: int, depth: int = 0) -> Any:
         return value
     out = {k: _settle(v, labels - 1, depth + 1) for k, v in value.items()}
     for key, again in value.repeated:
-        if not key.startswith("//"):
-            out[key] = _merge(key, out[key], _settle(again, labels - 1, depth + 1), labels - 1)
+        if key.startswith("//"):
+            continue
+        again = _settle(again, labels - 1, depth + 1)
+        if labels <= 0 and key not in MAP_ARGUMENTS and _blocks(out[key]) and _blocks(again):
+            # a nested block written twice in one body (two "dynamic", "ebs_block_device", "validation"):
+            # two blocks, as terraform reads repeated block keys (QA22: the project was rejected)
+            out[key] = [*_as_list(out[key]), *_as_list(again)]
+            continue
+        out[key] = _merge(key, out[key], again, labels - 1)
     return out
+
+
+# Object-valued arguments (not blocks): written twice in one body, terraform's "Duplicate argument".
+MAP_ARGUMENTS = frozenset({"tags", "tags_all", "labels", "environment", "variables", "parameters", "default"})
+
+
+def _blocks(value: Any) -> bool:
+    """An object, or a list of objects: what a nested block is written as."""
+    return isinstance(value, dict) or (isinstance(value, list) and bool(value)
+                                       and all(isinstance(v, dict) for v in value))
 
 
 def _settle_top(value: Any) -> Any:
@@ -105,20 +122,33 @@ def _settle_top(value: Any) -> Any:
     twice merged (``"provider"`` twice: both configurations, as a list; ``"terraform"``: ignored here)."""
     if not isinstance(value, _Pairs):
         return _settle(value, 0)
-    out = {k: _settle(v, BLOCK_LABELS.get(k, 0 if k == "terraform" else 1)) for k, v in value.items()}
+    out = {k: _providers(v, {}) if k == "provider" else _settle(v, BLOCK_LABELS.get(k, 0 if k == "terraform" else 1))
+           for k, v in value.items()}
     for key, again in value.repeated:
         if key.startswith("//") or key == "terraform":
             continue
-        labels = BLOCK_LABELS.get(key, 1)
-        again = _settle(again, labels)
-        if key == "provider" and isinstance(out[key], dict) and isinstance(again, dict):
-            merged = dict(out[key])
-            for name, config in again.items():  # another block of a provider: another configuration
-                merged[name] = [*_as_list(merged[name]), *_as_list(config)] if name in merged else config
-            out[key] = merged
+        if key == "provider":
+            out[key] = _providers(out[key], again)
             continue
-        out[key] = _merge(key, out[key], again, labels)
+        labels = BLOCK_LABELS.get(key, 1)
+        out[key] = _merge(key, out[key], _settle(again, labels), labels)
     return out
+
+
+def _providers(first: Any, again: Any) -> Any:
+    """Provider configurations from every ``"provider"`` object or array, a name written again being another
+    configuration of that provider (a default and an alias), as terraform reads repeated block keys."""
+    merged: dict[str, Any] = {}
+    for part in (*_as_list(first), *_as_list(again)):
+        if not isinstance(part, dict):
+            return first  # not the JSON syntax's shape: the converter names the problem
+        pairs = [*part.items(), *getattr(part, "repeated", [])]
+        for name, config in pairs:
+            if str(name).startswith("//"):
+                continue
+            config = _settle(config, 0)
+            merged[name] = [*_as_list(merged[name]), *_as_list(config)] if name in merged else config
+    return merged
 
 
 def _as_list(value: Any) -> list[Any]:

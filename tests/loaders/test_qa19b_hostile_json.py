@@ -100,3 +100,21 @@ def test_tf_json_two_provider_blocks_and_labels_across_block_objects(tmp_path: P
                                            encoding="utf-8")
     assert _errors(load_project(str(tmp_path), LoadOptions(environ={}))) == [
         'main.tf.json:2:15: duplicate key "x" in two block objects of one type (first set at 1:15)']
+
+
+def test_tf_json_repeated_nested_blocks_and_provider_names_are_blocks(tmp_path: Path) -> None:
+    """Two "ebs_block_device" (or "dynamic") keys in one body are two blocks, and one provider object naming
+    aws twice is two configurations, as terraform reads repeated block keys (QA22: the project was rejected);
+    tags written twice stay a duplicate argument."""
+    (tmp_path / "main.tf.json").write_text(
+        '{"provider": {"aws": {"region": "us-east-1"}, "aws": {"alias": "eu", "region": "eu-west-1"}},\n'
+        ' "resource": {"aws_instance": {"a": {"provider": "aws.eu", "ami": "x", "instance_type": "m5.large",\n'
+        '   "ebs_block_device": {"device_name": "/dev/sdb", "volume_size": 10},\n'
+        '   "ebs_block_device": {"device_name": "/dev/sdc", "volume_size": 20}}}}}\n', encoding="utf-8")
+    project = load_project(str(tmp_path), LoadOptions(environ={}))
+    assert not _errors(project)
+    (res,) = project.resources
+    assert res.region == "eu-west-1" and [d["volume_size"] for d in res.attributes["ebs_block_device"]] == [10, 20]
+    (tmp_path / "main.tf.json").write_text('{"resource": {"aws_eip": {"ip": {"tags": {"a": "1"}, "tags": {"b": "2"}}}}}\n',
+                                           encoding="utf-8")
+    assert any("duplicate key" in e for e in _errors(load_project(str(tmp_path), LoadOptions(environ={}))))
