@@ -51,7 +51,8 @@ def render_table(diff: CostDiff) -> str:
                 lines.append(f"      {name:<60} {before:>12} -> {after:>12}  {line_change(c):>12}")
         change = "unknown" if project.delta is None else f"{signed_usd(project.delta)}{_compared(project)}, " \
             f"{pct(project.percent)}"
-        lines.append(f"  monthly: {usd(project.base_cost)} -> {usd(project.head_cost)} ({change})")
+        lines.append(f"  monthly: {usd(project.base_cost)}{_left_out(project.base)} -> "
+                     f"{usd(project.head_cost)}{_left_out(project.head)} ({change})")
         lines.append("")
     if diff.unpriced_changes:
         lines.append(
@@ -83,6 +84,15 @@ def render_table(diff: CostDiff) -> str:
     if not diff.budget_findings:
         lines.append("Budget: within the monthly increase budget" if diff.budget_configured else "Budget: none configured")
     return "\n".join(lines) + "\n"
+
+
+def _left_out(side: Any) -> str:
+    """`` (+ 1 not priced)`` beside a side's total that leaves out resources costing money, as breakdown's
+    totals say it (QA22: an instance whose type became unknown read "$75.08 -> $0.00")."""
+    if side is None:
+        return ""
+    n = sum(1 for r in side.resources.values() if not r.fully_priced and not r.usage_only)
+    return f" (+ {n} not priced)" if n else ""
 
 
 def _compared(side: Any) -> str:
