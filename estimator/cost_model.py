@@ -7,7 +7,7 @@ quantity is not known has ``monthly_cost = None`` and says why; it never counts 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Context, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 from estimator.model import Resource
@@ -22,6 +22,11 @@ def quantize(value: Decimal, exp: Decimal, rounding: str = ROUND_HALF_UP) -> Dec
     huge amount (an HCL size of 1e29 GB) an InvalidOperation traceback in every report."""
     digits = max(value.adjusted(), 0) - exp.as_tuple().exponent + 2 if value.is_finite() else 0
     return value.quantize(exp, rounding=rounding, context=Context(prec=max(28, digits)))
+
+
+def whole_instances(units: Decimal, weight: Decimal) -> Decimal:
+    """The whole instances AWS launches to hold ``units`` capacity units of ``weight`` each (ceil)."""
+    return (units / weight).to_integral_value(rounding=ROUND_CEILING) if weight != 1 else units
 
 
 def cents(value: Decimal) -> Decimal:

@@ -8,9 +8,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from estimator.cost_model import whole_instances
 from estimator.model import SOURCE_PULUMI_PROGRAM, Location, Resource, Unknown, stand_in_address
 from policies.finding import Finding
 from policies.gpu import GpuSpec, gpu_spec
@@ -274,7 +275,7 @@ def running_count(res: Resource, path: str, itype: str) -> Decimal | None:
         weight = asg_weight(res, itype)
         if units is None or weight is None:
             return units
-        return (units / weight).to_integral_value(rounding=ROUND_CEILING)
+        return whole_instances(units, weight)
     return Decimal(1)
 
 

@@ -34,9 +34,9 @@ resource "aws_autoscaling_group" "pass_gpu" {
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import ROUND_CEILING, Decimal
+from decimal import Decimal
 
-from estimator.cost_model import cents
+from estimator.cost_model import cents, whole_instances
 from estimator.model import Resource, Unknown
 from policies.context import HOURS_PER_MONTH, RuleContext, as_decimal, asg_weight, scaling_gpu_types
 from policies.finding import Finding
@@ -94,8 +94,7 @@ def _judge(
     if max_n is None or budget is None:
         return
     weight = asg_weight(res, itype)
-    # AWS launches whole instances: ceil(units / weight)
-    instances = (max_n / weight).to_integral_value(rounding=ROUND_CEILING) if weight is not None else max_n
+    instances = whole_instances(max_n, weight) if weight is not None else max_n
     cost = _at_max(ctx, costed_res, instances, itype, res.region)
     if cost is not None and cost > budget:
         size = (f"{max_n.normalize():f} capacity units ({instances.normalize():f} × {itype} at weight "

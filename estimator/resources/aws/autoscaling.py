@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
-from estimator.cost_model import CostComponent, decimal_text
+from estimator.cost_model import CostComponent, decimal_text, whole_instances
 from estimator.model import Resource, is_unknown
 
 from . import ebs
@@ -193,28 +193,23 @@ def _split(count: Decimal, dist: dict[str, Any]) -> tuple[Decimal, Decimal]:
     return on_demand, count - on_demand
 
 
-def _instances(units: Decimal, weight: Decimal) -> Decimal:
-    """Whole instances that hold ``units`` capacity units."""
-    return (units / weight).to_integral_value(rounding=ROUND_CEILING) if weight != 1 else units
-
-
 def _lines_for(shape: _Shape, region: str, units: Decimal) -> list[CostComponent]:
     template, itype, dist, weight = shape.template, shape.itype, shape.dist, shape.weight
     spot_weight = weight
     if not dist:
-        lines = template_lines(template, itype, region, _instances(units, weight))
+        lines = template_lines(template, itype, region, whole_instances(units, weight))
     elif not units:  # an idle group still shows what one instance would cost
         lines = template_lines(template, itype, region, units, spot=_split(Decimal(1), dist)[1] > 0)
     else:
         on_demand, spot = _split(units, dist)
         lines = []
         if on_demand:
-            lines += template_lines(template, itype, region, _instances(on_demand, weight), spot=False)
+            lines += template_lines(template, itype, region, whole_instances(on_demand, weight), spot=False)
         if spot:  # spot may launch from any override: bounded by the dearest per capacity unit
             spot_type, spot_weight = itype, weight
             if len(set(shape.types)) > 1:
                 spot_type, spot_weight = dearest_type(shape.types, region, shape.weights, spot)
-            lines += template_lines(template, spot_type, region, _instances(spot, spot_weight), spot=True,
+            lines += template_lines(template, spot_type, region, whole_instances(spot, spot_weight), spot=True,
                                     spot_max_price=dist.get("spot_max_price") or None,
                                     of_types=len(set(shape.types)))
         if isinstance(template, str):  # the unknown volumes of a template not in the project, said once

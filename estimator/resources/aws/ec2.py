@@ -16,10 +16,10 @@ unpriced, the reason naming the keys given. ``monthly_hours`` (usage) overrides 
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, Decimal
+from decimal import Decimal
 from typing import Any
 
-from estimator.cost_model import HOURS_PER_MONTH, CostComponent
+from estimator.cost_model import HOURS_PER_MONTH, CostComponent, whole_instances
 from estimator.model import Resource, is_unknown
 from estimator.pricing import catalog
 
@@ -88,8 +88,7 @@ def dearest_type(types: list[str], region: str, weights: list[Decimal] | None = 
         price = catalog.ec2_hourly(itype, region)
         if price is None:
             return itype, weight
-        rate = price.value / weight if units is None else price.value * (units / weight).to_integral_value(
-            rounding=ROUND_CEILING)
+        rate = price.value / weight if units is None else price.value * whole_instances(units, weight)
         if best_rate is None or rate > best_rate:
             best, best_rate = (itype, weight), rate
     assert best is not None, "dearest_type needs at least one type"
