@@ -7,6 +7,7 @@ Kept apart from the config model so that a run with no config file never imports
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -313,8 +314,10 @@ def _known_packs() -> frozenset[str]:
     return frozenset(pack_names())
 
 
+@functools.cache
 def _known_rule_ids() -> frozenset[str]:
-    """The rule ids of the registry; empty if the policies package cannot be imported."""
+    """The rule ids of the registry (built once, not per policies: or suppressions: entry); empty if the
+    policies package cannot be imported."""
     try:
         from policies.rules import RULES
     except ImportError:
